@@ -1,0 +1,13 @@
+"""`tthc ingest` (placeholder until its issue lands; owned by the module's author)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    return sub.add_parser("ingest", help="(chưa có)")
+
+
+def run(args: argparse.Namespace) -> int:
+    raise SystemExit("tthc ingest: chưa được xây dựng")

@@ -1,0 +1,35 @@
+"""User-facing errors: one clear Vietnamese line, never a traceback.
+
+Every module raises a subclass of :class:`TthcError` for a problem the user can fix (bad file,
+bad params, missing warehouse). The CLI prints ``str(error)`` on one line and exits with
+``error.exit_code``; anything else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+
+class TthcError(Exception):
+    """A problem the user can act on. The message is Vietnamese and fits on one line."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.split()))
+
+
+class InputFileError(TthcError):
+    """An export file cannot be used as a whole (unreadable, empty, no header, wrong kind)."""
+
+
+class ParamsError(TthcError):
+    """A params file (unit, profile, narrative, aliases) is invalid; names the file and key."""
+
+
+class WarehouseError(TthcError):
+    """The warehouse is missing, locked by a writer, or of an unknown schema."""
+
+
+class ReportError(TthcError):
+    """A report could not be produced (failed cell, existing outputs without --force)."""
+
+    exit_code = 1

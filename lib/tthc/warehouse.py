@@ -1,0 +1,55 @@
+"""Opening the DuckDB warehouse: one file, writers create the schema, readers open read-only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from tthc.errors import WarehouseError
+from tthc.schema import DDL, SCHEMA_VERSION
+
+
+def connect(db: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse. Read-only opens never block each other; a writer blocks everyone.
+
+    A writable open creates the file and the schema when missing. A read-only open of a missing
+    file, or of a file with another schema version, is a :class:`WarehouseError`.
+    """
+    path = Path(db)
+    if read_only and not path.exists():
+        raise WarehouseError(
+            f"Không tìm thấy kho dữ liệu {path}: hãy chạy 'tthc ingest' trước (hoặc 'make report')."
+        )
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseError(
+                f"Kho dữ liệu {path} đang được một tiến trình khác ghi; hãy chờ tiến trình đó kết thúc."
+            ) from exc
+        raise WarehouseError(f"Không mở được kho dữ liệu {path}: {exc}") from exc
+    if read_only:
+        _check_version(con, path)
+    else:
+        con.execute(DDL)
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        else:
+            _check_version(con, path)
+    return con
+
+
+def _check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except duckdb.CatalogException as exc:
+        raise WarehouseError(f"{path} không phải kho dữ liệu tthc (thiếu bảng meta).") from exc
+    if row is None or int(row[0]) != SCHEMA_VERSION:
+        found = row[0] if row else "không rõ"
+        raise WarehouseError(
+            f"Kho dữ liệu {path} có phiên bản lược đồ {found}, cần {SCHEMA_VERSION}: hãy nạp lại dữ liệu."
+        )
