@@ -1,0 +1,165 @@
+"""Unit params: ``params/units/<unit>.yaml``, validated before anything runs.
+
+A unit (đơn vị: a commune, ward or special zone) is named by a slug such as ``an-truong``. Its
+file gives the document's header and signature, the reporting profile, extra header aliases for
+its exports and its personal-data policy. A unit with no file gets :func:`default_unit_params`:
+the default profile, no personal data, and placeholders in the document where a name is needed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from tthc.errors import ParamsError
+from tthc.paths import params_dir
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Signer(_Strict):
+    """Signature block (Nghị định 30/2020, Phụ lục I): thẩm quyền ký, chức vụ, họ tên."""
+
+    authority: str = "TM. ỦY BAN NHÂN DÂN"  # quyền hạn: TM. ...
+    deputy: str | None = "KT. CHỦ TỊCH"  # ký thay, when a deputy signs
+    title: str = "CHỦ TỊCH"  # chức vụ
+    name: str = ""  # họ tên; blank until known
+
+
+class DocumentSettings(_Strict):
+    """The document's number and symbol (số, ký hiệu): "Số: …/BC-UBND"."""
+
+    symbol: str = "BC-UBND"
+    number: str | None = None  # filled at signing; blank keeps "Số:     /BC-UBND"
+
+
+class PersonalData(_Strict):
+    """Citizens' personal data (Nghị định 13/2023/NĐ-CP). Off unless a unit decides otherwise."""
+
+    allow: bool = False
+    reason: str | None = None  # required when allow is true: the legal ground, for the audit trail
+
+
+class UnitParams(_Strict):
+    unit: str = Field(description="slug, same as the file name")
+    name: str = Field(description="tên đơn vị without the kind, e.g. 'An Trường'")
+    unit_type: str = Field("xã", description="xã | phường | đặc khu")
+    issuer: str = "ỦY BAN NHÂN DÂN"  # cơ quan ban hành, line 1 of the header block
+    place: str | None = None  # địa danh in "An Trường, ngày … tháng … năm …"; default: name
+    city: str | None = None  # thành phố / tỉnh the report goes to
+    centre: str = "Trung tâm Phục vụ hành chính công"
+    profile: str = "default"  # name in params/profiles/ or a path
+    document: DocumentSettings = DocumentSettings()
+    signer: Signer = Signer()
+    recipients: list[str] = Field(default_factory=list)  # "Nơi nhận", last one "Lưu: VT, …"
+    aliases: dict[str, list[str]] = Field(default_factory=dict)  # canonical field -> extra headers
+    personal_data: PersonalData = PersonalData()
+
+    @field_validator("unit")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG_RE.match(v):
+            raise ValueError("phải là chữ thường không dấu, số và gạch nối, ví dụ 'an-truong'")
+        return v
+
+    @property
+    def display_name(self) -> str:
+        """'xã An Trường'."""
+        return f"{self.unit_type} {self.name}"
+
+    @property
+    def issuer_line2(self) -> str:
+        """'XÃ AN TRƯỜNG' under 'ỦY BAN NHÂN DÂN'."""
+        return self.display_name.upper()
+
+    @property
+    def place_name(self) -> str:
+        return self.place or self.name
+
+
+def unit_file(unit: str, base: Path | None = None) -> Path:
+    return (base or params_dir()) / "units" / f"{unit}.yaml"
+
+
+def default_unit_params(unit: str) -> UnitParams:
+    return UnitParams(unit=unit, name=unit)
+
+
+def load_unit(unit: str, base: Path | None = None) -> UnitParams:
+    """Load and validate ``params/units/<unit>.yaml``; the defaults when the file is absent."""
+    if not SLUG_RE.match(unit):
+        raise ParamsError(f"Tên đơn vị '{unit}' không hợp lệ: dùng dạng 'an-truong'.")
+    path = unit_file(unit, base)
+    if not path.exists():
+        return default_unit_params(unit)
+    data = read_yaml(path)
+    data.setdefault("unit", unit)
+    if data["unit"] != unit:
+        raise ParamsError(f"{path}: khóa 'unit' là '{data['unit']}' nhưng tên tệp là '{unit}'.")
+    try:
+        params = UnitParams.model_validate(data)
+    except ValidationError as exc:
+        raise ParamsError(describe_validation_error(path, exc)) from exc
+    if params.personal_data.allow and not params.personal_data.reason:
+        raise ParamsError(
+            f"{path}: khóa 'personal_data.reason' bắt buộc khi 'personal_data.allow' là true."
+        )
+    return params
+
+
+def list_units(base: Path | None = None) -> list[str]:
+    """Every unit that has a params file, sorted."""
+    folder = (base or params_dir()) / "units"
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A YAML mapping, or a ParamsError naming the file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParamsError(f"{path}: không đọc được ({exc}).") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" dòng {mark.line + 1}" if mark else ""
+        raise ParamsError(f"{path}:{where} không phải YAML hợp lệ.") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParamsError(f"{path}: cần một bảng khóa: giá trị ở cấp ngoài cùng.")
+    return data
+
+
+_MESSAGES = {
+    "extra_forbidden": "khóa không được hỗ trợ",
+    "missing": "thiếu giá trị bắt buộc",
+    "string_type": "cần chuỗi ký tự",
+    "bool_type": "cần true hoặc false",
+    "bool_parsing": "cần true hoặc false",
+    "int_type": "cần số nguyên",
+    "int_parsing": "cần số nguyên",
+    "list_type": "cần danh sách",
+    "dict_type": "cần bảng khóa: giá trị",
+    "model_type": "cần bảng khóa: giá trị",
+    "literal_error": "giá trị không thuộc danh sách cho phép",
+    "enum": "giá trị không thuộc danh sách cho phép",
+}
+
+
+def describe_validation_error(path: Path, exc: ValidationError) -> str:
+    """One line naming the file, the first bad key and what is wrong with it."""
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"]) or "(gốc)"
+    what = _MESSAGES.get(err["type"], err["msg"])
+    if err["type"] == "value_error":
+        what = str(err.get("ctx", {}).get("error", err["msg"]))
+    more = f" (và {len(exc.errors()) - 1} lỗi khác)" if len(exc.errors()) > 1 else ""
+    return f"{path}: khóa '{key}': {what}{more}."
