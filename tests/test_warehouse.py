@@ -1,0 +1,56 @@
+"""The warehouse file: schema created once, read-only opens, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tthc.errors import WarehouseError
+from tthc.schema import STATUS_CODES, Outcome
+from tthc.warehouse import connect
+
+PERSONAL_WORDS = ("chu_ho_so", "dia_chi", "phone", "email", "cccd", "address", "owner", "applicant")
+
+
+def test_schema_created_and_reopened(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+    assert {"cases", "ingests", "procedures", "pakn", "rejects", "case_conflicts"} <= tables
+    con.close()
+    ro = connect(db, read_only=True)
+    assert ro.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+    with pytest.raises(duckdb.Error):
+        ro.execute("INSERT INTO meta VALUES ('x', 'y')")
+    ro.close()
+
+
+def test_read_only_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(WarehouseError, match="Không tìm thấy kho dữ liệu"):
+        connect(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_foreign_file_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "other.duckdb"
+    duckdb.connect(str(db)).execute("CREATE TABLE t (x INT)").close()
+    with pytest.raises(WarehouseError, match="không phải kho dữ liệu tthc"):
+        connect(db, read_only=True)
+
+
+def test_no_personal_columns_in_shared_tables(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    rows = con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_name <> 'case_personal'"
+    ).fetchall()
+    for table, column in rows:
+        assert not any(w in column for w in PERSONAL_WORDS), (table, column)
+
+
+def test_status_codes_cover_national_list() -> None:
+    assert sorted(STATUS_CODES) == list(range(1, 11))
+    assert STATUS_CODES[3][1] is Outcome.NOT_RECEIVED
+    assert STATUS_CODES[7][1] is Outcome.WITHDRAWN
+    assert {STATUS_CODES[c][1] for c in (9, 10)} == {Outcome.RESOLVED}
