@@ -1,0 +1,441 @@
+"""The report's charts: seaborn on matplotlib, vector SVG, readable in black-and-white print.
+
+Each chart answers one question, stated in its title, and carries alt text (``<title>`` inside
+the SVG plus ``role="img"``/``aria-label`` on the figure). One palette of greys with hatches and
+markers keeps series apart on a monochrome printer. Text is drawn with DejaVu Sans (matplotlib's
+own copy, full Vietnamese coverage) and converted to paths (``svg.fonttype = "path"``), so the
+chart looks the same in every browser and in the PDF whatever fonts the machine has; the words
+stay available to readers through the alt text.
+
+Inputs are plain DataFrames / mappings (documented per function), so the charts do not depend on
+how the statistics were computed.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import pandas as pd
+
+# Greys from near-black to light, each paired with a hatch: distinct on screen and on paper.
+PALETTE = ("#262626", "#7a7a7a", "#bdbdbd", "#e0e0e0")
+HATCHES = ("", "///", "\\\\\\", "xx")
+MARKERS = ("o", "s", "^", "D")
+FONT = "DejaVu Sans"
+WIDTH_IN = 6.3  # 160 mm: the text width of an A4 portrait page with the decree's margins
+
+_RC: dict[str, Any] = {
+    "svg.fonttype": "path",
+    "svg.hashsalt": "tthc",  # deterministic ids: the same data gives the same file
+    "font.family": "sans-serif",
+    "font.sans-serif": [FONT],
+    "font.size": 9,
+    "axes.titlesize": 10.5,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 9,
+    "axes.edgecolor": "#333333",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "hatch.linewidth": 0.6,
+    "hatch.color": "#000000",
+    "legend.frameon": False,
+    "legend.fontsize": 8.5,
+    "figure.dpi": 100,
+    "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.05,
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One rendered chart: its question (title), alt text and inline SVG markup."""
+
+    key: str
+    title: str
+    alt: str
+    svg: str
+
+    def to_html(self) -> str:
+        return (
+            f'<figure class="chart" role="img" aria-label="{escape(self.alt)}" '
+            f'data-chart="{escape(self.key)}">\n{self.svg}\n</figure>'
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def _svg_markup(fig: Any, key: str, alt: str) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    text = buf.getvalue()
+    text = text[text.index("<svg") :]
+    # Several charts share one HTML page: prefix every id so definitions never collide.
+    prefix = f"chart-{key}-"
+    text = re.sub(r'\bid="', f'id="{prefix}', text)
+    text = re.sub(r'href="#', f'href="#{prefix}', text)
+    text = re.sub(r"url\(#", f"url(#{prefix}", text)
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    # Accessible name for screen readers and the browser test.
+    text = re.sub(
+        r"<svg\b",
+        '<svg role="img" aria-label="' + escape(alt) + '"',
+        text,
+        count=1,
+    )
+    head_end = text.index(">") + 1
+    text = text[:head_end] + f"<title>{escape(alt)}</title>" + text[head_end:]
+    return "\n".join(line for line in text.splitlines() if line.strip())
+
+
+def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_in: float) -> Chart:
+    import matplotlib
+
+    matplotlib.use("agg", force=False)
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    with plt.rc_context(_RC), sns.axes_style("whitegrid", {"grid.color": "#dddddd"}):
+        plt.rcParams.update(_RC)
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, height_in))
+        try:
+            draw(ax)
+            ax.set_title(title, loc="left", pad=10)
+            svg = _svg_markup(fig, key, alt)
+        finally:
+            plt.close(fig)
+    return Chart(key=key, title=title, alt=alt, svg=svg)
+
+
+def _hatch_bars(ax: Any, containers: list[Any]) -> None:
+    for i, container in enumerate(containers):
+        for patch in container.patches if hasattr(container, "patches") else container:
+            patch.set_hatch(HATCHES[i % len(HATCHES)])
+            patch.set_edgecolor("#000000")
+            patch.set_linewidth(0.5)
+
+
+def _int_axis(axis: Any) -> None:
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: _thousands(int(v))))
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _no_data(ax: Any, message: str = "Không có dữ liệu trong kỳ") -> None:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+
+
+def _wrap(label: str, width: int) -> str:
+    import textwrap
+
+    lines = textwrap.wrap(str(label), width=width, break_long_words=False)
+    if len(lines) > 2:
+        lines = [*lines[:1], lines[1][: max(width - 1, 1)] + "…"]
+    return "\n".join(lines)
+
+
+# --- 1. cases per month -------------------------------------------------------------------------
+
+
+def monthly_cases_chart(series: pd.DataFrame, *, year: int | None = None) -> Chart:
+    """Cases received and resolved per month, with the early-or-on-time rate.
+
+    ``series`` has one row per month in order: ``label`` (e.g. "T6"), ``received``, ``resolved``
+    and ``rate_on_time`` (percent, NaN/None when nothing was resolved).
+    """
+    title = "Số hồ sơ tiếp nhận và giải quyết hằng tháng; tỷ lệ đúng hạn có giữ vững?"
+    if year:
+        title = f"Hồ sơ tiếp nhận, giải quyết theo tháng năm {year} và tỷ lệ trước hạn, đúng hạn"
+    rows = series.reset_index(drop=True)
+    parts = []
+    for _, r in rows.iterrows():
+        rate = r.get("rate_on_time")
+        rate_txt = "không tính được" if rate is None or pd.isna(rate) else f"{float(rate):.2f}%"
+        parts.append(
+            f"{r['label']}: tiếp nhận {int(r['received'])}, giải quyết {int(r['resolved'])}, "
+            f"trước hạn và đúng hạn {rate_txt}"
+        )
+    alt = title + ". " + "; ".join(parts) + "."
+
+    def draw(ax: Any) -> None:
+        import numpy as np
+
+        if rows.empty:
+            _no_data(ax)
+            return
+        x = np.arange(len(rows))
+        w = 0.38
+        b1 = ax.bar(x - w / 2, rows["received"].astype(int), w, label="Tiếp nhận", color=PALETTE[1])
+        b2 = ax.bar(
+            x + w / 2, rows["resolved"].astype(int), w, label="Đã giải quyết", color=PALETTE[3]
+        )
+        _hatch_bars(ax, [b1, b2])
+        ax.set_xticks(x, [str(v) for v in rows["label"]])
+        ax.set_ylabel("Số hồ sơ")
+        _int_axis(ax.yaxis)
+        ax.grid(axis="x", visible=False)
+        ax2 = ax.twinx()
+        rates = pd.to_numeric(rows["rate_on_time"], errors="coerce")
+        ax2.plot(
+            x,
+            rates,
+            color=PALETTE[0],
+            marker=MARKERS[0],
+            linewidth=1.4,
+            markersize=4,
+            label="Tỷ lệ trước hạn và đúng hạn (%)",
+        )
+        finite = rates.dropna()
+        low = min(90.0, math.floor(float(finite.min())) - 1) if len(finite) else 90.0
+        ax2.set_ylim(max(0.0, low), 100.5)
+        ax2.set_ylabel("Tỷ lệ (%)")
+        ax2.grid(False)
+        ax2.spines["right"].set_visible(True)
+        handles = [b1, b2, *ax2.get_lines()]
+        ax.legend(
+            handles,
+            [h.get_label() for h in handles],
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.1),
+            ncol=3,
+        )
+
+    return _render("monthly", title, alt, draw, 3.3)
+
+
+# --- 2. channel mix -----------------------------------------------------------------------------
+
+CHANNEL_LABELS = {
+    "online": "Trực tuyến",
+    "in_person": "Trực tiếp",
+    "postal": "Dịch vụ bưu chính công ích",
+    "unknown": "Không rõ kênh",
+}
+
+
+def channel_chart(counts: Mapping[str, int]) -> Chart:
+    """How the period's new cases arrived: ``counts`` maps channel (online, in_person, postal,
+    unknown) to the number of cases received in the period."""
+    title = "Hồ sơ mới tiếp nhận trong kỳ đến qua kênh nào?"
+    items = [(CHANNEL_LABELS.get(k, k), int(v)) for k, v in counts.items() if v is not None]
+    total = sum(v for _, v in items)
+    alt = (
+        title
+        + " "
+        + "; ".join(
+            f"{label}: {v} hồ sơ" + (f" ({v / total * 100:.1f}%)" if total else "")
+            for label, v in items
+        )
+        + "."
+    )
+
+    def draw(ax: Any) -> None:
+        if not items or total == 0:
+            _no_data(ax)
+            return
+        labels = [label for label, _ in items]
+        values = [v for _, v in items]
+        bars = ax.barh(
+            labels,
+            values,
+            color=[PALETTE[i % 4] for i in range(len(values))],
+            edgecolor="#000000",
+            linewidth=0.5,
+        )
+        for i, patch in enumerate(bars):
+            patch.set_hatch(HATCHES[i % len(HATCHES)])
+        ax.invert_yaxis()
+        for patch, v in zip(bars, values, strict=True):
+            ax.text(
+                patch.get_width() + total * 0.01,
+                patch.get_y() + patch.get_height() / 2,
+                f"{_thousands(v)} ({_pct(v, total)})",
+                va="center",
+                fontsize=8.5,
+            )
+        ax.set_xlim(0, max(values) * 1.25 or 1)
+        _int_axis(ax.xaxis)
+        ax.set_xlabel("Số hồ sơ")
+        ax.grid(axis="y", visible=False)
+
+    return _render("channels", title, alt, draw, 0.6 + 0.45 * max(len(items), 2))
+
+
+def _pct(v: int, total: int) -> str:
+    return f"{v / total * 100:.1f}%".replace(".", ",") if total else "N/A"
+
+
+# --- 3. cases and late cases by field -----------------------------------------------------------
+
+
+def field_chart(by_field: pd.DataFrame, *, top: int = 12) -> Chart:
+    """Which fields carry the load and where the late cases are.
+
+    ``by_field`` has ``field``, ``total`` (cases to handle, column 1) and ``late`` (resolved late
+    + in progress overdue, columns 8 + 11); the total row, if any, must be left out.
+    """
+    title = "Lĩnh vực nào nhiều hồ sơ nhất, hồ sơ quá hạn nằm ở đâu?"
+    df = by_field.sort_values("total", ascending=False).head(top).reset_index(drop=True)
+    alt = (
+        title
+        + " "
+        + "; ".join(
+            f"{r.field}: {int(r.total)} hồ sơ, {int(r.late)} quá hạn" for r in df.itertuples()
+        )
+        + "."
+    )
+
+    def draw(ax: Any) -> None:
+        import numpy as np
+
+        if df.empty:
+            _no_data(ax)
+            return
+        y = np.arange(len(df))
+        h = 0.4
+        b1 = ax.barh(y - h / 2, df["total"].astype(int), h, color=PALETTE[2], label="Tổng số hồ sơ")
+        b2 = ax.barh(y + h / 2, df["late"].astype(int), h, color=PALETTE[0], label="Quá hạn")
+        _hatch_bars(ax, [b1])
+        for patch, v in zip(b2, df["late"].astype(int), strict=True):
+            if v:
+                ax.text(
+                    patch.get_width() + df["total"].max() * 0.01,
+                    patch.get_y() + patch.get_height() / 2,
+                    str(v),
+                    va="center",
+                    fontsize=8,
+                )
+        ax.set_yticks(y, [_wrap(f, 34) for f in df["field"]])
+        ax.invert_yaxis()
+        _int_axis(ax.xaxis)
+        ax.set_xlabel("Số hồ sơ")
+        ax.grid(axis="y", visible=False)
+        ax.legend(loc="lower right")
+
+    return _render("fields", title, alt, draw, 0.9 + 0.42 * max(len(df), 2))
+
+
+# --- 4. top procedures --------------------------------------------------------------------------
+
+
+def top_procedures_chart(procedures: pd.DataFrame, *, top: int = 10) -> Chart:
+    """Which procedures people asked for most: ``procedures`` has ``procedure`` (name) and
+    ``received`` (cases received in the period)."""
+    title = f"{top} thủ tục có nhiều hồ sơ tiếp nhận nhất trong kỳ"
+    df = (
+        procedures.sort_values(["received", "procedure"], ascending=[False, True])
+        .head(top)
+        .reset_index(drop=True)
+    )
+    alt = (
+        title + ": " + "; ".join(f"{r.procedure}: {int(r.received)}" for r in df.itertuples()) + "."
+    )
+
+    def draw(ax: Any) -> None:
+        import seaborn as sns
+
+        if df.empty:
+            _no_data(ax)
+            return
+        data = df.assign(label=[_wrap(p, 48) for p in df["procedure"]])
+        sns.barplot(
+            data=data,
+            y="label",
+            x="received",
+            color=PALETTE[1],
+            ax=ax,
+            edgecolor="#000000",
+            linewidth=0.5,
+        )
+        total_max = int(df["received"].max())
+        for patch, v in zip(ax.patches, df["received"].astype(int), strict=False):
+            patch.set_hatch(HATCHES[1])
+            ax.text(
+                patch.get_width() + total_max * 0.01,
+                patch.get_y() + patch.get_height() / 2,
+                _thousands(v),
+                va="center",
+                fontsize=8,
+            )
+        ax.set_xlim(0, total_max * 1.12 or 1)
+        ax.set_ylabel("")
+        ax.set_xlabel("Số hồ sơ tiếp nhận")
+        _int_axis(ax.xaxis)
+        ax.grid(axis="y", visible=False)
+
+    return _render("procedures", title, alt, draw, 0.9 + 0.42 * max(len(df), 2))
+
+
+# --- 5. processing time against the deadline ----------------------------------------------------
+
+
+def processing_time_chart(times: pd.DataFrame) -> Chart:
+    """How much of the allowed time resolved cases used.
+
+    ``times`` has one row per case resolved in the period with ``used_share``: elapsed time ÷
+    allowed time (received → finished over received → due), 1.0 = finished at the deadline.
+    Cases with no due date are left out by the caller.
+    """
+    title = "Hồ sơ đã giải quyết dùng bao nhiêu phần thời hạn cho phép?"
+    share = pd.to_numeric(times["used_share"], errors="coerce").dropna() * 100
+    n = len(share)
+    late = int((share > 100).sum())
+    median = float(share.median()) if n else float("nan")
+    alt = (
+        f"{title} {n} hồ sơ; trung vị {median:.0f}% thời hạn; {late} hồ sơ vượt thời hạn."
+        if n
+        else f"{title} Không có hồ sơ đã giải quyết có ngày hẹn trả."
+    )
+
+    def draw(ax: Any) -> None:
+        import numpy as np
+        import seaborn as sns
+
+        if n == 0:
+            _no_data(ax)
+            return
+        upper = max(150.0, float(np.ceil(share.max() / 10) * 10)) if late else 100.0
+        clipped = share.clip(upper=upper)
+        bins = np.arange(0, upper + 10, 10)
+        sns.histplot(
+            x=clipped, bins=bins, ax=ax, color=PALETTE[2], edgecolor="#000000", linewidth=0.5
+        )
+        for patch in ax.patches:
+            if patch.get_x() >= 100:
+                patch.set_facecolor(PALETTE[0])
+                patch.set_hatch(HATCHES[3])
+            else:
+                patch.set_hatch(HATCHES[2])
+        ax.axvline(100, color="#000000", linestyle="--", linewidth=1.2)
+        ax.text(100, ax.get_ylim()[1] * 0.95, " hạn trả", ha="left", va="top", fontsize=8.5)
+        ax.set_xlabel("Thời gian đã dùng so với thời hạn (%)")
+        ax.set_ylabel("Số hồ sơ")
+        _int_axis(ax.yaxis)
+        ax.grid(axis="x", visible=False)
+        ax.text(
+            0.99,
+            0.98,
+            f"Trung vị: {median:.0f}%\nVượt hạn: {late} hồ sơ",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8.5,
+        )
+
+    return _render("processing", title, alt, draw, 2.8)

@@ -1,0 +1,212 @@
+"""HTML builders for the fixed parts of the document (Nghị định 30/2020/NĐ-CP, Phụ lục I).
+
+Each function returns an HTML fragment that the report notebook displays and the project's
+nbconvert template places on the page: the header block (tên cơ quan, số và ký hiệu, quốc hiệu và
+tiêu ngữ, địa danh và thời gian), the title and summary line (tên loại và trích yếu), section
+headings, the human narrative, the closing sentence, "Nơi nhận" and the signature block, and the
+appendix heading. Every period phrase is generated from the period; nothing here is typed per
+month. All text is escaped: narrative Markdown supports only **bold** and *italic* inline.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from html import escape
+from typing import Protocol
+
+from tthc.units import UnitParams
+
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+DOC_KIND = "BÁO CÁO"
+# Gaps left for the number and the date, filled in by hand at signing (Nghị định 30: may stay blank).
+_BLANK = "\u00a0" * 6
+
+
+class PeriodLike(Protocol):
+    @property
+    def title_phrase(self) -> str: ...
+    @property
+    def range_phrase(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+    def next(self) -> PeriodLike: ...
+
+
+def e(text: object) -> str:
+    """Escaped NFC text."""
+    return escape(unicodedata.normalize("NFC", str(text)), quote=True)
+
+
+def sentence_case(text: str) -> str:
+    """'ỦY BAN NHÂN DÂN' -> 'Ủy ban nhân dân' (the issuer named inside a sentence)."""
+    return text[:1].upper() + text[1:].lower()
+
+
+# --- phrases -------------------------------------------------------------------------------------
+
+
+def summary_phrase(period: PeriodLike) -> str:
+    """Trích yếu: 'Tình hình, kết quả cải cách thủ tục hành chính tháng 6 năm 2026 và nhiệm vụ
+    trọng tâm tháng 7 năm 2026'. Months unpadded, as Nghị định 30 writes them in running text."""
+    return (
+        f"Tình hình, kết quả cải cách thủ tục hành chính {period.title_phrase} "
+        f"và nhiệm vụ trọng tâm {period.next().title_phrase}"
+    )
+
+
+def document_title(unit: UnitParams, period: PeriodLike) -> str:
+    """The HTML <title> and PDF title: 'Báo cáo … – xã An Trường'."""
+    return f"Báo cáo {summary_phrase(period)[0].lower()}{summary_phrase(period)[1:]} – {unit.display_name}"
+
+
+def closing_sentence(unit: UnitParams, period: PeriodLike) -> str:
+    """'Trên đây là báo cáo tình hình, kết quả … của Ủy ban nhân dân xã An Trường./.'"""
+    return (
+        "Trên đây là báo cáo tình hình, kết quả thực hiện công tác cải cách thủ tục hành chính "
+        f"{period.title_phrase} và phương hướng, nhiệm vụ {period.next().title_phrase} của "
+        f"{sentence_case(unit.issuer)} {unit.display_name}./."
+    )
+
+
+def number_line(unit: UnitParams) -> str:
+    """'Số: 125/BC-UBND', or 'Số:      /BC-UBND' until the number is given at signing."""
+    number = unit.document.number or _BLANK
+    return f"Số: {number}/{unit.document.symbol}"
+
+
+def place_date_line(unit: UnitParams, year: int) -> str:
+    """'An Trường, ngày      tháng      năm 2026' (day and month filled in at signing)."""
+    return f"{unit.place_name}, ngày{_BLANK}tháng{_BLANK}năm {year}"
+
+
+# --- blocks ---------------------------------------------------------------------------------------
+
+
+def header_block(unit: UnitParams, period: PeriodLike) -> str:
+    """The two-column header: issuing body, number; national motto, place and date."""
+    return f"""<table class="doc-header" role="presentation" data-block="header">
+<tr>
+<td class="issuer">
+<div class="org">{e(unit.issuer)}</div>
+<div class="org">{e(unit.issuer_line2)}</div>
+<div class="short-rule"></div>
+<div class="number">{e(number_line(unit))}</div>
+</td>
+<td class="motto">
+<div class="nation">{NATION}</div>
+<div class="motto-line"><span class="underlined">{MOTTO}</span></div>
+<div class="place-date">{e(place_date_line(unit, period.year))}</div>
+</td>
+</tr>
+</table>"""
+
+
+def title_block(period: PeriodLike) -> str:
+    """'BÁO CÁO', the summary line with the period and its window, a short rule."""
+    return f"""<div class="doc-title-block" data-block="title">
+<p class="doc-title">{DOC_KIND}</p>
+<p class="doc-summary">{e(summary_phrase(period))}</p>
+<p class="doc-summary">({e(period.range_phrase)})</p>
+<div class="doc-summary-rule"></div>
+</div>"""
+
+
+def heading(number: str, text: str, level: int = 1) -> str:
+    """'I. KẾT QUẢ …' (level 1), '1. Công tác …' (2), '2.1. …' (3): bold, numbered."""
+    tag, cls = {1: ("h2", "sec"), 2: ("h3", "sub"), 3: ("h4", "subsub")}[level]
+    return f'<{tag} class="{cls}">{e(number)} {e(text)}</{tag}>'
+
+
+def paragraphs(lines: Iterable[str], cls: str | None = None) -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return "\n".join(f"<p{attr}>{e(line)}</p>" for line in lines)
+
+
+def signature_block(unit: UnitParams) -> str:
+    """'Nơi nhận:' with its list at the left, the signature block at the right (kept together)."""
+    items = "\n".join(
+        f'<p class="item">- {e(r.rstrip(";. "))}{"." if i == len(unit.recipients) - 1 else ";"}</p>'
+        for i, r in enumerate(unit.recipients)
+    )
+    authority = [unit.signer.authority]
+    if unit.signer.deputy:
+        authority.append(unit.signer.deputy)
+    authority.append(unit.signer.title)
+    auth_html = "<br>".join(e(a) for a in authority if a)
+    name = e(unit.signer.name) if unit.signer.name else "&nbsp;"
+    return f"""<table class="sign-area" role="presentation" data-block="signature">
+<tr>
+<td class="recipients">
+<p class="label">Nơi nhận:</p>
+{items}
+</td>
+<td class="signature">
+<p class="authority">{auth_html}</p>
+<div class="space"></div>
+<p class="signer">{name}</p>
+</td>
+</tr>
+</table>"""
+
+
+def appendix_heading(unit: UnitParams, period: PeriodLike, number: str = "") -> str:
+    """'Phụ lục', the appendix title in upper case, '(Kèm theo Báo cáo số …/BC-UBND)'."""
+    no = unit.document.number or _BLANK
+    return f"""<div class="appendix-head" data-block="appendix">
+<p class="label">Phụ lục{(" " + e(number)) if number else ""}</p>
+<p class="title">SỐ LIỆU GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {e(period.title_phrase.upper())}</p>
+<p class="title">({e(period.range_phrase)})</p>
+<p class="ref">(Kèm theo Báo cáo số {e(no)}/{e(unit.document.symbol)} của {e(sentence_case(unit.issuer))} {e(unit.display_name)})</p>
+</div>"""
+
+
+# --- narrative Markdown ---------------------------------------------------------------------------
+
+_BULLET_RE = re.compile(r"^\s*([-+•–])\s+")
+_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_ITALIC_RE = re.compile(r"(?<![*\w])\*(?=\S)(.+?)(?<=\S)\*(?![*\w])")
+
+
+def inline(text: str) -> str:
+    """Escape, then **bold** and *italic*: all the inline Markdown a narrative needs."""
+    out = e(text)
+    out = _BOLD_RE.sub(r"<strong>\1</strong>", out)
+    return _ITALIC_RE.sub(r"<em>\1</em>", out)
+
+
+def narrative_paragraphs(markdown: str) -> list[str]:
+    """Paragraph texts: blank lines separate paragraphs, a line starting "- " or "+ " starts one.
+
+    Administrative prose writes its dashes literally at the start of an indented paragraph, so a
+    bullet stays text ("- …") instead of becoming an HTML list.
+    """
+    out: list[str] = []
+    current: list[str] = []
+    for raw in markdown.replace("\r\n", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            if current:
+                out.append(" ".join(current))
+                current = []
+            continue
+        if _BULLET_RE.match(line) and current:
+            out.append(" ".join(current))
+            current = []
+        if _BULLET_RE.match(line):
+            line = _BULLET_RE.sub(lambda m: ("-" if m.group(1) in "-•–" else "+") + " ", line)
+        current.append(line)
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
+def narrative_html(markdown: str, *, placeholder: bool = False, section: str = "") -> str:
+    """A narrative section as justified, indented paragraphs."""
+    cls = "narrative placeholder" if placeholder else "narrative"
+    body = "\n".join(f"<p>{inline(p)}</p>" for p in narrative_paragraphs(markdown))
+    return f'<div class="{cls}" data-section="{e(section)}">\n{body}\n</div>'
