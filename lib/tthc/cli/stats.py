@@ -1,13 +1,176 @@
-"""`tthc stats` (placeholder until its issue lands; owned by the module's author)."""
+"""`tthc stats`: every figure of one unit-period, as a readable table, JSON or CSV.
+
+The warehouse is opened read-only, so this never blocks (or is blocked by) another reader.
+JSON schema: docs/stats-json.md.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from typing import Any
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    return sub.add_parser("stats", help="(chưa có)")
+    p = sub.add_parser(
+        "stats",
+        help="tính số liệu báo cáo của một đơn vị trong một kỳ",
+        description=(
+            "Tính mọi số liệu của báo cáo (bảng tình hình giải quyết TTHC, tỷ lệ, PAKN, kiểm tra "
+            "cân đối) cho một đơn vị và một kỳ, tại thời điểm cuối kỳ."
+        ),
+    )
+    p.add_argument("--db", help="tệp kho dữ liệu DuckDB (mặc định: $TTHC_DB hoặc data/tthc.duckdb)")
+    p.add_argument("--unit", required=True, help="mã đơn vị, ví dụ an-truong")
+    period = p.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", help="tháng báo cáo YYYY-MM (kỳ theo quy tắc của hồ sơ báo cáo)")
+    period.add_argument("--quarter", help="quý YYYY-Qn")
+    period.add_argument("--from", dest="date_from", help="từ ngày YYYY-MM-DD (cần --to)")
+    p.add_argument("--to", dest="date_to", help="đến ngày YYYY-MM-DD (cùng --from)")
+    p.add_argument(
+        "--profile", help="tên hồ sơ báo cáo trong params/profiles/ hoặc đường dẫn tệp YAML"
+    )
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument(
+        "--json", action="store_true", help="in một đối tượng JSON (docs/stats-json.md)"
+    )
+    fmt.add_argument("--csv", action="store_true", help="in bảng theo lĩnh vực dạng CSV")
+    return p
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("tthc stats: chưa được xây dựng")
+    from tthc import warehouse
+    from tthc.errors import ParamsError
+    from tthc.paths import default_db
+    from tthc.stats.figures import compute_figures
+    from tthc.stats.periods import parse_period
+    from tthc.stats.profile import load_profile, profile_for_unit
+    from tthc.units import load_unit
+
+    if args.date_to and not args.date_from:
+        raise ParamsError("--to cần đi cùng --from.")
+    load_unit(args.unit)  # validates the slug and the unit file before opening anything
+    profile = load_profile(args.profile) if args.profile else profile_for_unit(args.unit)
+    period = parse_period(
+        month=args.month,
+        quarter=args.quarter,
+        date_from=args.date_from,
+        date_to=args.date_to if args.date_from else None,
+        rule=profile.period_rule,
+    )
+    con = warehouse.connect(args.db or default_db(), read_only=True)
+    try:
+        figures = compute_figures(con, args.unit, period, profile)
+    finally:
+        con.close()
+    if args.json:
+        text = json.dumps(figures.to_json(), ensure_ascii=False, indent=2, default=str) + "\n"
+    elif args.csv:
+        text = figures.by_field.drop(columns=["is_total"]).to_csv(index=False)
+    else:
+        text = render_text(figures)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `tthc stats ... | head` is fine
+        sys.stderr.close()
+    return 0
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+    ]
+    line = "  ".join(
+        h.ljust(w) if i == 0 else h.rjust(w)
+        for i, (h, w) in enumerate(zip(headers, widths, strict=True))
+    )
+    body = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    ]
+    return "\n".join([line, "-" * len(line), *body])
+
+
+def render_text(figures: Any) -> str:
+    """The readable Vietnamese summary printed by ``tthc stats`` without a format option."""
+    from tthc.stats.figures import NATIONAL_COLUMNS
+    from tthc.stats.numbers import format_count
+    from tthc.stats.periods import vn_date
+
+    f = figures
+    v = f.values
+    pr = f.profile
+    lines = [
+        f"Đơn vị: {f.unit} — {f.period.title_phrase} ({f.period.range_phrase})",
+        f"Hồ sơ báo cáo: {pr.name}; lũy kế từ {vn_date(f.ytd_start)}; so sánh hạn theo "
+        f"{'ngày' if pr.comparison == 'date' else 'thời điểm'}; {pr.rule_label}.",
+        "",
+        "TÌNH HÌNH GIẢI QUYẾT HỒ SƠ",
+    ]
+    items = [
+        ("Tổng số hồ sơ phải giải quyết", "cases_total"),
+        ("  Mới tiếp nhận trong kỳ", "cases_new"),
+        ("    trực tuyến", "cases_new_online"),
+        ("    trực tiếp", "cases_new_in_person"),
+        ("    dịch vụ bưu chính", "cases_new_postal"),
+        ("  Từ kỳ trước chuyển qua", "cases_carried_over"),
+        ("Đã giải quyết", "cases_resolved"),
+        ("  trước hạn", "cases_resolved_early"),
+        (f"  {pr.on_time_label.lower()}", "cases_resolved_on_time"),
+        ("  quá hạn", "cases_resolved_late"),
+        ("Đang giải quyết", "cases_in_progress"),
+        ("  trong hạn", "cases_in_progress_within"),
+        ("  quá hạn", "cases_in_progress_overdue"),
+        ("Rút, dừng, trả lại (nhóm thứ ba)", "cases_withdrawn"),
+        ("PAKN tiếp nhận", "pakn_received"),
+        ("  xử lý đúng hạn", "pakn_on_time"),
+        ("  xử lý quá hạn", "pakn_late"),
+        ("  đang xử lý", "pakn_in_progress"),
+    ]
+    width = max(len(label) for label, _ in items) + 2
+    for label, key in items:
+        reason = f"  ({f.na[key]})" if key in f.na and v.get(key) is None else ""
+        lines.append(f"{label.ljust(width)}{f.fmt(key):>10}{reason}")
+    lines += ["", "TỶ LỆ"]
+    for key, info in f.rates.items():
+        window = "kỳ báo cáo" if info.window == "period" else "lũy kế"
+        if info.value is None:
+            part = f"N/A ({info.na_reason})"
+        else:
+            part = f"{f.fmt('rate_' + key)} = {format_count(info.numerator, pr)}/{format_count(info.denominator, pr)}"
+        lines.append(f"{info.title}: {part} [{info.base_phrase}, {window}]")
+    lines += ["", "BẢNG THEO LĨNH VỰC"]
+    headers = ["Lĩnh vực", *[num or "Rút/dừng" for _, num, _ in NATIONAL_COLUMNS]]
+    rows = []
+    for rec in f.by_field.to_dict("records"):
+        row = [str(rec["field"])]
+        for key, _, _ in NATIONAL_COLUMNS:
+            val = rec.get(key)
+            row.append(format_count(None if val is None or val is _na() else int(val), pr))
+        rows.append(row)
+    lines.append(_table(headers, rows))
+    failed = [c for c in f.checks if not c.ok]
+    lines += ["", f"KIỂM TRA CÂN ĐỐI: {len(f.checks) - len(failed)}/{len(f.checks)} đạt"]
+    for c in failed:
+        lines.append(f"  SAI {c.name}: chênh lệch {c.gap} ({c.detail})")
+    if f.late_cases is not None and len(f.late_cases):
+        lines += ["", f"HỒ SƠ QUÁ HẠN: {len(f.late_cases)}"]
+        for rec in f.late_cases.head(20).to_dict("records"):
+            lines.append(
+                f"  {rec['case_code']}  {rec['procedure_name'] or rec['procedure_code']}  "
+                f"{rec['status']}, {rec['days_late']} ngày"
+            )
+    for note in f.notes:
+        lines.append(f"Lưu ý: {note}")
+    return "\n".join(lines) + "\n"
+
+
+def _na() -> Any:
+    import pandas as pd
+
+    return pd.NA

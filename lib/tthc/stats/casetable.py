@@ -1,0 +1,289 @@
+"""The case table of domain.md §3 as one DuckDB aggregation over any number of windows.
+
+Every count is evaluated *as of the window's end*: only ``received_at`` and ``ended_at`` decide
+where a case falls, never its current status alone, so re-running a past period on newer exports
+gives the same figures. One scan of the unit's cases feeds every window and every grouping
+(per lĩnh vực, per procedure, total) at once, which is what keeps a unit-period under a second on
+a warehouse of millions of cases.
+
+Classification of a case for a window ``[ws, we)`` (half-open local timestamps):
+
+- relevant: received before ``we`` and not ended before ``ws``, outcome ≠ not_received;
+- new: received on or after ``ws``; carried over: received before ``ws``;
+- ended: outcome resolved or third bucket *and* ``ended_at`` set; resolved / third bucket when
+  that end falls in the window; in progress when not ended by ``we``.
+
+A case marked resolved (or withdrawn …) without an end date cannot be placed in time: it stays in
+progress and is counted in ``end_missing`` so the report can say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import duckdb
+import pandas as pd
+
+from tthc.stats.profile import Profile
+
+TOTAL_LABEL = "Tổng cộng"
+UNKNOWN_FIELD = "(không rõ lĩnh vực)"
+UNKNOWN_PROCEDURE = "(không rõ thủ tục)"
+
+# Digitisation flags: output name -> SQL expression of the flag and of "flag unknown".
+FLAGS: dict[str, tuple[str, str]] = {
+    "with_components": ("has_components", "has_components IS NULL"),
+    "with_result_file": ("has_result_file", "has_result_file IS NULL"),
+    "with_both": (
+        "has_components AND has_result_file",
+        "has_components IS NULL OR has_result_file IS NULL",
+    ),
+    "reusing_data": ("reused_data", "reused_data IS NULL"),
+}
+# Case sets a digitisation rate may be computed over (profile ``denominator``).
+BASES: dict[str, str] = {
+    "received": "keep AND is_new",
+    "resolved": "is_resolved",
+    "handled": "keep",
+}
+
+COUNT_COLUMNS = (
+    "cases_total",
+    "cases_new",
+    "cases_new_online",
+    "cases_new_in_person",
+    "cases_new_postal",
+    "cases_new_channel_missing",
+    "cases_new_online_flag",
+    "cases_carried_over",
+    "cases_resolved",
+    "cases_resolved_early",
+    "cases_resolved_on_time",
+    "cases_resolved_late",
+    "cases_in_progress",
+    "cases_in_progress_within",
+    "cases_in_progress_overdue",
+    "cases_withdrawn",
+    "third_withdrawn",
+    "third_stopped",
+    "third_returned",
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A named window of local dates ``[start, end]``, both inclusive."""
+
+    name: str
+    start: date
+    end: date
+
+    @property
+    def start_ts(self) -> datetime:
+        return datetime.combine(self.start, time.min)
+
+    @property
+    def end_excl_ts(self) -> datetime:
+        return datetime.combine(self.end + timedelta(days=1), time.min)
+
+
+def units_filter(unit: str | Sequence[str]) -> tuple[str, list[str]]:
+    """SQL predicate on ``unit`` and its parameters: one unit, or a roll-up of several."""
+    units = [unit] if isinstance(unit, str) else list(unit)
+    if not units:
+        raise ValueError("at least one unit")
+    if len(units) == 1:
+        return "unit = ?", units
+    return f"unit IN ({', '.join('?' for _ in units)})", units
+
+
+def timing_sql(profile: Profile, ended: str, due: str) -> str:
+    """-1 early, 0 on time, 1 late at the profile's granularity; no due date is on time."""
+    if profile.comparison == "date":
+        a, b = f"CAST({ended} AS DATE)", f"CAST({due} AS DATE)"
+    else:
+        a, b = ended, due
+    return f"CASE WHEN {due} IS NULL THEN 0 WHEN {a} < {b} THEN -1 WHEN {a} = {b} THEN 0 ELSE 1 END"
+
+
+def within_sql(profile: Profile, due: str, end_day: str, we: str) -> str:
+    """In progress within the deadline at the window's end: due on/after the last day (date), or
+    due at/after 23:59:59 of the last day (timestamp). No due date is within."""
+    if profile.comparison == "date":
+        return f"({due} IS NULL OR CAST({due} AS DATE) >= {end_day})"
+    return f"({due} IS NULL OR {due} >= {we} - INTERVAL 1 SECOND)"
+
+
+def _aggregates(profile: Profile) -> str:
+    third_resolved = profile.third_bucket == "resolved_on_time"
+    # Placement of the third bucket (domain.md §4 item 1).
+    res = "(is_resolved OR is_third)" if third_resolved else "is_resolved"
+    early = "is_resolved AND timing = -1"
+    on_time = "(is_resolved AND timing = 0)" + (" OR is_third" if third_resolved else "")
+    late = "is_resolved AND timing = 1"
+    parts = {
+        "cases_total": "keep",
+        "cases_new": "keep AND is_new",
+        "cases_new_online": "keep AND is_new AND channel = 'online'",
+        "cases_new_in_person": "keep AND is_new AND channel = 'in_person'",
+        "cases_new_postal": "keep AND is_new AND channel = 'postal'",
+        "cases_new_channel_missing": "keep AND is_new AND channel IS NULL",
+        "cases_new_online_flag": "keep AND is_new AND channel_scheme = 'online_flag'",
+        "cases_carried_over": "keep AND NOT is_new",
+        "cases_resolved": res,
+        "cases_resolved_early": early,
+        "cases_resolved_on_time": on_time,
+        "cases_resolved_late": late,
+        "cases_in_progress": "is_open",
+        "cases_in_progress_within": "is_open AND within",
+        "cases_in_progress_overdue": "is_open AND NOT within",
+        "cases_withdrawn": "is_third",
+        "third_withdrawn": "is_third AND outcome = 'withdrawn'",
+        "third_stopped": "is_third AND outcome = 'stopped'",
+        "third_returned": "is_third AND outcome = 'returned'",
+        "end_missing": "end_missing",
+        "ended_before_received": "ended < received_at",
+        "dvctt_received": "keep AND is_new AND level IN ('full', 'partial')",
+        "dvctt_online": "keep AND is_new AND level IN ('full', 'partial') AND channel = 'online'",
+        "dvctt_channel_missing": "keep AND is_new AND level IN ('full', 'partial') AND channel IS NULL",
+        "new_not_in_catalogue": "is_new AND level IS NULL",
+    }
+    for base, cond in BASES.items():
+        parts[f"base_{base}"] = cond
+        for flag, (expr, missing) in FLAGS.items():
+            parts[f"{flag}_{base}"] = f"({cond}) AND ({expr})"
+            parts[f"{flag}_{base}_missing"] = f"({cond}) AND ({missing})"
+    for base, cond in (("received", BASES["received"]), ("resolved", BASES["resolved"])):
+        parts[f"fee_bearing_{base}"] = f"({cond}) AND fee_bearing"
+        parts[f"fee_bearing_{base}_missing"] = f"({cond}) AND fee_bearing IS NULL"
+        parts[f"paid_online_{base}"] = f"({cond}) AND fee_bearing AND paid_online"
+        parts[f"paid_online_{base}_missing"] = f"({cond}) AND fee_bearing AND paid_online IS NULL"
+    lines = [f"count(*) FILTER (WHERE {cond}) AS {name}" for name, cond in parts.items()]
+    # "Phát sinh": catalogue procedures with at least one case received in the window.
+    for name, cond in (
+        ("procedures_with_cases", "level IS NOT NULL"),
+        ("procedures_partial_with_cases", "level = 'partial'"),
+        ("procedures_full_with_cases", "level = 'full'"),
+    ):
+        lines.append(f"count(DISTINCT procedure_code) FILTER (WHERE is_new AND {cond}) AS {name}")
+    return ",\n    ".join(lines)
+
+
+def case_table(
+    con: duckdb.DuckDBPyConnection,
+    unit: str | Sequence[str],
+    windows: Sequence[Window],
+    profile: Profile,
+    *,
+    catalogue_ingests: Sequence[int] = (),
+    by: Sequence[str] = ("field", "procedure"),
+) -> pd.DataFrame:
+    """Counts per window, grouped by lĩnh vực, by procedure and in total.
+
+    Returns one row per (window, group) with ``window``, ``grouping`` ('total' | 'field' |
+    'procedure'), ``field``, ``procedure_code``, ``procedure_name`` and the count columns.
+    ``catalogue_ingests`` are the catalogue snapshots (one per unit) whose levels decide DVCTT
+    and coverage; empty means no catalogue (those counts are 0 and flagged by the caller).
+    """
+    if not windows:
+        raise ValueError("at least one window")
+    unit_sql, unit_params = units_filter(unit)
+    values = ", ".join("(?, ?::TIMESTAMP, ?::TIMESTAMP, ?::DATE)" for _ in windows)
+    w_params: list[object] = []
+    for w in windows:
+        w_params += [w.name, w.start_ts, w.end_excl_ts, w.end]
+    max_we = max(w.end_excl_ts for w in windows)
+    if catalogue_ingests:
+        cat_in = ", ".join("?" for _ in catalogue_ingests)
+        catalogue = (
+            f"SELECT unit, procedure_code, any_value(level) AS level FROM procedures "
+            f"WHERE ingest_id IN ({cat_in}) GROUP BY unit, procedure_code"
+        )
+        cat_params: list[object] = list(catalogue_ingests)
+    else:
+        catalogue = "SELECT NULL::VARCHAR AS unit, NULL::VARCHAR AS procedure_code, NULL::VARCHAR AS level WHERE false"
+        cat_params = []
+    excluded = profile.third_bucket == "excluded"
+    sets = ["(win)"]
+    if "field" in by:
+        sets.append("(win, field)")
+    if "procedure" in by:
+        sets.append("(win, procedure_key)")
+    sql = f"""
+WITH w AS (
+    SELECT * FROM (VALUES {values}) t(win, ws, we, end_day)
+),
+cat AS ({catalogue}),
+c AS (
+    SELECT cs.unit, coalesce(cs.field, '{UNKNOWN_FIELD}') AS field,
+           cs.procedure_code, cs.procedure_name,
+           coalesce(cs.procedure_code, 'tên: ' || cs.procedure_name, '{UNKNOWN_PROCEDURE}') AS procedure_key,
+           cs.channel, cs.channel_scheme, cs.outcome, cs.received_at, cs.due_at,
+           CASE WHEN cs.outcome IN ('resolved', 'withdrawn', 'stopped', 'returned')
+                THEN cs.ended_at END AS ended,
+           cs.outcome <> 'pending' AND cs.ended_at IS NULL AS end_missing,
+           cs.has_components, cs.has_result_file, cs.reused_data, cs.fee_bearing, cs.paid_online,
+           cat.level
+    FROM cases cs LEFT JOIN cat ON cat.unit = cs.unit AND cat.procedure_code = cs.procedure_code
+    WHERE cs.{unit_sql} AND cs.outcome <> 'not_received'
+      AND cs.received_at IS NOT NULL AND cs.received_at < ?
+),
+x AS (
+    SELECT w.win, c.*,
+        c.received_at >= w.ws AS is_new,
+        c.ended >= w.ws AND c.ended < w.we AND c.outcome = 'resolved' AS is_resolved_raw,
+        coalesce(c.ended >= w.ws AND c.ended < w.we AND c.outcome <> 'resolved', false) AS is_third,
+        c.ended IS NULL OR c.ended >= w.we AS is_open,
+        {timing_sql(profile, "c.ended", "c.due_at")} AS timing,
+        {within_sql(profile, "c.due_at", "w.end_day", "w.we")} AS within
+    FROM c JOIN w ON c.received_at < w.we
+        AND (c.ended IS NULL OR c.ended >= w.ws OR c.received_at >= w.ws)
+),
+y AS (
+    SELECT *, coalesce(is_resolved_raw, false) AS is_resolved,
+        {"NOT is_third" if excluded else "true"} AS keep
+    FROM x
+)
+SELECT win AS "window",
+    CASE WHEN grouping(field) = 0 THEN 'field'
+         WHEN grouping(procedure_key) = 0 THEN 'procedure' ELSE 'total' END AS grouping,
+    CASE WHEN grouping(field) = 0 THEN field
+         WHEN grouping(procedure_key) = 0 THEN any_value(field) ELSE '{TOTAL_LABEL}' END AS field,
+    CASE WHEN grouping(procedure_key) = 0 THEN any_value(procedure_code) END AS procedure_code,
+    CASE WHEN grouping(procedure_key) = 0
+         THEN coalesce(any_value(procedure_name), procedure_key) END AS procedure_name,
+    {_aggregates(profile)}
+FROM y
+GROUP BY GROUPING SETS ({", ".join(sets)})
+ORDER BY 1, 2, 3, 4
+"""
+    params = [*w_params, *cat_params, *unit_params, max_we]
+    df = con.execute(sql, params).df()
+    count_cols = [
+        c
+        for c in df.columns
+        if c not in ("window", "grouping", "field", "procedure_code", "procedure_name")
+    ]
+    df[count_cols] = df[count_cols].fillna(0).astype("int64")
+    # Every window must have a total row even when the unit has no case at all.
+    missing = [
+        w.name
+        for w in windows
+        if not ((df["window"] == w.name) & (df["grouping"] == "total")).any()
+    ]
+    if missing:
+        zeros = pd.DataFrame(
+            [
+                {
+                    "window": name,
+                    "grouping": "total",
+                    "field": TOTAL_LABEL,
+                    **dict.fromkeys(count_cols, 0),
+                }
+                for name in missing
+            ]
+        )
+        df = pd.concat([df, zeros], ignore_index=True)
+    return df

@@ -1,0 +1,747 @@
+"""Every figure of the report for one unit and period, as of the period's end (domain.md §3–§6).
+
+:func:`compute_figures` runs a handful of DuckDB queries (the case table for the period and the
+YTD window in one scan, the catalogue snapshot, PAKN, the late cases) and assembles
+:class:`Figures`: the flat values of ``tthc stats --json`` (docs/stats-json.md), the reason for
+every N/A, how each rate was defined, the national by-field table, the checks and the
+comparisons with the previous period and the same period last year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from tthc.stats import checks as checks_mod
+from tthc.stats.casetable import (
+    UNKNOWN_FIELD,
+    Window,
+    case_table,
+    timing_sql,
+    units_filter,
+    within_sql,
+)
+from tthc.stats.checks import Check
+from tthc.stats.numbers import format_count, format_rate, rate
+from tthc.stats.periods import Period, ytd_start
+from tthc.stats.profile import RATE_SPECS, Profile
+
+# Columns of the national form, in order: (key, number, Vietnamese heading).
+NATIONAL_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("cases_total", "(1)", "Tổng số hồ sơ nhận giải quyết"),
+    ("cases_new_online", "(2)", "Trong kỳ: trực tuyến"),
+    ("cases_new_in_person_postal", "(3)", "Trong kỳ: trực tiếp, dịch vụ bưu chính"),
+    ("cases_carried_over", "(4)", "Từ kỳ trước"),
+    ("cases_resolved", "(5)", "Đã giải quyết: tổng số"),
+    ("cases_resolved_early", "(6)", "Trước hạn"),
+    ("cases_resolved_on_time", "(7)", "Đúng hạn"),
+    ("cases_resolved_late", "(8)", "Quá hạn"),
+    ("cases_in_progress", "(9)", "Đang giải quyết: tổng số"),
+    ("cases_in_progress_within", "(10)", "Trong hạn"),
+    ("cases_in_progress_overdue", "(11)", "Quá hạn"),
+    ("cases_withdrawn", "", "Rút, dừng, trả lại"),
+)
+
+BY_FIELD_COLUMNS = (
+    "cases_total",
+    "cases_new",
+    "cases_new_online",
+    "cases_new_in_person",
+    "cases_new_postal",
+    "cases_new_in_person_postal",
+    "cases_carried_over",
+    "cases_resolved",
+    "cases_resolved_early",
+    "cases_resolved_on_time",
+    "cases_resolved_late",
+    "cases_in_progress",
+    "cases_in_progress_within",
+    "cases_in_progress_overdue",
+    "cases_withdrawn",
+)
+
+# Which column's absence makes a flag unknown (the reason shown for N/A).
+_FLAG_COLUMN = {
+    "with_components": "Thành phần hồ sơ số hóa (HoSoCoThanhPhanSoHoa)",
+    "with_result_file": "File kết quả đính kèm (DinhKemKetQua)",
+    "with_both": "Thành phần hồ sơ số hóa hoặc File kết quả đính kèm",
+    "reusing_data": "Tái sử dụng thành phần hồ sơ (CoTaiSuDungTPHS)",
+}
+_BASE_PHRASE = {
+    "received": "hồ sơ tiếp nhận",
+    "resolved": "hồ sơ đã giải quyết",
+    "handled": "hồ sơ phải giải quyết (mới và kỳ trước)",
+    "catalogue": "thủ tục trong danh mục",
+    "dvctt_received": "hồ sơ tiếp nhận của thủ tục DVCTT",
+    "due": "hồ sơ đến hạn (đã giải quyết và đang giải quyết quá hạn)",
+    "fee_bearing_received": "hồ sơ tiếp nhận có phí, lệ phí",
+    "fee_bearing_resolved": "hồ sơ đã giải quyết có phí, lệ phí",
+}
+ZERO_DENOMINATOR = "mẫu số bằng 0"
+NO_CATALOGUE = "chưa nạp danh mục TTHC"
+NO_PAKN = "chưa nạp dữ liệu phản ánh, kiến nghị"
+NO_CHANNEL = "thiếu cột Kênh thực hiện"
+NO_POSTAL = "tệp xuất chỉ có cột Trực tuyến (có/không): không tách được hồ sơ bưu chính"
+MERGED_EARLY = "hồ sơ báo cáo gộp trước hạn vào đúng hạn"
+
+
+@dataclass(frozen=True)
+class RateInfo:
+    """How one rate was computed, so the report can explain it."""
+
+    key: str
+    title: str
+    value: Decimal | None
+    numerator: int | None
+    denominator: int | None
+    numerator_base: str
+    base: str  # the denominator's set (profile ``denominator``)
+    window: str  # period | ytd
+    window_start: date
+    window_end: date
+    decimals: int
+    rule: str  # rounding rule
+    na_reason: str | None = None
+
+    @property
+    def base_phrase(self) -> str:
+        return _BASE_PHRASE.get(self.base, self.base)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "value": None if self.value is None else float(self.value),
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "numerator_base": self.numerator_base,
+            "base": self.base,
+            "window": self.window,
+            "window_start": self.window_start.isoformat(),
+            "window_end": self.window_end.isoformat(),
+            "decimals": self.decimals,
+            "rule": self.rule,
+            "na_reason": self.na_reason,
+        }
+
+
+@dataclass
+class Figures:
+    """All figures of one unit-period. ``values`` is the flat JSON of ``tthc stats --json``."""
+
+    unit: str
+    period: Period
+    profile: Profile
+    ytd_start: date
+    values: dict[str, Any]
+    na: dict[str, str]
+    rates: dict[str, RateInfo]
+    by_field: pd.DataFrame
+    by_procedure: pd.DataFrame
+    late_cases: pd.DataFrame
+    checks: list[Check]
+    third_bucket: dict[str, int]
+    comparisons: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every consistency check holds."""
+        return all(c.ok for c in self.checks)
+
+    def fmt(self, key: str) -> str:
+        """A value as the report writes it: counts with the profile's separators, rates with
+        the rate's decimals and suffix, 'N/A' for None."""
+        v = self.values.get(key)
+        if key.startswith("rate_"):
+            info = self.rates.get(key.removeprefix("rate_"))
+            decimals = info.decimals if info else 2
+            return format_rate(None if v is None else Decimal(str(v)), self.profile, decimals)
+        return format_count(v, self.profile)
+
+    def national_table(self) -> pd.DataFrame:
+        """The by-field table with the national form's numbered headings, for documents."""
+        df = self.by_field.set_index("field")
+        cols = {}
+        for key, num, heading in NATIONAL_COLUMNS:
+            title = heading if key != "cases_resolved_on_time" else self.profile.on_time_label
+            cols[key] = f"{num} {title}".strip()
+        out = df[[k for k, _, _ in NATIONAL_COLUMNS]].rename(columns=cols)
+        out.index.name = "Lĩnh vực"
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The object printed by ``tthc stats --json`` (schema: docs/stats-json.md)."""
+        out = dict(self.values)
+        out["na"] = dict(self.na)
+        out["rates"] = {k: r.to_json() for k, r in self.rates.items()}
+        out["third_bucket"] = dict(self.third_bucket)
+        out["comparisons"] = self.comparisons
+        out["late_cases"] = _records(self.late_cases)
+        out["notes"] = list(self.notes)
+        return out
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for rec in df.to_dict("records"):
+        clean = {}
+        for k, v in rec.items():
+            if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+                clean[k] = None
+            elif isinstance(v, pd.Timestamp | datetime):
+                clean[k] = v.isoformat()
+            elif hasattr(v, "item"):
+                clean[k] = v.item()
+            else:
+                clean[k] = v
+        out.append(clean)
+    return out
+
+
+# --- catalogue -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueSnapshot:
+    ingest_ids: tuple[int, ...]
+    as_of: datetime | None
+    total: int
+    partial: int
+    full: int
+    fallback: bool  # no snapshot on or before the period end: the earliest one was used
+
+
+def catalogue_snapshot(
+    con: duckdb.DuckDBPyConnection, unit: str | Sequence[str], period: Period
+) -> CatalogueSnapshot | None:
+    """Per unit, the latest catalogue snapshot with ``as_of`` on or before the period end, else
+    the earliest one (``fallback``); None when no unit has a catalogue."""
+    unit_sql, params = units_filter(unit)
+    rows = con.execute(
+        f"""
+        SELECT p.unit, p.ingest_id, coalesce(i.as_of, i.ingested_at) AS as_of
+        FROM (SELECT DISTINCT unit, ingest_id FROM procedures WHERE {unit_sql}) p
+        LEFT JOIN ingests i ON i.ingest_id = p.ingest_id
+        """,
+        params,
+    ).fetchall()
+    if not rows:
+        return None
+    chosen: dict[str, tuple[int, datetime | None]] = {}
+    fallback = False
+    by_unit: dict[str, list[tuple[int, datetime | None]]] = {}
+    for u, iid, as_of in rows:
+        by_unit.setdefault(u, []).append((iid, as_of))
+    for u, snaps in by_unit.items():
+        # No as_of at all sorts as the oldest; ties broken by ingest order.
+        key = lambda s: (s[1] or datetime.min, s[0])  # noqa: E731
+        before = [s for s in snaps if s[1] is None or s[1] < period.end_excl_ts]
+        if before:
+            chosen[u] = max(before, key=key)
+        else:
+            chosen[u] = min(snaps, key=key)
+            fallback = True
+    ids = tuple(iid for iid, _ in chosen.values())
+    in_sql = ", ".join("?" for _ in ids)
+    total, partial, full = con.execute(
+        f"""
+        SELECT count(*), count(*) FILTER (WHERE level = 'partial'), count(*) FILTER (WHERE level = 'full')
+        FROM (SELECT DISTINCT unit, procedure_code, level FROM procedures WHERE ingest_id IN ({in_sql}))
+        """,
+        list(ids),
+    ).fetchone()
+    as_ofs = [a for _, a in chosen.values() if a is not None]
+    return CatalogueSnapshot(
+        ingest_ids=ids,
+        as_of=max(as_ofs) if as_ofs else None,
+        total=int(total),
+        partial=int(partial),
+        full=int(full),
+        fallback=fallback,
+    )
+
+
+# --- PAKN ------------------------------------------------------------------------------------
+
+
+def pakn_counts(
+    con: duckdb.DuckDBPyConnection, unit: str | Sequence[str], period: Period, profile: Profile
+) -> dict[str, int] | None:
+    """PAKN as of the period end; None when no PAKN list was ever ingested for the unit."""
+    unit_sql, params = units_filter(unit)
+    loaded = con.execute(
+        f"""SELECT (SELECT count(*) FROM ingests WHERE {unit_sql} AND kind = 'pakn')
+                 + (SELECT count(*) FROM pakn WHERE {unit_sql})""",
+        [*params, *params],
+    ).fetchone()[0]
+    if not loaded:
+        return None
+    if profile.comparison == "date":
+        on_time = "(due_at IS NULL OR CAST(handled_at AS DATE) <= CAST(due_at AS DATE))"
+    else:
+        on_time = "(due_at IS NULL OR handled_at <= due_at)"
+    row = con.execute(
+        f"""
+        SELECT
+            count(*) FILTER (WHERE received_at >= ?),
+            count(*) FILTER (WHERE received_at < ? AND (handled_at IS NULL OR handled_at >= ?)),
+            count(*) FILTER (WHERE handled_at >= ? AND handled_at < ? AND {on_time}),
+            count(*) FILTER (WHERE handled_at >= ? AND handled_at < ? AND NOT {on_time}),
+            count(*) FILTER (WHERE handled_at IS NULL OR handled_at >= ?)
+        FROM pakn WHERE {unit_sql} AND received_at < ?
+        """,
+        [
+            period.start_ts,
+            period.start_ts,
+            period.start_ts,
+            period.start_ts,
+            period.end_excl_ts,
+            period.start_ts,
+            period.end_excl_ts,
+            period.end_excl_ts,
+            *params,
+            period.end_excl_ts,
+        ],
+    ).fetchone()
+    keys = ("pakn_received", "pakn_carried_over", "pakn_on_time", "pakn_late", "pakn_in_progress")
+    return {k: int(v) for k, v in zip(keys, row, strict=True)}
+
+
+# --- late cases ------------------------------------------------------------------------------
+
+
+def late_cases(
+    con: duckdb.DuckDBPyConnection, unit: str | Sequence[str], period: Period, profile: Profile
+) -> pd.DataFrame:
+    """Cases resolved late in the period and cases overdue in progress at its end.
+
+    Columns: unit, case_code, procedure_code, procedure_name, field, received_at, due_at,
+    ended_at (None when still open at the period end), status, days_late. No personal data.
+    """
+    unit_sql, params = units_filter(unit)
+    timing = timing_sql(profile, "ended", "due_at")
+    within = within_sql(profile, "due_at", "CAST(? AS DATE)", "CAST(? AS TIMESTAMP)")
+    if profile.comparison == "date":
+        days = "date_diff('day', CAST(due_at AS DATE), CAST({ref} AS DATE))"
+    else:
+        days = "CAST(ceil(epoch({ref} - due_at) / 86400) AS BIGINT)"
+    sql = f"""
+    WITH c AS (
+        SELECT unit, case_code, procedure_code, procedure_name,
+               coalesce(field, '{UNKNOWN_FIELD}') AS field, outcome, received_at, due_at,
+               CASE WHEN outcome IN ('resolved', 'withdrawn', 'stopped', 'returned')
+                    THEN ended_at END AS ended
+        FROM cases
+        WHERE {unit_sql} AND outcome <> 'not_received' AND received_at < ?
+    )
+    SELECT unit, case_code, procedure_code, procedure_name, field, received_at, due_at,
+           CASE WHEN ended < ? THEN ended END AS ended_at,
+           CASE WHEN ended >= ? AND ended < ? THEN 'đã giải quyết quá hạn'
+                ELSE 'đang giải quyết quá hạn' END AS status,
+           CASE WHEN ended >= ? AND ended < ? THEN {days.format(ref="ended")}
+                ELSE {days.format(ref="(CAST(? AS TIMESTAMP) - INTERVAL 1 SECOND)")} END AS days_late
+    FROM c
+    WHERE (outcome = 'resolved' AND ended >= ? AND ended < ? AND {timing} = 1)
+       OR ((ended IS NULL OR ended >= ?) AND due_at IS NOT NULL AND NOT {within})
+    ORDER BY status, days_late DESC, received_at, case_code
+    """
+    s, e = period.start_ts, period.end_excl_ts
+    within_arg = period.end if profile.comparison == "date" else e
+    args = [*params, e, e, s, e, s, e, e, s, e, e, within_arg]
+    df = con.execute(sql, args).df()
+    df["ended_at"] = df["ended_at"].astype(object).where(df["ended_at"].notna(), None)
+    return df
+
+
+# --- assembling ------------------------------------------------------------------------------
+
+
+def _row(df: pd.DataFrame, window: str) -> dict[str, int]:
+    sel = df[(df["window"] == window) & (df["grouping"] == "total")]
+    return {k: v for k, v in sel.iloc[0].to_dict().items() if k not in ("window", "grouping")}
+
+
+def _apply_practice(rec: dict[str, Any], profile: Profile) -> dict[str, str]:
+    """Channel and early/on-time conventions on one row of counts; returns N/A reasons."""
+    na: dict[str, str] = {}
+    new = rec["cases_new"]
+    missing = rec.get("cases_new_channel_missing", 0)
+    if missing:
+        reason = (
+            NO_CHANNEL
+            if missing == new
+            else f"thiếu kênh thực hiện ở {missing}/{new} hồ sơ mới tiếp nhận"
+        )
+        for k in (
+            "cases_new_online",
+            "cases_new_in_person",
+            "cases_new_postal",
+            "cases_new_in_person_postal",
+        ):
+            rec[k] = None
+            na[k] = reason
+    else:
+        rec["cases_new_in_person_postal"] = new - rec["cases_new_online"]
+        if rec.get("cases_new_online_flag", 0):
+            # A yes/no "Trực tuyến" column: "no" means in person, postal is not distinguishable.
+            rec["cases_new_in_person"] = new - rec["cases_new_online"]
+            rec["cases_new_postal"] = None
+            na["cases_new_postal"] = NO_POSTAL
+    if profile.early_on_time != "disjoint":
+        rec["cases_resolved_on_time"] = rec["cases_resolved_early"] + rec["cases_resolved_on_time"]
+        rec["cases_resolved_early"] = None
+        na["cases_resolved_early"] = MERGED_EARLY
+    return na
+
+
+def _by_field_frame(df: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    sel = df[(df["window"] == "period") & df["grouping"].isin(["field", "total"])]
+    recs = []
+    for rec in sel.to_dict("records"):
+        _apply_practice(rec, profile)
+        out = {"field": rec["field"], "is_total": rec["grouping"] == "total"}
+        out.update({k: rec.get(k) for k in BY_FIELD_COLUMNS})
+        recs.append(out)
+    recs.sort(key=lambda r: (r["is_total"], r["field"] == UNKNOWN_FIELD, r["field"]))
+    frame = pd.DataFrame(recs, columns=["field", "is_total", *BY_FIELD_COLUMNS])
+    for k in BY_FIELD_COLUMNS:
+        frame[k] = frame[k].astype("Int64")
+    return frame
+
+
+def _by_procedure_frame(
+    con: duckdb.DuckDBPyConnection, df: pd.DataFrame, snapshot: CatalogueSnapshot | None
+) -> pd.DataFrame:
+    sel = df[(df["window"] == "period") & (df["grouping"] == "procedure")]
+    cols = [
+        "procedure_code",
+        "procedure_name",
+        "field",
+        *[c for c in BY_FIELD_COLUMNS if c in df.columns],
+    ]
+    out = sel[cols].reset_index(drop=True)
+    levels: dict[str, str] = {}
+    if snapshot is not None:
+        in_sql = ", ".join("?" for _ in snapshot.ingest_ids)
+        levels = dict(
+            con.execute(
+                f"SELECT procedure_code, any_value(level) FROM procedures "
+                f"WHERE ingest_id IN ({in_sql}) GROUP BY procedure_code",
+                list(snapshot.ingest_ids),
+            ).fetchall()
+        )
+    out.insert(3, "level", [levels.get(c) for c in out["procedure_code"]])
+    return out.sort_values(["field", "procedure_code"], na_position="last").reset_index(drop=True)
+
+
+def _flag_rate(row: dict[str, int], flag: str, base: str) -> tuple[int | None, int, str | None]:
+    """(numerator or None when unknown, denominator, N/A reason) of a digitisation flag."""
+    den = int(row[f"base_{base}"])
+    num = int(row[f"{flag}_{base}"])
+    missing = int(row[f"{flag}_{base}_missing"])
+    if missing and missing == den:
+        return None, den, f"thiếu cột {_FLAG_COLUMN[flag]}"
+    if missing:
+        return None, den, f"thiếu thông tin {_FLAG_COLUMN[flag]} ở {missing}/{den} hồ sơ"
+    return num, den, None
+
+
+def compute_figures(
+    con: duckdb.DuckDBPyConnection,
+    unit: str | Sequence[str],
+    period: Period,
+    profile: Profile,
+    *,
+    comparisons: bool = True,
+) -> Figures:
+    """All figures of ``unit`` (or the roll-up of several units) for ``period`` under ``profile``."""
+    unit_name = unit if isinstance(unit, str) else "+".join(unit)
+    ytd = ytd_start(period, profile)
+    windows = [Window("period", period.start, period.end), Window("ytd", ytd, period.end)]
+    snapshot = catalogue_snapshot(con, unit, period)
+    table = case_table(
+        con,
+        unit,
+        windows,
+        profile,
+        catalogue_ingests=snapshot.ingest_ids if snapshot else (),
+    )
+    rows = {w.name: _row(table, w.name) for w in windows}
+    spans = {w.name: (w.start, w.end) for w in windows}
+    p = dict(rows["period"])
+    na: dict[str, str] = _apply_practice(p, profile)
+    notes: list[str] = []
+
+    values: dict[str, Any] = {
+        "unit": unit_name,
+        "period_start": period.start.isoformat(),
+        "period_end": period.end.isoformat(),
+        "ytd_start": ytd.isoformat(),
+        "profile": profile.name,
+        "period_key": period.key,
+        "period_kind": period.kind,
+        "period_title": period.title_phrase,
+        "period_range": period.range_phrase,
+        "period_rule": period.rule,
+        "rounding": profile.rounding,
+        "comparison": profile.comparison,
+        "third_bucket_placement": profile.third_bucket,
+        "early_on_time_practice": profile.early_on_time,
+    }
+    for k in (
+        "cases_total",
+        "cases_new",
+        "cases_new_online",
+        "cases_new_in_person",
+        "cases_new_postal",
+        "cases_new_in_person_postal",
+        "cases_carried_over",
+        "cases_resolved",
+        "cases_resolved_early",
+        "cases_resolved_on_time",
+        "cases_resolved_late",
+        "cases_in_progress",
+        "cases_in_progress_within",
+        "cases_in_progress_overdue",
+        "cases_withdrawn",
+    ):
+        values[k] = None if p.get(k) is None else int(p[k])
+    third = {
+        "withdrawn": int(p["third_withdrawn"]),
+        "stopped": int(p["third_stopped"]),
+        "returned": int(p["third_returned"]),
+    }
+    values["cases_third_withdrawn"] = third["withdrawn"]
+    values["cases_third_stopped"] = third["stopped"]
+    values["cases_third_returned"] = third["returned"]
+    early_on_time = int(rows["period"]["cases_resolved_early"]) + int(
+        rows["period"]["cases_resolved_on_time"]
+    )
+    values["cases_resolved_early_or_on_time"] = early_on_time
+
+    rates: dict[str, RateInfo] = {}
+
+    def add_rate(
+        key: str, num: int | None, den: int | None, reason: str | None, rd_window: str
+    ) -> None:
+        rd = profile.rate_def(key)
+        value = None
+        if reason is None and den == 0:
+            reason = ZERO_DENOMINATOR
+        if reason is None and num is not None and den is not None:
+            value = rate(num, den, rd.decimals, profile.rounding)
+        ws, we = spans[rd_window]
+        rates[key] = RateInfo(
+            key=key,
+            title=rd.title,
+            value=value,
+            numerator=num,
+            denominator=den,
+            numerator_base=rd.numerator,
+            base=rd.denominator,
+            window=rd_window,
+            window_start=ws,
+            window_end=we,
+            decimals=rd.decimals,
+            rule=profile.rounding,
+            na_reason=reason if value is None else None,
+        )
+        values[f"rate_{key}"] = None if value is None else float(value)
+        if value is None and reason:
+            na[f"rate_{key}"] = reason
+
+    # Coverage: procedures with cases received in the window, over the catalogue snapshot.
+    for key, count_key, cat_attr in (
+        ("procedures_with_cases", "procedures_with_cases", "total"),
+        ("procedures_partial", "procedures_partial_with_cases", "partial"),
+        ("procedures_full", "procedures_full_with_cases", "full"),
+    ):
+        rd = profile.rate_def(key)
+        cat_key = count_key.replace("_with_cases", "_catalogue")
+        if snapshot is None:
+            values[count_key] = values[cat_key] = None
+            na[count_key] = na[cat_key] = NO_CATALOGUE
+            add_rate(key, None, None, NO_CATALOGUE, rd.window)
+        else:
+            num = int(rows[rd.window][count_key])
+            den = getattr(snapshot, cat_attr)
+            values[count_key], values[cat_key] = num, den
+            add_rate(key, num, den, None, rd.window)
+    if snapshot is not None:
+        values["catalogue_as_of"] = snapshot.as_of.isoformat() if snapshot.as_of else None
+        if snapshot.fallback:
+            notes.append(
+                "Không có danh mục TTHC nạp trước ngày cuối kỳ: dùng bản danh mục sớm nhất"
+                + (f" (ngày {snapshot.as_of:%d/%m/%Y})." if snapshot.as_of else ".")
+            )
+    else:
+        values["catalogue_as_of"] = None
+
+    # Online share of the cases of DVCTT procedures.
+    rd = profile.rate_def("dvctt_online")
+    r = rows[rd.window]
+    if snapshot is None:
+        values["dvctt_cases"] = values["dvctt_cases_online"] = None
+        na["dvctt_cases"] = na["dvctt_cases_online"] = NO_CATALOGUE
+        add_rate("dvctt_online", None, None, NO_CATALOGUE, rd.window)
+    else:
+        den = int(r["dvctt_received"])
+        values["dvctt_cases"] = den
+        if r["dvctt_channel_missing"]:
+            reason = NO_CHANNEL
+            values["dvctt_cases_online"] = None
+            na["dvctt_cases_online"] = reason
+            add_rate("dvctt_online", None, den, reason, rd.window)
+        else:
+            values["dvctt_cases_online"] = int(r["dvctt_online"])
+            add_rate("dvctt_online", int(r["dvctt_online"]), den, None, rd.window)
+
+    # Online filing rate (QĐ 766 indicator 3.3).
+    rd = profile.rate_def("online")
+    r = dict(rows[rd.window])
+    _apply_practice(r, profile)
+    add_rate(
+        "online",
+        r["cases_new_online"],
+        int(r["cases_new"]),
+        None if r["cases_new_online"] is not None else NO_CHANNEL,
+        rd.window,
+    )
+
+    # Digitisation and reuse (QĐ 766 indicators 4.2, 4.3).
+    for key, flag, count_key in (
+        ("with_components", "with_components", "cases_with_components"),
+        ("with_result_file", "with_result_file", "cases_with_result_file"),
+        ("with_both", "with_both", "cases_with_both"),
+        ("reuse", "reusing_data", "cases_reusing_data"),
+    ):
+        rd = profile.rate_def(key)
+        num, den, reason = _flag_rate(rows[rd.window], flag, rd.denominator)
+        values[count_key] = num
+        values[f"{count_key}_base"] = den
+        if reason:
+            na[count_key] = reason
+        add_rate(key, num, den, reason, rd.window)
+
+    # Online payment over fee-bearing cases (QĐ 766 indicator 3.6).
+    rd = profile.rate_def("online_payment")
+    r = rows[rd.window]
+    base = rd.denominator.removeprefix("fee_bearing_")
+    fee_missing = int(r[f"fee_bearing_{base}_missing"])
+    paid_missing = int(r[f"paid_online_{base}_missing"])
+    fee = int(r[f"fee_bearing_{base}"])
+    if fee_missing:
+        values["cases_fee_bearing"] = values["cases_paid_online"] = None
+        reason = "thiếu cột Phí, lệ phí"
+        na["cases_fee_bearing"] = na["cases_paid_online"] = reason
+        add_rate("online_payment", None, None, reason, rd.window)
+    elif paid_missing:
+        values["cases_fee_bearing"], values["cases_paid_online"] = fee, None
+        reason = "thiếu cột Thanh toán trực tuyến (DuocThanhToanTrucTuyen)"
+        na["cases_paid_online"] = reason
+        add_rate("online_payment", None, fee, reason, rd.window)
+    else:
+        paid = int(r[f"paid_online_{base}"])
+        values["cases_fee_bearing"], values["cases_paid_online"] = fee, paid
+        add_rate("online_payment", paid, fee, None, rd.window)
+
+    # PAKN.
+    pakn = pakn_counts(con, unit, period, profile)
+    for k in (
+        "pakn_received",
+        "pakn_carried_over",
+        "pakn_on_time",
+        "pakn_late",
+        "pakn_in_progress",
+    ):
+        values[k] = None if pakn is None else pakn[k]
+        if pakn is None:
+            na[k] = NO_PAKN
+
+    # On-time rate (tiến độ giải quyết).
+    rd = profile.rate_def("on_time")
+    r = rows[rd.window]
+    num = int(r["cases_resolved_early"]) + int(r["cases_resolved_on_time"])
+    if rd.numerator == "early_on_time_and_within":
+        num += int(r["cases_in_progress_within"])
+    den = {
+        "resolved": int(r["cases_resolved"]),
+        "due": int(r["cases_resolved"]) + int(r["cases_in_progress_overdue"]),
+        "handled": int(r["cases_total"]),
+    }[rd.denominator]
+    add_rate("on_time", num, den, None, rd.window)
+    # Keys of the issue's schema come first; every rate key exists even when not in RATE_SPECS order.
+    for key in RATE_SPECS:
+        values.setdefault(f"rate_{key}", None)
+
+    # Data-quality notes.
+    if p["end_missing"]:
+        notes.append(
+            f"{p['end_missing']} hồ sơ đã kết thúc nhưng thiếu ngày kết thúc xử lý: "
+            "được tính là đang giải quyết."
+        )
+    if p["ended_before_received"]:
+        notes.append(f"{p['ended_before_received']} hồ sơ có ngày kết thúc trước ngày tiếp nhận.")
+    if snapshot is not None and p["new_not_in_catalogue"]:
+        notes.append(
+            f"{p['new_not_in_catalogue']} hồ sơ mới tiếp nhận thuộc thủ tục không có trong danh mục TTHC."
+        )
+
+    by_field = _by_field_frame(table, profile)
+    by_procedure = _by_procedure_frame(con, table, snapshot)
+    late = late_cases(con, unit, period, profile)
+
+    checks = checks_mod.check_case_table(by_field, profile)
+    checks += checks_mod.check_pakn(values)
+    checks += checks_mod.check_rate_parts(rates)
+    values["checks"] = [c.to_json() for c in checks]
+    values["checks_ok"] = all(c.ok for c in checks)
+    values["by_field"] = _records(by_field)
+
+    first = _first_received(con, unit)
+    if first is None:
+        notes.append(
+            "Kho dữ liệu không có hồ sơ nào của đơn vị này: hãy kiểm tra đã nạp tệp xuất chưa."
+        )
+    comps: dict[str, dict[str, Any] | None] = {}
+    if comparisons:
+        for name, other in (
+            ("previous", period.previous()),
+            ("last_year", period.same_period_last_year()),
+        ):
+            if first is None or first >= other.end_excl_ts:
+                comps[name] = None
+                continue
+            f = compute_figures(con, unit, other, profile, comparisons=False)
+            comps[name] = {k: v for k, v in f.values.items() if k not in ("checks", "by_field")}
+    values["comparisons"] = comps
+
+    return Figures(
+        unit=unit_name,
+        period=period,
+        profile=profile,
+        ytd_start=ytd,
+        values=values,
+        na=na,
+        rates=rates,
+        by_field=by_field,
+        by_procedure=by_procedure,
+        late_cases=late,
+        checks=checks,
+        third_bucket=third,
+        comparisons=comps,
+        notes=notes,
+    )
+
+
+def _first_received(con: duckdb.DuckDBPyConnection, unit: str | Sequence[str]) -> datetime | None:
+    unit_sql, params = units_filter(unit)
+    return con.execute(
+        f"SELECT min(received_at) FROM cases WHERE {unit_sql} AND outcome <> 'not_received'", params
+    ).fetchone()[0]
