@@ -211,6 +211,8 @@ def case_table(
         sets.append("(win, field)")
     if "procedure" in by:
         sets.append("(win, procedure_key)")
+    g_field = "grouping(field)" if "field" in by else "1"
+    g_proc = "grouping(procedure_key)" if "procedure" in by else "1"
     sql = f"""
 WITH w AS (
     SELECT * FROM (VALUES {values}) t(win, ws, we, end_day)
@@ -247,13 +249,13 @@ y AS (
     FROM x
 )
 SELECT win AS "window",
-    CASE WHEN grouping(field) = 0 THEN 'field'
-         WHEN grouping(procedure_key) = 0 THEN 'procedure' ELSE 'total' END AS grouping,
-    CASE WHEN grouping(field) = 0 THEN field
-         WHEN grouping(procedure_key) = 0 THEN any_value(field) ELSE '{TOTAL_LABEL}' END AS field,
-    CASE WHEN grouping(procedure_key) = 0 THEN any_value(procedure_code) END AS procedure_code,
-    CASE WHEN grouping(procedure_key) = 0
-         THEN coalesce(any_value(procedure_name), procedure_key) END AS procedure_name,
+    CASE WHEN {g_field} = 0 THEN 'field'
+         WHEN {g_proc} = 0 THEN 'procedure' ELSE 'total' END AS grouping,
+    CASE WHEN {g_field} = 0 THEN any_value(field)
+         WHEN {g_proc} = 0 THEN any_value(field) ELSE '{TOTAL_LABEL}' END AS field,
+    CASE WHEN {g_proc} = 0 THEN any_value(procedure_code) END AS procedure_code,
+    CASE WHEN {g_proc} = 0
+         THEN coalesce(any_value(procedure_name), any_value(procedure_key)) END AS procedure_name,
     {_aggregates(profile)}
 FROM y
 GROUP BY GROUPING SETS ({", ".join(sets)})
