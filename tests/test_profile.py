@@ -90,9 +90,9 @@ def test_wrong_type_and_bad_choice(tmp_path):
 def test_rate_keys_and_bases_validated(tmp_path):
     with pytest.raises(ParamsError, match="tỷ lệ 'reuze'"):
         load_profile(_write(tmp_path, "rates: {reuze: {window: ytd}}\n"))
-    with pytest.raises(ParamsError, match="on_time.denominator"):
+    with pytest.raises(ParamsError, match=r"on_time\.denominator"):
         load_profile(_write(tmp_path, "rates: {on_time: {denominator: received}}\n"))
-    with pytest.raises(ParamsError, match="rates.reuse.window"):
+    with pytest.raises(ParamsError, match=r"rates\.reuse\.window"):
         load_profile(_write(tmp_path, "rates: {reuse: {window: month}}\n"))
 
 
