@@ -1,13 +1,136 @@
-"""`tthc report` (placeholder until its issue lands; owned by the module's author)."""
+"""`tthc report`: execute the report notebook for units and periods, render HTML and PDF.
+
+Many reports run from this one process (a pool of warm kernels), never one CLI process each.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    return sub.add_parser("report", help="(chưa có)")
+    p = sub.add_parser(
+        "report",
+        help="lập báo cáo (notebook, HTML, PDF, manifest) cho đơn vị và kỳ",
+        description=(
+            "Chạy notebooks/monthly_report.ipynb bằng papermill cho từng đơn vị và kỳ, xuất HTML "
+            "và PDF vào DIR/<đơn vị>/<kỳ>/ cùng manifest.json. Mặc định: kỳ tháng gần nhất đã "
+            "khóa số liệu (Nghị định 09/2019/NĐ-CP)."
+        ),
+    )
+    p.add_argument("--db", help="kho dữ liệu DuckDB (mặc định $TTHC_DB hoặc data/tthc.duckdb)")
+    p.add_argument("--unit", required=True, help="đơn vị, ví dụ an-truong; 'all' = mọi đơn vị")
+    period = p.add_mutually_exclusive_group()
+    period.add_argument("--month", help="tháng báo cáo YYYY-MM, ví dụ 2026-06")
+    period.add_argument("--months", help="nhiều tháng YYYY-MM:YYYY-MM, ví dụ 2026-01:2026-06")
+    period.add_argument("--quarter", help="quý YYYY-Qn, ví dụ 2026-Q2")
+    period.add_argument("--from", dest="date_from", help="từ ngày YYYY-MM-DD (cùng --to)")
+    p.add_argument("--to", dest="date_to", help="đến ngày YYYY-MM-DD (cùng --from)")
+    p.add_argument("--out", help="thư mục kết quả (mặc định outputs/)")
+    p.add_argument(
+        "--formats", default="ipynb,html,pdf", help="định dạng xuất, mặc định ipynb,html,pdf"
+    )
+    p.add_argument("--force", action="store_true", help="ghi đè báo cáo đã có")
+    p.add_argument("--workers", type=int, default=1, help="số kernel chạy song song (mặc định 1)")
+    p.add_argument(
+        "--continue-on-error",
+        action="store_true",
+        help="báo cáo lỗi không dừng cả loạt; cuối cùng in bảng tổng hợp",
+    )
+    p.add_argument("--notebook", help=argparse.SUPPRESS)  # another report notebook (tests, drafts)
+    p.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến độ")
+    return p
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("tthc report: chưa được xây dựng")
+    from datetime import date
+    from pathlib import Path
+
+    from tthc.errors import ParamsError
+    from tthc.report.jobs import build_jobs, month_range
+    from tthc.report.runner import run_jobs
+    from tthc.stats.periods import last_complete_period, parse_period
+    from tthc.stats.profile import profile_for_unit
+    from tthc.units import list_units
+
+    if (args.date_from is None) != (args.date_to is None):
+        raise ParamsError("Cần cả --from và --to (YYYY-MM-DD).")
+    if args.workers < 1:
+        raise ParamsError("--workers phải là số nguyên dương.")
+    units = list_units() if args.unit == "all" else [u.strip() for u in args.unit.split(",")]
+    if not units:
+        raise ParamsError("Không có đơn vị nào trong params/units/: không có báo cáo để lập.")
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    common = dict(
+        out_dir=args.out, formats=formats, db=args.db, force=args.force, notebook=args.notebook
+    )
+
+    jobs = []
+    if args.months:
+        jobs = build_jobs(units, month_range(args.months), **common)
+    elif args.month or args.quarter or args.date_from:
+        period = parse_period(
+            month=args.month, quarter=args.quarter, date_from=args.date_from, date_to=args.date_to
+        )
+        jobs = build_jobs(units, [period.key], **common)
+    else:  # the last period whose data are closed, under each unit's own period rule
+        today = date.today()
+        for unit in units:
+            rule = profile_for_unit(unit).period_rule
+            jobs += build_jobs([unit], [last_complete_period(today, rule).key], **common)
+
+    def show(res) -> None:
+        for w in res.warnings:
+            _err(f"Cảnh báo [{res.unit} {res.period}]: {w}")
+        if res.ok:
+            _err(f"Đã lập báo cáo {res.unit} {res.period}: {res.folder}/ ({_secs(res.seconds)})")
+        else:
+            _err(f"Lỗi [{res.unit} {res.period}]: {res.message}")
+            if res.detail:
+                for line in res.detail.splitlines():
+                    _err(f"    {line}")
+            if res.failed_notebook:
+                _err(f"    Notebook lỗi được giữ tại {res.failed_notebook}")
+
+    results = run_jobs(
+        jobs,
+        workers=args.workers,
+        continue_on_error=args.continue_on_error,
+        progress=not args.no_progress,
+        on_result=show,
+    )
+    failed = [r for r in results if not r.ok]
+    if len(results) > 1 or args.continue_on_error:
+        print(summary_table(results))
+    if failed:
+        _err(f"{len(failed)}/{len(results)} báo cáo không lập được.")
+        return 1
+    if len(results) == 1:
+        print(Path(results[0].folder))
+    return 0
+
+
+def summary_table(results) -> str:
+    rows = [("Đơn vị", "Kỳ", "Kết quả", "Thời gian", "Ghi chú")]
+    label = {"ok": "xong", "failed": "LỖI", "cancelled": "bỏ qua"}
+    for r in results:
+        note = r.message if not r.ok else (f"{len(r.warnings)} cảnh báo" if r.warnings else "")
+        rows.append((r.unit, r.period, label.get(r.status, r.status), _secs(r.seconds), note))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = []
+    for i, row in enumerate(rows):
+        lines.append(
+            "  ".join(c.ljust(w) for c, w in zip(row[:4], widths, strict=True)) + "  " + row[4]
+        )
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 7)
+    return "\n".join(lines)
+
+
+def _secs(s: float) -> str:
+    return f"{s:.1f} s".replace(".", ",")
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)

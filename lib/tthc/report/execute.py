@@ -1,0 +1,366 @@
+"""Executing the report notebook with papermill on a kernel kept warm per worker.
+
+A fresh kernel per report costs about a second (start, then importing pandas, matplotlib, seaborn
+and tthc); a batch of a hundred communes pays it a hundred times. So each worker process keeps one
+:class:`WarmKernel` and, before every report, resets it to the state a fresh kernel would have after
+the same imports: user namespace cleared (``%reset -f``), figures closed, matplotlib rcParams,
+inline figure formats, pandas options and the working directory restored, execution counter back
+to 1. Every report, the first one included, runs after that reset, so a report made in a batch and
+one made alone go through the same steps (``tests/test_report_runner.py`` proves they are equal).
+The kernel is replaced by a fresh one after a failed report, after :attr:`WarmKernel.recycle_after`
+reports, and when it dies; a kernel is never restarted in place (that hung in measurements).
+
+Kernels talk over IPC sockets in a private folder rather than TCP ports: parallel kernels starting
+at once on TCP occasionally collide on ports. A kernel that fails to start is retried once, and
+every execution runs under an outer hard timeout that kills the kernel if papermill's own cell
+timeout does not fire.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tthc.errors import ReportError
+
+KERNEL_NAME = "python3"
+START_TIMEOUT = 60  # seconds for a kernel to answer kernel_info
+EXECUTION_TIMEOUT = 300  # seconds per cell (papermill/nbclient)
+HARD_TIMEOUT = 900  # seconds for a whole notebook, enforced by killing the kernel
+
+# Run once in a new kernel: import what every report imports, then remember the state that
+# RESET_CODE restores. The state lives in a module of its own so %reset cannot delete it.
+WARMUP_CODE = """
+import os as _os, sys as _sys, types as _types
+_st = _types.ModuleType("_tthc_kernel_state")
+_sys.modules["_tthc_kernel_state"] = _st
+_st.cwd = _os.getcwd()
+_st.path = list(_sys.path)
+import matplotlib as _mpl
+import matplotlib.pyplot as _plt
+_st.rc = _mpl.rcParams.copy()
+try:
+    from matplotlib_inline.backend_inline import InlineBackend as _IB
+    _st.formats = tuple(_IB.instance().figure_formats)
+except ImportError:
+    _st.formats = None
+for _name in ("pandas", "numpy", "duckdb", "seaborn", "tthc.stats", "tthc.render", "tthc.report"):
+    try:
+        __import__(_name)
+    except ImportError:
+        pass
+del _os, _sys, _types, _st, _mpl, _plt, _name
+"""
+
+RESET_CODE = """
+get_ipython().run_line_magic("reset", "-f")
+def _tthc_reset():
+    import os, sys, warnings
+    st = sys.modules["_tthc_kernel_state"]
+    os.chdir(st.cwd)
+    sys.path[:] = st.path
+    if "matplotlib.pyplot" in sys.modules:
+        import matplotlib, matplotlib.pyplot as plt
+        plt.close("all")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            matplotlib.rcParams.clear()
+            matplotlib.rcParams.update(st.rc)
+    if st.formats:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+        set_matplotlib_formats(*st.formats)
+    if "pandas" in sys.modules:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sys.modules["pandas"].reset_option("all")
+    warnings.resetwarnings()
+    get_ipython().execution_count = 1
+_tthc_reset()
+del _tthc_reset
+"""
+
+
+class KernelStartError(ReportError):
+    """The python3 kernel did not start (twice)."""
+
+
+@dataclass
+class CellFailure:
+    """A cell raised: where and why, for the terminal and the manifest."""
+
+    cell_index: int | None
+    exec_count: int | None
+    source: str
+    ename: str
+    evalue: str
+
+    @property
+    def first_lines(self) -> str:
+        lines = [ln for ln in self.source.splitlines() if ln.strip()]
+        return "\n".join(lines[:2]) + ("\n…" if len(lines) > 2 else "")
+
+    @property
+    def cause(self) -> str:
+        value = " ".join(str(self.evalue).split())
+        return f"{self.ename}: {value}" if value else self.ename
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "cell_index": self.cell_index,
+            "exec_count": self.exec_count,
+            "source_first_lines": self.first_lines,
+            "ename": self.ename,
+            "evalue": str(self.evalue),
+        }
+
+
+class NotebookFailed(Exception):
+    """Execution stopped; ``failure`` says where, the partial notebook is at the output path."""
+
+    def __init__(self, failure: CellFailure) -> None:
+        super().__init__(failure.cause)
+        self.failure = failure
+
+
+class WarmKernel:
+    """One kernel kept alive between reports in this process, reset before each one."""
+
+    def __init__(
+        self,
+        kernel_name: str = KERNEL_NAME,
+        *,
+        start_timeout: float = START_TIMEOUT,
+        cwd: Path | None = None,
+        recycle_after: int = 25,
+    ) -> None:
+        self.kernel_name = kernel_name
+        self.start_timeout = start_timeout
+        self.cwd = cwd
+        self.recycle_after = recycle_after
+        self.km: Any = None
+        self.kc: Any = None
+        self.uses = 0
+        self.starts = 0
+        self._ipc_dir: str | None = None
+        self._lock = threading.Lock()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def acquire(self) -> tuple[Any, Any]:
+        """A started, freshly reset kernel (manager, client)."""
+        if self.km is not None and (self.uses >= self.recycle_after or not self._alive()):
+            self.shutdown()
+        if self.km is None:
+            self._start_with_retry()
+        elif self._client_used:
+            # A client that papermill/nbclient has driven no longer receives its shell replies
+            # reliably (measured: the next request timed out); a new one costs ~0.2 s.
+            self._new_client()
+        self._run(RESET_CODE, what="đặt lại kernel")
+        self._client_used = True
+        self.uses += 1
+        return self.km, self.kc
+
+    def _start_with_retry(self) -> None:
+        last: BaseException | None = None
+        for _attempt in range(2):
+            try:
+                self._start()
+                return
+            except Exception as exc:  # any start failure: port, timeout, dead process
+                last = exc
+                self.shutdown()
+        raise KernelStartError(
+            f"Không khởi động được kernel '{self.kernel_name}' (đã thử lại một lần): {last}. "
+            "Chạy 'tthc doctor' để kiểm tra."
+        )
+
+    def _start(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self._ipc_dir = tempfile.mkdtemp(prefix="tthc-kernel-")
+        km = AsyncKernelManager(
+            kernel_name=self.kernel_name,
+            transport="ipc",
+            ip=os.path.join(self._ipc_dir, "k"),
+        )
+        self.km = km
+
+        async def start() -> None:
+            kwargs = {"cwd": str(self.cwd)} if self.cwd else {}
+            await km.start_kernel(**kwargs)
+
+        run_sync(start)()
+        self._new_client()
+        self.starts += 1
+        self.uses = 0
+        self._run(WARMUP_CODE, what="khởi tạo kernel")
+
+    def _new_client(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.kc is not None:
+            with contextlib.suppress(Exception):
+                self.kc.stop_channels()
+        kc = self.km.client()
+        self.kc = kc
+
+        async def ready() -> None:
+            kc.start_channels()
+            await kc.wait_for_ready(timeout=self.start_timeout)
+
+        run_sync(ready)()
+        kc.allow_stdin = False
+        self._client_used = False
+
+    def _alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        async def alive() -> bool:
+            return bool(await self.km.is_alive())
+
+        try:
+            return run_sync(alive)()
+        except Exception:
+            return False
+
+    def _run(self, code: str, *, what: str) -> None:
+        """Run housekeeping code silently (no execution count, no history)."""
+        from jupyter_core.utils import run_sync
+
+        async def run() -> dict:
+            return await self.kc.execute_interactive(
+                code, silent=True, store_history=False, timeout=self.start_timeout,
+                output_hook=lambda msg: None,
+            )  # fmt: skip
+
+        reply = run_sync(run)()
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            raise ReportError(
+                f"Lỗi khi {what}: {content.get('ename', '')}: {content.get('evalue', '')}"
+            )
+
+    def kill(self) -> None:
+        """Kill the kernel process now (the watchdog's way to stop a hung execution)."""
+        km = self.km
+        if km is None:
+            return
+        with contextlib.suppress(Exception):
+            proc = getattr(km, "provisioner", None)
+            process = getattr(proc, "process", None)
+            if process is not None:
+                process.kill()
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        km, kc, self.km, self.kc = self.km, self.kc, None, None
+        if kc is not None:
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
+        if km is not None:
+
+            async def stop() -> None:
+                try:
+                    if await km.is_alive():
+                        await km.shutdown_kernel(now=True)
+                finally:
+                    with contextlib.suppress(Exception):
+                        await km.cleanup_resources()
+
+            with contextlib.suppress(Exception):
+                run_sync(stop)()
+        if self._ipc_dir:
+            shutil.rmtree(self._ipc_dir, ignore_errors=True)
+            self._ipc_dir = None
+        self.uses = 0
+        self._client_used = False
+
+
+def execute_notebook(
+    notebook: Path,
+    output: Path,
+    parameters: dict[str, Any],
+    kernel: WarmKernel,
+    *,
+    execution_timeout: float = EXECUTION_TIMEOUT,
+    hard_timeout: float = HARD_TIMEOUT,
+) -> Any:
+    """Execute ``notebook`` into ``output`` with papermill's Python API; return the notebook.
+
+    A failing cell raises :class:`NotebookFailed` (papermill has written the partial notebook, with
+    the error, to ``output``); the kernel is then discarded so the next report gets a fresh one.
+    """
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    km, kc = kernel.acquire()
+    timed_out = threading.Event()
+
+    def on_timeout() -> None:
+        timed_out.set()
+        kernel.kill()
+
+    watchdog = threading.Timer(hard_timeout, on_timeout)
+    watchdog.daemon = True
+    watchdog.start()
+    ok = False
+    try:
+        nb = papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name=kernel.kernel_name,
+            start_timeout=int(kernel.start_timeout),
+            execution_timeout=execution_timeout,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            # The kernel's working directory was fixed when it started; papermill's cwd= would
+            # chdir this whole process (unsafe with threads), so only the resources path is given.
+            resources={"metadata": {"path": str(notebook.parent)}},
+            km=km,
+            kc=kc,
+        )
+        ok = True
+        return nb
+    except PapermillExecutionError as exc:
+        raise NotebookFailed(
+            CellFailure(exc.cell_index, exc.exec_count, exc.source or "", exc.ename, exc.evalue)
+        ) from exc
+    except (DeadKernelError, CellTimeoutError, RuntimeError, TimeoutError) as exc:
+        if timed_out.is_set():
+            ename, evalue = "Timeout", f"notebook chạy quá {hard_timeout:g} giây, kernel đã bị dừng"
+        elif isinstance(exc, CellTimeoutError):
+            ename, evalue = "CellTimeoutError", f"một ô lệnh chạy quá {execution_timeout:g} giây"
+        else:
+            ename, evalue = type(exc).__name__, str(exc).splitlines()[0] if str(exc) else ""
+        raise NotebookFailed(CellFailure(None, None, "", ename, evalue)) from exc
+    finally:
+        watchdog.cancel()
+        if not ok:
+            kernel.shutdown()
+
+
+def time_it(timings: dict[str, float], key: str):
+    """Context manager adding the elapsed seconds of a block to ``timings[key]``."""
+
+    @contextlib.contextmanager
+    def cm():
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            timings[key] = timings.get(key, 0.0) + time.perf_counter() - t0
+
+    return cm()

@@ -1,0 +1,243 @@
+"""Report jobs: one (unit, period) each, JSON-safe so any executor can ship them to a worker.
+
+A :class:`Job` says *what* to make; :func:`prepare_job` validates everything a person can get wrong
+(unit params, profile, narrative, warehouse, output folder) in the calling process, before any
+kernel starts, and returns a :class:`PreparedJob` carrying what the worker and the manifest need.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tthc.errors import ParamsError, ReportError
+from tthc.paths import default_db, notebooks_dir, outputs_dir
+
+FORMATS = ("ipynb", "html", "pdf")
+REPORT_NOTEBOOK = "monthly_report.ipynb"
+MANIFEST = "manifest.json"
+FAILED_NOTEBOOK = "report.failed.ipynb"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report: a unit and a period (by key, with the unit's period rule)."""
+
+    unit: str
+    period: str  # Period.key: '2026-06', '2026-Q2', '2026-05-15_2026-06-14', …
+    out_dir: str
+    formats: tuple[str, ...] = FORMATS
+    db: str = ""
+    force: bool = False
+    rule: str = "nd09"
+    notebook: str = ""  # the report notebook; default notebooks/monthly_report.ipynb
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.out_dir) / self.unit / self.period
+
+    @property
+    def notebook_path(self) -> Path:
+        return Path(self.notebook) if self.notebook else notebooks_dir() / REPORT_NOTEBOOK
+
+    @property
+    def label(self) -> str:
+        return f"{self.unit} {self.period}"
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["formats"] = list(self.formats)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Job:
+        return cls(**{**data, "formats": tuple(data["formats"])})
+
+
+@dataclass
+class PreparedJob:
+    """A validated job plus what the worker and the manifest need (all JSON-safe)."""
+
+    job: Job
+    parameters: dict[str, Any]  # what papermill injects into the notebook
+    profile: str
+    period_title: str
+    period_range: str
+    narrative_path: str
+    narrative_placeholder: bool
+    warnings: list[str] = field(default_factory=list)  # narrative lint and missing sections
+    ingests: list[dict[str, Any]] = field(default_factory=list)
+    validate_seconds: float = 0.0
+
+
+def period_from_key(key: str, rule: str = "nd09"):
+    """The :class:`~tthc.stats.periods.Period` a key names (inverse of ``Period.key``)."""
+    from tthc.stats import periods as P
+
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", key):
+        return P.month_period(int(m[1]), int(m[2]), rule)
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", key):
+        return P.quarter_period(int(m[1]), int(m[2]), rule)
+    if m := re.fullmatch(r"(\d{4})-H([12])", key):
+        return P.half_year_period(int(m[1]), int(m[2]), rule)
+    if m := re.fullmatch(r"(\d{4})-9M", key):
+        return P.nine_months_period(int(m[1]), rule)
+    if m := re.fullmatch(r"(\d{4})", key):
+        return P.year_period(int(m[1]), rule)
+    if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})", key):
+        return P.custom_period(date.fromisoformat(m[1]), date.fromisoformat(m[2]), rule)
+    raise ParamsError(f"Kỳ báo cáo '{key}' không hợp lệ.")
+
+
+def month_range(spec: str) -> list[str]:
+    """'2026-01:2026-06' -> ['2026-01', …, '2026-06'] (month keys, both ends included)."""
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*:\s*(\d{4})-(\d{1,2})\s*", spec)
+    if not m:
+        raise ParamsError(f"Khoảng tháng '{spec}' không hợp lệ: dùng dạng 2026-01:2026-06.")
+    a = int(m[1]) * 12 + int(m[2]) - 1
+    b = int(m[3]) * 12 + int(m[4]) - 1
+    if not (1 <= int(m[2]) <= 12 and 1 <= int(m[4]) <= 12) or b < a:
+        raise ParamsError(f"Khoảng tháng '{spec}' không hợp lệ: tháng đầu phải trước tháng cuối.")
+    return [f"{i // 12}-{i % 12 + 1:02d}" for i in range(a, b + 1)]
+
+
+def build_jobs(
+    units: list[str] | str,
+    periods: list[Any],
+    *,
+    out_dir: str | Path | None = None,
+    formats: tuple[str, ...] | list[str] = FORMATS,
+    db: str | Path | None = None,
+    force: bool = False,
+    notebook: str | Path | None = None,
+    params_base: Path | None = None,
+) -> list[Job]:
+    """One job per (unit, period), units outer, periods in order.
+
+    ``units`` is a list of slugs or ``"all"`` (every ``params/units/*.yaml``). ``periods`` are
+    :class:`Period` objects or keys; each is re-read under the unit's own period rule (a profile
+    setting), so ``--month 2026-06`` means 15/5–14/6 for an nd09 unit and 1/6–30/6 for a calendar
+    one.
+    """
+    from tthc.stats.profile import load_profile
+    from tthc.units import list_units, load_unit
+
+    if units == "all":
+        units = list_units(params_base)
+        if not units:
+            raise ParamsError("Không có đơn vị nào trong params/units/: không có báo cáo để lập.")
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ParamsError(
+            f"Định dạng '{','.join(bad) or '(trống)'}' không hỗ trợ: chọn trong {','.join(FORMATS)}."
+        )
+    out = Path(out_dir) if out_dir else outputs_dir()
+    dbp = Path(db) if db else default_db()
+    jobs: list[Job] = []
+    for unit in units:
+        rule = load_profile(load_unit(unit, params_base).profile, params_base).period_rule
+        for p in periods:
+            key = p if isinstance(p, str) else p.key
+            key = period_from_key(key, rule).key  # validates the key
+            jobs.append(
+                Job(
+                    unit=unit,
+                    period=key,
+                    out_dir=str(out.resolve()),
+                    formats=tuple(f for f in FORMATS if f in formats),
+                    db=str(dbp.resolve()),
+                    force=force,
+                    rule=rule,
+                    notebook=str(Path(notebook).resolve()) if notebook else "",
+                )
+            )
+    return jobs
+
+
+def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
+    """Validate one job without starting a kernel; raise the user's one-line error if bad.
+
+    Order: unit params, profile, narrative (and its lint), notebook file, warehouse (read-only,
+    the unit's ingest ledger for the manifest), output folder (not overwritten without --force).
+    """
+    import time
+
+    from tthc.report.narrative import load_narrative
+    from tthc.stats.profile import load_profile
+    from tthc.units import load_unit
+
+    t0 = time.perf_counter()
+    unit = load_unit(job.unit, params_base)
+    load_profile(unit.profile, params_base)  # validated here, loaded again in the kernel
+    period = period_from_key(job.period, job.rule)
+    narrative = load_narrative(job.unit, period, base=params_base)
+    if not job.notebook_path.exists():
+        raise ReportError(f"Không tìm thấy notebook báo cáo {job.notebook_path}.")
+    ingests = ingests_for_unit(Path(job.db), job.unit)
+    warnings = list(narrative.warnings)
+    if not ingests:
+        warnings.append(f"Kho dữ liệu chưa có tệp nào được nạp cho đơn vị '{job.unit}'.")
+    check_output_folder(job)
+    return PreparedJob(
+        job=job,
+        parameters={
+            "unit": job.unit,
+            "period": job.period,
+            "db": job.db,
+            "profile": unit.profile,
+        },
+        profile=unit.profile,
+        period_title=period.title_phrase,
+        period_range=period.range_phrase,
+        narrative_path=str(narrative.path),
+        narrative_placeholder=narrative.is_placeholder,
+        warnings=warnings,
+        ingests=ingests,
+        validate_seconds=round(time.perf_counter() - t0, 4),
+    )
+
+
+def check_output_folder(job: Job) -> None:
+    """A complete report (manifest with status ok) is never overwritten without --force.
+
+    A folder left by a failed or interrupted run (no manifest, or status other than ok) holds
+    nothing worth keeping, so a new run may replace it without --force.
+    """
+    from tthc.report.manifest import read_manifest
+
+    if job.force:
+        return
+    manifest = read_manifest(job.folder)
+    if manifest is not None and manifest.get("status") == "ok":
+        raise ReportError(f"Thư mục {job.folder} đã có báo cáo hoàn chỉnh; thêm --force để ghi đè.")
+
+
+def ingests_for_unit(db: Path, unit: str) -> list[dict[str, Any]]:
+    """The unit's ingest ledger (ids, files, hashes, as-of dates) for the manifest."""
+    from tthc.warehouse import connect
+
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute(
+            """
+            SELECT ingest_id, kind, file_name, file_sha256, sheet, as_of, ingested_at,
+                   rows_read, rejected
+            FROM ingests WHERE unit = ? ORDER BY ingest_id
+            """,
+            [unit],
+        ).fetchall()
+    finally:
+        con.close()
+    keys = ("ingest_id", "kind", "file_name", "file_sha256", "sheet", "as_of", "ingested_at",
+            "rows_read", "rejected")  # fmt: skip
+    out = []
+    for row in rows:
+        item = dict(zip(keys, row, strict=True))
+        for k in ("as_of", "ingested_at"):
+            if item[k] is not None:
+                item[k] = item[k].isoformat()
+        out.append(item)
+    return out

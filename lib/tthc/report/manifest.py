@@ -1,0 +1,113 @@
+"""``manifest.json``: what made a report, so it can be trusted and made again.
+
+Written last, atomically: a report folder without a manifest, or whose manifest's ``status`` is
+not ``ok``, is visibly incomplete.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import platform
+import subprocess
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from tthc.paths import REPO_ROOT
+from tthc.report import atomic
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_VERSION = 1
+PACKAGES = ("tthc", "papermill", "nbconvert", "nbclient", "weasyprint", "duckdb", "pandas")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@functools.cache
+def package_versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+@functools.cache
+def git_commit(root: Path = REPO_ROOT) -> dict[str, Any] | None:
+    """HEAD of the repository the code runs from, and whether the tree had local changes."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True, text=True, timeout=10, check=True,
+        ).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, timeout=10, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": head, "dirty": bool(dirty)} if head else None
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    path = Path(folder) / MANIFEST_NAME
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {"status": "unreadable"}
+
+
+def write_manifest(folder: Path, data: dict[str, Any]) -> Path:
+    path = Path(folder) / MANIFEST_NAME
+    atomic.write_json(path, data)
+    return path
+
+
+def build_manifest(
+    *,
+    job: dict[str, Any],
+    parameters: dict[str, Any],
+    status: str,
+    timings: dict[str, float],
+    outputs: dict[str, Path],
+    ingests: list[dict[str, Any]],
+    warnings: list[str],
+    narrative: dict[str, Any],
+    error: dict[str, Any] | None = None,
+    kernel: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "status": status,
+        "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "unit": job["unit"],
+        "period": job["period"],
+        "job": job,
+        "parameters": parameters,
+        "narrative": narrative,
+        "warehouse": {"path": job["db"], "ingests": ingests},
+        "outputs": {
+            name: {"file": p.name, "sha256": sha256_file(p), "bytes": p.stat().st_size}
+            for name, p in outputs.items()
+        },
+        "git": git_commit(),
+        "versions": package_versions(),
+        "host": platform.node(),
+        "kernel": kernel or {},
+        "timings": {k: round(v, 4) for k, v in timings.items()},
+        "warnings": warnings,
+        "error": error,
+    }

@@ -1,0 +1,303 @@
+"""The sections people write each month: ``params/narrative/<unit>/<period key>.md``.
+
+A narrative file is YAML front matter (``unit``, ``period``) followed by sections introduced by
+``## <id>`` headings. The document generates every heading and every period phrase itself; the
+file only holds the human text of each section. Example::
+
+    ---
+    unit: an-truong
+    period: 2026-06
+    ---
+    ## mo-dau
+    Thực hiện Công văn số …, Ủy ban nhân dân xã An Trường báo cáo kết quả {{ky-bao-cao}} …
+    ## II.1
+    - Công tác chỉ đạo, điều hành …
+    {{so-lieu}}
+    - Cán bộ, công chức …
+
+Placeholders (filled from the period so nobody types a month by hand): ``{{ky-bao-cao}}`` ("tháng
+6 năm 2026"), ``{{ky-sau}}`` ("tháng 7 năm 2026"), ``{{tu-ngay}}`` ("15/5/2026"), ``{{den-ngay}}``
+("14/6/2026"), ``{{nam}}`` ("2026"). ``{{so-lieu}}`` (own line, section II.1 only) marks where the
+computed bullet goes; it is kept in the text for the document to replace (see
+:func:`fill_computed`), and added as the first line when the author left it out.
+
+A period with no file gives clearly marked placeholder sections and a warning, never another
+period's text: copying last month's text is exactly the mistake the sample report shows.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+import yaml
+
+from tthc.errors import ParamsError
+from tthc.paths import params_dir
+
+# Order of the sections in the document (Nghị định 30 body of the sample report).
+SECTION_IDS: tuple[str, ...] = (
+    "mo-dau",
+    "I.1",
+    "I.2.1",
+    "I.2.2",
+    "I.5",
+    "II.1",
+    "II.2",
+    "III",
+    "IV",
+)
+
+SECTION_TITLES: dict[str, str] = {
+    "mo-dau": "mở đầu",
+    "I.1": "I.1 (Công tác chỉ đạo, điều hành)",
+    "I.2.1": "I.2.1 (Kiểm soát quy định TTHC trong văn bản QPPL)",
+    "I.2.2": "I.2.2 (Rà soát, cắt giảm, đơn giản hóa TTHC)",
+    "I.5": "I.5 (Công tác truyền thông)",
+    "II.1": "II.1 (Kết quả đã đạt được)",
+    "II.2": "II.2 (Tồn tại, hạn chế)",
+    "III": "III (Phương hướng nhiệm vụ)",
+    "IV": "IV (Kiến nghị và đề xuất)",
+}
+
+COMPUTED_MARKER = "{{so-lieu}}"
+# Sections that may carry the computed-bullet marker.
+_MARKER_SECTIONS = ("II.1",)
+
+_PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+_HEADING_RE = re.compile(r"^##[ \t]+(\S+)[ \t]*$")
+_FRONT_RE = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+
+
+class PeriodLike(Protocol):
+    """What the narrative needs of ``tthc.stats.periods.Period``."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def title_phrase(self) -> str: ...
+    @property
+    def start(self) -> date: ...
+    @property
+    def end(self) -> date: ...
+    @property
+    def year(self) -> int: ...
+    def next(self) -> PeriodLike: ...
+
+
+@dataclass
+class Narrative:
+    """One period's human text, ready for the document (Markdown, placeholders filled)."""
+
+    unit: str
+    period_key: str
+    path: Path
+    sections: dict[str, str]
+    is_placeholder: bool
+    warnings: list[str] = field(default_factory=list)
+    # The text as written (placeholders not filled), what the lint reads and quotes.
+    raw_sections: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "unit": self.unit,
+            "period": self.period_key,
+            "path": str(self.path),
+            "is_placeholder": self.is_placeholder,
+            "sections": dict(self.sections),
+            "warnings": list(self.warnings),
+        }
+
+
+def narrative_file(unit: str, period_key: str, base: Path | None = None) -> Path:
+    return (base or params_dir()) / "narrative" / unit / f"{period_key}.md"
+
+
+def vn_short_date(d: date) -> str:
+    """'15/5/2026': no zero padding, as the sample's range phrase writes dates."""
+    return f"{d.day}/{d.month}/{d.year}"
+
+
+def placeholder_values(period: PeriodLike) -> dict[str, str]:
+    return {
+        "ky-bao-cao": period.title_phrase,
+        "ky-sau": period.next().title_phrase,
+        "tu-ngay": vn_short_date(period.start),
+        "den-ngay": vn_short_date(period.end),
+        "nam": str(period.year),
+    }
+
+
+def placeholder_text(section: str, path: Path) -> str:
+    """What a missing section shows: impossible to mistake for real text."""
+    return f"[Chưa có nội dung mục {section} — bổ sung tại {_display_path(path)}]"
+
+
+def load_narrative(unit: str, period: PeriodLike, base: Path | None = None) -> Narrative:
+    """Load, validate and fill ``params/narrative/<unit>/<period.key>.md``.
+
+    A bad file (no front matter, wrong unit or period, unknown section id or placeholder, a
+    section twice) is a :class:`ParamsError` naming the file and the key. A missing file or
+    section gives a marked placeholder and a warning. Lint warnings (:mod:`tthc.report.lint`)
+    are appended to ``warnings``.
+    """
+    from tthc.report.lint import lint_sections  # lint imports this module's constants
+
+    path = narrative_file(unit, period.key, base)
+    values = placeholder_values(period)
+    if not path.exists():
+        sections = {sid: placeholder_text(sid, path) for sid in SECTION_IDS}
+        sections["II.1"] = f"{COMPUTED_MARKER}\n\n{sections['II.1']}"
+        return Narrative(
+            unit=unit,
+            period_key=period.key,
+            path=path,
+            sections=sections,
+            is_placeholder=True,
+            warnings=[
+                f"Chưa có nội dung do cán bộ viết cho kỳ {period.key}: tạo tệp "
+                f"{_display_path(path)} (các mục đang để trống có đánh dấu)."
+            ],
+            raw_sections={},
+        )
+
+    raw = parse_narrative_text(_read(path), path, unit=unit, period_key=period.key)
+    warnings: list[str] = []
+    sections: dict[str, str] = {}
+    for sid in SECTION_IDS:
+        text = raw.get(sid, "")
+        if not text.strip():
+            sections[sid] = placeholder_text(sid, path)
+            warnings.append(f"Mục {sid} chưa có nội dung trong {_display_path(path)}.")
+        else:
+            sections[sid] = fill_placeholders(text, values, path, sid)
+    sections["II.1"] = _ensure_marker(sections["II.1"])
+    warnings.extend(w.message for w in lint_sections(raw, period))
+    return Narrative(
+        unit=unit,
+        period_key=period.key,
+        path=path,
+        sections=sections,
+        is_placeholder=False,
+        warnings=warnings,
+        raw_sections=raw,
+    )
+
+
+def parse_narrative_text(
+    text: str, path: Path, *, unit: str | None = None, period_key: str | None = None
+) -> dict[str, str]:
+    """Front matter checked, then ``{section id: raw Markdown}`` (NFC, trimmed)."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").lstrip("\ufeff"))
+    m = _FRONT_RE.match(text)
+    if not m:
+        raise ParamsError(f"{path}: thiếu phần đầu '---' với khóa 'unit' và 'period' ở đầu tệp.")
+    try:
+        front = yaml.safe_load(m.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"{path}: phần đầu '---' không phải YAML hợp lệ.") from exc
+    if not isinstance(front, dict):
+        raise ParamsError(f"{path}: phần đầu '---' cần các khóa 'unit' và 'period'.")
+    for key in front:
+        if key not in ("unit", "period"):
+            raise ParamsError(
+                f"{path}: khóa '{key}': khóa không được hỗ trợ (chỉ có unit, period)."
+            )
+    for key, expected in (("unit", unit), ("period", period_key)):
+        if key not in front or front[key] in (None, ""):
+            raise ParamsError(f"{path}: khóa '{key}': thiếu giá trị bắt buộc.")
+        if expected is not None and str(front[key]).strip() != expected:
+            raise ParamsError(
+                f"{path}: khóa '{key}' là '{front[key]}' nhưng tệp này phải là của '{expected}'."
+            )
+
+    body = text[m.end() :]
+    sections: dict[str, list[str]] = {}
+    current: str | None = None
+    for lineno, line in enumerate(body.split("\n"), start=text[: m.end()].count("\n") + 1):
+        heading = _HEADING_RE.match(line)
+        if heading:
+            sid = heading.group(1)
+            if sid not in SECTION_IDS:
+                raise ParamsError(
+                    f"{path}: dòng {lineno}: mục '{sid}' không có; các mục hợp lệ: "
+                    f"{', '.join(SECTION_IDS)}."
+                )
+            if sid in sections:
+                raise ParamsError(f"{path}: dòng {lineno}: mục '{sid}' xuất hiện hai lần.")
+            sections[sid] = []
+            current = sid
+        elif current is None:
+            if line.strip():
+                raise ParamsError(
+                    f"{path}: dòng {lineno}: có nội dung trước tiêu đề mục đầu tiên ('## mo-dau')."
+                )
+        else:
+            sections[current].append(line)
+
+    out = {sid: "\n".join(lines).strip() for sid, lines in sections.items()}
+    for sid, content in out.items():
+        for ph in _PLACEHOLDER_RE.finditer(content):
+            name = ph.group(1)
+            if name == "so-lieu":
+                if sid not in _MARKER_SECTIONS:
+                    raise ParamsError(
+                        f"{path}: mục '{sid}': '{{{{so-lieu}}}}' chỉ dùng trong mục II.1."
+                    )
+                continue
+            if name not in _PLACEHOLDER_NAMES:
+                raise ParamsError(
+                    f"{path}: mục '{sid}': chỗ điền '{ph.group(0)}' không có; dùng "
+                    + ", ".join(f"{{{{{n}}}}}" for n in _PLACEHOLDER_NAMES)
+                    + "."
+                )
+        if sid in _MARKER_SECTIONS and content.count(COMPUTED_MARKER) > 1:
+            raise ParamsError(f"{path}: mục '{sid}': '{COMPUTED_MARKER}' chỉ được dùng một lần.")
+    return out
+
+
+_PLACEHOLDER_NAMES = ("ky-bao-cao", "ky-sau", "tu-ngay", "den-ngay", "nam")
+
+
+def fill_placeholders(text: str, values: dict[str, str], path: Path, section: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name == "so-lieu":
+            return COMPUTED_MARKER
+        if name not in values:  # parse_narrative_text rejects these; guard for direct callers
+            raise ParamsError(f"{path}: mục '{section}': chỗ điền '{m.group(0)}' không có.")
+        return values[name]
+
+    return _PLACEHOLDER_RE.sub(sub, text)
+
+
+def fill_computed(section_text: str, computed_markdown: str) -> str:
+    """Put the computed bullet where ``{{so-lieu}}`` stands (first when absent)."""
+    if COMPUTED_MARKER not in section_text:
+        section_text = f"{COMPUTED_MARKER}\n\n{section_text}"
+    return section_text.replace(COMPUTED_MARKER, computed_markdown, 1)
+
+
+def _ensure_marker(text: str) -> str:
+    return text if COMPUTED_MARKER in text else f"{COMPUTED_MARKER}\n\n{text}"
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParamsError(f"{path}: không đọc được ({exc}).") from exc
+
+
+def _display_path(path: Path) -> str:
+    """'params/narrative/an-truong/2026-07.md' when under the repository, else the full path."""
+    from tthc.paths import REPO_ROOT
+
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,343 @@
+"""Running report jobs: validate all, then execute, render and write each report folder.
+
+:func:`run_jobs` validates every job in the calling process first (no kernel starts for a batch
+with a bad params file), then runs the valid ones through any ``concurrent.futures``-style
+executor: a local process pool by default, or e.g. ``distributed.Client(...).get_executor()``.
+One job = one task taking and returning plain JSON-safe dicts, so it crosses any process or
+machine boundary. Each worker process keeps one warm kernel (see :mod:`tthc.report.execute`).
+
+A report folder ``DIR/<unit>/<period key>/`` is written in this order: the old manifest is removed
+first (the folder is now visibly incomplete), then ``report.ipynb``, ``report.html``,
+``report.pdf``, each atomically, and ``manifest.json`` last. A failed report keeps its partial
+notebook as ``report.failed.ipynb`` and gets a manifest with ``status: failed``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import multiprocessing
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tthc.errors import TthcError
+from tthc.report import atomic
+from tthc.report.jobs import FAILED_NOTEBOOK, Job, PreparedJob, prepare_job
+
+OUTPUT_NAMES = {"ipynb": "report.ipynb", "html": "report.html", "pdf": "report.pdf"}
+DEFAULT_RENDERER = "tthc.render.export"
+FIGURES_MIME = "application/vnd.tthc.figures+json"
+WARNINGS_MIME = "application/vnd.tthc.warnings+json"
+
+
+@dataclass
+class JobResult:
+    unit: str
+    period: str
+    status: str  # "ok" | "failed"
+    folder: str
+    seconds: float = 0.0
+    message: str = ""  # one line: why it failed
+    detail: str = ""  # the failing cell's first lines
+    warnings: list[str] = field(default_factory=list)
+    failed_notebook: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- one job (runs in a worker) -------------------------------------------------------------
+
+_KERNEL: Any = None  # this process's WarmKernel
+_KERNEL_LOCK = threading.Lock()
+
+
+def _worker_kernel(cwd: Path) -> Any:
+    global _KERNEL
+    from tthc.report.execute import WarmKernel
+
+    if _KERNEL is None:
+        _KERNEL = WarmKernel(cwd=cwd)
+        import atexit
+        from multiprocessing import util
+
+        # Pool workers leave through os._exit, which skips atexit; Finalize runs there.
+        util.Finalize(None, _shutdown_worker_kernel, exitpriority=10)
+        atexit.register(_shutdown_worker_kernel)
+    return _KERNEL
+
+
+def _shutdown_worker_kernel() -> None:
+    global _KERNEL
+    if _KERNEL is not None:
+        _KERNEL.shutdown()
+        _KERNEL = None
+
+
+def _resolve_renderer(renderer: str | Any | None) -> Any:
+    if renderer is None:
+        renderer = DEFAULT_RENDERER
+    return importlib.import_module(renderer) if isinstance(renderer, str) else renderer
+
+
+def run_prepared(prepared: dict[str, Any], renderer: str | Any | None = None) -> dict[str, Any]:
+    """Execute, render and write one validated job; a JobResult as a dict. Never raises for a
+    report that fails (the result says so); only for bugs."""
+    with _KERNEL_LOCK:  # one kernel per process: threads of one worker take turns
+        return _run_prepared(_prepared_from_json(prepared), renderer).to_json()
+
+
+def _prepared_from_json(data: dict[str, Any]) -> PreparedJob:
+    return PreparedJob(**{**data, "job": Job.from_json(data["job"])})
+
+
+def prepared_to_json(p: PreparedJob) -> dict[str, Any]:
+    data = asdict(p)
+    data["job"] = p.job.to_json()
+    return data
+
+
+def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
+    import nbformat
+
+    from tthc.report.execute import NotebookFailed, execute_notebook
+    from tthc.report.manifest import MANIFEST_NAME, build_manifest, write_manifest
+
+    t_start = time.perf_counter()
+    job = pj.job
+    folder = job.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {"validate": pj.validate_seconds}
+    # The folder is incomplete from here on: the manifest goes first, stale outputs after it.
+    for name in (MANIFEST_NAME, FAILED_NOTEBOOK, *OUTPUT_NAMES.values()):
+        (folder / name).unlink(missing_ok=True)
+
+    outputs: dict[str, Path] = {}
+    kernel = _worker_kernel(job.notebook_path.parent)
+    starts_before = kernel.starts
+    tmp_nb = atomic.temp_path_for(folder / OUTPUT_NAMES["ipynb"])
+    error: dict[str, Any] | None = None
+    result = JobResult(job.unit, job.period, "ok", str(folder), warnings=list(pj.warnings))
+    try:
+        t0 = time.perf_counter()
+        try:
+            execute_notebook(job.notebook_path, tmp_nb, pj.parameters, kernel)
+        finally:
+            timings["execute"] = time.perf_counter() - t0
+        nb = nbformat.read(tmp_nb, as_version=4)
+        result.warnings = _dedupe(result.warnings + notebook_warnings(nb))
+        if "ipynb" in job.formats:
+            atomic.commit(tmp_nb, folder / OUTPUT_NAMES["ipynb"])
+            outputs["ipynb"] = folder / OUTPUT_NAMES["ipynb"]
+        else:
+            tmp_nb.unlink()
+        if "html" in job.formats or "pdf" in job.formats:
+            render = _resolve_renderer(renderer)
+            t0 = time.perf_counter()
+            html = render.render_html(nb)
+            timings["html"] = time.perf_counter() - t0
+            if "html" in job.formats:
+                atomic.write_text(folder / OUTPUT_NAMES["html"], html)
+                outputs["html"] = folder / OUTPUT_NAMES["html"]
+            if "pdf" in job.formats:
+                t0 = time.perf_counter()
+                with atomic.atomic_path(folder / OUTPUT_NAMES["pdf"]) as tmp_pdf:
+                    render.render_pdf(html, tmp_pdf)
+                timings["pdf"] = time.perf_counter() - t0
+                outputs["pdf"] = folder / OUTPUT_NAMES["pdf"]
+    except NotebookFailed as exc:
+        failure = exc.failure
+        failed_path = folder / FAILED_NOTEBOOK
+        if tmp_nb.exists():
+            atomic.commit(tmp_nb, failed_path)
+            result.failed_notebook = str(failed_path)
+        where = f"ô lệnh [{failure.exec_count}]" if failure.exec_count else "notebook"
+        result.status = "failed"
+        result.message = f"{where} lỗi — {failure.cause}"
+        result.detail = failure.first_lines
+        error = {"stage": "execute", **failure.to_json(), "failed_notebook": FAILED_NOTEBOOK}
+    except TthcError as exc:
+        result.status, result.message = "failed", str(exc)
+        error = {"stage": _stage(timings), "message": str(exc)}
+    except Exception as exc:  # a renderer or writer bug must still leave a failed manifest
+        result.status = "failed"
+        result.message = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+        error = {"stage": _stage(timings), "message": result.message}
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp_nb.unlink()
+
+    timings["total"] = pj.validate_seconds + time.perf_counter() - t_start
+    result.timings = {k: round(v, 4) for k, v in timings.items()}
+    result.seconds = round(timings["total"], 3)
+    manifest = build_manifest(
+        job=job.to_json(),
+        parameters=pj.parameters,
+        status=result.status,
+        timings=timings,
+        outputs=outputs,
+        ingests=pj.ingests,
+        warnings=result.warnings,
+        narrative={"path": pj.narrative_path, "is_placeholder": pj.narrative_placeholder},
+        error=error,
+        kernel={
+            "name": kernel.kernel_name,
+            "reused": kernel.starts == starts_before and kernel.uses > 1,
+            "report_number_on_kernel": kernel.uses,
+        },
+    )
+    manifest["period_title"] = pj.period_title
+    manifest["period_range"] = pj.period_range
+    manifest["profile"] = pj.profile
+    write_manifest(folder, manifest)
+    return result
+
+
+def _stage(timings: dict[str, float]) -> str:
+    for stage in ("pdf", "html", "execute"):
+        if stage in timings:
+            return {"execute": "render", "html": "render", "pdf": "write"}.get(stage, stage)
+    return "execute"
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def notebook_warnings(nb: Any) -> list[str]:
+    """Warnings the notebook recorded: ``metadata.tthc.warnings``, and the ``warnings`` lists of
+    outputs with the tthc warnings or figures JSON mime types."""
+    found: list[str] = list(nb.metadata.get("tthc", {}).get("warnings", []) or [])
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = out.get("data", {})
+            if WARNINGS_MIME in data and isinstance(data[WARNINGS_MIME], list):
+                found.extend(str(w) for w in data[WARNINGS_MIME])
+            bundle = data.get(FIGURES_MIME)
+            if isinstance(bundle, dict):
+                for key in ("warnings", "narrative_warnings", "data_warnings"):
+                    if isinstance(bundle.get(key), list):
+                        found.extend(str(w) for w in bundle[key])
+    return _dedupe(found)
+
+
+# --- many jobs ----------------------------------------------------------------------------------
+
+
+def validate_jobs(
+    jobs: list[Job], *, continue_on_error: bool = False, params_base: Path | None = None
+) -> tuple[list[PreparedJob], list[JobResult]]:
+    """Prepare every job before any kernel starts. Without ``continue_on_error`` the first bad
+    job raises its one-line error; with it, bad jobs become failed results."""
+    prepared: list[PreparedJob] = []
+    failed: list[JobResult] = []
+    for job in jobs:
+        try:
+            prepared.append(prepare_job(job, params_base))
+        except TthcError as exc:
+            if not continue_on_error:
+                raise
+            failed.append(
+                JobResult(job.unit, job.period, "failed", str(job.folder), message=str(exc))
+            )
+    return prepared, failed
+
+
+def run_jobs(
+    jobs: list[Job],
+    workers: int = 1,
+    executor: Executor | None = None,
+    continue_on_error: bool = False,
+    progress: bool = True,
+    *,
+    renderer: str | Any | None = None,
+    params_base: Path | None = None,
+    on_result: Callable[[JobResult], None] | None = None,
+) -> list[JobResult]:
+    """Run ``jobs``; results in the jobs' order.
+
+    ``executor``: anything with ``submit`` returning futures (a ``distributed`` client executor
+    works); default a process pool of ``workers`` (spawned, one warm kernel each), or this process
+    when ``workers`` is 1. Without ``continue_on_error`` the first failure stops the batch: jobs
+    not yet started are cancelled and reported as such.
+    """
+    prepared, results = validate_jobs(
+        jobs, continue_on_error=continue_on_error, params_base=params_base
+    )
+    bar = _progress_bar(len(jobs), progress)
+    bar.update(len(results))
+    if on_result:
+        for res in results:
+            on_result(res)
+    by_key: dict[tuple[str, str], JobResult] = {(r.unit, r.period): r for r in results}
+
+    def record(res: JobResult) -> None:
+        by_key[(res.unit, res.period)] = res
+        bar.update(1)
+        bar.set_postfix_str(f"{res.unit} {res.period} {'✓' if res.ok else '✗'}")
+        if on_result:
+            on_result(res)
+
+    try:
+        if executor is None and workers <= 1:
+            for pj in prepared:
+                res = JobResult(**run_prepared(prepared_to_json(pj), renderer))
+                record(res)
+                if not res.ok and not continue_on_error:
+                    break
+        else:
+            own = executor is None
+            if own:
+                executor = ProcessPoolExecutor(
+                    max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+                )
+            try:
+                futures: dict[Future, PreparedJob] = {
+                    executor.submit(run_prepared, prepared_to_json(pj), renderer): pj
+                    for pj in prepared
+                }
+                for fut in as_completed(futures):
+                    res = JobResult(**fut.result())
+                    record(res)
+                    if not res.ok and not continue_on_error:
+                        for other in futures:
+                            other.cancel()
+                        break
+            finally:
+                if own:
+                    executor.shutdown(wait=True, cancel_futures=True)
+    finally:
+        bar.close()
+    ordered = []
+    for job in jobs:
+        res = by_key.get((job.unit, job.period))
+        if res is None:
+            res = JobResult(job.unit, job.period, "cancelled", str(job.folder),
+                            message="không chạy vì một báo cáo khác đã lỗi")  # fmt: skip
+        ordered.append(res)
+    return ordered
+
+
+class _NoBar:
+    def update(self, n: int) -> None: ...
+    def set_postfix_str(self, s: str) -> None: ...
+    def close(self) -> None: ...
+
+
+def _progress_bar(total: int, progress: bool) -> Any:
+    if not progress or total <= 1:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="báo cáo", file=sys.stderr, dynamic_ncols=True, disable=None)
