@@ -2,10 +2,10 @@
 
 Each chart answers one question, stated in its title, and carries alt text (``<title>`` inside
 the SVG plus ``role="img"``/``aria-label`` on the figure). One palette of greys with hatches and
-markers keeps series apart on a monochrome printer. Text is drawn with DejaVu Sans (matplotlib's
-own copy, full Vietnamese coverage) and converted to paths (``svg.fonttype = "path"``), so the
-chart looks the same in every browser and in the PDF whatever fonts the machine has; the words
-stay available to readers through the alt text.
+markers keeps series apart on a monochrome printer. Text stays text (``svg.fonttype = "none"``)
+in the document's own font: matplotlib lays it out with the bundled Liberation Serif registered
+under the embedded ``@font-face`` family name, so the browser and WeasyPrint draw it with the
+same embedded font (full Vietnamese, selectable, small files, fast PDF).
 
 Inputs are plain DataFrames / mappings (documented per function), so the charts do not depend on
 how the statistics were computed.
@@ -23,19 +23,19 @@ from typing import Any
 
 import pandas as pd
 
+from tthc.render.fonts import CSS_FAMILY, register_matplotlib
+
 # Greys from near-black to light, each paired with a hatch: distinct on screen and on paper.
 PALETTE = ("#262626", "#7a7a7a", "#bdbdbd", "#e0e0e0")
 HATCHES = ("", "///", "\\\\\\", "xx")
 MARKERS = ("o", "s", "^", "D")
-FONT = "DejaVu Sans"
 WIDTH_IN = 6.3  # 160 mm: the text width of an A4 portrait page with the decree's margins
 
 _RC: dict[str, Any] = {
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
     "svg.hashsalt": "tthc",  # deterministic ids: the same data gives the same file
-    "font.family": "sans-serif",
-    "font.sans-serif": [FONT],
-    "font.size": 9,
+    "font.family": CSS_FAMILY,
+    "font.size": 9.5,
     "axes.titlesize": 10.5,
     "axes.titleweight": "bold",
     "axes.labelsize": 9,
@@ -50,6 +50,25 @@ _RC: dict[str, Any] = {
     "savefig.bbox": "tight",
     "savefig.pad_inches": 0.05,
 }
+
+
+@dataclass(frozen=True)
+class NumberStyle:
+    """Separators for tick labels and bar annotations (the unit's profile decides)."""
+
+    thousands_sep: str = "."
+    decimal_sep: str = ","
+
+    def count(self, n: int) -> str:
+        return f"{int(n):,}".replace(",", self.thousands_sep)
+
+    def pct(self, part: int, total: int) -> str:
+        if not total:
+            return "N/A"
+        return f"{part / total * 100:.1f}".replace(".", self.decimal_sep) + "%"
+
+
+OFFICIAL = NumberStyle()
 
 
 @dataclass(frozen=True)
@@ -102,6 +121,7 @@ def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_
     import matplotlib.pyplot as plt
     import seaborn as sns
 
+    register_matplotlib()
     with plt.rc_context(_RC), sns.axes_style("whitegrid", {"grid.color": "#dddddd"}):
         plt.rcParams.update(_RC)
         fig, ax = plt.subplots(figsize=(WIDTH_IN, height_in))
@@ -122,15 +142,11 @@ def _hatch_bars(ax: Any, containers: list[Any]) -> None:
             patch.set_linewidth(0.5)
 
 
-def _int_axis(axis: Any) -> None:
+def _int_axis(axis: Any, numbers: NumberStyle) -> None:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     axis.set_major_locator(MaxNLocator(integer=True, nbins=6))
-    axis.set_major_formatter(FuncFormatter(lambda v, _: _thousands(int(v))))
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+    axis.set_major_formatter(FuncFormatter(lambda v, _: numbers.count(int(v))))
 
 
 def _no_data(ax: Any, message: str = "Không có dữ liệu trong kỳ") -> None:
@@ -153,15 +169,16 @@ def _wrap(label: str, width: int) -> str:
 # --- 1. cases per month -------------------------------------------------------------------------
 
 
-def monthly_cases_chart(series: pd.DataFrame, *, year: int | None = None) -> Chart:
+def monthly_cases_chart(
+    series: pd.DataFrame, *, year: int | None = None, numbers: NumberStyle = OFFICIAL
+) -> Chart:
     """Cases received and resolved per month, with the early-or-on-time rate.
 
     ``series`` has one row per month in order: ``label`` (e.g. "T6"), ``received``, ``resolved``
     and ``rate_on_time`` (percent, NaN/None when nothing was resolved).
     """
-    title = "Số hồ sơ tiếp nhận và giải quyết hằng tháng; tỷ lệ đúng hạn có giữ vững?"
-    if year:
-        title = f"Hồ sơ tiếp nhận, giải quyết theo tháng năm {year} và tỷ lệ trước hạn, đúng hạn"
+    when = f"tháng năm {year}" if year else "tháng"
+    title = f"Mỗi {when} tiếp nhận, giải quyết bao nhiêu hồ sơ, tỷ lệ trước hạn và đúng hạn ra sao?"
     rows = series.reset_index(drop=True)
     parts = []
     for _, r in rows.iterrows():
@@ -188,7 +205,7 @@ def monthly_cases_chart(series: pd.DataFrame, *, year: int | None = None) -> Cha
         _hatch_bars(ax, [b1, b2])
         ax.set_xticks(x, [str(v) for v in rows["label"]])
         ax.set_ylabel("Số hồ sơ")
-        _int_axis(ax.yaxis)
+        _int_axis(ax.yaxis, numbers)
         ax.grid(axis="x", visible=False)
         ax2 = ax.twinx()
         rates = pd.to_numeric(rows["rate_on_time"], errors="coerce")
@@ -229,7 +246,7 @@ CHANNEL_LABELS = {
 }
 
 
-def channel_chart(counts: Mapping[str, int]) -> Chart:
+def channel_chart(counts: Mapping[str, int], *, numbers: NumberStyle = OFFICIAL) -> Chart:
     """How the period's new cases arrived: ``counts`` maps channel (online, in_person, postal,
     unknown) to the number of cases received in the period."""
     title = "Hồ sơ mới tiếp nhận trong kỳ đến qua kênh nào?"
@@ -265,26 +282,22 @@ def channel_chart(counts: Mapping[str, int]) -> Chart:
             ax.text(
                 patch.get_width() + total * 0.01,
                 patch.get_y() + patch.get_height() / 2,
-                f"{_thousands(v)} ({_pct(v, total)})",
+                f"{numbers.count(v)} ({numbers.pct(v, total)})",
                 va="center",
                 fontsize=8.5,
             )
         ax.set_xlim(0, max(values) * 1.25 or 1)
-        _int_axis(ax.xaxis)
+        _int_axis(ax.xaxis, numbers)
         ax.set_xlabel("Số hồ sơ")
         ax.grid(axis="y", visible=False)
 
     return _render("channels", title, alt, draw, 0.6 + 0.45 * max(len(items), 2))
 
 
-def _pct(v: int, total: int) -> str:
-    return f"{v / total * 100:.1f}%".replace(".", ",") if total else "N/A"
-
-
 # --- 3. cases and late cases by field -----------------------------------------------------------
 
 
-def field_chart(by_field: pd.DataFrame, *, top: int = 12) -> Chart:
+def field_chart(by_field: pd.DataFrame, *, top: int = 12, numbers: NumberStyle = OFFICIAL) -> Chart:
     """Which fields carry the load and where the late cases are.
 
     ``by_field`` has ``field``, ``total`` (cases to handle, column 1) and ``late`` (resolved late
@@ -323,7 +336,7 @@ def field_chart(by_field: pd.DataFrame, *, top: int = 12) -> Chart:
                 )
         ax.set_yticks(y, [_wrap(f, 34) for f in df["field"]])
         ax.invert_yaxis()
-        _int_axis(ax.xaxis)
+        _int_axis(ax.xaxis, numbers)
         ax.set_xlabel("Số hồ sơ")
         ax.grid(axis="y", visible=False)
         ax.legend(loc="lower right")
@@ -334,10 +347,12 @@ def field_chart(by_field: pd.DataFrame, *, top: int = 12) -> Chart:
 # --- 4. top procedures --------------------------------------------------------------------------
 
 
-def top_procedures_chart(procedures: pd.DataFrame, *, top: int = 10) -> Chart:
+def top_procedures_chart(
+    procedures: pd.DataFrame, *, top: int = 10, numbers: NumberStyle = OFFICIAL
+) -> Chart:
     """Which procedures people asked for most: ``procedures`` has ``procedure`` (name) and
     ``received`` (cases received in the period)."""
-    title = f"{top} thủ tục có nhiều hồ sơ tiếp nhận nhất trong kỳ"
+    title = f"Thủ tục nào có nhiều hồ sơ tiếp nhận nhất trong kỳ? ({top} thủ tục đứng đầu)"
     df = (
         procedures.sort_values(["received", "procedure"], ascending=[False, True])
         .head(top)
@@ -369,14 +384,14 @@ def top_procedures_chart(procedures: pd.DataFrame, *, top: int = 10) -> Chart:
             ax.text(
                 patch.get_width() + total_max * 0.01,
                 patch.get_y() + patch.get_height() / 2,
-                _thousands(v),
+                numbers.count(v),
                 va="center",
                 fontsize=8,
             )
         ax.set_xlim(0, total_max * 1.12 or 1)
         ax.set_ylabel("")
         ax.set_xlabel("Số hồ sơ tiếp nhận")
-        _int_axis(ax.xaxis)
+        _int_axis(ax.xaxis, numbers)
         ax.grid(axis="y", visible=False)
 
     return _render("procedures", title, alt, draw, 0.9 + 0.42 * max(len(df), 2))
@@ -385,7 +400,7 @@ def top_procedures_chart(procedures: pd.DataFrame, *, top: int = 10) -> Chart:
 # --- 5. processing time against the deadline ----------------------------------------------------
 
 
-def processing_time_chart(times: pd.DataFrame) -> Chart:
+def processing_time_chart(times: pd.DataFrame, *, numbers: NumberStyle = OFFICIAL) -> Chart:
     """How much of the allowed time resolved cases used.
 
     ``times`` has one row per case resolved in the period with ``used_share``: elapsed time ÷
@@ -426,7 +441,7 @@ def processing_time_chart(times: pd.DataFrame) -> Chart:
         ax.text(100, ax.get_ylim()[1] * 0.95, " hạn trả", ha="left", va="top", fontsize=8.5)
         ax.set_xlabel("Thời gian đã dùng so với thời hạn (%)")
         ax.set_ylabel("Số hồ sơ")
-        _int_axis(ax.yaxis)
+        _int_axis(ax.yaxis, numbers)
         ax.grid(axis="x", visible=False)
         ax.text(
             0.99,

@@ -67,8 +67,9 @@ def _errors(nb: nbformat.NotebookNode) -> list[str]:
 
 
 def _title(nb: nbformat.NotebookNode) -> str:
-    meta = nb.metadata.get("tthc", {})
-    return str(meta.get("title") or "Báo cáo cải cách thủ tục hành chính")
+    """The document title the notebook left in its figures bundle (a generic one without)."""
+    title = figures_payload(nb).get("document_title")
+    return str(title or "Báo cáo cải cách thủ tục hành chính")
 
 
 def render_html(nb: nbformat.NotebookNode | str | Path, *, title: str | None = None) -> str:

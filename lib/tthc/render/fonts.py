@@ -132,3 +132,27 @@ def font_face_css() -> str:
             "}"
         )
     return "\n".join(rules)
+
+
+_mpl_registered = False
+
+
+def register_matplotlib() -> str:
+    """Make the bundled faces known to matplotlib under :data:`CSS_FAMILY`; returns that name.
+
+    Registered under the CSS family name, not "Liberation Serif": a machine may also have
+    Liberation 1.x installed under that name, which matplotlib could pick and which lacks
+    Vietnamese glyphs. With ``svg.fonttype = "none"`` the SVG text then names exactly the family
+    the page embeds, so browsers and WeasyPrint draw chart text with the document's font.
+    """
+    global _mpl_registered
+    if not _mpl_registered:
+        import dataclasses
+
+        from matplotlib import font_manager
+
+        for face in FACES:
+            entry = font_manager.ttfFontProperty(font_manager.get_font(str(font_path(face))))
+            font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=CSS_FAMILY))
+        _mpl_registered = True
+    return CSS_FAMILY

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from decimal import Decimal
 from html import escape
 from typing import Any
@@ -66,8 +65,11 @@ def field_table_html(
     Early and on-time columns are N/A where the profile does not split them.
     """
     df = by_field.copy()
-    is_total = df["field"].astype(str).isin(TOTAL_LABELS)
-    rows = df[~is_total].sort_values("field", key=lambda s: s.str.lower()).reset_index(drop=True)
+    if "is_total" in df.columns:
+        is_total = df["is_total"].astype(bool)
+    else:
+        is_total = df["field"].astype(str).isin(TOTAL_LABELS)
+    rows = df[~is_total].reset_index(drop=True)
     if is_total.any():
         total = df[is_total].iloc[0].to_dict()
     else:
@@ -184,15 +186,15 @@ def table_html(
     columns: Sequence[Column],
     profile: Profile,
     *,
-    caption: str,
     key: str,
+    caption: str | None = None,
     numbered: bool = True,
     empty_text: str = "Không có.",
 ) -> str:
     """A plain sortable data table of the columns of ``df`` that ``columns`` names."""
     present = [c for c in columns if c.key in df.columns]
     if df.empty:
-        return f'<p class="noindent note" data-table="{escape(key)}">{escape(caption)}: {escape(empty_text)}</p>'
+        return f'<p class="noindent" data-table="{escape(key)}">{escape(empty_text)}</p>'
     heads = (['<th scope="col">STT</th>'] if numbered else []) + [
         f'<th scope="col" data-col="{i + (1 if numbered else 0)}">{escape(c.title)}</th>'
         for i, c in enumerate(present)
@@ -204,8 +206,9 @@ def table_html(
             text, cls = _fmt(rec.get(c.key), c.kind, profile)
             cells.append(f'<td class="{cls}">{escape(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{escape(caption)}</caption>\n" if caption else ""
     return (
-        f'<table class="data sortable" data-table="{escape(key)}">\n<caption>{escape(caption)}</caption>\n'
+        f'<table class="data sortable" data-table="{escape(key)}">\n{cap}'
         f"<thead><tr>{''.join(heads)}</tr></thead>\n<tbody>\n"
         + "\n".join(rows)
         + "\n</tbody>\n</table>"
@@ -216,25 +219,17 @@ LATE_COLUMNS: tuple[Column, ...] = (
     Column("case_code", "Mã hồ sơ"),
     Column("procedure_name", "Thủ tục hành chính"),
     Column("field", "Lĩnh vực"),
-    Column("channel_label", "Kênh", "center"),
     Column("received_at", "Ngày tiếp nhận", "datetime"),
     Column("due_at", "Ngày hẹn trả", "datetime"),
     Column("ended_at", "Ngày kết thúc xử lý", "datetime"),
-    Column("state", "Tình trạng", "center"),
+    Column("status", "Tình trạng", "center"),
     Column("days_late", "Số ngày quá hạn", "count"),
 )
 
 
-def late_cases_html(late: pd.DataFrame, profile: Profile, period_phrase: str) -> str:
+def late_cases_html(late: pd.DataFrame, profile: Profile) -> str:
     """Cases resolved late in the period and cases still open past their due date at its end."""
-    return table_html(
-        late,
-        LATE_COLUMNS,
-        profile,
-        caption=f"Danh sách hồ sơ quá hạn {period_phrase}",
-        key="late",
-        empty_text="không có hồ sơ quá hạn",
-    )
+    return table_html(late, LATE_COLUMNS, profile, key="late", empty_text="Không có hồ sơ quá hạn.")
 
 
 # --- comparison -----------------------------------------------------------------------------------
@@ -335,7 +330,6 @@ def comparison_html(
         )
     cur_l, prev_l, ly_l = (escape(x) for x in labels)
     return f"""<table class="data compare" data-table="comparison">
-<caption>So sánh với kỳ trước và cùng kỳ năm trước</caption>
 <thead>
 <tr><th rowspan="2" scope="col">Chỉ tiêu</th><th rowspan="2" scope="col">{cur_l}</th>
 <th colspan="2" scope="colgroup">Kỳ trước ({prev_l})</th><th colspan="2" scope="colgroup">Cùng kỳ năm trước ({ly_l})</th></tr>
@@ -345,7 +339,3 @@ def comparison_html(
 {chr(10).join(rows)}
 </tbody>
 </table>"""
-
-
-def fmt_date(d: date | datetime | None) -> str:
-    return "" if d is None else f"{d.day:02d}/{d.month:02d}/{d.year}"

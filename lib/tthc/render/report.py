@@ -1,0 +1,417 @@
+"""Everything the report notebook displays, one function per part of the document.
+
+The notebook stays thin: it loads :class:`ReportData` once (warehouse opened read-only, unit
+params, profile, narrative, figures, chart series, ingest ledger) and displays the HTML
+fragments below in document order. Nothing here catches an error: a problem stops the notebook,
+and the runner reports the failing cell.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tthc.render import document as doc
+from tthc.render import quality, sections, tables
+from tthc.render.charts import (
+    Chart,
+    NumberStyle,
+    channel_chart,
+    field_chart,
+    monthly_cases_chart,
+    processing_time_chart,
+    top_procedures_chart,
+)
+from tthc.render.export import FIGURES_MIME
+from tthc.report.narrative import Narrative, fill_computed, load_narrative, placeholder_text
+from tthc.stats.figures import Figures, compute_figures
+from tthc.stats.periods import Period, parse_period
+from tthc.stats.profile import Profile, load_profile
+from tthc.stats.series import monthly_series, processing_times
+from tthc.units import UnitParams, load_unit
+
+PAYLOAD_VERSION = 1
+
+
+@dataclass
+class ReportData:
+    """All inputs of one unit-period report."""
+
+    unit: UnitParams
+    period: Period
+    profile: Profile
+    figures: Figures
+    narrative: Narrative
+    monthly: pd.DataFrame
+    times: pd.DataFrame
+    ledger: pd.DataFrame
+    rejects: pd.DataFrame
+    db: Path
+
+    @property
+    def title(self) -> str:
+        return doc.document_title(self.unit, self.period)
+
+
+_MONTH = re.compile(r"^\d{4}-\d{1,2}$")
+_QUARTER = re.compile(r"^\d{4}-[Qq][1-4]$")
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|/|_)\s*(\d{4}-\d{2}-\d{2})$")
+
+
+def resolve_period(text: str, rule: str) -> Period:
+    """'2026-06' (month), '2026-Q2' (quarter) or '2026-05-15..2026-06-14' (from..to)."""
+    text = str(text).strip()
+    if _MONTH.match(text):
+        return parse_period(month=text, rule=rule)
+    if _QUARTER.match(text):
+        return parse_period(quarter=text, rule=rule)
+    m = _RANGE.match(text)
+    if m:
+        return parse_period(date_from=m.group(1), date_to=m.group(2), rule=rule)
+    # parse_period names the accepted forms in its message.
+    return parse_period(month=text, rule=rule)
+
+
+def load_report_data(
+    unit: str, period: str, db: str | Path | None = None, profile: str | None = None
+) -> ReportData:
+    """Open the warehouse read-only and gather every input of the report."""
+    from tthc import warehouse
+    from tthc.paths import default_db
+
+    params = load_unit(unit)
+    prof = load_profile(profile or params.profile)
+    per = resolve_period(period, prof.period_rule)
+    path = Path(db) if db else default_db()
+    con = warehouse.connect(path, read_only=True)
+    try:
+        figures = compute_figures(con, unit, per, prof)
+        monthly = monthly_series(con, unit, figures.ytd_start, per.end, prof)
+        times = processing_times(con, unit, per)
+        ledger = quality.ledger(con, unit)
+        rejects = quality.rejects_by_reason(con, unit)
+    finally:
+        con.close()
+    narrative = load_narrative(unit, per)
+    return ReportData(
+        unit=params,
+        period=per,
+        profile=prof,
+        figures=figures,
+        narrative=narrative,
+        monthly=monthly,
+        times=times,
+        ledger=ledger,
+        rejects=rejects,
+        db=path,
+    )
+
+
+# --- the body ---------------------------------------------------------------------------------
+
+
+def _narrative(data: ReportData, sid: str, text: str | None = None) -> str:
+    raw = data.narrative.sections[sid] if text is None else text
+    is_placeholder = data.narrative.is_placeholder or raw.strip() == placeholder_text(
+        sid, data.narrative.path
+    )
+    return doc.narrative_html(raw, placeholder=is_placeholder, section=sid)
+
+
+def front_matter(data: ReportData) -> str:
+    """Header block, 'BÁO CÁO' with the summary line, and the opening paragraph."""
+    return "\n".join(
+        [
+            doc.header_block(data.unit, data.period),
+            doc.title_block(data.period),
+            _narrative(data, "mo-dau"),
+        ]
+    )
+
+
+def _unit_in_text(data: ReportData) -> str:
+    return data.unit.display_name
+
+
+def part_one(data: ReportData) -> str:
+    """I. Results: direction (I.1), regulatory reform (I.2), computed results (I.3, I.4),
+    communication (I.5)."""
+    f, p = data.figures, data.profile
+    return "\n".join(
+        [
+            doc.heading("I.", f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ {data.period.title_phrase.upper()}"),
+            doc.heading("1.", "Công tác chỉ đạo, điều hành", 2),
+            _narrative(data, "I.1"),
+            doc.heading("2.", "Cải cách quy định thủ tục hành chính", 2),
+            doc.heading(
+                "2.1.",
+                "Kết quả kiểm soát quy định thủ tục hành chính trong các văn bản quy phạm pháp luật.",
+                3,
+            ),
+            _narrative(data, "I.2.1"),
+            doc.heading(
+                "2.2.", "Đối với việc rà soát, cắt giảm, đơn giản hóa thủ tục hành chính.", 3
+            ),
+            _narrative(data, "I.2.2"),
+            doc.heading("3.", "Kết quả thực hiện công tác cải cách thủ tục hành chính.", 2),
+            sections.lines_html(
+                sections.results_lines(
+                    f,
+                    p,
+                    unit_name=_unit_in_text(data),
+                    centre=data.unit.centre,
+                    period_start=data.period.start,
+                    period_end=data.period.end,
+                    ytd_start=f.ytd_start,
+                ),
+                section="I.3",
+            ),
+            doc.heading("4.", "Kết quả tiếp nhận và xử lý phản ánh, kiến nghị", 2),
+            sections.lines_html(sections.pakn_lines(f, p), section="I.4"),
+            doc.heading("5.", "Công tác truyền thông về cải cách thủ tục hành chính.", 2),
+            _narrative(data, "I.5"),
+        ]
+    )
+
+
+def part_two(data: ReportData) -> str:
+    """II. Assessment: achievements (with the computed bullet) and shortcomings."""
+    bullet = sections.achievement_line(data.figures, data.profile).to_markdown()
+    return "\n".join(
+        [
+            doc.heading("II.", "ĐÁNH GIÁ CHUNG"),
+            doc.heading("1.", "Kết quả đã đạt được.", 2),
+            _narrative(data, "II.1", fill_computed(data.narrative.sections["II.1"], bullet)),
+            doc.heading("2.", "Một số tồn tại, hạn chế", 2),
+            _narrative(data, "II.2"),
+        ]
+    )
+
+
+def part_three_four(data: ReportData) -> str:
+    """III. Next period's tasks, IV. Proposals, the closing sentence."""
+    return "\n".join(
+        [
+            doc.heading("III.", f"PHƯƠNG HƯỚNG NHIỆM VỤ {data.period.next().title_phrase.upper()}"),
+            _narrative(data, "III"),
+            doc.heading("IV.", "KIẾN NGHỊ VÀ ĐỀ XUẤT"),
+            _narrative(data, "IV"),
+            f'<p class="closing">{doc.e(doc.closing_sentence(data.unit, data.period))}</p>',
+        ]
+    )
+
+
+def signature(data: ReportData) -> str:
+    return doc.signature_block(data.unit)
+
+
+# --- the appendix ------------------------------------------------------------------------------
+
+
+def appendix_field_table(data: ReportData) -> str:
+    """Appendix heading and the national form's table, on a landscape page."""
+    table = tables.field_table_html(
+        data.figures.by_field,
+        data.profile,
+        caption=f"Biểu 1. Tình hình, kết quả giải quyết thủ tục hành chính theo lĩnh vực ({data.period.range_phrase.lower()})",
+    )
+    return (
+        '<section class="appendix landscape" data-part="appendix">'
+        + doc.appendix_heading(data.unit, data.period)
+        + table
+        + _field_table_note(data)
+        + "</section>"
+    )
+
+
+def _field_table_note(data: ReportData) -> str:
+    notes = []
+    if data.profile.third_bucket == "separate":
+        notes.append(
+            "Cột (12): hồ sơ công dân rút, dừng xử lý hoặc trả lại trong kỳ, không tính vào cột (5) "
+            "và (9); (1) = (5) + (9) + (12)."
+        )
+    elif data.profile.third_bucket == "resolved_on_time":
+        notes.append("Hồ sơ rút, dừng xử lý, trả lại được tính vào cột (7) theo hồ sơ báo cáo.")
+    else:
+        notes.append("Hồ sơ rút, dừng xử lý, trả lại không tính vào tổng số (cột 1).")
+    cmp = "theo thời điểm" if data.profile.comparison == "timestamp" else "theo ngày"
+    notes.append(f"Trước hạn / đúng hạn / quá hạn: so sánh ngày kết thúc với ngày hẹn trả {cmp}.")
+    return "".join(f'<p class="noindent note">{doc.e(n)}</p>' for n in notes)
+
+
+def appendix_late_cases(data: ReportData) -> str:
+    return (
+        '<section class="appendix-part" data-part="late">'
+        + f'<h3 class="app">Biểu 2. Hồ sơ quá hạn {doc.e(data.period.title_phrase)} '
+        + "(đã giải quyết quá hạn trong kỳ và đang giải quyết quá hạn đến cuối kỳ)</h3>"
+        + tables.late_cases_html(data.figures.late_cases, data.profile)
+        + "</section>"
+    )
+
+
+def _period_label(p: Period) -> str:
+    return p.title_phrase[:1].upper() + p.title_phrase[1:]
+
+
+def appendix_comparison(data: ReportData) -> str:
+    comps = data.figures.comparisons
+    labels = (
+        _period_label(data.period),
+        _period_label(data.period.previous()),
+        _period_label(data.period.same_period_last_year()),
+    )
+    missing = [
+        label
+        for key, label in (("previous", labels[1]), ("last_year", labels[2]))
+        if comps.get(key) is None
+    ]
+    note = (
+        f'<p class="noindent note">Không có dữ liệu cho: {doc.e(", ".join(missing))} (N/A).</p>'
+        if missing
+        else ""
+    )
+    return (
+        '<section class="appendix-part" data-part="comparison">'
+        + '<h3 class="app">Biểu 3. So sánh với kỳ trước và cùng kỳ năm trước</h3>'
+        + tables.comparison_html(
+            data.figures.values,
+            comps.get("previous"),
+            comps.get("last_year"),
+            data.profile,
+            labels=labels,
+        )
+        + note
+        + "</section>"
+    )
+
+
+def charts(data: ReportData) -> list[Chart]:
+    """The five charts, in the order the appendix shows them."""
+    f = data.figures
+    monthly = pd.DataFrame(
+        {
+            "label": data.monthly["label"],
+            "received": data.monthly["cases_new"],
+            "resolved": data.monthly["cases_resolved"],
+            "rate_on_time": data.monthly["rate_on_time"],
+        }
+    )
+    v = f.values
+    channels = {
+        "online": v.get("cases_new_online"),
+        "in_person": v.get("cases_new_in_person"),
+        "postal": v.get("cases_new_postal"),
+    }
+    if any(c is None for c in channels.values()):
+        # Channel unknown for some cases: show what is known and the rest as "không rõ".
+        known = sum(c or 0 for c in channels.values())
+        channels["unknown"] = int(v["cases_new"]) - known
+    rows = f.by_field[~f.by_field["is_total"]]
+    by_field = pd.DataFrame(
+        {
+            "field": rows["field"].astype(str),
+            "total": rows["cases_total"].fillna(0).astype(int),
+            "late": (
+                rows["cases_resolved_late"].fillna(0) + rows["cases_in_progress_overdue"].fillna(0)
+            ).astype(int),
+        }
+    )
+    procs = f.by_procedure
+    top = pd.DataFrame(
+        {
+            "procedure": procs["procedure_name"].fillna(procs["procedure_code"]).astype(str),
+            "received": procs["cases_new"].fillna(0).astype(int),
+        }
+    )
+    top = top[top["received"] > 0]
+    t = data.times
+    allowed = pd.to_numeric(t["days_allowed"], errors="coerce")
+    used = pd.to_numeric(t["days_used"], errors="coerce")
+    ok = allowed > 0
+    times = pd.DataFrame({"used_share": (used[ok] / allowed[ok])})
+    fmt = data.profile.number_format
+    numbers = NumberStyle(fmt.thousands_sep, fmt.decimal_sep)
+    return [
+        monthly_cases_chart(monthly, year=data.period.end.year, numbers=numbers),
+        channel_chart({k: int(c) for k, c in channels.items() if c is not None}, numbers=numbers),
+        field_chart(by_field, numbers=numbers),
+        top_procedures_chart(top, numbers=numbers),
+        processing_time_chart(times, numbers=numbers),
+    ]
+
+
+def charts_html(data: ReportData) -> str:
+    return (
+        '<section class="appendix-part charts" data-part="charts">'
+        + '<h3 class="app">Biểu đồ</h3>'
+        + "\n".join(c.to_html() for c in charts(data))
+        + "</section>"
+    )
+
+
+def data_quality(data: ReportData) -> str:
+    """Where the figures came from and what a reviewer should look at."""
+    f, p = data.figures, data.profile
+    na_items = [f"{k}: {reason}" for k, reason in f.na.items()]
+    return (
+        '<section class="appendix-part dq" data-part="quality">'
+        + '<h3 class="app">Chất lượng dữ liệu và cách tính</h3>'
+        + quality.ledger_html(data.ledger, p)
+        + quality.rejects_html(data.rejects, p)
+        + '<p class="noindent"><strong>Kiểm tra cân đối số liệu.</strong></p>'
+        + quality.checks_html(f.checks)
+        + '<p class="noindent"><strong>Cảnh báo về nội dung do cán bộ viết.</strong></p>'
+        + quality.bullet_list(
+            data.narrative.warnings, empty="Không có cảnh báo.", key="narrative-warnings"
+        )
+        + '<p class="noindent"><strong>Số liệu không tính được (N/A) và lý do.</strong></p>'
+        + quality.bullet_list(na_items, empty="Không có.", key="na")
+        + '<p class="noindent"><strong>Ghi chú của phần thống kê.</strong></p>'
+        + quality.bullet_list(f.notes, empty="Không có.", key="notes")
+        + quality.rates_html(f.rates, p)
+        + "</section>"
+    )
+
+
+# --- the machine-readable bundle ------------------------------------------------------------------
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, Decimal):
+        return float(obj)
+    if isinstance(obj, (datetime, date, pd.Timestamp)):
+        return obj.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def payload(data: ReportData) -> dict[str, Any]:
+    """What the notebook leaves for tests and the runner (mime :data:`FIGURES_MIME`)."""
+    out = {
+        "version": PAYLOAD_VERSION,
+        "unit": data.unit.unit,
+        "period": data.period.key,
+        "profile": data.profile.name,
+        "db": str(data.db),
+        "document_title": data.title,
+        "figures": data.figures.to_json(),
+        "narrative": {
+            "path": str(data.narrative.path),
+            "is_placeholder": data.narrative.is_placeholder,
+        },
+        "warnings": list(data.narrative.warnings),
+        "checks_ok": data.figures.ok,
+    }
+    return json.loads(json.dumps(out, default=_json_default))
+
+
+def payload_bundle(data: ReportData) -> dict[str, Any]:
+    """The raw display bundle: only the custom mime type, so the document never shows it."""
+    return {FIGURES_MIME: payload(data)}

@@ -1,0 +1,204 @@
+"""The computed sentences of the report, phrased like the sample (sections I.3, I.4, II.1).
+
+Every number comes from :class:`tthc.stats.figures.Figures` and is written by the unit's profile
+(separators, decimals per rate, rounding already applied by the statistics). A figure that
+cannot be computed reads "N/A" followed by its reason, never a fake 0 or 100%. The phrasing
+follows the sample report of An Trường (June 2026) with its typo fixed ("Cổng Dịch vụ công
+quốc gia").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from tthc.render.document import e
+from tthc.stats.numbers import NA, format_count, format_rate
+from tthc.stats.periods import vn_date
+from tthc.stats.profile import Profile
+
+
+class FiguresLike(Protocol):
+    """What the sentences need of ``tthc.stats.figures.Figures``."""
+
+    values: Mapping[str, Any]
+    na: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a computed section: ``level`` 1 starts with "-", 2 with "+", 3 is plain."""
+
+    level: int
+    text: str
+
+    def to_markdown(self) -> str:
+        prefix = {1: "- ", 2: "+ ", 3: ""}[self.level]
+        return prefix + self.text
+
+
+class Sentences:
+    """Formats figures of one report under one profile."""
+
+    def __init__(self, figures: FiguresLike, profile: Profile) -> None:
+        self.f = figures
+        self.profile = profile
+
+    def count(self, key: str) -> str:
+        value = self.f.values.get(key)
+        if value is None:
+            return self._na(key)
+        return format_count(int(value), self.profile)
+
+    def rate(self, key: str) -> str:
+        """``key`` is the rate's profile key ('on_time'); the value is ``values['rate_<key>']``."""
+        value = self.f.values.get(f"rate_{key}")
+        if value is None:
+            return self._na(f"rate_{key}")
+        return format_rate(value, self.profile, self.profile.rate_def(key).decimals)
+
+    def _na(self, key: str) -> str:
+        reason = self.f.na.get(key)
+        return f"{NA} ({reason})" if reason else NA
+
+    def cases(self, key: str) -> str:
+        return f"{self.count(key)} hồ sơ"
+
+
+def results_lines(
+    figures: FiguresLike,
+    profile: Profile,
+    *,
+    unit_name: str,
+    centre: str,
+    period_start: date,
+    period_end: date,
+    ytd_start: date,
+) -> list[Line]:
+    """Section I.3 "Kết quả thực hiện công tác cải cách thủ tục hành chính"."""
+    s = Sentences(figures, profile)
+    v = figures.values
+    lines = [
+        Line(
+            1,
+            f"Tính từ ngày {_dmy(ytd_start)} đến hết ngày {vn_date(period_end)}, {unit_name} đã "
+            f"phát sinh {s.count('procedures_with_cases')}/{s.count('procedures_catalogue')} thủ "
+            f"tục hành chính, đạt {s.rate('procedures_with_cases')}, trong đó:",
+        ),
+        Line(
+            2,
+            f"{s.count('procedures_partial_with_cases')}/{s.count('procedures_partial_catalogue')} "
+            f"thủ tục DVCTT một phần đạt {s.rate('procedures_partial')}",
+        ),
+        Line(
+            2,
+            f"{s.count('procedures_full_with_cases')}/{s.count('procedures_full_catalogue')} "
+            f"thủ tục DVCTT toàn trình đạt {s.rate('procedures_full')}",
+        ),
+        Line(1, f"Tỷ lệ hồ sơ trực tuyến trên tổng hồ sơ của các DVCTT: {s.rate('dvctt_online')}"),
+        Line(
+            1,
+            f"Tổng số hồ sơ TTHC đã tiếp nhận thực tế tại {centre} từ ngày "
+            f"{vn_date(period_start)} đến ngày {vn_date(period_end)}:",
+        ),
+        Line(2, f"Tổng số hồ sơ: {s.cases('cases_total')}, trong đó:"),
+        Line(
+            3,
+            f"Số mới tiếp nhận trong kỳ: {s.cases('cases_new')} (Tiếp nhận trực tuyến: "
+            f"{s.cases('cases_new_online')}; Tiếp nhận trực tiếp và qua dịch vụ bưu chính: "
+            f"{_sum_cases(s, v, 'cases_new_in_person', 'cases_new_postal')})",
+        ),
+        Line(3, f"Số từ kỳ trước chuyển qua: {s.cases('cases_carried_over')}"),
+        Line(2, _resolved_sentence(s, profile)),
+        Line(
+            2,
+            f"Số lượng hồ sơ đang giải quyết: {s.cases('cases_in_progress')} (Trong đó, trong "
+            f"hạn: {s.cases('cases_in_progress_within')}, quá hạn: "
+            f"{s.cases('cases_in_progress_overdue')}).",
+        ),
+    ]
+    third = v.get("cases_withdrawn")
+    if third:
+        where = {
+            "separate": "không tính vào số đã giải quyết và đang giải quyết",
+            "resolved_on_time": "đã tính vào số giải quyết đúng hạn",
+            "excluded": "không tính vào tổng số hồ sơ",
+        }[profile.third_bucket]
+        lines.append(
+            Line(
+                2,
+                f"Số hồ sơ rút, dừng xử lý, trả lại trong kỳ: {s.cases('cases_withdrawn')} ({where}).",
+            )
+        )
+    lines += [
+        Line(1, "Tỷ lệ số hóa hồ sơ:"),
+        Line(2, f"Tỷ lệ hồ sơ có thành phần hồ sơ đính kèm: {s.rate('with_components')}"),
+        Line(2, f"Tỷ lệ hồ sơ có file kết quả đính kèm: {s.rate('with_result_file')}"),
+        Line(
+            2,
+            f"Tỷ lệ hồ sơ có thành phần hồ sơ và file kết quả đính kèm: {s.rate('with_both')}",
+        ),
+        Line(1, f"Tỷ lệ tái sử dụng dữ liệu số hóa đạt {s.rate('reuse')}"),
+    ]
+    return lines
+
+
+def _sum_cases(s: Sentences, v: Mapping[str, Any], *keys: str) -> str:
+    parts = [v.get(k) for k in keys]
+    if any(p is None for p in parts):
+        return s.cases(next(k for k, p in zip(keys, parts, strict=True) if p is None))
+    return f"{format_count(sum(int(p) for p in parts), s.profile)} hồ sơ"
+
+
+def _resolved_sentence(s: Sentences, profile: Profile) -> str:
+    head = f"Số lượng hồ sơ đã giải quyết: {s.cases('cases_resolved')}"
+    if profile.early_on_time == "disjoint":
+        detail = (
+            f"giải quyết trước hạn: {s.cases('cases_resolved_early')}, đúng hạn: "
+            f"{s.cases('cases_resolved_on_time')}, quá hạn: {s.cases('cases_resolved_late')}"
+        )
+    else:
+        label = "trước hạn và đúng hạn" if profile.early_on_time == "combined" else "đúng hạn"
+        detail = (
+            f"giải quyết {label}: {s.cases('cases_resolved_on_time')}, quá hạn: "
+            f"{s.cases('cases_resolved_late')}"
+        )
+    return f"{head} (Trong đó: {detail})"
+
+
+def pakn_lines(figures: FiguresLike, profile: Profile) -> list[Line]:
+    """Section I.4 "Kết quả tiếp nhận và xử lý phản ánh, kiến nghị"."""
+    s = Sentences(figures, profile)
+    return [
+        Line(
+            1,
+            "Tình hình tiếp nhận và xử lý phản ánh, kiến nghị (PAKN) về quy định và hành vi "
+            "hành chính trên Cổng Dịch vụ công quốc gia và qua tổng đài 1022: Tổng số PAKN đã "
+            f"tiếp nhận: {s.count('pakn_received')}; số PAKN đã xử lý đúng hạn: "
+            f"{s.count('pakn_on_time')}; số PAKN đã xử lý quá hạn: {s.count('pakn_late')}; "
+            f"số PAKN đang xử lý: {s.count('pakn_in_progress')}.",
+        )
+    ]
+
+
+def achievement_line(figures: FiguresLike, profile: Profile) -> Line:
+    """The computed bullet of II.1: online share and the early-or-on-time rate."""
+    s = Sentences(figures, profile)
+    return Line(
+        1,
+        f"{s.rate('online')} hồ sơ, thủ tục hành chính được tiếp nhận trực tuyến; hồ sơ được "
+        f"giải quyết và trả kết quả trước hạn và đúng hạn đạt {s.rate('on_time')}.",
+    )
+
+
+def lines_html(lines: list[Line], *, section: str) -> str:
+    """Computed lines as indented paragraphs, marked so the document can be checked."""
+    body = "\n".join(f'<p class="l{ln.level}">{e(ln.to_markdown())}</p>' for ln in lines)
+    return f'<div class="computed" data-section="{e(section)}">\n{body}\n</div>'
+
+
+def _dmy(d: date) -> str:
+    """'01/01/2026': the sample writes the YTD start zero-padded."""
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
