@@ -1,0 +1,56 @@
+"""The date an export was taken ("as of"), from its title rows.
+
+Looked for in order: an export/print date ("Ngày xuất: 15/06/2026 08:00", "Ngày in", "Thời
+điểm xuất"), then "Tính đến ngày …", then the end of a range ("Từ ngày … đến ngày …"). A date
+without a time means the end of that day (23:59:59): the export covers the whole day. When no
+title row carries a date, the pipeline uses the latest reception/end/return (PAKN: reception or
+handling) timestamp inside the file, and failing that the time of ingest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+_DATE = r"(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})(?:\s*(?:lúc\s*)?(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?"
+_WORDS = r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
+_EXPORT = (
+    r"(?:ngày\s+xuất|thời\s+điểm\s+xuất|thời\s+gian\s+xuất|xuất\s+ngày|ngày\s+in|ngày\s+lập)"
+    r"(?:\s+báo\s+cáo)?\s*:?\s*"
+)
+# (prefix before a dd/mm/yyyy date, prefix before "ngày d tháng m năm y"), most telling first.
+_PATTERNS = (
+    (_EXPORT, _EXPORT),
+    (r"tính\s+đến\s+(?:hết\s+)?(?:ngày\s*)?:?\s*", r"tính\s+đến\s+(?:hết\s+)?"),
+    (r"đến\s+(?:hết\s+)?ngày\s*:?\s*", r"đến\s+(?:hết\s+)?"),
+)
+
+
+def title_as_of(lines: list[str]) -> dt.datetime | None:
+    """The export date named in the title rows, or None."""
+    text = unicodedata.normalize("NFC", " | ".join(lines)).casefold()
+    for prefix, word_prefix in _PATTERNS:
+        m = re.search(prefix + _DATE, text)
+        if m:
+            d, mo, y, hh, mm, ss = m.groups()
+            try:
+                if hh is None:
+                    return dt.datetime(int(y), int(mo), int(d), 23, 59, 59)
+                return dt.datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0))
+            except ValueError:
+                continue
+        m = re.search(word_prefix + _WORDS, text)
+        if m:
+            d, mo, y = m.groups()
+            try:
+                return dt.datetime(int(y), int(mo), int(d), 23, 59, 59)
+            except ValueError:
+                continue
+    return None
+
+
+def now_local() -> dt.datetime:
+    """Vietnam local time (UTC+7, no daylight saving), naive, to the second."""
+    tz = dt.timezone(dt.timedelta(hours=7))
+    return dt.datetime.now(tz).replace(tzinfo=None, microsecond=0)

@@ -1,0 +1,34 @@
+"""Procedure names as matching keys, and the unit's catalogue snapshot used for matching.
+
+A case list without a Mã TTHC column names the procedure only; it is matched to the unit's
+latest catalogue snapshot (danh mục TTHC) by a normalised name: NFC, lower case, every run of
+punctuation and whitespace collapsed to one space. A name that two catalogue procedures share
+is ambiguous and is not matched.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def name_key(name: str) -> str:
+    """'Đăng ký khai sinh (lưu động)' -> 'đăng ký khai sinh lưu động'. Same rule as :func:`sql_name_key`."""
+    s = unicodedata.normalize("NFC", name).casefold()
+    return _NON_WORD.sub(" ", s).strip()
+
+
+def sql_name_key(expr: str) -> str:
+    """The SQL form of :func:`name_key` over a text expression."""
+    return f"trim(regexp_replace(lower(nfc_normalize({expr})), '[^\\p{{L}}\\p{{N}}]+', ' ', 'g'))"
+
+
+def latest_snapshot_sql(unit_param: str = "$unit") -> str:
+    """A query for the ingest_id of the unit's latest catalogue snapshot (by as_of, then order)."""
+    return (
+        "SELECT ingest_id FROM ingests "
+        f"WHERE unit = {unit_param} AND kind = 'catalogue' "
+        "ORDER BY as_of DESC NULLS LAST, ingest_id DESC LIMIT 1"
+    )

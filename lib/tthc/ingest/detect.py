@@ -1,0 +1,114 @@
+"""Which kind of export a file is (cases, catalogue, PAKN), from its headers and title rows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tthc.errors import InputFileError
+from tthc.ingest.aliases import AliasTable
+from tthc.ingest.headers import ColumnMap, found_headers, header_candidates
+from tthc.ingest.readers import Sheet
+from tthc.schema import Kind
+
+KIND_LABELS = {
+    Kind.CASES: "danh sách hồ sơ",
+    Kind.CATALOGUE: "danh mục thủ tục hành chính",
+    Kind.PAKN: "danh sách phản ánh, kiến nghị (PAKN)",
+}
+
+# Each tuple is one requirement: at least one of its fields must be present.
+REQUIRED: dict[Kind, list[tuple[str, ...]]] = {
+    Kind.CASES: [("case_code",), ("received_at",), ("procedure_code", "procedure_name")],
+    Kind.CATALOGUE: [("procedure_code",), ("procedure_name",), ("level",)],
+    Kind.PAKN: [("received_at",)],
+}
+
+# Fields that say much about the kind weigh more than shared ones (dates, status, field).
+_BONUS = {
+    (Kind.CASES, "case_code"): 3,
+    (Kind.CATALOGUE, "level"): 3,
+    (Kind.PAKN, "pakn_code"): 3,
+    (Kind.PAKN, "source"): 2,
+    (Kind.PAKN, "handled_at"): 1,
+}
+_TITLE_HINTS = (
+    (re.compile(r"phản ánh|kiến nghị|\bpakn\b"), Kind.PAKN),
+    (re.compile(r"danh mục"), Kind.CATALOGUE),
+    (re.compile(r"hồ sơ"), Kind.CASES),
+)
+
+
+@dataclass
+class Detected:
+    sheet: Sheet
+    cmap: ColumnMap
+
+    @property
+    def kind(self) -> Kind:
+        return self.cmap.kind
+
+
+def weight(cmap: ColumnMap) -> int:
+    w = cmap.score + sum(_BONUS.get((cmap.kind, f), 0) for f in cmap.fields)
+    title = " ".join(cmap.title_lines).casefold()
+    for pattern, kind in _TITLE_HINTS:
+        if pattern.search(title):
+            if kind == cmap.kind:
+                w += 2
+            break
+    return w
+
+
+def missing_required(cmap: ColumnMap) -> list[tuple[str, ...]]:
+    return [req for req in REQUIRED[cmap.kind] if not any(f in cmap.fields for f in req)]
+
+
+def detect(
+    sheets: list[Sheet], aliases: AliasTable, path: Path, kind: Kind | None = None
+) -> Detected:
+    """The sheet, header and kind of an export; an :class:`InputFileError` when there is none.
+
+    The first sheet with a recognisable header is used. With ``kind`` given, a file that clearly
+    is another kind is refused rather than misread.
+    """
+    for sheet in sheets:
+        cands = header_candidates(sheet, aliases, list(Kind))
+        if not cands:
+            continue
+        best = max(cands, key=lambda m: (weight(m), -m.header_rows, -m.header_index))
+        if kind is not None and best.kind != kind:
+            own = [m for m in cands if m.kind == kind]
+            if not own or weight(best) > weight(max(own, key=weight)):
+                raise InputFileError(
+                    f"Tệp {path.name} có dạng {KIND_LABELS[best.kind]} "
+                    f"(--kind {best.kind.value}), không phải {KIND_LABELS[kind]} "
+                    f"như --kind {kind.value} yêu cầu."
+                )
+            best = max(own, key=lambda m: (weight(m), -m.header_rows, -m.header_index))
+        _check_required(best, aliases, path, sheet)
+        return Detected(sheet, best)
+    shown = "; ".join(found_headers(sheets[0])[:30]) if sheets else ""
+    raise InputFileError(
+        f"Tệp {path.name}: không tìm thấy dòng tiêu đề cột nhận ra được"
+        + (f" (các ô tìm thấy: {shown})" if shown else " (tệp không có ô nào có chữ)")
+        + ": hãy thêm tên cột vào params/aliases hoặc mục aliases của đơn vị."
+    )
+
+
+def _check_required(cmap: ColumnMap, aliases: AliasTable, path: Path, sheet: Sheet) -> None:
+    missing = missing_required(cmap)
+    if not missing:
+        return
+    req = missing[0]
+    tried = []
+    for f in req:
+        tried.extend(aliases.kinds[cmap.kind].fields[f])
+    names = " hoặc ".join(f"'{aliases.kinds[cmap.kind].fields[f][0]}' ({f})" for f in req)
+    found = "; ".join(lab for lab in cmap.labels if lab)
+    where = f" (trang '{sheet.name}')" if sheet.name else ""
+    raise InputFileError(
+        f"Tệp {path.name}{where} ({KIND_LABELS[cmap.kind]}) thiếu cột bắt buộc {names}: "
+        f"đã thử các tên {', '.join(tried)}; các cột có trong tệp: {found}."
+    )

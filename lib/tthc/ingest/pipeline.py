@@ -1,0 +1,400 @@
+"""One export file into the warehouse, in one transaction; and several files in the right order.
+
+``ingest_file`` reads, detects, stages and stores one file; any error rolls the whole file back
+(the warehouse is left exactly as it was). ``ingest_paths`` takes several files, detects each
+one's kind first and ingests catalogues, then case lists, then PAKN lists, so that cases can be
+matched to the catalogue; a file that fails is reported and the others still go in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from tthc import __version__
+from tthc.errors import InputFileError, TthcError
+from tthc.ingest.aliases import AliasTable, load_aliases
+from tthc.ingest.asof import now_local, title_as_of
+from tthc.ingest.detect import Detected, detect
+from tthc.ingest.personal import dropped_personal, keep_personal
+from tthc.ingest.readers import check_path, file_sha256, open_export
+from tthc.ingest.stage import stage
+from tthc.ingest.store import (
+    Counts,
+    LedgerEntry,
+    dedupe,
+    drop_temp,
+    next_ingest_id,
+    previous_ingest,
+    snapshot_catalogue,
+    upsert_state,
+    write_ledger,
+    write_rejects,
+)
+from tthc.ingest.values import register_labels
+from tthc.schema import Kind
+from tthc.units import UnitParams, load_unit
+from tthc.warehouse import connect
+
+KIND_ORDER = (Kind.CATALOGUE, Kind.CASES, Kind.PAKN)
+
+
+@dataclass
+class IngestResult:
+    """What one file did to the warehouse (the CLI prints it, ``--json`` dumps ``to_json()``)."""
+
+    file: str
+    kind: Kind
+    kind_detected: bool
+    unit: str
+    file_sha256: str
+    ingest_id: int
+    counts: Counts
+    as_of: dt.datetime | None
+    as_of_source: str  # title | data | ingest_time | previous_ingest
+    sheet: str | None = None
+    header_row: int | None = None
+    column_map: dict[str, str] = field(default_factory=dict)
+    dropped_personal: list[str] = field(default_factory=list)
+    ignored_columns: list[dict[str, str]] = field(default_factory=list)
+    rejects_csv: str | None = None
+    already_ingested: bool = False
+    notes: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        c = self.counts
+        return {
+            "file": self.file,
+            "ok": True,
+            "kind": self.kind.value,
+            "kind_detected": self.kind_detected,
+            "unit": self.unit,
+            "file_sha256": self.file_sha256,
+            "ingest_id": self.ingest_id,
+            "already_ingested": self.already_ingested,
+            "rows_read": c.rows_read,
+            "inserted": c.inserted,
+            "updated": c.updated,
+            "unchanged": c.unchanged,
+            "rejected": c.rejected,
+            "conflicts": c.conflicts,
+            "as_of": self.as_of.isoformat(sep=" ") if self.as_of else None,
+            "as_of_source": self.as_of_source,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "column_map": self.column_map,
+            "dropped_personal": self.dropped_personal,
+            "ignored_columns": self.ignored_columns,
+            "rejects_csv": self.rejects_csv,
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class FailedFile:
+    """A file refused as a whole; nothing of it is in the warehouse."""
+
+    file: str
+    error: str
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "ok": False, "error": self.error}
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    unit: UnitParams,
+    aliases: AliasTable,
+    kind: Kind | None = None,
+    rejects_dir: Path | None = None,
+) -> IngestResult:
+    """Ingest one export file in one transaction. Raises :class:`InputFileError` for a bad file."""
+    path = Path(path)
+    check_path(path)
+    sha = file_sha256(path)
+    prev = previous_ingest(con, unit.unit, sha, kind)
+    if prev is not None:
+        return _already(path, unit, sha, prev, kind)
+    det = detect(open_export(path), aliases, path, kind)
+    return _ingest_detected(con, path, sha, det, unit, aliases, kind is None, rejects_dir)
+
+
+def _already(path: Path, unit: UnitParams, sha: str, prev: dict, kind: Kind | None) -> IngestResult:
+    rows, rejected = int(prev["rows_read"]), int(prev["rejected"])
+    counts = Counts(rows, 0, 0, rows - rejected, rejected, 0)
+    counts.check()
+    return IngestResult(
+        file=str(path),
+        kind=Kind(prev["kind"]),
+        kind_detected=kind is None,
+        unit=unit.unit,
+        file_sha256=sha,
+        ingest_id=int(prev["ingest_id"]),
+        counts=counts,
+        as_of=prev["as_of"],
+        as_of_source="previous_ingest",
+        sheet=prev["sheet"],
+        already_ingested=True,
+    )
+
+
+def _ingest_detected(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha: str,
+    det: Detected,
+    unit: UnitParams,
+    aliases: AliasTable,
+    kind_detected: bool,
+    rejects_dir: Path | None,
+) -> IngestResult:
+    cmap, sheet = det.cmap, det.sheet
+    personal = keep_personal(cmap, unit)
+    cols = sorted(set(cmap.fields.values()) | set(personal))
+    body = sheet.load_body(cmap.header_index, cols)
+    arrays = {"_row": pa.array(body.row_numbers, type=pa.int64())}
+    arrays |= {f"c_{f}": body.columns[c] for f, c in cmap.fields.items()}
+    arrays |= {f"p_{p}": body.columns[p] for p in personal}
+    con.register("_src", pa.table(arrays))
+    bad_rows = list(body.bad_rows)
+    del body, arrays
+    register_labels(con, aliases)
+    title_date = title_as_of(cmap.title_lines)
+    entry_sheet = sheet.name
+    rejects_csv: Path | None = None
+    con.execute("BEGIN TRANSACTION")
+    try:
+        ingest_id = next_ingest_id(con)
+        stage(con, cmap, unit.unit, personal)
+        rows_read = int(con.execute("SELECT count(*) FROM _stg").fetchone()[0]) + len(bad_rows)
+        if rows_read == 0:
+            raise InputFileError(
+                f"Tệp {path.name}: không có dòng dữ liệu nào dưới dòng tiêu đề "
+                f"(dòng {cmap.header_row})."
+            )
+        write_rejects(con, cmap.kind, ingest_id, unit.unit, path.name, entry_sheet, bad_rows)
+        identical = dedupe(con, cmap.kind, ingest_id, unit.unit, path.name, entry_sheet)
+        as_of, as_of_source = _as_of(con, cmap.kind, title_date)
+        if cmap.kind is Kind.CATALOGUE:
+            ins, upd, unch = snapshot_catalogue(con, ingest_id, unit.unit)
+            conflicts = 0
+        else:
+            ins, upd, unch, conflicts = upsert_state(
+                con, cmap.kind, ingest_id, unit.unit, as_of, bool(personal)
+            )
+        rejected = int(
+            con.execute("SELECT count(*) FROM rejects WHERE ingest_id = ?", [ingest_id]).fetchone()[
+                0
+            ]
+        )
+        counts = Counts(rows_read, ins, upd, unch + identical, rejected, conflicts)
+        counts.check()
+        notes = _notes(con, cmap.kind)
+        entry = LedgerEntry(
+            ingest_id=ingest_id,
+            unit=unit.unit,
+            kind=cmap.kind,
+            file_name=path.name,
+            file_sha256=sha,
+            sheet=entry_sheet,
+            header_row=cmap.header_row,
+            as_of=as_of,
+            ingested_at=now_local(),
+            column_map=cmap.column_map,
+            dropped_personal=dropped_personal(cmap, unit),
+            ignored_columns=cmap.ignored,
+            tool_version=__version__,
+        )
+        write_ledger(con, entry, counts)
+        drop_temp(con)
+        # The rejects file is written before COMMIT so that a failure there undoes the ingest.
+        if rejected and rejects_dir is not None:
+            rejects_csv = write_rejects_csv(con, ingest_id, path, rejects_dir)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        if rejects_csv is not None:
+            rejects_csv.unlink(missing_ok=True)
+        raise
+    finally:
+        con.unregister("_src")
+    result = IngestResult(
+        file=str(path),
+        kind=cmap.kind,
+        kind_detected=kind_detected,
+        unit=unit.unit,
+        file_sha256=sha,
+        ingest_id=ingest_id,
+        counts=counts,
+        as_of=as_of,
+        as_of_source=as_of_source,
+        sheet=entry_sheet,
+        header_row=cmap.header_row,
+        column_map=cmap.column_map,
+        dropped_personal=entry.dropped_personal,
+        ignored_columns=cmap.ignored,
+        notes=notes,
+        rejects_csv=str(rejects_csv) if rejects_csv else None,
+    )
+    return result
+
+
+def _as_of(
+    con: duckdb.DuckDBPyConnection, kind: Kind, title_date: dt.datetime | None
+) -> tuple[dt.datetime, str]:
+    if title_date is not None:
+        return title_date, "title"
+    expr = {
+        Kind.CASES: "greatest(received_at, ended_at, returned_at)",
+        Kind.PAKN: "greatest(received_at, handled_at)",
+    }.get(kind)
+    if expr is not None:
+        latest = con.execute(f"SELECT max({expr}) FROM _good").fetchone()[0]
+        if latest is not None:
+            return latest, "data"
+    return now_local(), "ingest_time"
+
+
+def _notes(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, int]:
+    if kind is Kind.CASES:
+        sql = """
+            SELECT sum(_status_inferred::INT), count(*) FILTER (WHERE procedure_code IS NULL),
+                sum(_by_name::INT), sum(_ambiguous_name::INT), sum(_field_from_cat::INT),
+                sum(_due_duration::INT), sum(_flag_unknown), sum(_online_unknown::INT),
+                sum(_ended_dropped::INT)
+            FROM _good
+        """
+        names = (
+            "status_inferred",
+            "unmatched_procedures",
+            "matched_by_name",
+            "ambiguous_names",
+            "field_from_catalogue",
+            "due_durations_ignored",
+            "unknown_yes_no",
+            "unknown_online_flag",
+            "end_dates_of_unfinished_dropped",
+        )
+    elif kind is Kind.PAKN:
+        sql = "SELECT sum(_due_duration::INT) FROM _good"
+        names = ("due_durations_ignored",)
+    else:
+        return {}
+    row = con.execute(sql).fetchone()
+    return {n: int(v or 0) for n, v in zip(names, row, strict=True) if v}
+
+
+def write_rejects_csv(
+    con: duckdb.DuckDBPyConnection, ingest_id: int, path: Path, rejects_dir: Path
+) -> Path:
+    """``<rejects_dir>/<ingest_id>-<file stem>.csv``: row, sheet, reason and the row's cells.
+
+    UTF-8 with a BOM so that Excel shows Vietnamese correctly.
+    """
+    rejects_dir.mkdir(parents=True, exist_ok=True)
+    out = rejects_dir / f"{ingest_id}-{path.stem}.csv"
+    keys = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT unnest(json_keys(raw)) FROM rejects WHERE ingest_id = ? AND raw IS NOT NULL",
+            [ingest_id],
+        ).fetchall()
+    ]
+    order = con.execute(
+        "SELECT column_map FROM ingests WHERE ingest_id = ?", [ingest_id]
+    ).fetchone()[0]
+    mapped = list(json.loads(order or "{}"))
+    keys = [k for k in mapped if k in keys] + [k for k in keys if k not in mapped]
+    cells = ", ".join(f"raw->>{_lit(k)} AS {_ident(k)}" for k in keys)
+    table = con.sql(
+        f"""
+        SELECT row_number AS "Dòng", sheet AS "Trang", reason AS "Lý do"{", " + cells if cells else ""}
+        FROM rejects WHERE ingest_id = {int(ingest_id)} ORDER BY row_number
+        """
+    ).to_arrow_table()
+    with out.open("wb") as f:
+        f.write(b"\xef\xbb\xbf")
+        pacsv.write_csv(table, f)
+    return out
+
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _ident(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
+
+
+def plan(
+    paths: list[Path], unit: UnitParams, aliases: AliasTable, kind: Kind | None
+) -> list[tuple[Path, Kind | None, str | None]]:
+    """(path, kind, error) for each file, ordered catalogues, cases, PAKN; failures last."""
+    out: list[tuple[int, int, Path, Kind | None, str | None]] = []
+    for i, p in enumerate(paths):
+        try:
+            check_path(p)
+            k = kind or detect(open_export(p), aliases, p, None).kind
+            out.append((KIND_ORDER.index(k), i, p, k, None))
+        except TthcError as exc:
+            out.append((len(KIND_ORDER), i, p, None, str(exc)))
+    out.sort(key=lambda t: (t[0], t[1]))
+    return [(p, k, e) for _, _, p, k, e in out]
+
+
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Files as given; a directory stands for its non-hidden files, sorted."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith(".")))
+        else:
+            out.append(p)
+    return out
+
+
+def ingest_paths(
+    db: Path,
+    unit: str,
+    paths: list[str | Path],
+    kind: Kind | None = None,
+) -> list[IngestResult | FailedFile]:
+    """Ingest files into ``db`` for ``unit``: catalogues first, each file its own transaction.
+
+    With one file, its kind is detected while ingesting; with several, each file's kind is
+    detected first to order them. A failing file is reported and the rest continue.
+    """
+    params = load_unit(unit)
+    aliases = load_aliases(params)
+    files = expand_paths(paths)
+    if not files:
+        raise InputFileError("Không có tệp nào để nạp.")
+    con = connect(db)
+    rejects_dir = Path(db).parent / "rejects"
+    results: list[IngestResult | FailedFile] = []
+    try:
+        if len(files) == 1:
+            ordered: list[tuple[Path, Kind | None, str | None]] = [(files[0], kind, None)]
+        else:
+            ordered = plan(files, params, aliases, kind)
+        for path, k, error in ordered:
+            if error is not None:
+                results.append(FailedFile(str(path), error))
+                continue
+            try:
+                results.append(ingest_file(con, path, params, aliases, k, rejects_dir))
+                if kind is None and isinstance(results[-1], IngestResult):
+                    results[-1].kind_detected = True
+            except TthcError as exc:
+                results.append(FailedFile(str(path), str(exc)))
+    finally:
+        con.close()
+    return results

@@ -1,0 +1,330 @@
+"""Reading export files into text cells: Excel through python-calamine, CSV through pyarrow.
+
+A reader gives the first rows of a sheet as text (for header and title detection) and, once the
+header row is known, the data rows below it as Arrow string columns with their 1-based sheet row
+numbers. Every cell arrives as text ('' when blank): values are parsed set-based in DuckDB
+(:mod:`tthc.ingest.values`), so the Python side never loops over rows to interpret them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from tthc.errors import InputFileError
+
+EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls")
+CSV_EXTENSIONS = (".csv",)
+SUPPORTED_EXTENSIONS = EXCEL_EXTENSIONS + CSV_EXTENSIONS
+HEAD_ROWS = 40  # title rows + header rows are expected within the first 40 rows of a sheet
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class Body:
+    """Data rows under the header: ``columns[i]`` is the text of sheet column ``i``."""
+
+    columns: dict[int, pa.Array]
+    row_numbers: np.ndarray  # 1-based sheet row (Excel) or record number (CSV)
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)  # rows that could not be split
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+
+@dataclass
+class Sheet:
+    """One sheet of an export (a CSV file is one sheet named None)."""
+
+    name: str | None
+    head: list[list[str]]  # first HEAD_ROWS rows as NFC text, rectangular
+    merged: list[tuple[int, int, int, int]]  # (row0, col0, row1, col1), 0-based inclusive
+    load_body: Callable[[int, Sequence[int]], Body] = field(repr=False)
+
+    @property
+    def width(self) -> int:
+        return len(self.head[0]) if self.head else 0
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check_path(path: Path) -> None:
+    """File-level checks that need no reading: existence, extension, size."""
+    if not path.exists():
+        raise InputFileError(f"Không tìm thấy tệp {path}.")
+    if path.is_dir():
+        raise InputFileError(f"{path} là thư mục, không phải tệp xuất dữ liệu.")
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED_EXTENSIONS:
+        raise InputFileError(
+            f"Tệp {path.name}: định dạng '{ext or '(không có đuôi)'}' không được hỗ trợ "
+            f"(chỉ nhận {', '.join(SUPPORTED_EXTENSIONS)})."
+        )
+    if path.stat().st_size == 0:
+        raise InputFileError(f"Tệp {path.name} rỗng (0 byte).")
+
+
+def open_export(path: Path) -> list[Sheet]:
+    """The sheets of an export file, or an :class:`InputFileError` saying why it cannot be read."""
+    check_path(path)
+    if path.suffix.lower() in CSV_EXTENSIONS:
+        return [_open_csv(path)]
+    return _open_excel(path)
+
+
+# --- Excel --------------------------------------------------------------------------------
+
+
+def _open_excel(path: Path) -> list[Sheet]:
+    import python_calamine as calamine
+
+    with path.open("rb") as f:
+        magic = f.read(8)
+    if path.suffix.lower() in (".xlsx", ".xlsm") and magic == _OLE_MAGIC:
+        # Office stores a password-protected xlsx as an OLE container holding the encrypted package.
+        raise InputFileError(
+            f"Tệp {path.name} được đặt mật khẩu (mã hóa): hãy mở bằng Excel, bỏ mật khẩu rồi lưu lại."
+        )
+    try:
+        wb = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError as exc:
+        raise InputFileError(
+            f"Tệp {path.name} được đặt mật khẩu (mã hóa): hãy bỏ mật khẩu rồi xuất lại."
+        ) from exc
+    except Exception as exc:  # calamine raises several unrelated types for corrupt files
+        raise InputFileError(
+            f"Không đọc được tệp {path.name}: tệp hỏng hoặc không phải Excel ({type(exc).__name__})."
+        ) from exc
+    sheets = []
+    for meta in wb.sheets_metadata:
+        if (
+            meta.visible != calamine.SheetVisibleEnum.Visible
+            or meta.typ != calamine.SheetTypeEnum.WorkSheet
+        ):
+            continue
+        sheets.append(_excel_sheet(path, wb, meta.name))
+    if not sheets:
+        raise InputFileError(f"Tệp {path.name} không có trang tính nào đọc được.")
+    return sheets
+
+
+def _excel_sheet(path: Path, wb, name: str) -> Sheet:
+    try:
+        sh = wb.get_sheet_by_name(name)
+        rows = sh.to_python(skip_empty_area=False)
+        merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
+    except Exception as exc:
+        raise InputFileError(
+            f"Không đọc được trang '{name}' của tệp {path.name}: tệp hỏng ({type(exc).__name__})."
+        ) from exc
+    width = max((len(r) for r in rows[:HEAD_ROWS]), default=0)
+    head = [[_head_text(v) for v in r] + [""] * (width - len(r)) for r in rows[:HEAD_ROWS]]
+
+    def load_body(header_index: int, cols: Sequence[int]) -> Body:
+        body = rows[header_index + 1 :]
+        n = len(body)
+        columns: dict[int, pa.Array] = {c: _blank(0) for c in cols}
+        if n:
+            transposed = list(zip(*body, strict=False))
+            for c in cols:
+                columns[c] = _column_to_text(transposed[c]) if c < len(transposed) else _blank(n)
+        numbers = np.arange(header_index + 2, header_index + 2 + n, dtype=np.int64)
+        return Body(columns, numbers)
+
+    return Sheet(name, head, merged, load_body)
+
+
+def _blank(n: int) -> pa.Array:
+    return pa.array([""] * n, type=pa.string())
+
+
+def _head_text(v: object) -> str:
+    return unicodedata.normalize("NFC", _cell_text(v)).strip()
+
+
+def _cell_text(v: object) -> str:
+    """One Excel cell as text, keeping integers integral ('123' not '123.0')."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if math.isfinite(v) and v.is_integer() and abs(v) < 1e16:
+            return str(int(v))
+        return repr(v)
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, dt.date | dt.time):
+        return v.isoformat()
+    return str(v)
+
+
+def _column_to_text(values: tuple) -> pa.Array:
+    """A column of calamine cells as Arrow text. Homogeneous columns convert in Arrow's C++."""
+    try:
+        arr = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([_cell_text(v) for v in values], type=pa.string())
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        return arr.cast(pa.string())
+    if pa.types.is_floating(arr.type):
+        integral = pc.equal(pc.floor(arr), arr)
+        as_int = pc.cast(pc.cast(arr, pa.int64(), safe=False), pa.string())
+        return pc.if_else(integral, as_int, pc.cast(arr, pa.string())).fill_null("")
+    if pa.types.is_timestamp(arr.type) or pa.types.is_date(arr.type):
+        return pc.cast(arr, pa.string()).fill_null("")
+    if pa.types.is_null(arr.type):
+        return _blank(len(values))
+    return pa.array([_cell_text(v) for v in values], type=pa.string())
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def decode_csv_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """(text, encoding): UTF-8 with/without BOM, UTF-16 (BOM or not), else Windows-1258."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    sample = data[:4000]
+    if sample and sample.count(b"\x00") > len(sample) // 4:
+        # UTF-16 without a BOM: ASCII characters leave a zero byte on one side.
+        enc = (
+            "utf-16-le"
+            if sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00")
+            else "utf-16-be"
+        )
+        return data.decode(enc, errors="replace"), enc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Windows-1258 writes tone marks as combining characters: NFC happens downstream.
+        return data.decode("cp1258"), "cp1258"
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"Không đọc được tệp {name}: bảng mã không nhận ra (cần UTF-8, UTF-16 hoặc Windows-1258)."
+        ) from exc
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits most lines into the same number (> 1) of fields."""
+    best, best_score = ",", (-1, -1)
+    for d in (",", ";", "\t", "|"):
+        counts: dict[int, int] = {}
+        for row in csv.reader(lines, delimiter=d):
+            if len(row) > 1:
+                counts[len(row)] = counts.get(len(row), 0) + 1
+        if counts:
+            k, freq = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+            if (freq, k) > best_score:
+                best, best_score = d, (freq, k)
+    return best
+
+
+def _open_csv(path: Path) -> Sheet:
+    data = path.read_bytes()
+    text, _encoding = decode_csv_bytes(data, path.name)
+    if not text.strip():
+        raise InputFileError(f"Tệp {path.name} rỗng (không có dòng nào).")
+    head_text = text[:200_000]
+    head_lines = head_text.splitlines()[:HEAD_ROWS]
+    delimiter = _sniff_delimiter(head_lines)
+    head_rows = list(csv.reader(io.StringIO("\n".join(head_lines)), delimiter=delimiter))
+    width = max((len(r) for r in head_rows), default=0)
+    head = [
+        [unicodedata.normalize("NFC", c).strip() for c in r] + [""] * (width - len(r))
+        for r in head_rows
+    ]
+    utf8 = data if _encoding == "utf-8" else text.encode("utf-8")
+    del data, text
+
+    def load_body(header_index: int, cols: Sequence[int]) -> Body:
+        ncols = len(head_rows[header_index]) if header_index < len(head_rows) else width
+        names = [f"f{i}" for i in range(ncols)]
+        bad: list[tuple[int | None, str]] = []
+
+        def on_invalid(row: pacsv.InvalidRow) -> str:
+            bad.append((row.number, row.text))
+            return "skip"
+
+        try:
+            table = pacsv.read_csv(
+                io.BytesIO(utf8),
+                read_options=pacsv.ReadOptions(
+                    skip_rows=header_index + 1, column_names=names, block_size=1 << 24
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter,
+                    ignore_empty_lines=False,
+                    invalid_row_handler=on_invalid,
+                    newlines_in_values=True,
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={n: pa.string() for n in names},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except pa.ArrowInvalid as exc:
+            raise InputFileError(f"Không đọc được tệp CSV {path.name}: {exc}.") from exc
+        if bad:
+            return _csv_body_slow(utf8, delimiter, header_index, ncols, cols)
+        n = table.num_rows
+        columns = {c: (table.column(c).combine_chunks() if c < ncols else _blank(n)) for c in cols}
+        numbers = np.arange(header_index + 2, header_index + 2 + n, dtype=np.int64)
+        return Body(columns, numbers)
+
+    return Sheet(None, head, [], load_body)
+
+
+def _csv_body_slow(
+    utf8: bytes, delimiter: str, header_index: int, ncols: int, cols: Sequence[int]
+) -> Body:
+    """Record by record, for files whose rows do not all have the header's number of fields.
+
+    Rows with a different number of fields cannot be split reliably: they become rejects.
+    """
+    reader = csv.reader(io.StringIO(utf8.decode("utf-8")), delimiter=delimiter)
+    kept: list[list[str]] = []
+    numbers: list[int] = []
+    bad: list[tuple[int, str]] = []
+    for i, row in enumerate(reader):
+        if i <= header_index:
+            continue
+        number = i + 1
+        if not row or not any(x.strip() for x in row):
+            continue
+        if len(row) != ncols:
+            bad.append((number, f"Dòng có {len(row)} ô, dòng tiêu đề có {ncols} ô"))
+            continue
+        kept.append(row)
+        numbers.append(number)
+    transposed = list(zip(*kept, strict=False)) if kept else [()] * ncols
+    columns = {
+        c: pa.array(list(transposed[c]) if c < ncols else [""] * len(kept), type=pa.string())
+        for c in cols
+    }
+    return Body(columns, np.array(numbers, dtype=np.int64), bad)

@@ -1,0 +1,330 @@
+"""Staging: the registered source rows parsed into warehouse columns, each with a reject reason.
+
+The source is a DuckDB view ``_src`` with ``_row`` (1-based sheet row) and one text column
+``c_<field>`` per mapped canonical field (``p_<n>`` for kept personal columns). Staging creates
+the temporary table ``_stg``: one row per non-blank source row, parsed, with ``_reject`` (a
+Vietnamese reason, or NULL for a good row) and ``_raw`` (the row's mapped, non-personal cells as
+JSON, for the rejects table). Rows whose mapped cells are all blank are not rows (footers, spacing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from tthc.ingest.catalogue import latest_snapshot_sql, sql_name_key
+from tthc.ingest.headers import ColumnMap
+from tthc.ingest.values import (
+    lit,
+    sql_is_duration,
+    sql_key,
+    sql_procedure_code,
+    sql_text,
+    sql_timestamp,
+)
+from tthc.schema import Kind
+
+ENDED = ("resolved", "withdrawn", "stopped", "returned")
+
+CASE_STATE = (
+    "procedure_code",
+    "procedure_name",
+    "field",
+    "channel",
+    "channel_scheme",
+    "status_code",
+    "status_label",
+    "outcome",
+    "received_at",
+    "due_at",
+    "original_due_at",
+    "ended_at",
+    "returned_at",
+    "has_components",
+    "has_result_file",
+    "reused_data",
+    "fee_bearing",
+    "paid_online",
+)
+PAKN_STATE = ("source", "status_label", "received_at", "due_at", "handled_at")
+CATALOGUE_STATE = ("procedure_name", "name_key", "field", "level")
+
+KEYS = {Kind.CASES: "case_code", Kind.PAKN: "pakn_code", Kind.CATALOGUE: "procedure_code"}
+STATE = {Kind.CASES: CASE_STATE, Kind.PAKN: PAKN_STATE, Kind.CATALOGUE: CATALOGUE_STATE}
+
+_FLAGS = ("has_components", "has_result_file", "reused_data", "fee_bearing", "paid_online")
+_FMT = "'%d/%m/%Y %H:%M'"
+
+
+@dataclass
+class _Cols:
+    cmap: ColumnMap
+
+    def has(self, name: str) -> bool:
+        return name in self.cmap.fields
+
+    def c(self, name: str) -> str:
+        return f'_src."c_{name}"' if self.has(name) else "NULL::VARCHAR"
+
+    def label(self, name: str) -> str:
+        return self.cmap.label(name) if self.has(name) else name
+
+    def not_blank(self) -> str:
+        parts = [f"coalesce(trim({self.c(f)}), '') <> ''" for f in self.cmap.fields]
+        return " OR ".join(parts) or "false"
+
+    def raw_json(self) -> str:
+        pairs = [f"{lit(self.label(f))}, {self.c(f)}" for f in self.cmap.fields]
+        return f"json_object({', '.join(pairs)})"
+
+    def bad_dates(self, names: tuple[str, ...], skip: dict[str, str] | None = None) -> str:
+        """CASE naming the first unparseable date among ``names`` (over raw parsed columns)."""
+        branches = []
+        for name in names:
+            if not self.has(name):
+                continue
+            label = lit(f'Ngày không hợp lệ ở cột "{self.label(name)}": "')
+            extra = f" AND NOT ({skip[name]})" if skip and name in skip else ""
+            branches.append(
+                f"WHEN {name}_text IS NOT NULL AND {name} IS NULL{extra} "
+                f"THEN {label} || {name}_text || '\"'"
+            )
+        return f"CASE {' '.join(branches)} END" if branches else "NULL::VARCHAR"
+
+
+def stage(con: duckdb.DuckDBPyConnection, cmap: ColumnMap, unit: str, personal: list[int]) -> None:
+    """Create ``_stg`` for the sheet's kind."""
+    if cmap.kind is Kind.CASES:
+        _stage_cases(con, _Cols(cmap), unit, personal)
+    elif cmap.kind is Kind.PAKN:
+        _stage_pakn(con, _Cols(cmap))
+    else:
+        _stage_catalogue(con, _Cols(cmap))
+
+
+def _dates(k: _Cols, names: tuple[str, ...]) -> str:
+    return ",\n".join(
+        f"{sql_timestamp(k.c(n))} AS {n}, {sql_text(k.c(n))} AS {n}_text" for n in names
+    )
+
+
+def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: list[int]) -> None:
+    dates = ("received_at", "due_at", "extended_due_at", "ended_at", "returned_at")
+    flag_keys = ",\n".join(f"{sql_key(k.c(f))} AS {f}_key" for f in _FLAGS)
+    personal_json = (
+        "json_object("
+        + ", ".join(f"{lit(k.cmap.labels[p])}, {sql_text(f'_src.p_{p}')}" for p in personal)
+        + ")"
+        if personal
+        else "NULL::JSON"
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _p AS
+        SELECT _row,
+            {sql_text(k.c("case_code"))} AS case_code,
+            {sql_procedure_code(k.c("procedure_code"))} AS procedure_code,
+            {sql_text(k.c("procedure_name"))} AS procedure_name,
+            {sql_text(k.c("field"))} AS field,
+            {sql_text(k.c("status"))} AS status_text,
+            {sql_key(k.c("status"))} AS status_key,
+            {sql_text(k.c("channel"))} AS channel_text,
+            {sql_key(k.c("channel"))} AS channel_key,
+            {sql_key(k.c("online_flag"))} AS online_key,
+            {sql_text(k.c("result_file_path"))} AS result_path,
+            {sql_is_duration(k.c("due_at"))} AS due_is_duration,
+            {_dates(k, dates)},
+            {flag_keys},
+            {k.raw_json()} AS _raw,
+            {personal_json} AS _personal
+        FROM _src WHERE {k.not_blank()}
+        """
+    )
+    # Yes/no columns: blank means no when the column exists; an unknown word is NULL (warned).
+    flag_exprs = []
+    flag_unknown = []
+    for f in _FLAGS:
+        if f == "has_result_file" and not k.has(f) and k.has("result_file_path"):
+            flag_exprs.append("(p.result_path IS NOT NULL) AS has_result_file")
+        elif k.has(f):
+            flag_exprs.append(f"CASE WHEN p.{f}_key IS NULL THEN false ELSE y_{f}.flag END AS {f}")
+            flag_unknown.append(f"(p.{f}_key IS NOT NULL AND y_{f}.flag IS NULL)::INT")
+        else:
+            flag_exprs.append(f"NULL::BOOLEAN AS {f}")
+    flag_joins = "\n".join(f"LEFT JOIN _yes_no y_{f} ON y_{f}.key = p.{f}_key" for f in _FLAGS)
+    if k.has("channel"):
+        channel = "cm.channel"
+        scheme = "CASE WHEN cm.channel IS NOT NULL THEN 'code' END"
+        channel_unknown = "p.channel_key IS NOT NULL AND cm.channel IS NULL"
+        online_unknown = "false"
+    elif k.has("online_flag"):
+        channel = (
+            "CASE WHEN p.online_key IS NULL THEN 'in_person' WHEN yo.flag THEN 'online' "
+            "WHEN NOT yo.flag THEN 'in_person' END"
+        )
+        scheme = f"CASE WHEN ({channel}) IS NOT NULL THEN 'online_flag' END"
+        channel_unknown = "false"
+        online_unknown = "p.online_key IS NOT NULL AND yo.flag IS NULL"
+    else:
+        channel, scheme, channel_unknown, online_unknown = "NULL", "NULL", "false", "false"
+    has_status = k.has("status")
+    outcome = (
+        "CASE WHEN p.status_text IS NULL THEN "
+        "(CASE WHEN p.ended_at IS NOT NULL THEN 'resolved' ELSE 'pending' END) "
+        "ELSE sm.outcome END"
+    )
+    due = "CASE WHEN p.due_is_duration THEN NULL ELSE p.due_at END"
+    bad_date = k.bad_dates(dates, {"due_at": "due_is_duration"})
+    reject = (
+        "CASE WHEN case_code IS NULL THEN 'Thiếu mã hồ sơ'\n"
+        "WHEN _bad_date IS NOT NULL THEN _bad_date\n"
+        "WHEN status_unknown THEN 'Trạng thái không nhận ra: \"' || status_text || '\"'\n"
+        + "WHEN channel_unknown THEN 'Kênh thực hiện không nhận ra: \"' || channel_text || '\"'\n"
+        + "WHEN outcome <> 'not_received' AND received_at IS NULL "
+        "THEN 'Thiếu ngày tiếp nhận của hồ sơ đã tiếp nhận'\n"
+        f"WHEN outcome IN {ENDED} AND ended_at IS NULL THEN 'Trạng thái \"' || "
+        "coalesce(status_label, '') || '\" là đã kết thúc nhưng thiếu ngày kết thúc xử lý'\n"
+        f"WHEN ended_at < received_at THEN 'Ngày kết thúc xử lý (' || strftime(ended_at, {_FMT}) "
+        f"|| ') trước ngày tiếp nhận (' || strftime(received_at, {_FMT}) || ')'\n"
+        "END"
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _stg AS
+        WITH j AS (
+            SELECT p.*,
+                {channel} AS channel,
+                {scheme} AS channel_scheme,
+                ({channel_unknown}) AS channel_unknown,
+                ({online_unknown}) AS online_unknown,
+                CASE WHEN p.status_text IS NULL THEN NULL ELSE sm.code END AS status_code,
+                coalesce(sm.label, p.status_text) AS status_label,
+                {outcome} AS outcome,
+                (p.status_text IS NOT NULL AND sm.outcome IS NULL) AS status_unknown,
+                {"(p.status_text IS NULL)" if has_status else "true"} AS _status_inferred,
+                {due} AS due_eff,
+                {bad_date} AS _bad_date,
+                (p.due_is_duration) AS _due_duration,
+                {", ".join(flag_exprs)},
+                ({" + ".join(flag_unknown) or "0"}) AS _flag_unknown
+            FROM _p p
+            LEFT JOIN _status_map sm ON sm.key = p.status_key
+            LEFT JOIN _channel_map cm ON cm.key = p.channel_key
+            LEFT JOIN _yes_no yo ON yo.key = p.online_key
+            {flag_joins}
+        ), e AS (
+            SELECT * EXCLUDE (ended_at, due_at),
+                CASE WHEN outcome IN ('pending', 'not_received') THEN NULL ELSE ended_at END
+                    AS ended_at,
+                (ended_at IS NOT NULL AND outcome IN ('pending', 'not_received')) AS _ended_dropped,
+                coalesce(extended_due_at, due_eff) AS due_at,
+                due_eff AS original_due_at
+            FROM j
+        ), r AS (
+            SELECT *, {reject} AS _reject FROM e
+        ), cat AS (
+            SELECT procedure_code, procedure_name, name_key, field FROM procedures
+            WHERE unit = $unit AND ingest_id = ({latest_snapshot_sql()})
+        ), names AS (
+            SELECT name_key, min(procedure_code) AS code, count(DISTINCT procedure_code) AS n
+            FROM cat GROUP BY name_key
+        ), m AS (
+            SELECT r.*,
+                coalesce(r.procedure_code, CASE WHEN nm.n = 1 THEN nm.code END) AS code_final,
+                (r.procedure_code IS NULL AND nm.n = 1) AS _by_name,
+                (r.procedure_code IS NULL AND nm.n > 1) AS _ambiguous_name
+            FROM r LEFT JOIN names nm
+                ON r.procedure_code IS NULL AND nm.name_key = {sql_name_key("r.procedure_name")}
+        )
+        SELECT m._row, m.case_code,
+            m.code_final AS procedure_code,
+            coalesce(m.procedure_name, cc.procedure_name) AS procedure_name,
+            coalesce(m.field, cc.field) AS field,
+            m.channel, m.channel_scheme, m.status_code::SMALLINT AS status_code, m.status_label,
+            m.outcome, m.received_at, m.due_at, m.original_due_at, m.ended_at, m.returned_at,
+            m.has_components, m.has_result_file, m.reused_data, m.fee_bearing, m.paid_online,
+            m._reject, m._raw, m._personal, m._status_inferred, m._due_duration, m._flag_unknown,
+            m.online_unknown AS _online_unknown, m._ended_dropped, m._by_name, m._ambiguous_name,
+            (m.field IS NULL AND cc.field IS NOT NULL) AS _field_from_cat
+        FROM m LEFT JOIN cat cc ON cc.procedure_code = m.code_final
+        """,
+        {"unit": unit},
+    )
+
+
+def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
+    dates = ("received_at", "due_at", "handled_at")
+    # Without a code column the key is a stable hash of the row's non-personal content, with the
+    # occurrence number among identical rows so that two identical complaints stay two.
+    content = " || '|' || ".join(f"coalesce({sql_text(k.c(f))}, '')" for f in k.cmap.fields)
+    if k.has("pakn_code"):
+        code = sql_text(k.c("pakn_code"))
+    else:
+        code = (
+            f"'h-' || substr(md5({content} || '#' || row_number() OVER "
+            f"(PARTITION BY {content} ORDER BY _row)::VARCHAR), 1, 16)"
+        )
+    reject = (
+        "CASE WHEN pakn_code IS NULL THEN 'Thiếu mã PAKN'\n"
+        f"WHEN ({k.bad_dates(dates, {'due_at': 'due_is_duration'})}) IS NOT NULL "
+        f"THEN {k.bad_dates(dates, {'due_at': 'due_is_duration'})}\n"
+        "WHEN received_at IS NULL THEN 'Thiếu ngày tiếp nhận'\n"
+        f"WHEN handled_at < received_at THEN 'Ngày xử lý (' || strftime(handled_at, {_FMT}) "
+        f"|| ') trước ngày tiếp nhận (' || strftime(received_at, {_FMT}) || ')'\n"
+        "END"
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _p AS
+        SELECT _row, {code} AS pakn_code,
+            {sql_text(k.c("source"))} AS source,
+            {sql_text(k.c("status"))} AS status_label,
+            {sql_is_duration(k.c("due_at"))} AS due_is_duration,
+            {_dates(k, dates)},
+            {k.raw_json()} AS _raw
+        FROM _src WHERE {k.not_blank()}
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _stg AS
+        WITH r AS (SELECT *, {reject} AS _reject FROM _p)
+        SELECT _row, pakn_code, source, status_label, received_at,
+            CASE WHEN due_is_duration THEN NULL ELSE due_at END AS due_at, handled_at,
+            _raw, due_is_duration AS _due_duration, _reject
+        FROM r
+        """
+    )
+
+
+def _stage_catalogue(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
+    reject = (
+        "CASE WHEN procedure_code IS NULL THEN 'Thiếu mã TTHC'\n"
+        "WHEN procedure_name IS NULL THEN 'Thiếu tên thủ tục hành chính'\n"
+        "WHEN level IS NULL THEN 'Mức độ DVCTT không nhận ra: \"' || level_text || '\"'\n"
+        "END"
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _stg AS
+        WITH p AS (
+            SELECT _row,
+                {sql_procedure_code(k.c("procedure_code"))} AS procedure_code,
+                {sql_text(k.c("procedure_name"))} AS procedure_name,
+                {sql_text(k.c("field"))} AS field,
+                {sql_text(k.c("level"))} AS level_text,
+                {sql_key(k.c("level"))} AS level_key,
+                {k.raw_json()} AS _raw
+            FROM _src WHERE {k.not_blank()}
+        ), l AS (
+            SELECT p.*,
+                CASE WHEN p.level_key IS NULL THEN 'none' ELSE lm.level END AS level,
+                {sql_name_key("p.procedure_name")} AS name_key
+            FROM p LEFT JOIN _level_map lm ON lm.key = p.level_key
+        )
+        SELECT _row, procedure_code, procedure_name, name_key, field, level, _raw,
+            {reject} AS _reject
+        FROM l
+        """
+    )

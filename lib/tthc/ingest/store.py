@@ -1,0 +1,323 @@
+"""Writing a staged export into the warehouse: rejects, in-file duplicates, upsert, ledger.
+
+Runs inside the caller's transaction (one per file), entirely in SQL over ``_stg``.
+
+Rules (issue 2, item 3):
+
+- a case is keyed by (unit, case_code), a PAKN by (unit, pakn_code);
+- a row from an export whose ``as_of`` is on or after the stored state's replaces it (``updated``
+  when it differs, ``unchanged`` when equal; an equal state confirmed by a newer export takes
+  that export's ``ingest_id`` and ``as_of``, so a middle-aged export ingested later still cannot
+  undo it);
+- an older export never overwrites: a differing row is written to ``case_conflicts`` and counted
+  as ``unchanged``; its new cases are inserted;
+- a catalogue ingest is a snapshot of ``procedures``; it is compared with the previous snapshot
+  to count inserted / updated / unchanged procedures;
+- a key repeated inside one file with different content rejects all its rows (which one is right
+  cannot be told); identical repeats count as unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import duckdb
+
+from tthc.ingest.catalogue import latest_snapshot_sql
+from tthc.ingest.stage import KEYS, STATE
+from tthc.schema import Kind
+
+_KEY_LABEL = {Kind.CASES: "Mã hồ sơ", Kind.PAKN: "Mã PAKN", Kind.CATALOGUE: "Mã TTHC"}
+_FMT = "'%d/%m/%Y %H:%M'"
+
+
+@dataclass
+class Counts:
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    conflicts: int = 0
+
+    def check(self) -> None:
+        """Every row read is accounted for exactly once."""
+        total = self.inserted + self.updated + self.unchanged + self.rejected
+        if total != self.rows_read:
+            raise AssertionError(
+                f"row accounting broken: read {self.rows_read} != "
+                f"{self.inserted}+{self.updated}+{self.unchanged}+{self.rejected}"
+            )
+
+
+@dataclass
+class LedgerEntry:
+    ingest_id: int
+    unit: str
+    kind: Kind
+    file_name: str
+    file_sha256: str
+    sheet: str | None
+    header_row: int
+    as_of: dt.datetime
+    ingested_at: dt.datetime
+    column_map: dict[str, str]
+    dropped_personal: list[str]
+    ignored_columns: list[dict[str, str]]
+    tool_version: str
+
+
+def previous_ingest(
+    con: duckdb.DuckDBPyConnection, unit: str, sha256: str, kind: Kind | None
+) -> dict | None:
+    """The earlier ingest of the same file content for the unit (and kind), if any."""
+    sql = (
+        "SELECT ingest_id, kind, rows_read, rejected, as_of, sheet FROM ingests "
+        "WHERE unit = ? AND file_sha256 = ?"
+    )
+    params: list = [unit, sha256]
+    if kind is not None:
+        sql += " AND kind = ?"
+        params.append(kind.value)
+    row = con.execute(sql + " ORDER BY ingest_id LIMIT 1", params).fetchone()
+    if row is None:
+        return None
+    keys = ("ingest_id", "kind", "rows_read", "rejected", "as_of", "sheet")
+    return dict(zip(keys, row, strict=True))
+
+
+def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT nextval('ingest_id_seq')").fetchone()[0])
+
+
+def write_rejects(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    ingest_id: int,
+    unit: str,
+    file_name: str,
+    sheet: str | None,
+    bad_rows: list[tuple[int, str]],
+) -> None:
+    """Rows rejected by staging, and rows the reader could not split (raw text withheld)."""
+    con.execute(
+        "INSERT INTO rejects SELECT ?, ?, ?, ?, ?, _row, _reject, _raw FROM _stg "
+        "WHERE _reject IS NOT NULL",
+        [ingest_id, unit, kind.value, file_name, sheet],
+    )
+    if bad_rows:
+        con.executemany(
+            "INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+            [[ingest_id, unit, kind.value, file_name, sheet, n, why] for n, why in bad_rows],
+        )
+
+
+def dedupe(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    ingest_id: int,
+    unit: str,
+    file_name: str,
+    sheet: str | None,
+) -> int:
+    """Split good staged rows into ``_good`` (one per key); returns identical repeats dropped."""
+    key, state = KEYS[kind], STATE[kind]
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _ok AS
+        SELECT *, md5(to_json(struct_pack({", ".join(f"{c} := {c}" for c in state)})))
+            AS _hash
+        FROM _stg WHERE _reject IS NULL
+        """
+    )
+    label = _KEY_LABEL[kind]
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _dup AS
+        SELECT {key} AS k, string_agg(_row::VARCHAR, ', ' ORDER BY _row) AS rows_list
+        FROM _ok GROUP BY {key} HAVING count(DISTINCT _hash) > 1
+        """
+    )
+    con.execute(
+        f"""
+        INSERT INTO rejects
+        SELECT ?, ?, ?, ?, ?, o._row,
+            '{label} "' || o.{key} || '" lặp lại trong tệp với nội dung khác nhau (các dòng '
+                || d.rows_list || ')',
+            o._raw
+        FROM _ok o JOIN _dup d ON d.k = o.{key}
+        """,
+        [ingest_id, unit, kind.value, file_name, sheet],
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _good AS
+        SELECT * FROM _ok WHERE {key} NOT IN (SELECT k FROM _dup)
+        QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _row) = 1
+        """
+    )
+    kept = con.execute(f"SELECT count(*) FROM _ok WHERE {key} NOT IN (SELECT k FROM _dup)")
+    return int(kept.fetchone()[0]) - _count(con, "_good")
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> int:
+    return int(con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0])
+
+
+def upsert_state(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    ingest_id: int,
+    unit: str,
+    as_of: dt.datetime,
+    keep_personal: bool,
+) -> tuple[int, int, int, int]:
+    """Cases or PAKN: (inserted, updated, unchanged, conflicts) among ``_good``."""
+    table = "cases" if kind is Kind.CASES else "pakn"
+    key, state = KEYS[kind], STATE[kind]
+    differs = " OR ".join(f"g.{c} IS DISTINCT FROM t.{c}" for c in state)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _cls AS
+        SELECT g.*, t.ingest_id AS _old_id, t.as_of AS _old_as_of,
+            {", ".join(f"t.{c} AS _old_{c}" for c in state)},
+            CASE
+                WHEN t.{key} IS NULL THEN 'insert'
+                WHEN NOT ({differs}) THEN
+                    CASE WHEN t.as_of IS NULL OR $as_of > t.as_of THEN 'confirm' ELSE 'same' END
+                WHEN t.as_of IS NULL OR $as_of >= t.as_of THEN 'update'
+                ELSE 'conflict'
+            END AS _action
+        FROM _good g LEFT JOIN {table} t ON t.unit = $unit AND t.{key} = g.{key}
+        """,
+        {"unit": unit, "as_of": as_of},
+    )
+    cols = ", ".join(state)
+    con.execute(
+        f"""
+        INSERT INTO {table} (unit, {key}, {cols}, ingest_id, as_of, first_ingest_id)
+        SELECT $unit, {key}, {cols}, $id, $as_of, $id FROM _cls WHERE _action = 'insert'
+        """,
+        {"unit": unit, "id": ingest_id, "as_of": as_of},
+    )
+    sets = ", ".join(f"{c} = _cls.{c}" for c in state)
+    con.execute(
+        f"""
+        UPDATE {table} SET {sets}, ingest_id = $id, as_of = $as_of
+        FROM _cls
+        WHERE {table}.unit = $unit AND {table}.{key} = _cls.{key}
+            AND _cls._action IN ('update', 'confirm')
+        """,
+        {"unit": unit, "id": ingest_id, "as_of": as_of},
+    )
+    if kind is Kind.CASES:
+        _record_conflicts(con, ingest_id, unit, as_of)
+        if keep_personal:
+            con.execute(
+                """
+                INSERT OR REPLACE INTO case_personal
+                SELECT $unit, case_code, _personal, $id FROM _cls
+                WHERE _action IN ('insert', 'update') AND _personal IS NOT NULL
+                """,
+                {"unit": unit, "id": ingest_id},
+            )
+    rows = dict(con.execute("SELECT _action, count(*) FROM _cls GROUP BY ALL").fetchall())
+    inserted, updated = rows.get("insert", 0), rows.get("update", 0)
+    conflicts = rows.get("conflict", 0)
+    unchanged = rows.get("same", 0) + rows.get("confirm", 0) + conflicts
+    return inserted, updated, unchanged, conflicts
+
+
+def _record_conflicts(
+    con: duckdb.DuckDBPyConnection, ingest_id: int, unit: str, as_of: dt.datetime
+) -> None:
+    shown = ("status_label", "outcome", "received_at", "due_at", "ended_at")
+    stored = ", ".join(f"'{c}', _old_{c}" for c in shown)
+    older = ", ".join(f"'{c}', {c}" for c in shown)
+    con.execute(
+        f"""
+        INSERT INTO case_conflicts
+        SELECT $id, $unit, case_code, _old_id,
+            CASE WHEN _old_outcome NOT IN ('pending', 'not_received')
+                    AND outcome IN ('pending', 'not_received')
+                THEN 'Bản xuất cũ hơn (số liệu đến ' || strftime($as_of, {_FMT})
+                    || ') ghi hồ sơ chưa kết thúc, trong khi bản đã lưu (đến '
+                    || strftime(_old_as_of, {_FMT})
+                    || ') đã kết thúc: giữ bản mới hơn, không làm lùi tiến độ'
+                ELSE 'Bản xuất cũ hơn (số liệu đến ' || strftime($as_of, {_FMT})
+                    || ') khác với bản đã lưu (đến ' || strftime(_old_as_of, {_FMT})
+                    || '): giữ bản mới hơn'
+            END,
+            json_object('stored', json_object({stored}), 'older_export', json_object({older}))
+        FROM _cls WHERE _action = 'conflict'
+        """,
+        {"id": ingest_id, "unit": unit, "as_of": as_of},
+    )
+
+
+def snapshot_catalogue(
+    con: duckdb.DuckDBPyConnection, ingest_id: int, unit: str
+) -> tuple[int, int, int]:
+    """Store ``_good`` as a new snapshot; (inserted, updated, unchanged) against the previous one."""
+    state = STATE[Kind.CATALOGUE]
+    differs = " OR ".join(f"g.{c} IS DISTINCT FROM p.{c}" for c in state)
+    row = con.execute(
+        f"""
+        WITH prev AS (
+            SELECT * FROM procedures
+            WHERE unit = $unit AND ingest_id = ({latest_snapshot_sql()})
+        )
+        SELECT count(*) FILTER (WHERE p.procedure_code IS NULL),
+            count(*) FILTER (WHERE p.procedure_code IS NOT NULL AND ({differs})),
+            count(*) FILTER (WHERE p.procedure_code IS NOT NULL AND NOT ({differs}))
+        FROM _good g LEFT JOIN prev p ON p.procedure_code = g.procedure_code
+        """,
+        {"unit": unit},
+    ).fetchone()
+    con.execute(
+        """
+        INSERT INTO procedures (unit, ingest_id, procedure_code, procedure_name, name_key, field, level)
+        SELECT $unit, $id, procedure_code, procedure_name, name_key, field, level FROM _good
+        """,
+        {"unit": unit, "id": ingest_id},
+    )
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def write_ledger(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, counts: Counts) -> None:
+    con.execute(
+        """
+        INSERT INTO ingests (ingest_id, unit, kind, file_name, file_sha256, sheet, header_row,
+            as_of, ingested_at, rows_read, inserted, updated, unchanged, rejected, conflicts,
+            column_map, dropped_personal, ignored_columns, tool_version)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+            entry.ingest_id,
+            entry.unit,
+            entry.kind.value,
+            entry.file_name,
+            entry.file_sha256,
+            entry.sheet,
+            entry.header_row,
+            entry.as_of,
+            entry.ingested_at,
+            counts.rows_read,
+            counts.inserted,
+            counts.updated,
+            counts.unchanged,
+            counts.rejected,
+            counts.conflicts,
+            json.dumps(entry.column_map, ensure_ascii=False),
+            json.dumps(entry.dropped_personal, ensure_ascii=False),
+            json.dumps(entry.ignored_columns, ensure_ascii=False),
+            entry.tool_version,
+        ],
+    )
+
+
+def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
+    for name in ("_p", "_stg", "_ok", "_dup", "_good", "_cls"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")

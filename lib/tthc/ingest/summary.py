@@ -1,0 +1,64 @@
+"""The Vietnamese summary block `tthc ingest` prints for each file."""
+
+from __future__ import annotations
+
+from tthc.ingest.detect import KIND_LABELS
+from tthc.ingest.pipeline import FailedFile, IngestResult
+
+_NOTES = {
+    "status_inferred": "hồ sơ không có trạng thái: suy ra từ ngày kết thúc (có = đã giải quyết, "
+    "không = đang giải quyết)",
+    "unmatched_procedures": "hồ sơ chưa khớp được thủ tục trong danh mục (mã TTHC để trống)",
+    "matched_by_name": "hồ sơ khớp thủ tục theo tên",
+    "ambiguous_names": "hồ sơ có tên thủ tục trùng nhiều thủ tục trong danh mục (không khớp)",
+    "field_from_catalogue": "hồ sơ lấy lĩnh vực từ danh mục",
+    "due_durations_ignored": "ô hạn xử lý ghi thời lượng (ví dụ '5 ngày làm việc'), không phải ngày: "
+    "bỏ qua",
+    "unknown_yes_no": "ô có/không không nhận ra: để trống",
+    "unknown_online_flag": "ô trực tuyến không nhận ra: kênh để trống",
+    "end_dates_of_unfinished_dropped": "hồ sơ chưa kết thúc nhưng có ngày kết thúc: bỏ ngày đó",
+}
+
+_AS_OF = {
+    "title": "theo dòng tiêu đề của tệp",
+    "data": "theo mốc thời gian muộn nhất trong tệp",
+    "ingest_time": "tệp không ghi ngày xuất: lấy thời điểm nạp",
+    "previous_ingest": "theo lần nạp trước",
+}
+
+
+def format_result(r: IngestResult | FailedFile) -> str:
+    if isinstance(r, FailedFile):
+        return f"Tệp: {r.file}\n  KHÔNG NẠP ĐƯỢC: {r.error}"
+    c = r.counts
+    how = "tự nhận dạng theo tiêu đề cột" if r.kind_detected else "theo --kind"
+    sheet = f" (trang '{r.sheet}')" if r.sheet else ""
+    lines = [f"Tệp: {r.file}{sheet}", f"  Loại: {KIND_LABELS[r.kind]} ({how})"]
+    if r.already_ingested:
+        lines.append(
+            f"  Tệp đã được nạp trước đó (lần nạp #{r.ingest_id}): không thay đổi gì "
+            f"(thêm mới 0, cập nhật 0)."
+        )
+        return "\n".join(lines)
+    as_of = r.as_of.strftime("%d/%m/%Y %H:%M") if r.as_of else "không rõ"
+    lines.append(f"  Lần nạp #{r.ingest_id}; số liệu tính đến {as_of} ({_AS_OF[r.as_of_source]})")
+    lines.append(f"  Dòng tiêu đề cột: dòng {r.header_row}")
+    lines.append(
+        f"  Đọc {c.rows_read} dòng: thêm mới {c.inserted}, cập nhật {c.updated}, "
+        f"không đổi {c.unchanged}, bị loại {c.rejected}"
+        + (
+            f" (trong số không đổi: {c.conflicts} xung đột với bản xuất mới hơn)"
+            if c.conflicts
+            else ""
+        )
+    )
+    if r.dropped_personal:
+        lines.append(f"  Cột dữ liệu cá nhân không lưu: {', '.join(r.dropped_personal)}")
+    if r.ignored_columns:
+        shown = "; ".join(f"{i['header']} ({i['reason']})" for i in r.ignored_columns)
+        lines.append(f"  Cột bỏ qua: {shown}")
+    for key, n in r.notes.items():
+        lines.append(f"  Lưu ý: {n} {_NOTES.get(key, key)}")
+    if r.rejects_csv:
+        lines.append(f"  Dòng bị loại: {r.rejects_csv}")
+    return "\n".join(lines)
