@@ -97,7 +97,7 @@ def render_html(nb: nbformat.NotebookNode | str | Path, *, title: str | None = N
 def render_pdf(html: str, out_path: str | Path) -> Path:
     """Print ``html`` to ``out_path`` as PDF with WeasyPrint; written atomically (temp, rename)."""
     from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -109,6 +109,11 @@ def render_pdf(html: str, out_path: str | Path) -> Path:
         fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
         HTML(string=html, base_url=str(out.parent), url_fetcher=fetcher).write_pdf(tmp)
         os.replace(tmp, out)
+    except FatalURLFetchingError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ReportError(
+            f"Báo cáo tham chiếu tài nguyên bên ngoài, không được phép: {exc}"
+        ) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -35,6 +35,11 @@ FORM_COLUMNS: dict[int, tuple[str, ...]] = {
     11: ("cases_in_progress_overdue",),
 }
 THIRD_BUCKET_COLUMN = "cases_withdrawn"
+# Every count column the table reads, in form order.
+COUNT_KEYS: tuple[str, ...] = (
+    *(c for cols in FORM_COLUMNS.values() for c in cols),
+    THIRD_BUCKET_COLUMN,
+)
 TOTAL_LABELS = ("Tổng cộng", "Tổng số", "total")
 
 

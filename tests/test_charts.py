@@ -1,0 +1,142 @@
+"""Charts: one question per title, alt text, text in the embedded font, nothing external."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tthc.render import charts
+from tthc.render.fonts import CSS_FAMILY
+
+MONTHLY = pd.DataFrame(
+    {
+        "label": [f"T{i}/2026" for i in range(1, 7)],
+        "received": [1200, 2700, 2500, 2730, 1570, 2668],
+        "resolved": [1100, 2690, 2480, 2750, 1600, 2686],
+        "rate_on_time": [100.0, 99.9, None, 100.0, 98.5, 99.96],
+    }
+)
+FIELDS = pd.DataFrame(
+    {"field": ["Chứng thực", "Hộ tịch", "Đất đai"], "total": [1563, 557, 161], "late": [1, 0, 3]}
+)
+PROCS = pd.DataFrame(
+    {
+        "procedure": [
+            f"Thủ tục số {i} về chứng thực bản sao điện tử từ bản chính" for i in range(14)
+        ],
+        "received": list(range(140, 0, -10)),
+    }
+)
+TIMES = pd.DataFrame({"used_share": [*np.linspace(0.05, 0.95, 50), 1.6]})
+
+
+def all_charts(numbers: charts.NumberStyle = charts.OFFICIAL) -> list[charts.Chart]:
+    return [
+        charts.monthly_cases_chart(MONTHLY, year=2026, numbers=numbers),
+        charts.channel_chart({"online": 2668, "in_person": 12, "postal": 0}, numbers=numbers),
+        charts.field_chart(FIELDS, numbers=numbers),
+        charts.top_procedures_chart(PROCS, numbers=numbers),
+        charts.processing_time_chart(TIMES, numbers=numbers),
+    ]
+
+
+@pytest.fixture(scope="module")
+def rendered() -> list[charts.Chart]:
+    return all_charts()
+
+
+def svg_root(chart: charts.Chart) -> ET.Element:
+    return ET.fromstring(chart.svg)
+
+
+def texts(chart: charts.Chart) -> list[str]:
+    return [t.text or "" for t in svg_root(chart).iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_each_chart_is_valid_svg_with_title_and_alt(rendered: list[charts.Chart]) -> None:
+    assert len({c.key for c in rendered}) == 5
+    for chart in rendered:
+        root = svg_root(chart)
+        assert root.get("role") == "img"
+        assert root.get("aria-label") == chart.alt
+        title = root.find("{http://www.w3.org/2000/svg}title")
+        assert title is not None and title.text == chart.alt
+        assert chart.alt.startswith(chart.title)
+        assert chart.title.endswith("?") or "?" in chart.title
+        assert chart.title in " ".join(texts(chart)).replace("\n", " ") or chart.title in chart.svg
+        html = chart.to_html()
+        assert html.startswith('<figure class="chart" role="img" aria-label=')
+
+
+def test_text_stays_text_in_the_document_font(rendered: list[charts.Chart]) -> None:
+    for chart in rendered:
+        assert f"font-family: '{CSS_FAMILY}'" in chart.svg
+        assert "<path d=" in chart.svg  # bars and axes are vector paths
+        assert "<image" not in chart.svg  # no raster inside
+
+
+def test_vietnamese_labels_survive(rendered: list[charts.Chart]) -> None:
+    monthly, channels, fields, procs, times = (texts(c) for c in rendered)
+    assert "Tiếp nhận" in monthly and "Đã giải quyết" in monthly
+    assert {"Trực tuyến", "Trực tiếp", "Dịch vụ bưu chính công ích"} <= set(channels)
+    assert "Chứng thực" in fields and "Đất đai" in fields
+    assert any("Thủ tục số 0" in t for t in procs)
+    assert any("hạn trả" in t for t in times)
+
+
+def test_nothing_external_and_ids_are_prefixed(rendered: list[charts.Chart]) -> None:
+    ids: set[str] = set()
+    for chart in rendered:
+        assert not re.search(r"(?:href|src)=\"(?:https?:)?//", chart.svg)
+        assert "<?xml" not in chart.svg and "<!DOCTYPE" not in chart.svg
+        own = set(re.findall(r'\bid="([^"]+)"', chart.svg))
+        assert all(i.startswith(f"chart-{chart.key}-") for i in own)
+        assert not own & ids
+        ids |= own
+        for ref in re.findall(r'href="#([^"]+)"|url\(#([^)]+)\)', chart.svg):
+            target = ref[0] or ref[1]
+            assert target in own
+
+
+def test_alt_text_carries_the_numbers(rendered: list[charts.Chart]) -> None:
+    monthly, channels, fields, procs, times = rendered
+    assert "T6/2026: tiếp nhận 2668, giải quyết 2686, trước hạn và đúng hạn 99.96%" in monthly.alt
+    assert (
+        "T3/2026: tiếp nhận 2500, giải quyết 2480, trước hạn và đúng hạn không tính được"
+        in monthly.alt
+    )
+    assert "Trực tuyến: 2668 hồ sơ (99.6%)" in channels.alt
+    assert "Đất đai: 161 hồ sơ, 3 quá hạn" in fields.alt
+    assert procs.alt.count(";") == 9  # top 10 only
+    assert "51 hồ sơ" in times.alt and "1 hồ sơ vượt thời hạn" in times.alt
+
+
+def test_numbers_follow_the_profile() -> None:
+    sample_style = charts.NumberStyle(thousands_sep="", decimal_sep=".")
+    chart = charts.channel_chart({"online": 2668, "in_person": 12}, numbers=sample_style)
+    labels = texts(chart)
+    assert "2668 (99.6%)" in labels
+    official = charts.channel_chart({"online": 2668, "in_person": 12})
+    assert "2.668 (99,6%)" in texts(official)
+
+
+def test_same_data_same_svg() -> None:
+    a = charts.field_chart(FIELDS)
+    b = charts.field_chart(FIELDS)
+    assert a.svg == b.svg
+
+
+def test_empty_inputs_say_so() -> None:
+    empty = [
+        charts.monthly_cases_chart(MONTHLY.iloc[0:0]),
+        charts.channel_chart({"online": 0}),
+        charts.field_chart(FIELDS.iloc[0:0]),
+        charts.top_procedures_chart(PROCS.iloc[0:0]),
+        charts.processing_time_chart(pd.DataFrame({"used_share": []})),
+    ]
+    for chart in empty:
+        assert "Không có dữ liệu trong kỳ" in texts(chart)

@@ -1,0 +1,130 @@
+"""nbconvert template, embedded fonts and the WeasyPrint PDF, on small hand-made notebooks."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from tthc.errors import ReportError
+from tthc.render import export, fonts
+
+VIETNAMESE = (
+    "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ"
+)
+LETTERS = VIETNAMESE + VIETNAMESE.upper() + "0123456789%–—…“”▲▼−"
+
+
+@pytest.mark.parametrize("face", fonts.FACES, ids=lambda f: f.file)
+def test_subset_keeps_every_vietnamese_letter(face: fonts.Face) -> None:
+    font = TTFont(io.BytesIO(fonts.subset_font(face)))
+    cmap = font.getBestCmap()
+    missing = [ch for ch in LETTERS if ord(ch) not in cmap]
+    assert missing == []
+    assert len(fonts.subset_font(face)) < 120_000  # subset, not the 380 KB original
+
+
+def test_font_css_is_four_inline_faces() -> None:
+    css = fonts.font_face_css()
+    assert css.count("@font-face") == 4
+    assert css.count("data:font/ttf;base64,") == 4
+    assert "http" not in css
+    assert {m for m in re.findall(r"font-weight:(\w+);font-style:(\w+)", css)} == {
+        ("normal", "normal"),
+        ("bold", "normal"),
+        ("normal", "italic"),
+        ("bold", "italic"),
+    }
+
+
+def _notebook(extra_outputs: list | None = None) -> object:
+    params = new_code_cell('unit = "an-truong"', metadata={"tags": ["parameters"]})
+    injected = new_code_cell('unit = "x"', metadata={"tags": ["injected-parameters"]})
+    shown = new_code_cell("SECRET_CODE = 1\ndisplay(HTML(x))", metadata={"tags": ["remove-input"]})
+    shown.outputs = [
+        new_output("stream", name="stdout", text="STRAY STDOUT\n"),
+        new_output("stream", name="stderr", text="STRAY STDERR\n"),
+        new_output(
+            "display_data",
+            data={"text/html": '<p class="marker">Nội dung hiển thị</p>', "text/plain": "<HTML>"},
+        ),
+        new_output("execute_result", data={"text/plain": "PLAIN REPR"}, execution_count=3),
+        new_output("display_data", data={"text/markdown": "**đậm** trong Markdown"}),
+        *(extra_outputs or []),
+    ]
+    hidden = new_code_cell("x", metadata={"tags": ["remove-cell"]})
+    hidden.outputs = [
+        new_output(
+            "display_data",
+            data={export.FIGURES_MIME: {"document_title": "Báo cáo thử – xã Thử"}},
+        )
+    ]
+    guide = new_markdown_cell("# HƯỚNG DẪN", metadata={"tags": ["remove-cell"]})
+    return new_notebook(cells=[guide, params, injected, shown, hidden])
+
+
+def test_html_shows_outputs_only() -> None:
+    html = export.render_html(_notebook())
+    assert '<p class="marker">Nội dung hiển thị</p>' in html
+    assert "<strong>đậm</strong> trong Markdown" in html
+    for absent in (
+        "SECRET_CODE",
+        "STRAY STDOUT",
+        "STRAY STDERR",
+        "PLAIN REPR",
+        "HƯỚNG DẪN",
+        'unit = "',
+        "jp-InputArea",
+        "In&nbsp;[",
+        "prompt",
+    ):
+        assert absent not in html
+    assert "<title>Báo cáo thử – xã Thử</title>" in html
+    assert "<script src" not in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "@import" not in html
+    assert html.count("@font-face") == 4
+
+
+def test_error_output_is_refused() -> None:
+    err = new_output("error", ename="ValueError", evalue="hỏng", traceback=["Traceback…"])
+    with pytest.raises(ReportError, match="ValueError: hỏng"):
+        export.render_html(_notebook([err]))
+
+
+def test_figures_payload_is_read_back() -> None:
+    assert export.figures_payload(_notebook()) == {"document_title": "Báo cáo thử – xã Thử"}
+    assert export.figures_payload(new_notebook()) == {}
+
+
+def _pdf_tool(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.mark.slow
+def test_pdf_is_a4_with_embedded_fonts(tmp_path: Path) -> None:
+    out = export.render_pdf(export.render_html(_notebook()), tmp_path / "a.pdf")
+    info = _pdf_tool("pdfinfo", str(out))
+    assert re.search(r"Page size:\s+595(\.\d+)? x 841(\.\d+)? pts \(A4\)", info)
+    table = _pdf_tool("pdffonts", str(out)).splitlines()[2:]
+    assert table and all(" yes yes " in line for line in table)
+    assert all("Liberation-Serif" in line for line in table)
+    text = _pdf_tool("pdftotext", str(out), "-")
+    assert "Nội dung hiển thị" in text
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.slow
+def test_pdf_refuses_external_resources(tmp_path: Path) -> None:
+    nb = _notebook(
+        [new_output("display_data", data={"text/html": '<img src="http://127.0.0.1:9/x.png">'})]
+    )
+    with pytest.raises(ReportError, match=r"127\.0\.0\.1"):
+        export.render_pdf(export.render_html(nb), tmp_path / "b.pdf")
+    assert not (tmp_path / "b.pdf").exists()
+    assert not list(tmp_path.glob("*.tmp"))
