@@ -1,4 +1,4 @@
-"""`tthc doctor` (placeholder until its issue lands; owned by the module's author)."""
+"""`tthc doctor`: check kernel, fonts, PDF engine, warehouse and params; one line each."""
 
 from __future__ import annotations
 
@@ -6,8 +6,26 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    return sub.add_parser("doctor", help="(chưa có)")
+    p = sub.add_parser(
+        "doctor",
+        help="kiểm tra máy đã sẵn sàng lập báo cáo (kernel, phông chữ, PDF, kho dữ liệu, tham số)",
+    )
+    p.add_argument("--db", help="kho dữ liệu DuckDB (mặc định $TTHC_DB hoặc data/tthc.duckdb)")
+    return p
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("tthc doctor: chưa được xây dựng")
+    from pathlib import Path
+
+    from tthc.paths import default_db
+    from tthc.report.doctor import run_checks
+
+    checks = run_checks(Path(args.db) if args.db else default_db())
+    for check in checks:
+        print(check.line(), flush=True)
+    bad = [c for c in checks if not c.ok]
+    if bad:
+        print(f"{len(bad)} mục cần sửa.")
+        return 1
+    print("Mọi thứ sẵn sàng.")
+    return 0

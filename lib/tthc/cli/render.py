@@ -1,13 +1,38 @@
-"""`tthc render` (placeholder until its issue lands; owned by the module's author)."""
+"""`tthc render`: HTML and PDF again from an executed report notebook, without recomputing."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
-    return sub.add_parser("render", help="(chưa có)")
+    p = sub.add_parser(
+        "render",
+        help="xuất lại HTML/PDF từ notebook đã chạy (không tính lại số liệu)",
+        description=(
+            "Xuất lại HTML và PDF từ một notebook báo cáo đã chạy, ví dụ sau khi sửa mẫu trình "
+            "bày. Số liệu giữ nguyên như trong notebook."
+        ),
+    )
+    p.add_argument(
+        "notebook", help="notebook đã chạy, ví dụ outputs/an-truong/2026-06/report.ipynb"
+    )
+    p.add_argument("--formats", default="html,pdf", help="html, pdf hoặc html,pdf (mặc định)")
+    p.add_argument("--out", help="thư mục ghi kết quả (mặc định: thư mục của notebook)")
+    return p
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("tthc render: chưa được xây dựng")
+    from pathlib import Path
+
+    from tthc.report.rerender import rerender
+
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    written = rerender(
+        Path(args.notebook), formats=formats, out=Path(args.out) if args.out else None
+    )
+    for path in written.values():
+        print(path)
+    print(f"Đã xuất lại {', '.join(written)} từ {args.notebook}.", file=sys.stderr)
+    return 0

@@ -159,12 +159,7 @@ class WarmKernel:
             self.shutdown()
         if self.km is None:
             self._start_with_retry()
-        elif self._client_used:
-            # A client that papermill/nbclient has driven no longer receives its shell replies
-            # reliably (measured: the next request timed out); a new one costs ~0.2 s.
-            self._new_client()
         self._run(RESET_CODE, what="đặt lại kernel")
-        self._client_used = True
         self.uses += 1
         return self.km, self.kc
 
@@ -196,7 +191,9 @@ class WarmKernel:
 
         async def start() -> None:
             kwargs = {"cwd": str(self.cwd)} if self.cwd else {}
-            await km.start_kernel(**kwargs)
+            # No IPython history database: parallel kernels would contend for one SQLite file,
+            # and setting the execution counter back to 1 clashes with recorded line numbers.
+            await km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"], **kwargs)
 
         run_sync(start)()
         self._new_client()
@@ -219,7 +216,6 @@ class WarmKernel:
 
         run_sync(ready)()
         kc.allow_stdin = False
-        self._client_used = False
 
     def _alive(self) -> bool:
         from jupyter_core.utils import run_sync
@@ -283,7 +279,56 @@ class WarmKernel:
             shutil.rmtree(self._ipc_dir, ignore_errors=True)
             self._ipc_dir = None
         self.uses = 0
-        self._client_used = False
+
+
+ENGINE_NAME = "tthc-warm-kernel"
+
+
+def _register_engine() -> None:
+    """A papermill engine that drives the kernel *client* we hand it.
+
+    papermill's nbclient engine accepts a kernel manager but not a client (``kc=`` is dropped by
+    traitlets with a warning), so nbclient would open a new client per report and never close it.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    if ENGINE_NAME in papermill_engines._engines:
+        return
+
+    class WarmKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man: Any,
+            kernel_name: str,
+            log_output: bool = False,
+            stdout_file: Any = None,
+            stderr_file: Any = None,
+            start_timeout: int = 60,
+            execution_timeout: float | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            kc = kwargs.pop("kc")
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            client = PapermillNotebookClient(nb_man, **final_kwargs)
+            client.kc = kc  # a started client: nbclient then neither creates nor closes one
+            return client.execute()
+
+    papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
 
 
 def execute_notebook(
@@ -304,6 +349,7 @@ def execute_notebook(
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
+    _register_engine()
     km, kc = kernel.acquire()
     timed_out = threading.Event()
 
@@ -320,6 +366,7 @@ def execute_notebook(
             str(notebook),
             str(output),
             parameters=parameters,
+            engine_name=ENGINE_NAME,
             kernel_name=kernel.kernel_name,
             start_timeout=int(kernel.start_timeout),
             execution_timeout=execution_timeout,

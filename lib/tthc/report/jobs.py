@@ -87,9 +87,17 @@ def period_from_key(key: str, rule: str = "nd09"):
         return P.nine_months_period(int(m[1]), rule)
     if m := re.fullmatch(r"(\d{4})", key):
         return P.year_period(int(m[1]), rule)
-    if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})", key):
+    if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:_|\.\.)(\d{4}-\d{2}-\d{2})", key):
         return P.custom_period(date.fromisoformat(m[1]), date.fromisoformat(m[2]), rule)
     raise ParamsError(f"Kỳ báo cáo '{key}' không hợp lệ.")
+
+
+def notebook_period(period: Any) -> str:
+    """How the report notebook's ``period`` parameter names a period: the key, except that a
+    from/to window is written 'YYYY-MM-DD..YYYY-MM-DD' (``tthc.render.report.resolve_period``)."""
+    if period.kind == "custom":
+        return f"{period.start.isoformat()}..{period.end.isoformat()}"
+    return period.key
 
 
 def month_range(spec: str) -> list[str]:
@@ -185,7 +193,7 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
         job=job,
         parameters={
             "unit": job.unit,
-            "period": job.period,
+            "period": notebook_period(period),
             "db": job.db,
             "profile": unit.profile,
         },

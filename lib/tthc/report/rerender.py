@@ -1,0 +1,82 @@
+"""Re-rendering an executed report notebook (``tthc render``): no kernel, no recomputation.
+
+When the notebook is the ``report.ipynb`` of a report folder with a manifest, the manifest is
+updated (new output hashes, a ``renders`` entry) so it still describes the folder.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tthc.errors import ReportError
+from tthc.report import atomic
+
+RENDER_FORMATS = ("html", "pdf")
+
+
+def rerender(
+    notebook: Path,
+    *,
+    formats: list[str] | tuple[str, ...] = RENDER_FORMATS,
+    out: Path | None = None,
+    renderer: Any = None,
+) -> dict[str, Path]:
+    """Write ``<stem>.html`` / ``<stem>.pdf`` beside the notebook (or in ``out``); their paths."""
+    import nbformat
+
+    from tthc.report.manifest import read_manifest, sha256_file, write_manifest
+    from tthc.report.runner import _resolve_renderer
+
+    bad = [f for f in formats if f not in RENDER_FORMATS]
+    if bad or not formats:
+        raise ReportError(f"Định dạng '{','.join(bad)}' không xuất lại được: chọn html, pdf.")
+    if not notebook.exists():
+        raise ReportError(f"Không tìm thấy notebook {notebook}.")
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception as exc:
+        raise ReportError(f"{notebook} không phải notebook hợp lệ: {exc}") from exc
+    if not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"):
+        raise ReportError(f"{notebook} chưa được chạy (không có kết quả): dùng 'tthc report'.")
+    folder = out or notebook.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    render = _resolve_renderer(renderer)
+    timings: dict[str, float] = {}
+    written: dict[str, Path] = {}
+    t0 = time.perf_counter()
+    html = render.render_html(nb)
+    timings["html"] = time.perf_counter() - t0
+    if "html" in formats:
+        written["html"] = folder / f"{notebook.stem}.html"
+        atomic.write_text(written["html"], html)
+    if "pdf" in formats:
+        written["pdf"] = folder / f"{notebook.stem}.pdf"
+        t0 = time.perf_counter()
+        with atomic.atomic_path(written["pdf"]) as tmp:
+            render.render_pdf(html, tmp)
+        timings["pdf"] = time.perf_counter() - t0
+
+    manifest = read_manifest(folder)
+    if (
+        manifest
+        and manifest.get("status") == "ok"
+        and notebook.resolve().parent == folder.resolve()
+    ):
+        for fmt, path in written.items():
+            manifest.setdefault("outputs", {})[fmt] = {
+                "file": path.name,
+                "sha256": sha256_file(path),
+                "bytes": path.stat().st_size,
+            }
+        manifest.setdefault("renders", []).append(
+            {
+                "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                "formats": list(written),
+                "timings": {k: round(v, 4) for k, v in timings.items()},
+            }
+        )
+        write_manifest(folder, manifest)
+    return written

@@ -1,0 +1,329 @@
+"""The runner on small fixture notebooks: params validated before any kernel, failing cells,
+--force, atomic outputs, manifest contents, batches over units with workers, and a report made in
+a batch on a reused kernel being identical to one made alone.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tthc.cli import main
+from tthc.errors import ParamsError
+from tthc.render import export
+from tthc.report import runner
+from tthc.report.jobs import build_jobs, period_from_key
+from tthc.report.manifest import read_manifest, sha256_file
+from tthc.warehouse import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"
+TRIVIAL = FIXTURES / "trivial.ipynb"
+FAILING = FIXTURES / "failing.ipynb"
+FIGURES_MIME = "application/vnd.tthc.figures+json"
+
+pytestmark = pytest.mark.slow
+
+# Cases per unit received inside June 2026 (15/5–14/6) and how many of them online.
+CASES = {"xa-a": (7, 4), "xa-b": (3, 2)}
+
+
+def make_warehouse(db: Path) -> None:
+    con = connect(db)
+    for unit, (n, online) in CASES.items():
+        iid = con.execute(
+            "INSERT INTO ingests (unit, kind, file_name, file_sha256, as_of, ingested_at, "
+            "rows_read, inserted, updated, unchanged, rejected) VALUES (?, 'cases', ?, ?, "
+            "TIMESTAMP '2026-06-15 07:00:00', TIMESTAMP '2026-06-16 08:00:00', ?, ?, 0, 0, 0) "
+            "RETURNING ingest_id",
+            [unit, f"{unit}.xlsx", f"sha-{unit}", n, n],
+        ).fetchone()[0]
+        for i in range(n):
+            con.execute(
+                "INSERT INTO cases (unit, case_code, outcome, channel, received_at, ingest_id, "
+                "first_ingest_id) VALUES (?, ?, 'pending', ?, ?, ?, ?)",
+                [unit, f"{unit}-{i}", "online" if i < online else "in_person",
+                 datetime(2026, 5, 16) + timedelta(days=2 * i), iid, iid],
+            )  # fmt: skip
+    con.close()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    params = tmp_path / "params"
+    (params / "units").mkdir(parents=True)
+    shutil.copytree(ROOT / "params" / "profiles", params / "profiles")
+    for unit in CASES:
+        (params / "units" / f"{unit}.yaml").write_text(
+            f"unit: {unit}\nname: {unit.upper()}\nprofile: default\n", encoding="utf-8"
+        )
+    narrative = params / "narrative" / "xa-a" / "2026-06.md"
+    narrative.parent.mkdir(parents=True)
+    narrative.write_text(
+        "---\nunit: xa-a\nperiod: 2026-06\n---\n## mo-dau\n\nBáo cáo kết quả thực hiện nhiệm vụ "
+        "tháng 5 năm 2026.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "w.duckdb"
+    make_warehouse(db)
+    out = tmp_path / "out"
+    monkeypatch.setenv("TTHC_PARAMS", str(params))
+    monkeypatch.setenv("TTHC_OUTPUTS", str(out))
+    monkeypatch.setenv("TTHC_DB", str(db))
+    return {"params": params, "db": db, "out": out}
+
+
+def report(*args: str, notebook: Path = TRIVIAL) -> int:
+    return main(["report", "--no-progress", "--notebook", str(notebook), *args])
+
+
+def payload(nb_path: Path) -> dict:
+    return export.figures_payload(nb_path)
+
+
+def fresh_kernel() -> None:
+    runner._shutdown_worker_kernel()
+
+
+# --- validation before execution -------------------------------------------------------------
+
+
+def test_bad_unit_params_fail_before_any_kernel(env, capsys) -> None:
+    fresh_kernel()
+    (env["params"] / "units" / "xa-b.yaml").write_text(
+        "unit: xa-b\nname: B\nsigner:\n  nam: Lê Văn C\n", encoding="utf-8"
+    )
+    rc = report("--unit", "xa-a,xa-b", "--month", "2026-06")
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2
+    assert err == [
+        f"Lỗi: {env['params']}/units/xa-b.yaml: khóa 'signer.nam': khóa không được hỗ trợ."
+    ]
+    assert runner._KERNEL is None  # no kernel was started, not even for the valid unit
+    assert not env["out"].exists()
+
+
+def test_bad_narrative_fails_before_any_kernel(env) -> None:
+    fresh_kernel()
+    path = env["params"] / "narrative" / "xa-a" / "2026-06.md"
+    path.write_text("---\nunit: xa-a\nperiod: 2026-06\n---\n## I.9\nx\n", encoding="utf-8")
+    jobs = build_jobs(["xa-a"], ["2026-06"], notebook=TRIVIAL)
+    with pytest.raises(ParamsError, match=r"2026-06\.md: dòng 5: mục 'I\.9' không có"):
+        runner.run_jobs(jobs, progress=False)
+    assert runner._KERNEL is None
+
+
+# --- a failing cell ---------------------------------------------------------------------------
+
+
+def test_failing_cell_keeps_the_notebook_and_names_cell_and_cause(env, capsys) -> None:
+    rc = report("--unit", "xa-a", "--month", "2026-06", notebook=FAILING)
+    err = capsys.readouterr().err
+    folder = env["out"] / "xa-a" / "2026-06"
+    assert rc == 1
+    assert "Lỗi [xa-a 2026-06]: ô lệnh [3] lỗi — ZeroDivisionError: division by zero" in err
+    assert (
+        "    total = 10\n    share = total / 0  # the failure the runner must report\n    …" in err
+    )
+    assert f"Notebook lỗi được giữ tại {folder / 'report.failed.ipynb'}" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "report.failed.ipynb"]
+    failed = nbformat.read(folder / "report.failed.ipynb", as_version=4)
+    errors = [o for c in failed.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert [e.ename for e in errors] == ["ZeroDivisionError"]
+    manifest = read_manifest(folder)
+    assert manifest["status"] == "failed"
+    assert manifest["error"]["ename"] == "ZeroDivisionError"
+    assert manifest["error"]["failed_notebook"] == "report.failed.ipynb"
+    assert manifest["outputs"] == {}
+    # The kernel that saw the failure is not reused.
+    assert runner._KERNEL.km is None
+
+
+# --- outputs: --force, atomic writes, manifest ----------------------------------------------------
+
+
+def test_existing_report_needs_force(env, capsys) -> None:
+    folder = env["out"] / "xa-a" / "2026-06"
+    assert report("--unit", "xa-a", "--month", "2026-06") == 0
+    first = read_manifest(folder)
+    html_before = (folder / "report.html").read_bytes()
+    capsys.readouterr()
+    assert report("--unit", "xa-a", "--month", "2026-06") == 1
+    err = capsys.readouterr().err
+    assert f"Lỗi: Thư mục {folder} đã có báo cáo hoàn chỉnh; thêm --force để ghi đè." in err
+    assert read_manifest(folder) == first and (folder / "report.html").read_bytes() == html_before
+    assert report("--unit", "xa-a", "--month", "2026-06", "--force", "--formats", "ipynb") == 0
+    second = read_manifest(folder)
+    assert second["status"] == "ok" and second["created_at"] >= first["created_at"]
+    # Outputs of the earlier run that this run did not make are gone, not left to mislead.
+    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "report.ipynb"]
+
+
+def test_failed_folder_can_be_rerun_without_force(env) -> None:
+    assert report("--unit", "xa-a", "--month", "2026-06", notebook=FAILING) == 1
+    assert report("--unit", "xa-a", "--month", "2026-06") == 0
+    folder = env["out"] / "xa-a" / "2026-06"
+    assert read_manifest(folder)["status"] == "ok"
+    assert not (folder / "report.failed.ipynb").exists()
+
+
+class PdfFails:
+    """Real HTML, then the PDF writer dies half way (after writing some bytes)."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def render_html(self, nb):
+        return export.render_html(nb)
+
+    def render_pdf(self, html: str, out_path: Path) -> None:
+        Path(out_path).write_bytes(b"%PDF-1.7 half a file")
+        raise self.exc
+
+
+def _run_with(renderer, env) -> runner.JobResult:
+    jobs = build_jobs(["xa-a"], ["2026-06"], notebook=TRIVIAL, force=True)
+    return runner.run_jobs(jobs, progress=False, renderer=renderer)[0]
+
+
+def test_render_failure_after_html_leaves_no_ok_manifest_and_no_half_file(env) -> None:
+    folder = env["out"] / "xa-a" / "2026-06"
+    res = _run_with(PdfFails(RuntimeError("đĩa đầy")), env)
+    assert res.status == "failed" and res.message == "RuntimeError: đĩa đầy"
+    manifest = read_manifest(folder)
+    assert manifest["status"] == "failed" and manifest["error"]["message"] == res.message
+    assert set(manifest["outputs"]) == {"ipynb", "html"}
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["manifest.json", "report.html", "report.ipynb"]  # no pdf, no temp file
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert html.rstrip().endswith("</html>")
+    assert manifest["outputs"]["html"]["sha256"] == sha256_file(folder / "report.html")
+
+
+def test_interrupted_run_leaves_no_manifest_at_all(env) -> None:
+    folder = env["out"] / "xa-a" / "2026-06"
+    assert report("--unit", "xa-a", "--month", "2026-06") == 0  # a complete earlier report
+    with pytest.raises(KeyboardInterrupt):
+        _run_with(PdfFails(KeyboardInterrupt()), env)
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["report.html", "report.ipynb"]  # visibly incomplete: no manifest
+    runner._shutdown_worker_kernel()
+
+
+def test_manifest_contents(env) -> None:
+    assert report("--unit", "xa-a", "--month", "2026-06") == 0
+    folder = env["out"] / "xa-a" / "2026-06"
+    m = read_manifest(folder)
+    assert m["status"] == "ok" and m["error"] is None
+    assert m["parameters"] == {
+        "unit": "xa-a", "period": "2026-06", "db": str(env["db"]), "profile": "default",
+    }  # fmt: skip
+    assert m["period_range"] == "Từ ngày 15/5/2026 đến 14/6/2026"
+    [ingest] = m["warehouse"]["ingests"]
+    assert ingest["file_name"] == "xa-a.xlsx" and ingest["file_sha256"] == "sha-xa-a"
+    assert ingest["as_of"] == "2026-06-15T07:00:00" and ingest["rows_read"] == 7
+    assert len(m["git"]["commit"]) == 40
+    assert set(m["versions"]) >= {
+        "tthc",
+        "papermill",
+        "nbconvert",
+        "weasyprint",
+        "duckdb",
+        "pandas",
+    }
+    assert all(m["versions"][k] for k in ("papermill", "nbconvert", "weasyprint", "duckdb"))
+    assert set(m["timings"]) == {"validate", "execute", "html", "pdf", "total"}
+    assert m["timings"]["total"] >= m["timings"]["execute"] > 0
+    for fmt, name in (("ipynb", "report.ipynb"), ("html", "report.html"), ("pdf", "report.pdf")):
+        assert m["outputs"][fmt]["file"] == name
+        assert m["outputs"][fmt]["sha256"] == sha256_file(folder / name)
+    assert (folder / "report.pdf").read_bytes().startswith(b"%PDF")
+    # Narrative lint from params and a warning the notebook recorded, each once.
+    lint = [w for w in m["warnings"] if w.startswith("Mục mo-dau:")]
+    assert len(lint) == 1 and "'tháng 5 năm 2026'" in lint[0]
+    assert m["narrative"]["is_placeholder"] is False
+    # What the notebook computed from the warehouse.
+    values = payload(folder / "report.ipynb")
+    assert (values["cases_new"], values["cases_new_online"]) == CASES["xa-a"]
+
+
+# --- batches ---------------------------------------------------------------------------------
+
+
+def test_unit_all_two_workers_continue_on_error_summary(env, capsys) -> None:
+    bad = env["params"] / "narrative" / "xa-b" / "2026-06.md"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("---\nunit: xa-b\nperiod: 2026-05\n---\n", encoding="utf-8")
+    rc = report(
+        "--unit", "all", "--months", "2026-05:2026-06", "--workers", "2", "--continue-on-error"
+    )  # fmt: skip
+    cap = capsys.readouterr()
+    assert rc == 1
+    table = [line.split() for line in cap.out.strip().splitlines()]
+    assert table[0][:3] == ["Đơn", "vị", "Kỳ"]
+    rows = {(r[0], r[1]): r[2] for r in table[2:]}
+    assert rows == {
+        ("xa-a", "2026-05"): "xong",
+        ("xa-a", "2026-06"): "xong",
+        ("xa-b", "2026-05"): "xong",
+        ("xa-b", "2026-06"): "LỖI",
+    }
+    assert "khóa 'period' là '2026-05'" in cap.out
+    assert "1/4 báo cáo không lập được." in cap.err
+    for unit, key in (("xa-a", "2026-05"), ("xa-a", "2026-06"), ("xa-b", "2026-05")):
+        assert read_manifest(env["out"] / unit / key)["status"] == "ok"
+    assert not (env["out"] / "xa-b" / "2026-06").exists()
+    june = payload(env["out"] / "xa-a" / "2026-06" / "report.ipynb")
+    assert (june["cases_new"], june["cases_new_online"]) == CASES["xa-a"]
+    assert payload(env["out"] / "xa-b" / "2026-05" / "report.ipynb")["cases_new"] == 0
+
+
+def _comparable(nb_path: Path) -> list:
+    """Every output of every cell except images and timing metadata."""
+    nb = nbformat.read(nb_path, as_version=4)
+    out = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for o in cell.outputs:
+            data = {k: v for k, v in o.get("data", {}).items() if not k.startswith("image/")}
+            out.append((cell.execution_count, o.output_type, o.get("text"), json.dumps(data)))
+    return out
+
+
+def test_batch_report_on_reused_kernel_equals_single_report(env) -> None:
+    fresh_kernel()
+    single_out = env["out"] / "single"
+    batch_out = env["out"] / "batch"
+    [alone] = runner.run_jobs(
+        build_jobs(["xa-a"], ["2026-06"], notebook=TRIVIAL, out_dir=single_out), progress=False
+    )
+    assert alone.ok
+    fresh_kernel()
+    # xa-a 2026-06 comes third on one kernel, after reports that left state behind.
+    batch = build_jobs(
+        ["xa-b", "xa-a"], ["2026-05", "2026-06"], notebook=TRIVIAL, out_dir=batch_out
+    )
+    results = runner.run_jobs(batch, progress=False)
+    assert [r.status for r in results] == ["ok"] * 4
+    assert runner._KERNEL.starts == 1 and runner._KERNEL.uses == 4  # one kernel did them all
+    single_nb = single_out / "xa-a" / "2026-06" / "report.ipynb"
+    batch_nb = batch_out / "xa-a" / "2026-06" / "report.ipynb"
+    assert payload(batch_nb) == payload(single_nb)
+    assert payload(batch_nb)["state"] == {
+        "leaked_global": False, "titlesize": "large", "max_rows": 60, "open_figures": 0,
+    }  # fmt: skip
+    assert _comparable(batch_nb) == _comparable(single_nb)
+    assert read_manifest(batch_out / "xa-a" / "2026-06")["kernel"]["reused"] is True
+
+
+def test_custom_period_and_period_keys(env) -> None:
+    p = period_from_key("2026-05-15_2026-06-14")
+    assert (p.kind, p.key) == ("custom", "2026-05-15_2026-06-14")
+    assert period_from_key("2026-Q2").title_phrase == "quý II năm 2026"
+    assert period_from_key("2026-06", "calendar").range_phrase == "Từ ngày 1/6/2026 đến 30/6/2026"
