@@ -243,3 +243,38 @@ def build(path: Path) -> Path:
         )
     con.close()
     return path
+
+
+# --- helpers shared by the notebook, PDF and browser tests -----------------------------------
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "monthly_report.ipynb"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def sample_warehouse(folder: Path) -> Path:
+    """The real An Trường sample: ``tthc sample`` exports ingested by ``tthc ingest``."""
+    from tthc.cli import main
+
+    exports = folder / "sample"
+    db = folder / "sample.duckdb"
+    assert main(["sample", "--out", str(exports)]) == 0
+    files = sorted(str(p) for p in exports.iterdir())
+    assert main(["ingest", "--db", str(db), "--unit", UNIT, *files]) == 0
+    return db
+
+
+def execute_report(db: Path, out: Path, period: str = "2026-06", unit: str = UNIT) -> Path:
+    """Run the report notebook with papermill (as ``tthc report`` does) and return its path."""
+    import papermill
+
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={"unit": unit, "period": period, "db": str(db), "profile": None},
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=300,
+        start_timeout=120,
+    )
+    return out

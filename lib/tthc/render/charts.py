@@ -188,7 +188,7 @@ def monthly_cases_chart(
             f"{r['label']}: tiếp nhận {int(r['received'])}, giải quyết {int(r['resolved'])}, "
             f"trước hạn và đúng hạn {rate_txt}"
         )
-    alt = title + ". " + "; ".join(parts) + "."
+    alt = title + " " + "; ".join(parts) + "."
 
     def draw(ax: Any) -> None:
         import numpy as np

@@ -1,0 +1,163 @@
+"""The report notebook executed by papermill on the An Trường sample, rendered to HTML and PDF.
+
+Asserts on the values the notebook computed (its figures bundle), on the HTML's structure and on
+the PDF's text, page size and fonts: every figure of domain.md §10 must be in the document.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+from report_fixture import ARTIFACTS, EXPECTED, NOTEBOOK, execute_report, sample_warehouse
+from report_fixture import build as build_fixture_warehouse
+
+from tthc.render import export
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    folder = tmp_path_factory.mktemp("report")
+    db = sample_warehouse(folder)
+    nb_path = execute_report(db, folder / "report.ipynb")
+    nb = nbformat.read(str(nb_path), as_version=4)
+    html = export.render_html(nb)
+    pdf = export.render_pdf(html, folder / "report.pdf")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "report.html").write_text(html, encoding="utf-8")
+    shutil.copy(pdf, ARTIFACTS / "report.pdf")
+    return {"nb": nb, "html": html, "pdf": pdf, "payload": export.figures_payload(nb)}
+
+
+def run(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def test_committed_notebook_is_clean_and_tagged() -> None:
+    nb = nbformat.read(str(NOTEBOOK), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert code[0].metadata.tags == ["parameters"]
+    assert code[0].source.count("\n") >= 3  # unit, period, db, profile: literals only
+    for cell in code[1:]:
+        tags = set(cell.metadata.get("tags", []))
+        assert tags & {"remove-input", "remove-cell"}, cell.source
+        assert "print(" not in cell.source and "try:" not in cell.source
+
+
+def test_notebook_computed_the_sample_figures(report: dict) -> None:
+    payload = report["payload"]
+    assert payload["unit"] == "an-truong" and payload["period"] == "2026-06"
+    assert payload["profile"] == "an-truong"
+    figures = payload["figures"]
+    assert {k: figures[k] for k in EXPECTED} == EXPECTED
+    assert payload["checks_ok"] is True
+    late = figures["late_cases"]
+    assert len(late) == 1 and late[0]["field"] == "Chứng thực"
+    assert payload["document_title"].startswith("Báo cáo tình hình, kết quả cải cách")
+
+
+def test_narrative_warnings_reach_the_bundle(report: dict) -> None:
+    warnings = report["payload"]["warnings"]
+    assert any("tháng 5" in w and "mo-dau" in w for w in warnings)
+    assert any("22/5/2025" in w for w in warnings)
+    assert report["payload"]["narrative"]["is_placeholder"] is False
+
+
+def test_html_is_a_clean_self_contained_document(report: dict) -> None:
+    html = report["html"]
+    assert len(html.encode()) < 2_000_000
+    assert "<script src" not in html
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
+    assert not re.search(r"url\(\s*[\"']?(?:https?:)?//", html)
+    for absent in ("jp-InputArea", "jp-OutputPrompt", "In&nbsp;[", "Traceback", "load_report_data",
+                   "display(HTML", "injected-parameters", export.FIGURES_MIME):  # fmt: skip
+        assert absent not in html
+    for block in ('data-block="header"', 'data-block="title"', 'data-block="signature"',
+                  'data-block="appendix"', 'data-table="fields"', 'data-table="late"',
+                  'data-table="comparison"', 'data-part="quality"'):  # fmt: skip
+        assert block in html
+    assert html.count('<figure class="chart"') == 5
+    assert html.count("<svg") == 5
+    # The opening paragraph is the narrative's; the summary line is generated.
+    assert (
+        "Tình hình, kết quả cải cách thủ tục hành chính tháng 6 năm 2026 và nhiệm vụ trọng tâm tháng 7 năm 2026"
+        in html
+    )
+
+
+def test_html_carries_the_narrative_and_computed_text(report: dict) -> None:
+    text = " ".join(re.sub(r"<[^>]+>", " ", report["html"]).split())
+    assert "Thực hiện Công văn số 137/UBND-TTPVHCC ngày 23/01/2026" in text
+    assert (
+        "- 100% hồ sơ, thủ tục hành chính được tiếp nhận trực tuyến; hồ sơ được giải quyết và trả kết quả trước hạn và đúng hạn đạt 99.96%."
+        in text
+    )
+    assert "Vẫn còn để xảy ra quá hạn 01 hồ sơ chứng thực bản sao điện tử" in text
+    assert "III. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 7 NĂM 2026" in text
+    assert "Cổng Dịch vụ công quốc gia và qua tổng đài 1022" in text
+
+
+def test_pdf_is_an_a4_document_with_embedded_liberation_serif(report: dict) -> None:
+    pdf = str(report["pdf"])
+    info = run("pdfinfo", pdf)
+    assert re.search(r"Page size:\s+595(\.\d+)? x 841(\.\d+)? pts \(A4\)", info)
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 6 <= pages <= 20
+    # The per-field table sits on a landscape page.
+    sizes = run("pdfinfo", "-f", "1", "-l", str(pages), pdf)
+    assert re.search(r"Page\s+\d+ size:\s+841(\.\d+)? x 595(\.\d+)? pts", sizes)
+    fonts = run("pdffonts", pdf).splitlines()[2:]
+    assert fonts
+    for line in fonts:
+        assert " yes yes " in line, line  # embedded, subset
+        assert "Liberation-Serif" in line, line
+
+
+def test_pdf_text_has_every_reference_figure(report: dict) -> None:
+    text = " ".join(run("pdftotext", str(report["pdf"]), "-").split())
+    for needle in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Từ ngày 15/5/2026 đến 14/6/2026",
+        "phát sinh 51/375 thủ tục hành chính, đạt 13.6%",
+        "28/155 thủ tục DVCTT một phần đạt 18.1%",
+        "23/220 thủ tục DVCTT toàn trình đạt 10.4%",
+        "Tỷ lệ hồ sơ trực tuyến trên tổng hồ sơ của các DVCTT: 100%",
+        "Tổng số hồ sơ: 2751 hồ sơ",
+        "Số mới tiếp nhận trong kỳ: 2668 hồ sơ (Tiếp nhận trực tuyến: 2668 hồ sơ; Tiếp nhận trực tiếp và qua dịch vụ bưu chính: 0 hồ sơ)",
+        "Số từ kỳ trước chuyển qua: 83 hồ sơ",
+        "đã giải quyết: 2686 hồ sơ (Trong đó: giải quyết trước hạn: 2685 hồ sơ, đúng hạn: 0 hồ sơ, quá hạn: 1 hồ sơ)",
+        "đang giải quyết: 65 hồ sơ (Trong đó, trong hạn: 65 hồ sơ, quá hạn: 0 hồ sơ)",
+        "có thành phần hồ sơ đính kèm: 100%",
+        "có file kết quả đính kèm: 100%",
+        "có thành phần hồ sơ và file kết quả đính kèm: 100%",
+        "Tỷ lệ tái sử dụng dữ liệu số hóa đạt 99.87%",
+        "Tổng số PAKN đã tiếp nhận: 2; số PAKN đã xử lý đúng hạn: 2; số PAKN đã xử lý quá hạn: 0; số PAKN đang xử lý: 0",
+        "trước hạn và đúng hạn đạt 99.96%",
+        "TM. ỦY BAN NHÂN DÂN",
+        "Vũ Trọng Dũng",
+        "Phụ lục",
+    ):
+        assert needle in text, needle
+
+
+def test_month_without_narrative_gets_marked_placeholders(tmp_path: Path) -> None:
+    db = build_fixture_warehouse(tmp_path / "fixture.duckdb")
+    nb = nbformat.read(
+        str(execute_report(db, tmp_path / "may.ipynb", period="2026-05")), as_version=4
+    )
+    payload = export.figures_payload(nb)
+    assert payload["period"] == "2026-05" and payload["narrative"]["is_placeholder"] is True
+    assert any("Chưa có nội dung" in w for w in payload["warnings"])
+    html = export.render_html(nb)
+    assert html.count('class="narrative placeholder"') == 9
+    assert "137/UBND-TTPVHCC" not in html  # never another month's text
+    assert "tháng 5 năm 2026 và nhiệm vụ trọng tâm tháng 6 năm 2026" in html
+    assert "(Từ ngày 15/4/2026 đến 14/5/2026)" in html
