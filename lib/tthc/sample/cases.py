@@ -119,6 +119,7 @@ WITHDRAWN_BEFORE = 5
 STOPPED_BEFORE = 3
 LATE_BEFORE = 4
 ON_DUE_DAY_BEFORE = 3
+THIRD_BUCKET_LABELS = {"withdrawn": "Công dân yêu cầu rút hồ sơ", "stopped": "Dừng xử lý"}
 REFUSED = 8  # Không được tiếp nhận
 REGISTERED_ONLY = 4  # Mới đăng ký
 
@@ -144,7 +145,8 @@ def design() -> Design:
     carried_resolved = int(f["cases_carried_over"]) - carried_open
     new_open = int(f["cases_in_progress"]) - carried_open
     new_resolved = int(f["cases_resolved"]) - carried_resolved
-    assert new_resolved + new_open == f["cases_new"]
+    if new_resolved + new_open != f["cases_new"] or min(carried_resolved, new_open) < 0:
+        raise ValueError("targets are inconsistent: new + carried over ≠ resolved + in progress")
     ytd, missing = _ytd_size(int(f["cases_new"]), float(f["rate_reuse"]))
     return Design(
         new=int(f["cases_new"]),
@@ -176,7 +178,11 @@ def _ytd_size(new_in_period: int, reuse_rate: float) -> tuple[int, int]:
 
 
 class _Builder:
-    """Accumulates cases as parallel lists; one instance per generation."""
+    """Working-day arithmetic, seeded draws and the growing list of case rows.
+
+    A moment is a (working-day index, seconds on the office axis) pair, so "the next working
+    day" and "later the same day" are integer steps; :meth:`at` turns it into local time.
+    """
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
@@ -197,16 +203,17 @@ class _Builder:
         chosen = self.rng.choice(len(procs), size=n, p=w / w.sum())
         return [procs[i] for i in chosen]
 
-    def office_offset(self, n: int | None = None) -> np.ndarray | int:
-        """Reception clock times: mornings busier than afternoons."""
-        size = 1 if n is None else n
-        morning = self.rng.random(size) < 0.6
-        off = np.where(
+    def clocks(self, n: int) -> np.ndarray:
+        """``n`` clock times (seconds on the office axis): mornings busier than afternoons."""
+        morning = self.rng.random(n) < 0.6
+        return np.where(
             morning,
-            self.rng.integers(0, MORNING, size),
-            self.rng.integers(MORNING, DAY_SECONDS, size),
+            self.rng.integers(0, MORNING, n),
+            self.rng.integers(MORNING, DAY_SECONDS, n),
         )
-        return int(off[0]) if n is None else off
+
+    def clock(self) -> int:
+        return int(self.clocks(1)[0])
 
     def later_same_day(self, off: int) -> int:
         """A clock time after ``off`` on the same day (at least five minutes later)."""
@@ -243,24 +250,33 @@ class _Builder:
         end: tuple[int, int] | None,
         status: str,
         channel: Channel = Channel.ONLINE,
-    ) -> dict:
+    ) -> None:
         ri, ro = recv
-        row = {
-            "group": group,
-            "procedure": proc,
-            "channel": channel,
-            "status_label": status,
-            "received_at": self.at(ri, ro),
-            "due_at": self.at(ri + proc.days, ro),
-            "ended_at": self.at(*end) if end else None,
-            "end_pos": end,
-        }
-        self.rows.append(row)
-        return row
+        self.rows.append(
+            {
+                "group": group,
+                "procedure": proc,
+                "channel": channel,
+                "status_label": status,
+                "received_at": self.at(ri, ro),
+                "due_at": self.at(ri + proc.days, ro),
+                "ended_at": self.at(*end) if end else None,
+                "end_pos": end,
+            }
+        )
 
-    def resolved(self, group: str, proc: Procedure, ri: int, ro: int, ei: int) -> dict:
-        eo = self.later_same_day(ro) if ei == ri else self.office_offset()
-        return self.add(group, proc, (ri, ro), (ei, eo), "Đã trả kết quả")
+    def resolved(
+        self,
+        group: str,
+        proc: Procedure,
+        ri: int,
+        ro: int,
+        ei: int,
+        channel: Channel = Channel.ONLINE,
+    ) -> None:
+        """A case received at (ri, ro) and resolved on day ``ei`` (after ``ro`` if the same day)."""
+        eo = self.later_same_day(ro) if ei == ri else self.clock()
+        self.add(group, proc, (ri, ro), (ei, eo), "Đã trả kết quả", channel)
 
 
 def _day_weight(day: date) -> float:
@@ -289,7 +305,7 @@ def generate_cases(rng: np.random.Generator) -> pd.DataFrame:
     # 1. New in the period: days, procedures, then who stays open, who is late.
     days = b.day_split(b.i_period, b.i_last, d.new)
     procs = b.pick(period_procs, [p.weight_period for p in period_procs], d.new)
-    offs = b.office_offset(d.new)
+    offs = b.clocks(d.new)
     new = list(zip(days.tolist(), offs.tolist(), procs, strict=True))
     can_stay_open = [k for k, (ri, _, p) in enumerate(new) if ri + p.days >= b.i_after]
     open_set = set(rng.choice(can_stay_open, size=d.new_open, replace=False).tolist())
@@ -305,7 +321,7 @@ def generate_cases(rng: np.random.Generator) -> pd.DataFrame:
             b.add("new_open", p, (ri, ro), None, _pending_status(rng))
         elif k == late_k:
             ei = int(rng.integers(due + 1, min(due + 2, b.i_last) + 1))
-            b.add("new_late", p, (ri, ro), (ei, b.office_offset()), "Đã trả kết quả")
+            b.add("new_late", p, (ri, ro), (ei, b.clock()), "Đã trả kết quả")
         else:
             b.resolved("new_resolved", p, ri, ro, b.end_between(ri, min(due - 1, b.i_last)))
 
@@ -317,45 +333,39 @@ def generate_cases(rng: np.random.Generator) -> pd.DataFrame:
         ri = int(rng.integers(first, b.i_period))
         due = ri + p.days
         ei = b.end_between(b.i_period, min(due - 1, b.i_last))
-        b.resolved("carry_resolved", p, ri, b.office_offset(), ei)
+        b.resolved("carry_resolved", p, ri, b.clock(), ei)
     long_ones = [p for p in b.used if b.i_after - p.days < b.i_period]
     for p in b.pick(long_ones, [p.weight_before for p in long_ones], d.carried_open):
         ri = int(rng.integers(max(b.i_ytd, b.i_after - p.days), b.i_period))
         status = str(rng.choice(["Đang xử lý", "Yêu cầu bổ sung giấy tờ"], p=[0.6, 0.4]))
-        b.add("carry_open", p, (ri, b.office_offset()), None, status)
+        b.add("carry_open", p, (ri, b.clock()), None, status)
 
     # 3. Before the period (01/01–14/05), all ended by 14/05.
     n_before = d.received_before_period - d.carried_resolved - d.carried_open
     days = b.day_split(b.i_ytd, b.i_period - 1, n_before)
     procs = b.pick(before_procs, [p.weight_before for p in before_procs], n_before)
     procs = _cover_every_used_procedure(rng, procs, b.used, b.rows)
-    offs = b.office_offset(n_before)
+    offs = b.clocks(n_before)
     before = list(zip(days.tolist(), offs.tolist(), procs, strict=True))
     last_before = b.i_period - 1
     special = _pick_before_specials(rng, cal, before, last_before)
+    channels = {"in_person": Channel.IN_PERSON, "postal": Channel.POSTAL}
     for k, (ri, ro, p) in enumerate(before):
         due = ri + p.days
         kind = special.get(k)
-        channel = Channel.ONLINE
-        if kind == "in_person":
-            channel = Channel.IN_PERSON
-        elif kind == "postal":
-            channel = Channel.POSTAL
-        if kind in ("withdrawn", "stopped"):
+        if kind in THIRD_BUCKET_LABELS:
             ei = b.end_between(ri, min(due - 1, last_before))
-            eo = b.later_same_day(ro) if ei == ri else b.office_offset()
-            label = "Công dân yêu cầu rút hồ sơ" if kind == "withdrawn" else "Dừng xử lý"
-            b.add("third", p, (ri, ro), (ei, eo), label)
+            eo = b.later_same_day(ro) if ei == ri else b.clock()
+            b.add("third", p, (ri, ro), (ei, eo), THIRD_BUCKET_LABELS[kind])
         elif kind == "late":
             ei = int(rng.integers(due + 1, min(due + 3, last_before) + 1))
-            b.add("before_late", p, (ri, ro), (ei, b.office_offset()), "Đã trả kết quả")
-        elif kind == "due_day":
-            b.add(
-                "before_due_day", p, (ri, ro), (due, int(rng.integers(0, ro + 1))), "Đã trả kết quả"
-            )
+            b.add("before_late", p, (ri, ro), (ei, b.clock()), "Đã trả kết quả")
+        elif kind == "due_day":  # on the due day, before the appointed hour
+            eo = int(rng.integers(0, ro + 1))
+            b.add("before_due_day", p, (ri, ro), (due, eo), "Đã trả kết quả")
         else:
-            row = b.resolved("before", p, ri, ro, b.end_between(ri, min(due - 1, last_before)))
-            row["channel"] = channel
+            ei = b.end_between(ri, min(due - 1, last_before))
+            b.resolved("before", p, ri, ro, ei, channels.get(kind, Channel.ONLINE))
 
     # 4. Cases of 2025 still open on 01/01/2026, all resolved in January.
     _old_cases(b, before_procs)
@@ -424,12 +434,12 @@ def _old_cases(b: _Builder, before_procs: list[Procedure]) -> None:
     for p in procs:
         ri = int(rng.integers(max(first, b.i_ytd - p.days), last + 1))
         due = ri + p.days
-        ro = b.office_offset()
+        ro = b.clock()
         ei = b.end_between(b.i_ytd, max(due - 1, b.i_ytd))
         if ei == due:  # finished on the due day, before the appointed hour
             eo = int(rng.integers(0, ro + 1))
         else:
-            eo = b.later_same_day(ro) if ei == ri else b.office_offset()
+            eo = b.later_same_day(ro) if ei == ri else b.clock()
         b.add("old", p, (ri, ro), (ei, eo), "Đã trả kết quả")
 
 
@@ -481,7 +491,7 @@ def _finish(b: _Builder, d: Design) -> pd.DataFrame:
             if ro > DAY_SECONDS + OVERTIME:
                 ri, ro = ei + 1, ro - DAY_SECONDS
         else:  # collected a few days later
-            ri, ro = ei + int(rng.integers(1, 4)), b.office_offset()
+            ri, ro = ei + int(rng.integers(1, 4)), b.clock()
         returned = b.at(ri, ro)
         if returned > cutoff or rng.random() < 0.03:
             row["status_label"] = "Đã xử lý xong"  # result ready, not yet handed over
