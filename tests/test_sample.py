@@ -534,3 +534,22 @@ def test_working_day_arithmetic_skips_tet() -> None:
     assert cal.add(date(2026, 2, 13), 1) == date(2026, 2, 23)
     assert cal.add(date(2026, 4, 29), 1) == date(2026, 5, 4)
     assert len(cal.between(T.PERIOD_START, T.PERIOD_END)) == 21
+
+
+def test_targets_are_self_consistent() -> None:
+    f = T.FIGURES
+    assert f["cases_total"] == f["cases_new"] + f["cases_carried_over"]
+    assert f["cases_total"] == f["cases_resolved"] + f["cases_in_progress"]
+    assert f["cases_in_progress"] == f["cases_in_progress_within"] + f["cases_in_progress_overdue"]
+    assert f["procedures_catalogue"] == (
+        f["procedures_partial_catalogue"] + f["procedures_full_catalogue"]
+    )
+    assert f["procedures_with_cases"] == (
+        f["procedures_partial_with_cases"] + f["procedures_full_with_cases"]
+    )
+    assert f["rate_procedures_full"] == pct_legacy(23, 220) == 10.4
+    assert pct_half_up(23, 220, 1) == 10.5  # what exact rounding would print
+    assert f["rate_on_time"] == pct_half_up(
+        int(f["cases_resolved_early"] + f["cases_resolved_on_time"]), int(f["cases_resolved"]), 2
+    )
+    assert 0 < T.CARRIED_OVER_OPEN <= min(f["cases_carried_over"], f["cases_in_progress"])

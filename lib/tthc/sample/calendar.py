@@ -9,11 +9,12 @@ Dates and their confidence:
 
 - 2025: 1/1; Tết Ất Tỵ 25/1–2/2 (weekdays 27–31/1 off); Giỗ Tổ Hùng Vương 10/3 âm lịch = 7/4;
   30/4–1/5 with Friday 2/5 off, made up on Saturday 26/4; Quốc khánh 1/9–2/9. [H]
-- 2026: 1/1 with Friday 2/1 off, made up on Saturday 10/1 [M]; Tết Bính Ngọ (mùng 1 = 17/2)
-  14/2–22/2, weekdays 16–20/2 off [M: the nine-day break announced for public servants];
-  Giỗ Tổ 10/3 âm lịch = Sunday 26/4, observed Monday 27/4 [H]; 30/4 and 1/5 (Thursday, Friday)
-  [H]; Quốc khánh 2/9 plus the adjacent 1/9 [L: the second day was not yet announced]. Dates
-  after mid-2026 matter only for the due dates of long procedures still open at the export.
+- 2026: 1/1 with Friday 2/1 off, made up on Saturday 10/1 (công văn 12729/VPCP-KGVX of
+  25/12/2025) [H]; Tết Bính Ngọ (mùng 1 = 17/2) 14/2–22/2, weekdays 16–20/2 off (the nine-day
+  break for public servants) [H]; Giỗ Tổ 10/3 âm lịch = Sunday 26/4, observed Monday 27/4 [H];
+  30/4 and 1/5 (Thursday, Friday) [H]; Quốc khánh 2/9 plus the adjacent 1/9 [L: the second day
+  was not yet announced]. Dates after mid-2026 matter only for the due dates of long
+  procedures still open at the export.
 """
 
 from __future__ import annotations

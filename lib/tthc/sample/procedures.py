@@ -264,7 +264,7 @@ P 15 Cấp Giấy chứng nhận cơ sở đủ điều kiện an toàn thực p
 F 10 Cấp lại Giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm
 F 5 Cấp Giấy xác nhận kiến thức về an toàn thực phẩm
 F 5 Tiếp nhận bản tự công bố sản phẩm thực phẩm
-P 10 Cấp giấy chứng nhận bị phơi nhiễm với HIV do tai nạn rủi ro nghề nghiệp
+F 10 Hỗ trợ chi phí khám sàng lọc, chẩn đoán trước sinh và sơ sinh cho đối tượng chính sách
 ## Nông nghiệp
 P 5 Đăng ký chuyển đổi cơ cấu cây trồng trên đất trồng lúa
 P 15 Hỗ trợ khôi phục sản xuất vùng bị thiệt hại do thiên tai
@@ -385,7 +385,7 @@ P 10 Hỗ trợ chi phí tiêu hủy gia súc, gia cầm bị dịch bệnh
 F 5 Cấp Giấy chứng nhận đủ điều kiện vệ sinh thú y đối với cơ sở giết mổ nhỏ lẻ
 F 5 Cấp lại Giấy chứng nhận đủ điều kiện vệ sinh thú y đối với cơ sở giết mổ nhỏ lẻ
 ## Thủy sản
-F 5 Đăng ký tàu cá không thời hạn có chiều dài dưới 12 mét
+F 5 Đăng ký tàu cá có chiều dài dưới 12 mét
 F 5 Xóa đăng ký tàu cá có chiều dài dưới 12 mét
 F 5 Cấp văn bản chấp thuận khai thác thủy sản cho tàu cá có chiều dài dưới 12 mét
 F 5 Cấp lại văn bản chấp thuận khai thác thủy sản cho tàu cá có chiều dài dưới 12 mét
