@@ -130,6 +130,7 @@ class AliasTable:
     yes_no: dict[str, bool]
     levels: dict[str, Level]
     _personal: set[str] = field(default_factory=set, repr=False)
+    _memo: dict[tuple[Kind, str], HeaderMatch] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         keys = {normalise_header(p) for p in self.personal}
@@ -148,6 +149,13 @@ class AliasTable:
 
     def classify(self, kind: Kind, header: str) -> HeaderMatch:
         """Canonical field first, then personal data, then known-useless, else unknown."""
+        key = (kind, header)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._classify(kind, header)
+        return hit
+
+    def _classify(self, kind: Kind, header: str) -> HeaderMatch:
         if not str(header).strip():
             return HeaderMatch("unknown")
         hit = self.kinds[kind].match_field(header)

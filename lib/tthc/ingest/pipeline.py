@@ -24,7 +24,7 @@ from tthc.ingest.asof import now_local, title_as_of
 from tthc.ingest.detect import Detected, detect
 from tthc.ingest.personal import dropped_personal, keep_personal
 from tthc.ingest.readers import check_path, file_sha256, open_export
-from tthc.ingest.stage import stage
+from tthc.ingest.stage import KEY_FIELDS, stage
 from tthc.ingest.store import (
     Counts,
     LedgerEntry,
@@ -37,7 +37,7 @@ from tthc.ingest.store import (
     write_ledger,
     write_rejects,
 )
-from tthc.ingest.values import register_labels
+from tthc.ingest.values import label_key, normalise_text, register_labels
 from tthc.schema import Kind
 from tthc.units import UnitParams, load_unit
 from tthc.warehouse import connect
@@ -160,8 +160,11 @@ def _ingest_detected(
     cols = sorted(set(cmap.fields.values()) | set(personal))
     body = sheet.load_body(cmap.header_index, cols)
     arrays = {"_row": pa.array(body.row_numbers, type=pa.int64())}
-    arrays |= {f"c_{f}": body.columns[c] for f, c in cmap.fields.items()}
-    arrays |= {f"p_{p}": body.columns[p] for p in personal}
+    for f, c in cmap.fields.items():
+        arrays[f"c_{f}"] = normalise_text(body.columns.pop(c))
+        if f in KEY_FIELDS:
+            arrays[f"k_{f}"] = label_key(arrays[f"c_{f}"])
+    arrays |= {f"p_{p}": normalise_text(body.columns[p]) for p in personal}
     con.register("_src", pa.table(arrays))
     bad_rows = list(body.bad_rows)
     del body, arrays
@@ -309,7 +312,7 @@ def write_rejects_csv(
     ]
     order = con.execute(
         "SELECT column_map FROM ingests WHERE ingest_id = ?", [ingest_id]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     mapped = list(json.loads(order or "{}"))
     keys = [k for k in mapped if k in keys] + [k for k in keys if k not in mapped]
     cells = ", ".join(f"raw->>{_lit(k)} AS {_ident(k)}" for k in keys)

@@ -8,6 +8,7 @@ numbers. Every cell arrives as text ('' when blank): values are parsed set-based
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
@@ -210,11 +211,8 @@ def decode_csv_bytes(data: bytes, name: str) -> tuple[str, str]:
     sample = data[:4000]
     if sample and sample.count(b"\x00") > len(sample) // 4:
         # UTF-16 without a BOM: ASCII characters leave a zero byte on one side.
-        enc = (
-            "utf-16-le"
-            if sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00")
-            else "utf-16-be"
-        )
+        odd_zeros = sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00")
+        enc = "utf-16-le" if odd_zeros else "utf-16-be"
         return data.decode(enc, errors="replace"), enc
     try:
         return data.decode("utf-8"), "utf-8"
@@ -227,6 +225,19 @@ def decode_csv_bytes(data: bytes, name: str) -> tuple[str, str]:
         raise InputFileError(
             f"Không đọc được tệp {name}: bảng mã không nhận ra (cần UTF-8, UTF-16 hoặc Windows-1258)."
         ) from exc
+
+
+def _utf8_head(data: bytes, size: int = 200_000) -> str | None:
+    """The first ``size`` bytes as text if they are plain UTF-8 (no BOM, no NUL), else None.
+
+    Lets a large UTF-8 file go to pyarrow undecoded; pyarrow validates the rest.
+    """
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4000]:
+        return None
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(data[:size], final=len(data) <= size)
+    except UnicodeDecodeError:
+        return None
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -246,10 +257,17 @@ def _sniff_delimiter(lines: list[str]) -> str:
 
 def _open_csv(path: Path) -> Sheet:
     data = path.read_bytes()
-    text, _encoding = decode_csv_bytes(data, path.name)
-    if not text.strip():
+    head_text = _utf8_head(data)
+    if head_text is not None:
+        utf8 = data
+    else:
+        text, _encoding = decode_csv_bytes(data, path.name)
+        head_text = text[:200_000]
+        utf8 = text.encode("utf-8")
+        del text
+    del data
+    if not head_text.strip():
         raise InputFileError(f"Tệp {path.name} rỗng (không có dòng nào).")
-    head_text = text[:200_000]
     head_lines = head_text.splitlines()[:HEAD_ROWS]
     delimiter = _sniff_delimiter(head_lines)
     head_rows = list(csv.reader(io.StringIO("\n".join(head_lines)), delimiter=delimiter))
@@ -258,8 +276,6 @@ def _open_csv(path: Path) -> Sheet:
         [unicodedata.normalize("NFC", c).strip() for c in r] + [""] * (width - len(r))
         for r in head_rows
     ]
-    utf8 = data if _encoding == "utf-8" else text.encode("utf-8")
-    del data, text
 
     def load_body(header_index: int, cols: Sequence[int]) -> Body:
         ncols = len(head_rows[header_index]) if header_index < len(head_rows) else width
@@ -270,34 +286,51 @@ def _open_csv(path: Path) -> Sheet:
             bad.append((row.number, row.text))
             return "skip"
 
+        nonlocal utf8
         try:
-            table = pacsv.read_csv(
-                io.BytesIO(utf8),
-                read_options=pacsv.ReadOptions(
-                    skip_rows=header_index + 1, column_names=names, block_size=1 << 24
-                ),
-                parse_options=pacsv.ParseOptions(
-                    delimiter=delimiter,
-                    ignore_empty_lines=False,
-                    invalid_row_handler=on_invalid,
-                    newlines_in_values=True,
-                ),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.string() for n in names},
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                ),
-            )
+            table = _read_csv(utf8, header_index, names, delimiter, cols, on_invalid)
         except pa.ArrowInvalid as exc:
-            raise InputFileError(f"Không đọc được tệp CSV {path.name}: {exc}.") from exc
+            if "utf8" not in str(exc).lower():
+                raise InputFileError(f"Không đọc được tệp CSV {path.name}: {exc}.") from exc
+            # Not UTF-8 after all beyond the first lines: decode the whole file and retry.
+            text, _enc = decode_csv_bytes(utf8, path.name)
+            utf8 = text.encode("utf-8")
+            bad.clear()
+            table = _read_csv(utf8, header_index, names, delimiter, cols, on_invalid)
         if bad:
             return _csv_body_slow(utf8, delimiter, header_index, ncols, cols)
         n = table.num_rows
-        columns = {c: (table.column(c).combine_chunks() if c < ncols else _blank(n)) for c in cols}
+        columns = {
+            c: (table.column(f"f{c}").combine_chunks() if c < ncols else _blank(n)) for c in cols
+        }
         numbers = np.arange(header_index + 2, header_index + 2 + n, dtype=np.int64)
         return Body(columns, numbers)
 
     return Sheet(None, head, [], load_body)
+
+
+def _read_csv(utf8: bytes, header_index: int, names: list[str], delimiter: str, cols, on_invalid):
+    """The data lines under the header as string columns (only ``cols`` are converted)."""
+    wanted = [f"f{c}" for c in cols if c < len(names)]
+    return pacsv.read_csv(
+        io.BytesIO(utf8),
+        read_options=pacsv.ReadOptions(
+            skip_rows=header_index + 1, column_names=names, block_size=1 << 24
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid,
+            # A quoted line break makes a row look short: it goes to the record-by-record path.
+            newlines_in_values=False,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in wanted},
+            include_columns=wanted,
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
 
 
 def _csv_body_slow(

@@ -50,6 +50,12 @@ CASE_STATE = (
 PAKN_STATE = ("source", "status_label", "received_at", "due_at", "handled_at")
 CATALOGUE_STATE = ("procedure_name", "name_key", "field", "level")
 
+# Fields looked up in a label table; the source carries a ``k_<field>`` key column for each.
+KEY_FIELDS = frozenset(
+    {"status", "channel", "online_flag", "level", *("has_components", "has_result_file")}
+    | {"reused_data", "fee_bearing", "paid_online"}
+)
+
 KEYS = {Kind.CASES: "case_code", Kind.PAKN: "pakn_code", Kind.CATALOGUE: "procedure_code"}
 STATE = {Kind.CASES: CASE_STATE, Kind.PAKN: PAKN_STATE, Kind.CATALOGUE: CATALOGUE_STATE}
 
@@ -66,6 +72,10 @@ class _Cols:
 
     def c(self, name: str) -> str:
         return f'_src."c_{name}"' if self.has(name) else "NULL::VARCHAR"
+
+    def k(self, name: str) -> str:
+        """The label-key column of a field (see :data:`KEY_FIELDS`)."""
+        return f'_src."k_{name}"' if self.has(name) else "NULL::VARCHAR"
 
     def label(self, name: str) -> str:
         return self.cmap.label(name) if self.has(name) else name
@@ -111,7 +121,7 @@ def _dates(k: _Cols, names: tuple[str, ...]) -> str:
 
 def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: list[int]) -> None:
     dates = ("received_at", "due_at", "extended_due_at", "ended_at", "returned_at")
-    flag_keys = ",\n".join(f"{sql_key(k.c(f))} AS {f}_key" for f in _FLAGS)
+    flag_keys = ",\n".join(f"{sql_key(k.k(f))} AS {f}_key" for f in _FLAGS)
     personal_json = (
         "json_object("
         + ", ".join(f"{lit(k.cmap.labels[p])}, {sql_text(f'_src.p_{p}')}" for p in personal)
@@ -121,17 +131,17 @@ def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: 
     )
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE _p AS
+        CREATE OR REPLACE TEMP VIEW _p AS
         SELECT _row,
             {sql_text(k.c("case_code"))} AS case_code,
             {sql_procedure_code(k.c("procedure_code"))} AS procedure_code,
             {sql_text(k.c("procedure_name"))} AS procedure_name,
             {sql_text(k.c("field"))} AS field,
             {sql_text(k.c("status"))} AS status_text,
-            {sql_key(k.c("status"))} AS status_key,
+            {sql_key(k.k("status"))} AS status_key,
             {sql_text(k.c("channel"))} AS channel_text,
-            {sql_key(k.c("channel"))} AS channel_key,
-            {sql_key(k.c("online_flag"))} AS online_key,
+            {sql_key(k.k("channel"))} AS channel_key,
+            {sql_key(k.k("online_flag"))} AS online_key,
             {sql_text(k.c("result_file_path"))} AS result_path,
             {sql_is_duration(k.c("due_at"))} AS due_is_duration,
             {_dates(k, dates)},
@@ -276,7 +286,7 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
     )
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE _p AS
+        CREATE OR REPLACE TEMP VIEW _p AS
         SELECT _row, {code} AS pakn_code,
             {sql_text(k.c("source"))} AS source,
             {sql_text(k.c("status"))} AS status_label,
@@ -314,7 +324,7 @@ def _stage_catalogue(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
                 {sql_text(k.c("procedure_name"))} AS procedure_name,
                 {sql_text(k.c("field"))} AS field,
                 {sql_text(k.c("level"))} AS level_text,
-                {sql_key(k.c("level"))} AS level_key,
+                {sql_key(k.k("level"))} AS level_key,
                 {k.raw_json()} AS _raw
             FROM _src WHERE {k.not_blank()}
         ), l AS (

@@ -124,11 +124,16 @@ def dedupe(
 ) -> int:
     """Split good staged rows into ``_good`` (one per key); returns identical repeats dropped."""
     key, state = KEYS[kind], STATE[kind]
+    n_ok, n_keys = con.execute(
+        f"SELECT count(*), count(DISTINCT {key}) FROM _stg WHERE _reject IS NULL"
+    ).fetchone()
+    if n_ok == n_keys:  # the usual case: no key repeated, nothing to compare
+        con.execute("CREATE OR REPLACE TEMP VIEW _good AS SELECT * FROM _stg WHERE _reject IS NULL")
+        return 0
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _ok AS
-        SELECT *, md5(to_json(struct_pack({", ".join(f"{c} := {c}" for c in state)})))
-            AS _hash
+        SELECT *, hash(struct_pack({", ".join(f"{c} := {c}" for c in state)})) AS _hash
         FROM _stg WHERE _reject IS NULL
         """
     )
@@ -153,11 +158,12 @@ def dedupe(
     )
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE _good AS
-        SELECT * FROM _ok WHERE {key} NOT IN (SELECT k FROM _dup)
+        CREATE OR REPLACE TEMP TABLE _good_t AS
+        SELECT * EXCLUDE (_hash) FROM _ok WHERE {key} NOT IN (SELECT k FROM _dup)
         QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _row) = 1
         """
     )
+    con.execute("CREATE OR REPLACE TEMP VIEW _good AS SELECT * FROM _good_t")
     kept = con.execute(f"SELECT count(*) FROM _ok WHERE {key} NOT IN (SELECT k FROM _dup)")
     return int(kept.fetchone()[0]) - _count(con, "_good")
 
@@ -319,5 +325,7 @@ def write_ledger(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, counts: Cou
 
 
 def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
-    for name in ("_p", "_stg", "_ok", "_dup", "_good", "_cls"):
+    for name in ("_good", "_p"):
+        con.execute(f"DROP VIEW IF EXISTS {name}")
+    for name in ("_stg", "_ok", "_dup", "_good_t", "_cls"):
         con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tthc.ingest.aliases import AliasTable
 from tthc.schema import STATUS_CODES
@@ -54,9 +55,43 @@ def lit(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+def normalise_text(arr: pa.Array) -> pa.Array:
+    """Cell text as stored: NFC, trimmed, runs of whitespace collapsed to one space.
+
+    Runs in Arrow's C++ kernels. A column with few distinct values (status, field, procedure
+    name) is normalised once per distinct value through its dictionary.
+    """
+    arr = pc.utf8_trim_whitespace(arr)
+    if len(arr) == 0:
+        return arr
+    if pc.all(pc.string_is_ascii(arr)).as_py():
+        if pc.any(pc.match_substring_regex(arr, r"\s\s|[\t\r\n\v\f]")).as_py():
+            arr = pc.replace_substring_regex(arr, r"\s+", " ")
+        return arr
+    enc = pc.dictionary_encode(arr)
+    if len(enc.dictionary) * 2 < len(arr):
+        return pc.take(_normalise_all(enc.dictionary), enc.indices)
+    return _normalise_all(arr)
+
+
+def _normalise_all(arr: pa.Array) -> pa.Array:
+    arr = pc.utf8_normalize(arr, form="NFC")
+    arr = pc.replace_substring_regex(arr, r"[\s\x{00a0}]+", " ")
+    return pc.utf8_trim_whitespace(arr)
+
+
+def label_key(arr: pa.Array) -> pa.Array:
+    """Lookup key of a label from normalised text: lower case; '2.0' -> '2'."""
+    if len(arr) == 0:
+        return arr
+    enc = pc.dictionary_encode(arr)
+    keys = pc.replace_substring_regex(pc.utf8_lower(enc.dictionary), r"^(\d+)\.0+$", r"\1")
+    return pc.take(keys, enc.indices)
+
+
 def sql_text(col: str) -> str:
-    """NFC, whitespace collapsed and trimmed; blank -> NULL."""
-    return f"nullif(trim(regexp_replace(nfc_normalize({col}), '\\s+', ' ', 'g')), '')"
+    """A normalised text column (see :func:`normalise_text`); blank -> NULL."""
+    return f"nullif({col}, '')"
 
 
 def sql_procedure_code(col: str) -> str:
@@ -68,8 +103,8 @@ def sql_procedure_code(col: str) -> str:
 
 
 def sql_key(col: str) -> str:
-    """Lookup key of a label: NFC, lower case, whitespace collapsed; '2.0' -> '2'."""
-    return f"regexp_replace(lower({sql_text(col)}), '^(\\d+)\\.0+$', '\\1')"
+    """A key column made by :func:`label_key`; blank -> NULL."""
+    return f"nullif({col}, '')"
 
 
 def sql_timestamp(col: str) -> str:
@@ -81,10 +116,9 @@ def sql_timestamp(col: str) -> str:
         f"CAST(round(CAST({t} AS DOUBLE) * 86400) AS BIGINT) * 1000000)"
     )
     return (
-        f"CASE WHEN {t} IS NULL THEN NULL "
-        f"WHEN regexp_full_match({t}, '\\d{{5}}(\\.\\d+)?') "
-        f"AND CAST({t} AS DOUBLE) BETWEEN {SERIAL_MIN} AND {SERIAL_MAX} THEN {serial} "
-        f"ELSE try_strptime({t}, {formats}) END"
+        f"coalesce(try_strptime({t}, {formats}), "
+        f"CASE WHEN regexp_full_match({t}, '\\d{{5}}(\\.\\d+)?') "
+        f"AND CAST({t} AS DOUBLE) BETWEEN {SERIAL_MIN} AND {SERIAL_MAX} THEN {serial} END)"
     )
 
 
@@ -150,7 +184,8 @@ def _table(
 def parse_timestamps(values: list[str | None]) -> list:
     """Parse a list of date texts with :func:`sql_timestamp` (for tests and one-off checks)."""
     con = duckdb.connect()
-    con.register("v", pa.table({"x": pa.array(values, type=pa.string())}))
+    arr = normalise_text(pa.array([v or "" for v in values], type=pa.string()))
+    con.register("v", pa.table({"x": arr}))
     rows = con.execute(f"SELECT {sql_timestamp('x')} FROM v").fetchall()
     con.close()
     return [r[0] for r in rows]
