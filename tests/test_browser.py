@@ -1,0 +1,308 @@
+"""The HTML report in Debian's headless Chromium, network off, driven over the DevTools pipe.
+
+Chromium runs with ``--remote-debugging-pipe`` (commands on fd 3, replies on fd 4, NUL-separated
+JSON): only the standard library, no websocket client. The test loads the report file, waits
+for the embedded fonts, reads layout facts from the page, takes a full-page screenshot into
+``tests/artifacts/`` and asserts that the header block, the per-field table and the charts are
+visible, that the console stayed clean and that nothing but the file itself was requested.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import queue
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from report_fixture import ARTIFACTS, execute_report
+from report_fixture import build as build_fixture_warehouse
+
+from tthc.render import export
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ALLOWED_SCHEMES = ("file:", "data:", "about:")
+
+
+class DevTools:
+    """A headless Chromium and a minimal Chrome DevTools Protocol client over pipes."""
+
+    def __init__(self, user_data_dir: Path) -> None:
+        to_child_r, self._to_child = os.pipe()
+        self._from_child, from_child_w = os.pipe()
+
+        def wire_fds() -> None:  # runs in the child: fd 3 = commands in, fd 4 = replies out
+            a = fcntl.fcntl(to_child_r, fcntl.F_DUPFD, 10)
+            b = fcntl.fcntl(from_child_w, fcntl.F_DUPFD, 10)
+            os.dup2(a, 3)
+            os.dup2(b, 4)
+
+        args = [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--disable-extensions",
+            "--disable-default-apps",
+            "--mute-audio",
+            f"--user-data-dir={user_data_dir}",
+            "--remote-debugging-pipe",
+            # Network off: every connection goes to a closed local port, no name resolves.
+            "--proxy-server=127.0.0.1:9",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--window-size=1280,1400",
+            "about:blank",
+        ]
+        self.proc = subprocess.Popen(
+            args,
+            preexec_fn=wire_fds,
+            close_fds=False,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._next_id = 0
+        self._replies: dict[int, dict[str, Any]] = {}
+        self.events: list[dict[str, Any]] = []
+        self._inbox: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        buf = b""
+        while True:
+            chunk = os.read(self._from_child, 1 << 16)
+            if not chunk:
+                self._inbox.put(None)
+                return
+            buf += chunk
+            while b"\0" in buf:
+                raw, buf = buf.split(b"\0", 1)
+                self._inbox.put(json.loads(raw))
+
+    def _pump(self, timeout: float) -> dict[str, Any] | None:
+        msg = self._inbox.get(timeout=timeout)
+        if msg is None:
+            raise RuntimeError("Chromium closed the DevTools pipe")
+        if "id" in msg:
+            self._replies[msg["id"]] = msg
+        else:
+            self.events.append(msg)
+        return msg
+
+    def send(self, method: str, params: dict | None = None, session: str | None = None,
+             timeout: float = 30.0) -> dict[str, Any]:  # fmt: skip
+        self._next_id += 1
+        mid = self._next_id
+        msg: dict[str, Any] = {"id": mid, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        os.write(self._to_child, json.dumps(msg).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while mid not in self._replies:
+            self._pump(max(0.01, deadline - time.monotonic()))
+        reply = self._replies.pop(mid)
+        if "error" in reply:
+            raise RuntimeError(f"{method}: {reply['error']}")
+        return reply["result"]
+
+    def wait_event(self, method: str, timeout: float = 30.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        seen = 0
+        while True:
+            for ev in self.events[seen:]:
+                if ev.get("method") == method:
+                    return ev
+            seen = len(self.events)
+            self._pump(max(0.01, deadline - time.monotonic()))
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.send("Browser.close", timeout=5)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        for fd in (self._to_child, self._from_child):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+FACTS_JS = r"""
+(async () => {
+  await document.fonts.ready;
+  const box = (el) => {
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return {w: r.width, h: r.height, top: r.top + window.scrollY,
+            visible: r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none"};
+  };
+  const header = document.querySelector('[data-block="header"]');
+  const fields = document.querySelector('table[data-table="fields"]');
+  const facts = {
+    ready: document.documentElement.getAttribute("data-tthc-ready"),
+    title: document.title,
+    header: box(header),
+    headerText: header ? header.innerText : "",
+    fields: box(fields),
+    fieldRows: fields ? fields.tBodies[0].rows.length : 0,
+    theadPosition: fields ? getComputedStyle(fields.tHead).position : "",
+    charts: [...document.querySelectorAll("figure.chart > svg")].map(box),
+    chartLabels: [...document.querySelectorAll("figure.chart")].map(f => f.getAttribute("aria-label")),
+    fontsLoaded: [...document.fonts].filter(f => f.status === "loaded")
+                   .map(f => `${f.family}|${f.weight}|${f.style}`),
+    bodyFont: getComputedStyle(document.body).fontFamily,
+    pageWidth: document.documentElement.scrollWidth,
+    pageHeight: document.documentElement.scrollHeight,
+  };
+  // Sorting the per-field table by column (1) keeps the total row last.
+  const th = fields && fields.querySelector('th[data-col="2"]');
+  if (th) {
+    th.click();
+    const rows = [...fields.tBodies[0].rows];
+    facts.sortedFirst = rows.map(r => r.cells[2].textContent.trim());
+    facts.lastRowIsTotal = rows[rows.length - 1].classList.contains("total");
+    facts.sortState = th.getAttribute("aria-sort");
+    th.click();
+  }
+  return JSON.stringify(facts);
+})()
+"""
+
+
+@pytest.fixture(scope="module")
+def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("browser")
+    db = build_fixture_warehouse(folder / "fixture.duckdb")
+    nb = nbformat.read(str(execute_report(db, folder / "report.ipynb")), as_version=4)
+    path = folder / "report.html"
+    path.write_text(export.render_html(nb), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def page(report_html: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("Thiếu chromium: chạy scripts/system-deps.sh (make system-deps).")
+        pytest.skip("chromium is not installed (make system-deps installs it)")
+    browser = DevTools(tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        targets = browser.send("Target.getTargets")["targetInfos"]
+        target = next(t["targetId"] for t in targets if t["type"] == "page")
+        session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            browser.send(f"{domain}.enable", session=session)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1280, "height": 1400, "deviceScaleFactor": 1, "mobile": False},
+            session=session,
+        )
+        browser.send("Page.navigate", {"url": report_html.as_uri()}, session=session)
+        browser.wait_event("Page.loadEventFired")
+        result = browser.send(
+            "Runtime.evaluate",
+            {"expression": FACTS_JS, "awaitPromise": True, "returnByValue": True},
+            session=session,
+        )
+        facts = json.loads(result["result"]["value"])
+        height = min(int(facts["pageHeight"]), 16000)
+        shot = browser.send(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": 1280, "height": height, "scale": 0.5},
+            },
+            session=session,
+        )
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot_path = ARTIFACTS / "report-chromium.png"
+        import base64
+
+        shot_path.write_bytes(base64.b64decode(shot["data"]))
+        events = list(browser.events)
+    finally:
+        browser.close()
+    return {"facts": facts, "events": events, "screenshot": shot_path, "url": report_html.as_uri()}
+
+
+def test_header_table_and_charts_are_visible(page: dict[str, Any]) -> None:
+    f = page["facts"]
+    assert f["ready"] == "1"  # the inline script ran
+    assert f["header"]["visible"] and f["header"]["h"] > 40
+    for text in ("ỦY BAN NHÂN DÂN", "XÃ AN TRƯỜNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"):
+        assert text in f["headerText"]
+    assert f["fields"]["visible"] and f["fields"]["w"] > 600
+    assert f["fieldRows"] >= 2
+    assert len(f["charts"]) == 5
+    assert all(c["visible"] and c["w"] > 300 and c["h"] > 100 for c in f["charts"])
+    assert all(label for label in f["chartLabels"])
+    # Document order: header, then the appendix table, then the charts.
+    assert f["header"]["top"] < f["fields"]["top"] < min(c["top"] for c in f["charts"])
+
+
+def test_embedded_fonts_are_used(page: dict[str, Any]) -> None:
+    f = page["facts"]
+    assert f["bodyFont"].startswith('"TTHC Liberation Serif"')
+    loaded = set(f["fontsLoaded"])
+    assert any(x.startswith("TTHC Liberation Serif|") for x in loaded)
+    assert (
+        "TTHC Liberation Serif|bold|normal" in loaded
+        or "TTHC Liberation Serif|700|normal" in loaded
+    )
+
+
+def test_tables_sort_and_headers_stick(page: dict[str, Any]) -> None:
+    f = page["facts"]
+    assert f["theadPosition"] == "sticky"
+    assert f["sortState"] == "ascending"
+    assert f["lastRowIsTotal"] is True
+    values = [int(v.replace(".", "")) for v in f["sortedFirst"][:-1]]
+    assert values == sorted(values)
+
+
+def test_console_is_clean_and_nothing_else_is_requested(page: dict[str, Any]) -> None:
+    errors = []
+    requested = []
+    for ev in page["events"]:
+        method, params = ev.get("method"), ev.get("params", {})
+        if method == "Runtime.exceptionThrown":
+            errors.append(params["exceptionDetails"].get("text"))
+        elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+            errors.append(str(params.get("args")))
+        elif method == "Log.entryAdded" and params["entry"].get("level") == "error":
+            errors.append(params["entry"].get("text"))
+        elif method == "Network.requestWillBeSent":
+            requested.append(params["request"]["url"])
+    assert errors == []
+    assert page["url"] in requested
+    assert [u for u in requested if not u.startswith(ALLOWED_SCHEMES)] == []
+
+
+def test_screenshot_is_kept(page: dict[str, Any]) -> None:
+    shot: Path = page["screenshot"]
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(data[16:20], "big")
+    height = int.from_bytes(data[20:24], "big")
+    assert width == 640 and height > 2000
