@@ -148,6 +148,7 @@ class WarmKernel:
         self.kc: Any = None
         self.uses = 0
         self.starts = 0
+        self._ready = False
         self._ipc_dir: str | None = None
         self._lock = threading.Lock()
 
@@ -157,19 +158,35 @@ class WarmKernel:
         """A started, freshly reset kernel (manager, client)."""
         if self.km is not None and (self.uses >= self.recycle_after or not self._alive()):
             self.shutdown()
-        if self.km is None:
+        if self.km is None or not self._ready:
             self._start_with_retry()
         self._run(RESET_CODE, what="đặt lại kernel")
         self.uses += 1
         return self.km, self.kc
 
+    def prestart(self) -> None:
+        """Launch the kernel and queue its warm-up without waiting for either.
+
+        The kernel process boots and imports pandas, matplotlib and tthc while this process does
+        other work (importing papermill, reading params); :meth:`acquire` then waits for it. A
+        failure here is not raised: :meth:`acquire` starts again, with its retry.
+        """
+        if self.km is not None:
+            return
+        try:
+            self._launch()
+        except Exception:
+            self.shutdown()
+
     def _start_with_retry(self) -> None:
         last: BaseException | None = None
         for _attempt in range(2):
             try:
-                self._start()
+                if self.km is None:
+                    self._launch()
+                self._wait_ready()
                 return
-            except Exception as exc:  # any start failure: port, timeout, dead process
+            except Exception as exc:  # any start failure: socket, timeout, dead process
                 last = exc
                 self.shutdown()
         raise KernelStartError(
@@ -177,7 +194,7 @@ class WarmKernel:
             "Chạy 'tthc doctor' để kiểm tra."
         )
 
-    def _start(self) -> None:
+    def _launch(self) -> None:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
@@ -196,26 +213,29 @@ class WarmKernel:
             await km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"], **kwargs)
 
         run_sync(start)()
-        self._new_client()
+        kc = km.client()
+        kc.start_channels()
+        kc.allow_stdin = False
+        self.kc = kc
+        # Queued on the shell channel: the kernel runs it first thing, before any kernel_info.
+        kc.execute(WARMUP_CODE, silent=True, store_history=False)
+        self._ready = False
         self.starts += 1
         self.uses = 0
-        self._run(WARMUP_CODE, what="khởi tạo kernel")
 
-    def _new_client(self) -> None:
+    def _wait_ready(self) -> None:
+        """Block until the launched kernel answers (so its warm-up, queued first, is done)."""
         from jupyter_core.utils import run_sync
 
-        if self.kc is not None:
-            with contextlib.suppress(Exception):
-                self.kc.stop_channels()
-        kc = self.km.client()
-        self.kc = kc
+        if self._ready:
+            return
+        kc = self.kc
 
         async def ready() -> None:
-            kc.start_channels()
             await kc.wait_for_ready(timeout=self.start_timeout)
 
         run_sync(ready)()
-        kc.allow_stdin = False
+        self._ready = True
 
     def _alive(self) -> bool:
         from jupyter_core.utils import run_sync
@@ -279,6 +299,7 @@ class WarmKernel:
             shutil.rmtree(self._ipc_dir, ignore_errors=True)
             self._ipc_dir = None
         self.uses = 0
+        self._ready = False
 
 
 ENGINE_NAME = "tthc-warm-kernel"

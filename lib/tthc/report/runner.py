@@ -78,6 +78,20 @@ def _worker_kernel(cwd: Path) -> Any:
     return _KERNEL
 
 
+def _prestart_worker(cwd: str | None) -> None:
+    """Pool initializer: the worker's kernel boots while the worker imports papermill."""
+    if cwd:
+        _worker_kernel(Path(cwd)).prestart()
+
+
+def _preimport(renderer: str | Any | None) -> None:
+    """Import the renderer (nbconvert, WeasyPrint: ~1.5 s) in a thread while the kernel works;
+    the import lock makes the later import wait for this one instead of doing it twice."""
+    if renderer is None or isinstance(renderer, str):
+        name = renderer or DEFAULT_RENDERER
+        threading.Thread(target=importlib.import_module, args=(name,), daemon=True).start()
+
+
 def _shutdown_worker_kernel() -> None:
     global _KERNEL
     if _KERNEL is not None:
@@ -109,12 +123,12 @@ def prepared_to_json(p: PreparedJob) -> dict[str, Any]:
 
 
 def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
+    t_start = time.perf_counter()
     import nbformat
 
     from tthc.report.execute import NotebookFailed, execute_notebook
     from tthc.report.manifest import MANIFEST_NAME, build_manifest, write_manifest
 
-    t_start = time.perf_counter()
     job = pj.job
     folder = job.folder
     folder.mkdir(parents=True, exist_ok=True)
@@ -125,7 +139,9 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
 
     outputs: dict[str, Path] = {}
     kernel = _worker_kernel(job.notebook_path.parent)
-    starts_before = kernel.starts
+    starts_before = kernel.starts if kernel.uses else kernel.starts - (kernel.km is not None)
+    if "html" in job.formats or "pdf" in job.formats:
+        _preimport(renderer)
     tmp_nb = atomic.temp_path_for(folder / OUTPUT_NAMES["ipynb"])
     error: dict[str, Any] | None = None
     result = JobResult(job.unit, job.period, "ok", str(folder), warnings=list(pj.warnings))
@@ -291,6 +307,8 @@ def run_jobs(
 
     try:
         if executor is None and workers <= 1:
+            if prepared:  # boots while papermill and the renderer are imported
+                _worker_kernel(prepared[0].job.notebook_path.parent).prestart()
             for pj in prepared:
                 res = JobResult(**run_prepared(prepared_to_json(pj), renderer))
                 record(res)
@@ -299,8 +317,12 @@ def run_jobs(
         else:
             own = executor is None
             if own:
+                cwd = str(prepared[0].job.notebook_path.parent) if prepared else None
                 executor = ProcessPoolExecutor(
-                    max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+                    max_workers=workers,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_prestart_worker,
+                    initargs=(cwd,),
                 )
             try:
                 futures: dict[Future, PreparedJob] = {
