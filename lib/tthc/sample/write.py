@@ -8,6 +8,7 @@ and the workbook's creation date is set to the export's own date instead of the 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -84,11 +85,17 @@ def _yes_no(flags: pd.Series) -> list[str]:
 
 
 class _Sheet:
-    """One workbook with one sheet in the vendor layout."""
+    """One workbook with one sheet in the vendor layout.
+
+    The workbook is assembled under a temporary name and renamed at the end, so a reader (or
+    an ingest started meanwhile) never sees a half-written file.
+    """
 
     def __init__(self, path: Path, sheet: str, created: datetime, ncols: int) -> None:
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.part")
         self.book = xlsxwriter.Workbook(
-            str(path),
+            str(self.tmp),
             {
                 "constant_memory": True,  # rows are written in order; keeps memory flat
                 "strings_to_numbers": False,
@@ -146,7 +153,11 @@ class _Sheet:
             n += 1
             self.ws.write_row(self.row, 0, values)
         self.ws.autofilter(header_row, 0, header_row + n, len(headers) - 1)
-        self.book.close()
+        try:
+            self.book.close()
+            os.replace(self.tmp, self.path)
+        finally:
+            self.tmp.unlink(missing_ok=True)
         return n
 
 
