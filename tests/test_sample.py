@@ -553,3 +553,29 @@ def test_targets_are_self_consistent() -> None:
         int(f["cases_resolved_early"] + f["cases_resolved_on_time"]), int(f["cases_resolved"]), 2
     )
     assert 0 < T.CARRIED_OVER_OPEN <= min(f["cases_carried_over"], f["cases_in_progress"])
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    day=st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 10, 31)),
+    n=st.integers(min_value=1, max_value=45),
+)
+def test_adding_working_days_lands_on_a_working_day(day: date, n: int) -> None:
+    cal = WorkCalendar()
+    start = cal.days[cal.index_on_or_after(day)]
+    end = cal.add(start, n)
+    assert is_working_day(end)
+    assert len(cal.between(start, end)) == n + 1
+
+
+def test_reference_check_notices_one_changed_case(
+    cases: pd.DataFrame, catalogue_df: pd.DataFrame, pakn: pd.DataFrame
+) -> None:
+    # Moving the late case's end back before its due date must change three figures.
+    changed = cases.copy()
+    resolved = changed["status_label"].isin(RESOLVED) & changed["ended_at"].between(START, END)
+    late = resolved & (changed["ended_at"] > changed["due_at"])
+    changed.loc[late, "ended_at"] = changed.loc[late, "received_at"] + pd.Timedelta(minutes=30)
+    figures = reference_figures(changed, catalogue_df, pakn)
+    diff = {k for k in T.FIGURES if figures[k] != T.FIGURES[k]}
+    assert diff == {"cases_resolved_early", "cases_resolved_late", "rate_on_time"}
