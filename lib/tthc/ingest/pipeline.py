@@ -24,7 +24,7 @@ from tthc.ingest.asof import now_local, title_as_of
 from tthc.ingest.detect import Detected, detect
 from tthc.ingest.personal import dropped_personal, keep_personal
 from tthc.ingest.readers import check_path, file_sha256, open_export
-from tthc.ingest.stage import KEY_FIELDS, stage
+from tthc.ingest.stage import KEY_FIELDS, raw_json_sql, stage
 from tthc.ingest.store import (
     Counts,
     LedgerEntry,
@@ -182,8 +182,9 @@ def _ingest_detected(
                 f"Tệp {path.name}: không có dòng dữ liệu nào dưới dòng tiêu đề "
                 f"(dòng {cmap.header_row})."
             )
-        write_rejects(con, cmap.kind, ingest_id, unit.unit, path.name, entry_sheet, bad_rows)
-        identical = dedupe(con, cmap.kind, ingest_id, unit.unit, path.name, entry_sheet)
+        raw = raw_json_sql(cmap)
+        write_rejects(con, cmap.kind, ingest_id, unit.unit, path.name, entry_sheet, bad_rows, raw)
+        identical = dedupe(con, cmap.kind, ingest_id, unit.unit, path.name, entry_sheet, raw)
         as_of, as_of_source = _as_of(con, cmap.kind, title_date)
         if cmap.kind is Kind.CATALOGUE:
             ins, upd, unch = snapshot_catalogue(con, ingest_id, unit.unit)

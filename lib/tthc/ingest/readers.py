@@ -139,14 +139,17 @@ def _excel_sheet(path: Path, wb, name: str) -> Sheet:
     width = max((len(r) for r in rows[:HEAD_ROWS]), default=0)
     head = [[_head_text(v) for v in r] + [""] * (width - len(r)) for r in rows[:HEAD_ROWS]]
 
+    held = [rows]  # released by load_body: the sheet's cells are the bulk of the memory
+
     def load_body(header_index: int, cols: Sequence[int]) -> Body:
-        body = rows[header_index + 1 :]
+        all_rows = held[0]
+        if all_rows is None:
+            raise RuntimeError("sheet body already loaded")
+        held[0] = None
+        body = all_rows[header_index + 1 :]
+        del all_rows
         n = len(body)
-        columns: dict[int, pa.Array] = {c: _blank(0) for c in cols}
-        if n:
-            transposed = list(zip(*body, strict=False))
-            for c in cols:
-                columns[c] = _column_to_text(transposed[c]) if c < len(transposed) else _blank(n)
+        columns = {c: _column_to_text([r[c] for r in body]) for c in cols}
         numbers = np.arange(header_index + 2, header_index + 2 + n, dtype=np.int64)
         return Body(columns, numbers)
 
@@ -180,8 +183,12 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def _column_to_text(values: tuple) -> pa.Array:
+def _column_to_text(values: list) -> pa.Array:
     """A column of calamine cells as Arrow text. Homogeneous columns convert in Arrow's C++."""
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
     try:
         arr = pa.array(values)
     except (pa.ArrowInvalid, pa.ArrowTypeError):

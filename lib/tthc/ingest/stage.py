@@ -3,8 +3,9 @@
 The source is a DuckDB view ``_src`` with ``_row`` (1-based sheet row) and one text column
 ``c_<field>`` per mapped canonical field (``p_<n>`` for kept personal columns). Staging creates
 the temporary table ``_stg``: one row per non-blank source row, parsed, with ``_reject`` (a
-Vietnamese reason, or NULL for a good row) and ``_raw`` (the row's mapped, non-personal cells as
-JSON, for the rejects table). Rows whose mapped cells are all blank are not rows (footers, spacing).
+Vietnamese reason, or NULL for a good row). The raw cells of rejected rows are taken from
+``_src`` only for those rows (:func:`raw_json_sql`). Rows whose mapped cells are all blank are
+not rows (footers, spacing).
 """
 
 from __future__ import annotations
@@ -103,6 +104,11 @@ class _Cols:
         return f"CASE {' '.join(branches)} END" if branches else "NULL::VARCHAR"
 
 
+def raw_json_sql(cmap: ColumnMap) -> str:
+    """JSON of a source row's mapped, non-personal cells by header, over ``_src`` (for rejects)."""
+    return _Cols(cmap).raw_json()
+
+
 def stage(con: duckdb.DuckDBPyConnection, cmap: ColumnMap, unit: str, personal: list[int]) -> None:
     """Create ``_stg`` for the sheet's kind."""
     if cmap.kind is Kind.CASES:
@@ -146,7 +152,6 @@ def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: 
             {sql_is_duration(k.c("due_at"))} AS due_is_duration,
             {_dates(k, dates)},
             {flag_keys},
-            {k.raw_json()} AS _raw,
             {personal_json} AS _personal
         FROM _src WHERE {k.not_blank()}
         """
@@ -254,7 +259,7 @@ def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: 
             m.channel, m.channel_scheme, m.status_code::SMALLINT AS status_code, m.status_label,
             m.outcome, m.received_at, m.due_at, m.original_due_at, m.ended_at, m.returned_at,
             m.has_components, m.has_result_file, m.reused_data, m.fee_bearing, m.paid_online,
-            m._reject, m._raw, m._personal, m._status_inferred, m._due_duration, m._flag_unknown,
+            m._reject, m._personal, m._status_inferred, m._due_duration, m._flag_unknown,
             m.online_unknown AS _online_unknown, m._ended_dropped, m._by_name, m._ambiguous_name,
             (m.field IS NULL AND cc.field IS NOT NULL) AS _field_from_cat
         FROM m LEFT JOIN cat cc ON cc.procedure_code = m.code_final
@@ -292,7 +297,6 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
             {sql_text(k.c("status"))} AS status_label,
             {sql_is_duration(k.c("due_at"))} AS due_is_duration,
             {_dates(k, dates)},
-            {k.raw_json()} AS _raw
         FROM _src WHERE {k.not_blank()}
         """
     )
@@ -302,7 +306,7 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
         WITH r AS (SELECT *, {reject} AS _reject FROM _p)
         SELECT _row, pakn_code, source, status_label, received_at,
             CASE WHEN due_is_duration THEN NULL ELSE due_at END AS due_at, handled_at,
-            _raw, due_is_duration AS _due_duration, _reject
+            due_is_duration AS _due_duration, _reject
         FROM r
         """
     )
@@ -325,15 +329,14 @@ def _stage_catalogue(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
                 {sql_text(k.c("field"))} AS field,
                 {sql_text(k.c("level"))} AS level_text,
                 {sql_key(k.k("level"))} AS level_key,
-                {k.raw_json()} AS _raw
-            FROM _src WHERE {k.not_blank()}
+                FROM _src WHERE {k.not_blank()}
         ), l AS (
             SELECT p.*,
                 CASE WHEN p.level_key IS NULL THEN 'none' ELSE lm.level END AS level,
                 {sql_name_key("p.procedure_name")} AS name_key
             FROM p LEFT JOIN _level_map lm ON lm.key = p.level_key
         )
-        SELECT _row, procedure_code, procedure_name, name_key, field, level, _raw,
+        SELECT _row, procedure_code, procedure_name, name_key, field, level,
             {reject} AS _reject
         FROM l
         """

@@ -100,11 +100,12 @@ def write_rejects(
     file_name: str,
     sheet: str | None,
     bad_rows: list[tuple[int, str]],
+    raw_json: str,
 ) -> None:
     """Rows rejected by staging, and rows the reader could not split (raw text withheld)."""
     con.execute(
-        "INSERT INTO rejects SELECT ?, ?, ?, ?, ?, _row, _reject, _raw FROM _stg "
-        "WHERE _reject IS NOT NULL",
+        f"INSERT INTO rejects SELECT ?, ?, ?, ?, ?, _stg._row, _stg._reject, {raw_json} "
+        "FROM _stg JOIN _src ON _src._row = _stg._row WHERE _stg._reject IS NOT NULL",
         [ingest_id, unit, kind.value, file_name, sheet],
     )
     if bad_rows:
@@ -121,6 +122,7 @@ def dedupe(
     unit: str,
     file_name: str,
     sheet: str | None,
+    raw_json: str,
 ) -> int:
     """Split good staged rows into ``_good`` (one per key); returns identical repeats dropped."""
     key, state = KEYS[kind], STATE[kind]
@@ -151,8 +153,8 @@ def dedupe(
         SELECT ?, ?, ?, ?, ?, o._row,
             '{label} "' || o.{key} || '" lặp lại trong tệp với nội dung khác nhau (các dòng '
                 || d.rows_list || ')',
-            o._raw
-        FROM _ok o JOIN _dup d ON d.k = o.{key}
+            {raw_json}
+        FROM _ok o JOIN _dup d ON d.k = o.{key} JOIN _src ON _src._row = o._row
         """,
         [ingest_id, unit, kind.value, file_name, sheet],
     )
