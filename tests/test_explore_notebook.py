@@ -1,0 +1,85 @@
+"""notebooks/explore.ipynb runs top to bottom on the sample and computes what the stats API says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from tthc.cli import main
+from tthc.report.explore import EXPLORE_MIME
+from tthc.stats.figures import compute_figures
+from tthc.stats.periods import month_period
+from tthc.stats.profile import profile_for_unit
+from tthc.warehouse import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("explore")
+    exports = base / "exports"
+    db = base / "tthc.duckdb"
+    assert main(["sample", "--out", str(exports)]) == 0
+    assert (
+        main(["ingest", "--db", str(db), "--unit", "an-truong", *map(str, exports.iterdir())]) == 0
+    )
+    return db
+
+
+def run(db: Path, out: Path, **params) -> tuple[dict, nbformat.NotebookNode]:
+    nb = papermill.execute_notebook(
+        str(NOTEBOOK), str(out), parameters={"db": str(db), **params},
+        kernel_name="python3", progress_bar=False, cwd=None,
+    )  # fmt: skip
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+    streams = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "stream"]
+    assert streams == [], "the notebook displays, it does not print"
+    [values] = [
+        o.data[EXPLORE_MIME]
+        for c in nb.cells for o in c.get("outputs", []) if EXPLORE_MIME in o.get("data", {})
+    ]  # fmt: skip
+    return values, nb
+
+
+def test_explore_defaults_on_the_sample(sample_db: Path, tmp_path: Path) -> None:
+    values, nb = run(sample_db, tmp_path / "e.ipynb")
+    v = values["values"]
+    assert (v["cases_total"], v["cases_new"], v["cases_carried_over"]) == (2751, 2668, 83)
+    assert (v["cases_resolved"], v["cases_resolved_late"], v["cases_in_progress"]) == (2686, 1, 65)
+    assert (v["rate_on_time"], v["rate_reuse"]) == (99.96, 99.87)
+
+    # The same numbers straight from the stats API.
+    con = connect(sample_db, read_only=True)
+    f = compute_figures(con, "an-truong", month_period(2026, 6), profile_for_unit("an-truong"))
+    con.close()
+    field = f.by_field[f.by_field["field"] == "Chứng thực"].iloc[0]
+    assert values["field"] == "Chứng thực"
+    assert values["field_row"]["cases_total"] == int(field["cases_total"])
+    assert values["field_row"]["cases_resolved_late"] == 1  # the sample's one late case
+    procs = f.by_procedure[f.by_procedure["field"] == "Chứng thực"]
+    assert values["procedures_in_field"] == len(procs)
+    [proc] = procs[procs["procedure_code"] == "9.003002"].to_dict("records")
+    assert values["procedure"] == "9.003002"
+    assert values["procedure_cases"] == proc["cases_total"]
+
+    # Guidance is Markdown, the parameters cell is the one papermill overrides.
+    assert nb.cells[0].cell_type == "markdown" and "Khám phá" in nb.cells[0].source
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+
+
+def test_explore_all_fields_no_procedure(sample_db: Path, tmp_path: Path) -> None:
+    values, _ = run(sample_db, tmp_path / "e.ipynb", field=None, procedure=None, period="2026-05")
+    assert values["period"] == "2026-05"
+    assert values["field"] is None and values["field_row"] is None
+    assert values["procedure_cases"] is None
+    assert values["values"]["cases_total"] == 2374
+    assert values["procedures_in_field"] > 0
