@@ -9,8 +9,8 @@ changes which citizen filed what, and when within the allowed days.
 
 Groups (dates local time; P = the reporting period 15/5–14/6/2026):
 
-- ``old``: received 10/11–31/12/2025 and still open on 01/01/2026, all resolved in January, some
-  on a procedure with no 2026 case (they must not count for the year's procedure coverage).
+- ``old``: received 10/11–31/12/2025 and still open on 01/01/2026, all resolved early in 2026,
+  some on a procedure with no 2026 case (they must not count for the year's procedure coverage).
 - ``before``: received 01/01–14/05/2026 and ended before 15/5: resolved (a few late or on the
   due day), a handful withdrawn or stopped (third bucket), a few filed in person or by post.
 - ``carry_resolved`` / ``carry_open``: received before 15/5 and still open on 15/5 (từ kỳ trước);
@@ -367,7 +367,7 @@ def generate_cases(rng: np.random.Generator) -> pd.DataFrame:
             ei = b.end_between(ri, min(due - 1, last_before))
             b.resolved("before", p, ri, ro, ei, channels.get(kind, Channel.ONLINE))
 
-    # 4. Cases of 2025 still open on 01/01/2026, all resolved in January.
+    # 4. Cases of 2025 still open on 01/01/2026, all resolved early in the year.
     _old_cases(b, before_procs)
 
     # 5. Rows never received.
