@@ -1,0 +1,351 @@
+"""Value parsing through the real ingest path: dates, statuses, channels, yes/no, NFC, matching."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tthc.ingest.aliases import load_aliases
+from tthc.ingest.catalogue import name_key
+from tthc.ingest.pipeline import IngestResult, ingest_file
+from tthc.ingest.values import parse_timestamps
+from tthc.schema import STATUS_CODES, Kind
+from tthc.units import default_unit_params
+from tthc.warehouse import connect
+
+FIX = Path(__file__).parent / "fixtures" / "ingest"
+D = dt.datetime
+
+
+def write_csv(
+    path: Path, header: list[str], rows: list[list[object]], title: str | None = None
+) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        if title:
+            w.writerow([title])
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def wh(tmp_path: Path):
+    con = connect(tmp_path / "w.duckdb")
+    yield con
+    con.close()
+
+
+def ingest(con, path: Path, unit: str = "xa-thu", kind: Kind | None = None) -> IngestResult:
+    params = default_unit_params(unit)
+    return ingest_file(con, path, params, load_aliases(params), kind, path.parent / "rejects")
+
+
+def cases(con, cols: str = "*") -> list[tuple]:
+    return con.execute(f"SELECT {cols} FROM cases ORDER BY case_code").fetchall()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("02/01/2026 08:05:09", D(2026, 1, 2, 8, 5, 9)),
+        ("02/01/2026 08:05", D(2026, 1, 2, 8, 5)),
+        ("02/01/2026", D(2026, 1, 2)),
+        ("2/1/2026", D(2026, 1, 2)),
+        ("2/1/2026 8:05", D(2026, 1, 2, 8, 5)),
+        ("02-01-2026 08:05", D(2026, 1, 2, 8, 5)),
+        ("02.01.2026", D(2026, 1, 2)),
+        ("2026-01-02", D(2026, 1, 2)),
+        ("2026-01-02 08:05:09", D(2026, 1, 2, 8, 5, 9)),
+        ("2026-01-02T08:05:09", D(2026, 1, 2, 8, 5, 9)),
+        ("2026-01-02T08:05", D(2026, 1, 2, 8, 5)),
+        ("2026-01-02 08:05:09.250000", D(2026, 1, 2, 8, 5, 9, 250000)),
+        ("46024", D(2026, 1, 2)),
+        ("46024.5", D(2026, 1, 2, 12, 0)),
+        ("  02/01/2026  ", D(2026, 1, 2)),
+        ("31/02/2026", None),
+        ("13/13/2026", None),
+        ("hôm qua", None),
+        ("5", None),  # a small number is not an Excel date
+        ("", None),
+    ],
+)
+def test_date_forms(text: str, expected: dt.datetime | None) -> None:
+    assert parse_timestamps([text]) == [expected]
+
+
+def test_excel_datetime_cells_serials_and_xls(wh) -> None:
+    r = ingest(wh, FIX / "cases_provincial.xlsx")
+    assert r.counts.inserted == 4
+    assert cases(wh, "case_code, received_at, due_at, ended_at")[0] == (
+        "PV-0001",
+        D(2026, 5, 20, 8, 0),
+        D(2026, 5, 21, 17, 0),
+        D(2026, 5, 21, 9, 0),
+    )
+    # The same list as BIFF .xls, read through calamine too: the same state, so all unchanged.
+    r2 = ingest(wh, FIX / "cases_provincial.xls")
+    assert (r2.counts.inserted, r2.counts.updated, r2.counts.unchanged) == (0, 0, 4)
+    r3 = ingest(wh, FIX / "cases_opencps.xlsx")
+    assert r3.counts.rejected == 0
+    row = wh.execute(
+        "SELECT received_at, due_at, original_due_at, ended_at, returned_at FROM cases "
+        "WHERE case_code = 'OC-002'"
+    ).fetchone()
+    # Serial numbers: 46179.375 = 06/06/2026 09:00; no extension, so due = original due.
+    assert row == (D(2026, 6, 6, 9), D(2026, 6, 6, 17), D(2026, 6, 6, 17), D(2026, 6, 6, 12), None)
+
+
+def test_opencps_extension_replaces_due_and_online_flag(wh) -> None:
+    ingest(wh, FIX / "cases_opencps.xlsx")
+    rows = cases(
+        wh,
+        "case_code, due_at, original_due_at, ended_at, returned_at, channel, channel_scheme, status_code, outcome",
+    )
+    assert rows == [
+        ("OC-001", D(2026, 6, 4, 17), D(2026, 6, 2, 17), D(2026, 6, 3, 16), D(2026, 6, 4, 8), "online", "online_flag", 10, "resolved"),
+        ("OC-002", D(2026, 6, 6, 17), D(2026, 6, 6, 17), D(2026, 6, 6, 12), None, "in_person", "online_flag", 10, "resolved"),
+        ("OC-003", D(2026, 6, 15, 17), D(2026, 6, 15, 17), None, None, "online", "online_flag", 4, "pending"),
+    ]  # fmt: skip
+
+
+STATUS_LABELS = [
+    ("Mới đăng ký", 1, "not_received"),
+    ("Chờ tiếp nhận", 1, "not_received"),
+    ("Được tiếp nhận", 2, "pending"),
+    ("Không được tiếp nhận", 3, "not_received"),
+    ("Từ chối tiếp nhận", 3, "not_received"),
+    ("Đang xử lý", 4, "pending"),
+    ("Đang giải quyết", 4, "pending"),
+    ("Chờ bổ sung", 5, "pending"),
+    ("Yêu cầu bổ sung giấy tờ", 5, "pending"),
+    ("Yêu cầu thực hiện nghĩa vụ tài chính", 6, "pending"),
+    ("Công dân yêu cầu rút hồ sơ", 7, "withdrawn"),
+    ("Rút hồ sơ", 7, "withdrawn"),
+    ("Dừng thực hiện TTHC", 7, "withdrawn"),
+    ("Dừng xử lý", 8, "stopped"),
+    ("Đã xử lý xong", 9, "resolved"),
+    ("Hoàn thành", 9, "resolved"),
+    ("Đã trả kết quả", 10, "resolved"),
+    ("Trả lại", None, "returned"),
+    ("Hủy", None, "returned"),
+    ("  ĐÃ   TRẢ  KẾT QUẢ ", 10, "resolved"),
+    (unicodedata.normalize("NFD", "Đã trả kết quả"), 10, "resolved"),
+    ("10.0", 10, "resolved"),
+] + [(str(code), code, outcome.value) for code, (_label, outcome) in STATUS_CODES.items()]
+
+
+def test_status_codes_and_labels(tmp_path: Path, wh) -> None:
+    header = ["Mã hồ sơ", "Mã TTHC", "Trạng thái", "Ngày nhận", "Ngày kết thúc xử lý"]
+    rows = [
+        [f"S{i:02d}", "1.001193", label, "01/06/2026 08:00", "02/06/2026 08:00" if outcome not in ("pending", "not_received") else ""]
+        for i, (label, _code, outcome) in enumerate(STATUS_LABELS)
+    ]  # fmt: skip
+    r = ingest(wh, write_csv(tmp_path / "s.csv", header, rows))
+    assert r.counts.rejected == 0
+    got = cases(wh, "status_code, outcome, status_label")
+    assert [(g[0], g[1]) for g in got] == [(c, o) for _l, c, o in STATUS_LABELS]
+    # Codes are stored with the national label; labels as exported, NFC.
+    assert got[-1][2] == "Đã trả kết quả"
+    assert got[20][2] == "Đã trả kết quả"
+    assert unicodedata.is_normalized("NFC", got[20][2])
+
+
+def test_unknown_status_is_rejected_and_missing_status_inferred(tmp_path: Path, wh) -> None:
+    header = ["Mã hồ sơ", "Mã TTHC", "Ngày nhận", "Ngày kết thúc xử lý"]
+    rows = [["A", "1.001193", "01/06/2026", "02/06/2026"], ["B", "1.001193", "01/06/2026", ""]]
+    r = ingest(wh, write_csv(tmp_path / "n.csv", header, rows))
+    assert r.notes["status_inferred"] == 2
+    assert cases(wh, "case_code, status_code, status_label, outcome") == [
+        ("A", None, None, "resolved"),
+        ("B", None, None, "pending"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "channel"),
+    [
+        ("1", "in_person"),
+        ("2", "online"),
+        ("3", "postal"),
+        ("2.0", "online"),
+        ("Trực tuyến", "online"),
+        ("trực TUYẾN", "online"),
+        ("Trực tiếp", "in_person"),
+        ("Bưu chính công ích", "postal"),
+        ("BCCI", "postal"),
+        ("", None),
+    ],
+)
+def test_channel_codes_and_labels(tmp_path: Path, wh, value: str, channel: str | None) -> None:
+    header = ["Mã hồ sơ", "Mã TTHC", "Kênh thực hiện", "Ngày nhận"]
+    ingest(wh, write_csv(tmp_path / "c.csv", header, [["A", "1.001193", value, "01/06/2026"]]))
+    scheme = "code" if channel else None
+    assert cases(wh, "channel, channel_scheme") == [(channel, scheme)]
+
+
+def test_unknown_channel_rejected(tmp_path: Path, wh) -> None:
+    header = ["Mã hồ sơ", "Mã TTHC", "Kênh thực hiện", "Ngày nhận"]
+    r = ingest(
+        wh, write_csv(tmp_path / "c.csv", header, [["A", "1.001193", "Bồ câu", "01/06/2026"]])
+    )
+    assert r.counts.rejected == 1
+    assert wh.execute("SELECT reason FROM rejects").fetchall() == [
+        ('Kênh thực hiện không nhận ra: "Bồ câu"',)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "flag"),
+    [
+        ("Có", True),
+        ("có", True),
+        ("x", True),
+        ("X", True),
+        ("1", True),
+        ("true", True),
+        ("TRUE", True),
+        ("Đã", True),
+        ("Không", False),
+        ("0", False),
+        ("false", False),
+        ("Chưa", False),
+        ("", False),
+        ("lung tung", None),
+    ],
+)
+def test_yes_no_and_online_flag(tmp_path: Path, wh, value: str, flag: bool | None) -> None:
+    header = ["Mã hồ sơ", "Mã TTHC", "Ngày nhận", "Tái sử dụng dữ liệu số hóa", "Trực tuyến"]
+    ingest(
+        wh, write_csv(tmp_path / "y.csv", header, [["A", "1.001193", "01/06/2026", value, value]])
+    )
+    channel = {True: "online", False: "in_person", None: None}[flag]
+    scheme = "online_flag" if channel else None
+    assert cases(wh, "reused_data, channel, channel_scheme, has_components") == [
+        (flag, channel, scheme, None)  # no components column: unknown, not false
+    ]
+
+
+def test_result_file_path_means_yes(wh) -> None:
+    ingest(wh, FIX / "cases_national.csv")
+    assert cases(
+        wh, "case_code, has_result_file, has_components, reused_data, paid_online, channel"
+    ) == [
+        ("G22.99-260601-0001", True, True, True, False, "online"),
+        ("G22.99-260601-0002", False, False, False, False, "in_person"),
+        ("G22.99-260601-0003", False, True, False, True, "postal"),
+        ("G22.99-260601-0004", False, True, True, False, "online"),
+    ]
+
+
+def test_nfd_and_every_csv_encoding_store_the_same_as_xlsx(tmp_path: Path) -> None:
+    def state(path: Path) -> list[tuple]:
+        con = connect(tmp_path / f"{path.stem}.duckdb")
+        r = ingest(con, path)
+        assert r.counts.inserted == 10 and r.counts.rejected == 0
+        rows = con.execute(
+            "SELECT * EXCLUDE (ingest_id, first_ingest_id) FROM cases ORDER BY case_code"
+        ).fetchall()
+        con.close()
+        return rows
+
+    reference = state(FIX / "cases_sample.xlsx")
+    for name in (
+        "cases_sample_utf8.csv",
+        "cases_sample_utf8bom.csv",
+        "cases_sample_utf16.csv",
+        "cases_sample_cp1258.csv",
+        "cases_sample_nfd.csv",
+    ):
+        assert state(FIX / name) == reference, name
+    texts = [v for row in reference for v in row if isinstance(v, str)]
+    assert all(unicodedata.is_normalized("NFC", t) for t in texts)
+    assert ("Tư pháp - Hộ tịch" in texts) and ("Đăng ký khai sinh" in texts)
+
+
+def test_name_matching_and_field_from_catalogue(wh) -> None:
+    ingest(wh, FIX / "catalogue.xlsx")
+    r = ingest(wh, FIX / "cases_provincial.xlsx")
+    assert r.notes == {
+        "unmatched_procedures": 1,
+        "matched_by_name": 3,
+        "field_from_catalogue": 1,
+    }
+    assert cases(wh, "case_code, procedure_code, field") == [
+        ("PV-0001", "1.001193", "Tư pháp - Hộ tịch"),
+        ("PV-0002", "1.004227", "Tư pháp - Hộ tịch"),  # "ĐĂNG KÝ  KẾT HÔN", no Lĩnh vực
+        ("PV-0003", "2.000908", "Chứng thực"),  # trailing "." ignored
+        ("PV-0004", None, "Tư pháp - Hộ tịch"),  # not in the catalogue: kept, unmatched
+    ]
+
+
+def test_name_key() -> None:
+    assert name_key("Chứng thực chữ ký trong các giấy tờ, văn bản.") == (
+        "chứng thực chữ ký trong các giấy tờ văn bản"
+    )
+    assert name_key(unicodedata.normalize("NFD", "ĐĂNG KÝ  KẾT HÔN")) == "đăng ký kết hôn"
+
+
+def test_ambiguous_catalogue_name_is_not_matched(tmp_path: Path, wh) -> None:
+    cat = write_csv(
+        tmp_path / "dm.csv",
+        ["Mã TTHC", "Tên thủ tục hành chính", "Lĩnh vực", "Mức độ DVCTT"],
+        [["1.1", "Cấp phép", "A", "Toàn trình"], ["2.2", "Cấp phép", "B", "Một phần"]],
+    )
+    ingest(wh, cat)
+    r = ingest(
+        wh,
+        write_csv(
+            tmp_path / "hs.csv",
+            ["Mã hồ sơ", "Tên thủ tục hành chính", "Ngày nhận"],
+            [["A", "Cấp phép", "01/06/2026"]],
+        ),
+    )
+    assert r.notes["ambiguous_names"] == 1
+    assert cases(wh, "procedure_code, field") == [(None, None)]
+
+
+def test_catalogue_levels(wh) -> None:
+    r = ingest(wh, FIX / "catalogue.xlsx")
+    assert r.as_of == D(2026, 1, 5, 23, 59, 59)
+    levels = dict(wh.execute("SELECT procedure_code, level FROM procedures").fetchall())
+    assert levels == {
+        "1.001193": "full",  # Toàn trình
+        "2.000815": "partial",  # DVCTT một phần
+        "2.000635": "full",  # DVCTT toàn trình
+        "1.004227": "partial",  # Một phần
+        "1.003583": "full",  # 4
+        "2.000908": "partial",  # 3
+        "1.001612": "full",  # TT
+        "1.001653": "partial",  # MP
+        "1.000894": "none",  # blank
+    }
+
+
+def test_pakn_without_code_gets_stable_hash_keys(tmp_path: Path) -> None:
+    def keys(db: str) -> list[str]:
+        con = connect(tmp_path / db)
+        r = ingest(con, FIX / "pakn_nocode.csv")
+        assert (r.counts.inserted, r.notes) == (3, {"due_durations_ignored": 1})
+        out = [k for (k,) in con.execute("SELECT pakn_code FROM pakn ORDER BY 1").fetchall()]
+        con.close()
+        return out
+
+    first, second = keys("a.duckdb"), keys("b.duckdb")
+    assert first == second and len(set(first)) == 3  # two identical rows stay two complaints
+    assert all(k.startswith("h-") for k in first)
+
+
+def test_pakn_columns(wh) -> None:
+    r = ingest(wh, FIX / "pakn.xlsx")
+    assert r.dropped_personal == ["Tiêu đề", "Người phản ánh", "Số điện thoại"]
+    assert wh.execute(
+        "SELECT pakn_code, source, status_label, received_at, due_at, handled_at FROM pakn ORDER BY 1"
+    ).fetchall() == [
+        ("PAKN-2026-0001", "Cổng Dịch vụ công quốc gia", "Đã xử lý", D(2026, 5, 20, 9), D(2026, 6, 10, 17), D(2026, 5, 25, 10)),
+        ("PAKN-2026-0002", "Đường dây nóng 1022", "Đã xử lý", D(2026, 6, 2, 14), D(2026, 6, 23, 17), D(2026, 6, 5, 16)),
+    ]  # fmt: skip
