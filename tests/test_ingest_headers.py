@@ -200,7 +200,7 @@ def test_unit_aliases_extend_and_take_priority(tmp_path: Path) -> None:
     )
     cmap = detect(open_export(p), table, p).cmap
     assert cmap.fields["case_code"] == 1  # the unit's own alias is the most specific
-    with pytest.raises(ParamsError, match="aliases.khong_co"):
+    with pytest.raises(ParamsError, match=r"aliases\.khong_co"):
         load_aliases(UnitParams(unit="x", name="X", aliases={"khong_co": ["A"]}))
 
 
