@@ -1,0 +1,227 @@
+"""`tthc ingest` on the command line: summaries, --json, folders, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tthc.cli import main
+
+FIX = Path(__file__).parent / "fixtures" / "ingest"
+REQUIRED_KEYS = {
+    "rows_read",
+    "inserted",
+    "updated",
+    "unchanged",
+    "rejected",
+    "kind",
+    "unit",
+    "file_sha256",
+    "conflicts",
+    "ingest_id",
+    "as_of",
+    "dropped_personal",
+    "ignored_columns",
+    "rejects_csv",
+    "column_map",
+}
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["ingest", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_single_file_json_object(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "w.duckdb"
+    code, out, err = run(
+        capsys, "--db", str(db), "--unit", "an-truong", "--json", str(FIX / "cases_sample.xlsx")
+    )
+    assert (code, err) == (0, "")
+    obj = json.loads(out)
+    assert set(obj) >= REQUIRED_KEYS
+    assert obj["kind"] == "cases" and obj["kind_detected"] is True
+    assert (
+        obj["rows_read"],
+        obj["inserted"],
+        obj["updated"],
+        obj["unchanged"],
+        obj["rejected"],
+    ) == (10, 10, 0, 0, 0)
+    assert obj["unit"] == "an-truong"
+    assert obj["as_of"] == "2026-06-15 08:00:00"
+    assert obj["dropped_personal"] == [
+        "Chủ hồ sơ",
+        "Địa chỉ",
+        "Số điện thoại",
+        "Đơn vị/ cá nhân giải quyết",
+    ]
+    assert obj["column_map"]["Ngày nhận"] == "received_at"
+    assert len(obj["file_sha256"]) == 64
+    code, out, _ = run(
+        capsys, "--db", str(db), "--unit", "an-truong", "--json", str(FIX / "cases_sample.xlsx")
+    )
+    again = json.loads(out)
+    assert (again["inserted"], again["updated"], again["already_ingested"]) == (0, 0, True)
+
+
+def test_human_summary(tmp_path: Path, capsys) -> None:
+    code, out, err = run(
+        capsys,
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "--unit",
+        "an-truong",
+        str(FIX / "cases_bad_rows.xlsx"),
+    )
+    assert code == 0 and err == ""
+    assert "Loại: danh sách hồ sơ (tự nhận dạng theo tiêu đề cột)" in out
+    assert "Đọc 11 dòng: thêm mới 2, cập nhật 0, không đổi 1, bị loại 8" in out
+    assert "số liệu tính đến 15/06/2026 08:00 (theo dòng tiêu đề của tệp)" in out
+    assert f"Dòng bị loại: {tmp_path / 'rejects' / '1-cases_bad_rows.csv'}" in out
+    assert "Cột dữ liệu cá nhân không lưu: Chủ hồ sơ" in out
+
+
+def test_folder_is_ingested_catalogue_first_with_failures_reported(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    for name in ("pakn.xlsx", "cases_provincial.xlsx", "catalogue.xlsx", "bad_corrupt.xlsx"):
+        shutil.copy(FIX / name, folder / name)
+    db = tmp_path / "w.duckdb"
+    files = sorted(str(p) for p in folder.iterdir())  # what the shell makes of DIR/*
+    code, out, err = run(capsys, "--db", str(db), "--unit", "an-truong", "--json", *files)
+    assert code == 2
+    arr = json.loads(out)
+    assert [Path(o["file"]).name for o in arr] == [
+        "catalogue.xlsx",
+        "cases_provincial.xlsx",
+        "pakn.xlsx",
+        "bad_corrupt.xlsx",
+    ]
+    assert [o.get("kind") for o in arr] == ["catalogue", "cases", "pakn", None]
+    assert arr[1]["notes"]["matched_by_name"] == 3  # the catalogue was there first
+    assert arr[3] == {
+        "file": str(folder / "bad_corrupt.xlsx"),
+        "ok": False,
+        "error": "Không đọc được tệp bad_corrupt.xlsx: tệp hỏng hoặc không phải Excel (ZipError).",
+    }
+    assert err.splitlines() == [
+        "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp hỏng hoặc không phải Excel (ZipError).",
+        "Lỗi: 1/4 tệp không nạp được (3 tệp đã nạp).",
+    ]
+    # A directory argument means its files.
+    code, out, _ = run(
+        capsys, "--db", str(tmp_path / "w2.duckdb"), "--unit", "an-truong", "--json", str(folder)
+    )
+    assert code == 2 and [o.get("kind") for o in json.loads(out)][:3] == [
+        "catalogue",
+        "cases",
+        "pakn",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "message"),
+    [
+        ("bad_empty.csv", [], "Lỗi: Tệp bad_empty.csv rỗng (0 byte)."),
+        (
+            "bad_corrupt.xlsx",
+            [],
+            "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp hỏng hoặc không phải Excel (ZipError).",
+        ),
+        (
+            "bad_encrypted.xlsx",
+            [],
+            "Lỗi: Tệp bad_encrypted.xlsx được đặt mật khẩu (mã hóa): hãy mở bằng Excel, bỏ mật khẩu "
+            "rồi lưu lại.",
+        ),
+        (
+            "notes.txt",
+            [],
+            "Lỗi: Tệp notes.txt: định dạng '.txt' không được hỗ trợ (chỉ nhận .xlsx, .xlsm, .xls, .csv).",
+        ),
+        (
+            "bad_noheader.xlsx",
+            [],
+            "Lỗi: Tệp bad_noheader.xlsx: không tìm thấy dòng tiêu đề cột nhận ra được (các ô tìm thấy: "
+            "Cột A; Cột B; Giá trị): hãy thêm tên cột vào params/aliases hoặc mục aliases của đơn vị.",
+        ),
+        (
+            "bad_header_only.xlsx",
+            [],
+            "Lỗi: Tệp bad_header_only.xlsx: không có dòng dữ liệu nào dưới dòng tiêu đề (dòng 1).",
+        ),
+        (
+            "pakn.xlsx",
+            ["--kind", "catalogue"],
+            "Lỗi: Tệp pakn.xlsx có dạng danh sách phản ánh, kiến nghị (PAKN) (--kind pakn), không phải "
+            "danh mục thủ tục hành chính như --kind catalogue yêu cầu.",
+        ),
+        ("missing.xlsx", [], "Lỗi: Không tìm thấy tệp {fix}/missing.xlsx."),
+    ],
+)
+def test_bad_inputs_one_line_and_exit_2(
+    tmp_path: Path, capsys, name: str, extra: list[str], message: str
+) -> None:
+    db = tmp_path / "w.duckdb"
+    code, out, err = run(capsys, "--db", str(db), "--unit", "an-truong", *extra, str(FIX / name))
+    assert code == 2
+    assert out == ""
+    assert err == message.format(fix=FIX) + "\n"
+    con = __import__("tthc.warehouse", fromlist=["connect"]).connect(db)
+    assert con.execute("SELECT count(*) FROM ingests").fetchone() == (0,)
+    con.close()
+
+
+def test_missing_column_message(tmp_path: Path, capsys) -> None:
+    code, _out, err = run(
+        capsys,
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "--unit",
+        "an-truong",
+        "--kind",
+        "cases",
+        str(FIX / "bad_missing_code.xlsx"),
+    )
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "thiếu cột bắt buộc 'Mã hồ sơ' (case_code): đã thử các tên Mã hồ sơ, MaHoSo" in err
+
+
+def test_real_process_prints_no_traceback(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "tthc"
+    proc = subprocess.run(
+        [
+            str(exe),
+            "ingest",
+            "--db",
+            str(tmp_path / "w.duckdb"),
+            "--unit",
+            "an-truong",
+            str(FIX / "bad_corrupt.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert (
+        proc.stderr
+        == "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp hỏng hoặc không phải Excel (ZipError).\n"
+    )
+    assert "Traceback" not in proc.stderr
+
+
+def test_unknown_unit_slug_is_a_params_error(tmp_path: Path, capsys) -> None:
+    code, _out, err = run(
+        capsys, "--db", str(tmp_path / "w.duckdb"), "--unit", "An Truong", str(FIX / "pakn.xlsx")
+    )
+    assert code == 2
+    assert err == "Lỗi: Tên đơn vị 'An Truong' không hợp lệ: dùng dạng 'an-truong'.\n"
