@@ -201,7 +201,7 @@ def table_html(
     if df.empty:
         return f'<p class="noindent" data-table="{escape(key)}">{escape(empty_text)}</p>'
     heads = (['<th scope="col">STT</th>'] if numbered else []) + [
-        f'<th scope="col" data-col="{i + (1 if numbered else 0)}">{escape(c.title)}</th>'
+        f'<th scope="col" class="c-{c.key}" data-col="{i + (1 if numbered else 0)}">{escape(c.title)}</th>'
         for i, c in enumerate(present)
     ]
     rows = []
@@ -209,7 +209,7 @@ def table_html(
         cells = [f'<td class="center">{n}</td>'] if numbered else []
         for c in present:
             text, cls = _fmt(rec.get(c.key), c.kind, profile)
-            cells.append(f'<td class="{cls}">{escape(text)}</td>')
+            cells.append(f'<td class="{cls} c-{c.key}">{escape(text)}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>\n" if caption else ""
     return (
