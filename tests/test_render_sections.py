@@ -272,3 +272,28 @@ def test_late_cases_table_and_empty_list() -> None:
 def test_rate_decimal_type_is_accepted() -> None:
     f = figs({"rate_on_time": Decimal("99.96")})
     assert sections.Sentences(f, an_truong()).rate("on_time") == "99.96%"
+
+
+def test_na_items_name_figures_in_vietnamese() -> None:
+    from tthc.render import quality
+
+    rates = {"online_payment": SimpleNamespace(title="Tỷ lệ thanh toán trực tuyến")}
+    na = {"rate_online_payment": "mẫu số bằng 0", "cases_paid_online": "thiếu cột", "x_new": "?"}
+    assert quality.na_items(na, rates) == [
+        "Tỷ lệ thanh toán trực tuyến: mẫu số bằng 0",
+        "Hồ sơ thanh toán trực tuyến: thiếu cột",
+        "x_new: ?",
+    ]
+
+
+def test_failed_checks_show_their_gap() -> None:
+    from tthc.render import quality
+
+    checks = [
+        SimpleNamespace(name="Tổng cộng: (1) = (5) + (9)", ok=False, gap=2, detail="2753 ≠ 2751"),
+        SimpleNamespace(name="ok", ok=True, gap=0, detail=""),
+    ]
+    html = quality.checks_html(checks)
+    assert 'data-checks="failed"' in html and "1/2 phép kiểm tra" in html
+    assert '<td class="num gap">+2</td>' in html
+    assert 'data-checks="ok"' in quality.checks_html(checks[1:])

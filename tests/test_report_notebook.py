@@ -102,6 +102,8 @@ def test_html_carries_the_narrative_and_computed_text(report: dict) -> None:
     assert "Vẫn còn để xảy ra quá hạn 01 hồ sơ chứng thực bản sao điện tử" in text
     assert "III. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 7 NĂM 2026" in text
     assert "Cổng Dịch vụ công quốc gia và qua tổng đài 1022" in text
+    assert "Số liệu chốt đến hết ngày 14 tháng 6 năm 2026 (theo Nghị định 09/2019/NĐ-CP" in text
+    assert "tệp danh sách hồ sơ mới nhất xuất ngày 15 tháng 6 năm 2026" in text
 
 
 def test_pdf_is_an_a4_document_with_embedded_liberation_serif(report: dict) -> None:

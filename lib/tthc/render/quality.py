@@ -20,6 +20,44 @@ from tthc.stats.profile import Profile
 
 _KIND = {"cases": "Danh sách hồ sơ", "catalogue": "Danh mục TTHC", "pakn": "Phản ánh, kiến nghị"}
 
+# Vietnamese names of the counts that can be N/A (rates are named by their RateInfo title).
+FIGURE_LABELS: dict[str, str] = {
+    "cases_new_online": "Hồ sơ mới tiếp nhận trực tuyến",
+    "cases_new_in_person": "Hồ sơ mới tiếp nhận trực tiếp",
+    "cases_new_postal": "Hồ sơ mới tiếp nhận qua dịch vụ bưu chính",
+    "cases_new_in_person_postal": "Hồ sơ mới tiếp nhận trực tiếp và qua dịch vụ bưu chính",
+    "cases_resolved_early": "Hồ sơ giải quyết trước hạn",
+    "procedures_with_cases": "Số thủ tục phát sinh hồ sơ",
+    "procedures_catalogue": "Số thủ tục trong danh mục",
+    "procedures_partial_with_cases": "Số thủ tục DVCTT một phần phát sinh hồ sơ",
+    "procedures_partial_catalogue": "Số thủ tục DVCTT một phần trong danh mục",
+    "procedures_full_with_cases": "Số thủ tục DVCTT toàn trình phát sinh hồ sơ",
+    "procedures_full_catalogue": "Số thủ tục DVCTT toàn trình trong danh mục",
+    "dvctt_cases": "Hồ sơ của các thủ tục DVCTT",
+    "dvctt_cases_online": "Hồ sơ trực tuyến của các thủ tục DVCTT",
+    "cases_with_components": "Hồ sơ có thành phần hồ sơ đính kèm",
+    "cases_with_result_file": "Hồ sơ có file kết quả đính kèm",
+    "cases_with_both": "Hồ sơ có thành phần hồ sơ và file kết quả đính kèm",
+    "cases_reusing_data": "Hồ sơ tái sử dụng dữ liệu số hóa",
+    "cases_fee_bearing": "Hồ sơ có phí, lệ phí",
+    "cases_paid_online": "Hồ sơ thanh toán trực tuyến",
+    "pakn_received": "PAKN đã tiếp nhận",
+    "pakn_carried_over": "PAKN kỳ trước chuyển qua",
+    "pakn_on_time": "PAKN đã xử lý đúng hạn",
+    "pakn_late": "PAKN đã xử lý quá hạn",
+    "pakn_in_progress": "PAKN đang xử lý",
+}
+
+
+def na_items(na: dict[str, str], rates: dict[str, Any]) -> list[str]:
+    """'Tỷ lệ thanh toán trực tuyến: mẫu số bằng 0', one per figure that is N/A."""
+    out = []
+    for key, reason in na.items():
+        rate = rates.get(key.removeprefix("rate_")) if key.startswith("rate_") else None
+        label = rate.title if rate is not None else FIGURE_LABELS.get(key, key)
+        out.append(f"{label}: {reason}")
+    return out
+
 
 def ledger(con: duckdb.DuckDBPyConnection, unit: str) -> pd.DataFrame:
     """One row per ingested file of the unit, oldest first."""

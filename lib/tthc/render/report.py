@@ -32,7 +32,7 @@ from tthc.render.charts import (
 from tthc.render.export import FIGURES_MIME
 from tthc.report.narrative import Narrative, fill_computed, load_narrative, placeholder_text
 from tthc.stats.figures import Figures, compute_figures
-from tthc.stats.periods import Period, parse_period
+from tthc.stats.periods import Period, parse_period, vn_long_date
 from tthc.stats.profile import Profile, load_profile
 from tthc.stats.series import monthly_series, processing_times
 from tthc.units import UnitParams, load_unit
@@ -357,13 +357,30 @@ def charts_html(data: ReportData) -> str:
     )
 
 
+def cutoff_sentence(data: ReportData) -> str:
+    """'Số liệu chốt đến hết ngày 14 tháng 6 năm 2026 (Nghị định 09/2019 …); tệp hồ sơ mới nhất
+    xuất ngày 15 tháng 6 năm 2026.'"""
+    rule = {
+        "nd09": "theo Nghị định 09/2019/NĐ-CP: từ ngày 15 tháng trước đến ngày 14 tháng báo cáo",
+        "calendar": "theo tháng dương lịch",
+        "day21": "từ ngày 21 tháng trước đến ngày 20 tháng báo cáo",
+    }[data.period.rule]
+    out = f"Số liệu chốt đến hết {vn_long_date(data.period.end)} ({rule})"
+    cases = data.ledger[data.ledger["kind"] == "cases"]["as_of"].dropna()
+    if len(cases):
+        out += (
+            f"; tệp danh sách hồ sơ mới nhất xuất {vn_long_date(pd.Timestamp(cases.max()).date())}"
+        )
+    return out + "."
+
+
 def data_quality(data: ReportData) -> str:
     """Where the figures came from and what a reviewer should look at."""
     f, p = data.figures, data.profile
-    na_items = [f"{k}: {reason}" for k, reason in f.na.items()]
     return (
         '<section class="appendix-part dq" data-part="quality">'
         + '<h3 class="app">Chất lượng dữ liệu và cách tính</h3>'
+        + f'<p class="noindent">{doc.e(cutoff_sentence(data))}</p>'
         + quality.ledger_html(data.ledger, p)
         + quality.rejects_html(data.rejects, p)
         + '<p class="noindent"><strong>Kiểm tra cân đối số liệu.</strong></p>'
@@ -373,7 +390,7 @@ def data_quality(data: ReportData) -> str:
             data.narrative.warnings, empty="Không có cảnh báo.", key="narrative-warnings"
         )
         + '<p class="noindent"><strong>Số liệu không tính được (N/A) và lý do.</strong></p>'
-        + quality.bullet_list(na_items, empty="Không có.", key="na")
+        + quality.bullet_list(quality.na_items(f.na, f.rates), empty="Không có.", key="na")
         + '<p class="noindent"><strong>Ghi chú của phần thống kê.</strong></p>'
         + quality.bullet_list(f.notes, empty="Không có.", key="notes")
         + quality.rates_html(f.rates, p)
