@@ -163,3 +163,28 @@ def test_month_without_narrative_gets_marked_placeholders(tmp_path: Path) -> Non
     assert "137/UBND-TTPVHCC" not in html  # never another month's text
     assert "tháng 5 năm 2026 và nhiệm vụ trọng tâm tháng 6 năm 2026" in html
     assert "(Từ ngày 15/4/2026 đến 14/5/2026)" in html
+
+
+def test_profile_parameter_changes_the_number_style(tmp_path: Path) -> None:
+    import papermill
+
+    db = build_fixture_warehouse(tmp_path / "fixture.duckdb")
+    out = tmp_path / "official.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={"unit": "an-truong", "period": "2026-06", "db": str(db), "profile": "default"},
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    nb = nbformat.read(str(out), as_version=4)
+    payload = export.figures_payload(nb)
+    assert payload["profile"] == "default"
+    figures = payload["figures"]
+    # Exact half-up with two decimals: 23/220 = 10.4545… -> 10.45 (the sample's profile: 10.4).
+    assert figures["rate_procedures_full"] == 10.45
+    assert figures["cases_total"] == 2751
+    text = " ".join(re.sub(r"<[^>]+>", " ", export.render_html(nb)).split())
+    assert "Tổng số hồ sơ: 2.751 hồ sơ" in text
+    assert "23/220 thủ tục DVCTT toàn trình đạt 10,45%" in text
+    assert "Tỷ lệ tái sử dụng dữ liệu số hóa đạt" in text and "99.87%" not in text
