@@ -321,9 +321,7 @@ def _read_csv(utf8: bytes, header_index: int, names: list[str], delimiter: str, 
     wanted = [f"f{c}" for c in cols if c < len(names)]
     return pacsv.read_csv(
         io.BytesIO(utf8),
-        read_options=pacsv.ReadOptions(
-            skip_rows=header_index + 1, column_names=names, block_size=1 << 24
-        ),
+        read_options=pacsv.ReadOptions(skip_rows=header_index + 1, column_names=names),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,
             ignore_empty_lines=False,

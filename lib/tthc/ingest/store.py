@@ -186,19 +186,19 @@ def upsert_state(
     table = "cases" if kind is Kind.CASES else "pakn"
     key, state = KEYS[kind], STATE[kind]
     differs = " OR ".join(f"g.{c} IS DISTINCT FROM t.{c}" for c in state)
+    # Only keys already stored need a decision; everything else is new.
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _cls AS
-        SELECT g.*, t.ingest_id AS _old_id, t.as_of AS _old_as_of,
+        SELECT g.{key}, t.ingest_id AS _old_id, t.as_of AS _old_as_of,
             {", ".join(f"t.{c} AS _old_{c}" for c in state)},
             CASE
-                WHEN t.{key} IS NULL THEN 'insert'
                 WHEN NOT ({differs}) THEN
                     CASE WHEN t.as_of IS NULL OR $as_of > t.as_of THEN 'confirm' ELSE 'same' END
                 WHEN t.as_of IS NULL OR $as_of >= t.as_of THEN 'update'
                 ELSE 'conflict'
             END AS _action
-        FROM _good g LEFT JOIN {table} t ON t.unit = $unit AND t.{key} = g.{key}
+        FROM _good g JOIN {table} t ON t.unit = $unit AND t.{key} = g.{key}
         """,
         {"unit": unit, "as_of": as_of},
     )
@@ -206,33 +206,40 @@ def upsert_state(
     con.execute(
         f"""
         INSERT INTO {table} (unit, {key}, {cols}, ingest_id, as_of, first_ingest_id)
-        SELECT $unit, {key}, {cols}, $id, $as_of, $id FROM _cls WHERE _action = 'insert'
+        SELECT $unit, {key}, {cols}, $id, $as_of, $id FROM _good
+        WHERE {key} NOT IN (SELECT {key} FROM _cls)
         """,
         {"unit": unit, "id": ingest_id, "as_of": as_of},
     )
-    sets = ", ".join(f"{c} = _cls.{c}" for c in state)
-    con.execute(
-        f"""
-        UPDATE {table} SET {sets}, ingest_id = $id, as_of = $as_of
-        FROM _cls
-        WHERE {table}.unit = $unit AND {table}.{key} = _cls.{key}
-            AND _cls._action IN ('update', 'confirm')
-        """,
-        {"unit": unit, "id": ingest_id, "as_of": as_of},
-    )
+    rows = dict(con.execute("SELECT _action, count(*) FROM _cls GROUP BY ALL").fetchall())
+    if rows.get("update") or rows.get("confirm"):
+        sets = ", ".join(f"{c} = g.{c}" for c in state)
+        con.execute(
+            f"""
+            UPDATE {table} SET {sets}, ingest_id = $id, as_of = $as_of
+            FROM _good g JOIN _cls c ON c.{key} = g.{key}
+            WHERE {table}.unit = $unit AND {table}.{key} = g.{key}
+                AND c._action IN ('update', 'confirm')
+            """,
+            {"unit": unit, "id": ingest_id, "as_of": as_of},
+        )
     if kind is Kind.CASES:
-        _record_conflicts(con, ingest_id, unit, as_of)
+        if rows.get("conflict"):
+            _record_conflicts(con, ingest_id, unit, as_of)
         if keep_personal:
             con.execute(
                 """
                 INSERT OR REPLACE INTO case_personal
-                SELECT $unit, case_code, _personal, $id FROM _cls
-                WHERE _action IN ('insert', 'update') AND _personal IS NOT NULL
+                SELECT $unit, g.case_code, g._personal, $id FROM _good g
+                LEFT JOIN _cls c ON c.case_code = g.case_code
+                WHERE coalesce(c._action, 'insert') IN ('insert', 'update')
+                    AND g._personal IS NOT NULL
                 """,
                 {"unit": unit, "id": ingest_id},
             )
-    rows = dict(con.execute("SELECT _action, count(*) FROM _cls GROUP BY ALL").fetchall())
-    inserted, updated = rows.get("insert", 0), rows.get("update", 0)
+    total = int(con.execute("SELECT count(*) FROM _good").fetchone()[0])
+    existing = sum(rows.values())
+    inserted, updated = total - existing, rows.get("update", 0)
     conflicts = rows.get("conflict", 0)
     unchanged = rows.get("same", 0) + rows.get("confirm", 0) + conflicts
     return inserted, updated, unchanged, conflicts
@@ -247,7 +254,7 @@ def _record_conflicts(
     con.execute(
         f"""
         INSERT INTO case_conflicts
-        SELECT $id, $unit, case_code, _old_id,
+        SELECT $id, $unit, g.case_code, c._old_id,
             CASE WHEN _old_outcome NOT IN ('pending', 'not_received')
                     AND outcome IN ('pending', 'not_received')
                 THEN 'Bản xuất cũ hơn (số liệu đến ' || strftime($as_of, {_FMT})
@@ -259,7 +266,7 @@ def _record_conflicts(
                     || '): giữ bản mới hơn'
             END,
             json_object('stored', json_object({stored}), 'older_export', json_object({older}))
-        FROM _cls WHERE _action = 'conflict'
+        FROM _cls c JOIN _good g ON g.case_code = c.case_code WHERE c._action = 'conflict'
         """,
         {"id": ingest_id, "unit": unit, "as_of": as_of},
     )
