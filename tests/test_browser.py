@@ -9,6 +9,7 @@ visible, that the console stayed clean and that nothing but the file itself was 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
 import json
@@ -172,17 +173,22 @@ FACTS_JS = r"""
     pageWidth: document.documentElement.scrollWidth,
     pageHeight: document.documentElement.scrollHeight,
   };
-  // Sorting the per-field table by column (1) keeps the total row last.
-  const th = fields && fields.querySelector('th[data-col="2"]');
-  if (th) {
-    th.click();
-    const rows = [...fields.tBodies[0].rows];
-    facts.sortedFirst = rows.map(r => r.cells[2].textContent.trim());
-    facts.lastRowIsTotal = rows[rows.length - 1].classList.contains("total");
-    facts.sortState = th.getAttribute("aria-sort");
-    th.click();
-  }
   return JSON.stringify(facts);
+})()
+"""
+
+# Run after the screenshot: sorting the per-field table by column (1) keeps the total row last.
+SORT_JS = r"""
+(() => {
+  const fields = document.querySelector('table[data-table="fields"]');
+  const th = fields.querySelector('th[data-col="2"]');
+  th.click();
+  const rows = [...fields.tBodies[0].rows];
+  return JSON.stringify({
+    sortedFirst: rows.map(r => r.cells[2].textContent.trim()),
+    lastRowIsTotal: rows[rows.length - 1].classList.contains("total"),
+    sortState: th.getAttribute("aria-sort"),
+  });
 })()
 """
 
@@ -237,9 +243,11 @@ def page(report_html: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         )
         ARTIFACTS.mkdir(exist_ok=True)
         shot_path = ARTIFACTS / "report-chromium.png"
-        import base64
-
         shot_path.write_bytes(base64.b64decode(shot["data"]))
+        sorted_ = browser.send(
+            "Runtime.evaluate", {"expression": SORT_JS, "returnByValue": True}, session=session
+        )
+        facts.update(json.loads(sorted_["result"]["value"]))
         events = list(browser.events)
     finally:
         browser.close()
