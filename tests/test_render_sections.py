@@ -297,3 +297,40 @@ def test_failed_checks_show_their_gap() -> None:
     assert 'data-checks="failed"' in html and "1/2 phép kiểm tra" in html
     assert '<td class="num gap">+2</td>' in html
     assert 'data-checks="ok"' in quality.checks_html(checks[1:])
+
+
+counts = st.integers(min_value=0, max_value=2_000_000)
+
+
+@given(
+    st.lists(
+        st.tuples(st.text(alphabet="abcđêôơư ", min_size=1, max_size=12), counts, counts, counts),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda t: t[0].strip() or "x",
+    )
+)
+def test_field_table_total_is_the_column_sum(rows: list[tuple[str, int, int, int]]) -> None:
+    records = []
+    for name, online, in_person, carried in rows:
+        rec = dict.fromkeys(tables.COUNT_KEYS, 0)
+        rec.update(
+            field=f"LV {name}",
+            cases_new_online=online,
+            cases_new_in_person=in_person,
+            cases_carried_over=carried,
+            cases_total=online + in_person + carried,
+        )
+        records.append(rec)
+    html = tables.field_table_html(pd.DataFrame(records), official())
+    body = [r for r in cells(html) if r and r[0].isdigit()]
+    total = cells(html, "total")[0]
+    assert len(body) == len(rows)
+
+    def num(text: str) -> int:
+        return int(text.replace(".", ""))
+
+    for col in range(2, 14):
+        assert num(total[col]) == sum(num(r[col]) for r in body)
+    for r in body:  # (1) = (2) + (3) + (4) survives formatting
+        assert num(r[2]) == num(r[3]) + num(r[4]) + num(r[5])
