@@ -333,3 +333,77 @@ def test_every_row_is_accounted_for(tmp_path_factory, rows, earlier) -> None:
         assert ledger == (c.rows_read, c.inserted, c.updated, c.unchanged, c.rejected)
     finally:
         con.close()
+
+
+CAT_HEADER = ["Mã TTHC", "Tên thủ tục hành chính", "Lĩnh vực", "Mức độ DVCTT"]
+
+
+def catalogue(path: Path, as_of: str, rows: list[list[str]]) -> Path:
+    return export(path, as_of, rows, CAT_HEADER)
+
+
+def test_catalogue_snapshots_and_matching_uses_the_latest(tmp_path: Path, wh) -> None:
+    first = ingest(
+        wh,
+        catalogue(
+            tmp_path / "dm1.csv",
+            "05/01/2026",
+            [
+                ["1.001193", "Đăng ký khai sinh", "Hộ tịch", "Một phần"],
+                ["2.000815", "Chứng thực", "CT", "3"],
+            ],
+        ),
+    )
+    assert counts(first) == (2, 2, 0, 0, 0)
+    second = ingest(
+        wh,
+        catalogue(
+            tmp_path / "dm2.csv",
+            "05/06/2026",
+            [
+                ["1.001193", "Đăng ký khai sinh", "Hộ tịch", "Toàn trình"],  # level changed
+                ["2.000815", "Chứng thực", "CT", "3"],
+                ["1.004227", "Đăng ký kết hôn", "Hộ tịch", "MP"],
+                ["1.004227", "Đăng ký kết hôn", "Hộ tịch", "MP"],  # identical repeat
+                ["", "Không mã", "X", "TT"],
+                ["1.003583", "Mức lạ", "X", "Mức độ 9"],
+            ],
+        ),
+    )
+    assert counts(second) == (6, 1, 1, 2, 2)
+    snapshots = wh.execute(
+        "SELECT ingest_id, count(*) FROM procedures GROUP BY ingest_id ORDER BY 1"
+    ).fetchall()
+    assert snapshots == [(first.ingest_id, 2), (second.ingest_id, 3)]
+    reasons = sorted(r for (r,) in wh.execute("SELECT reason FROM rejects").fetchall())
+    assert reasons == ['Mức độ DVCTT không nhận ra: "Mức độ 9"', "Thiếu mã TTHC"]
+    r = ingest(
+        wh,
+        export(
+            tmp_path / "hs.csv",
+            "10/06/2026 08:00",
+            [["A", "Đăng ký kết hôn", "01/06/2026"]],
+            ["Mã hồ sơ", "Tên thủ tục hành chính", "Ngày nhận"],
+        ),
+    )
+    assert r.notes == {"status_inferred": 1, "matched_by_name": 1, "field_from_catalogue": 1}
+    assert wh.execute("SELECT procedure_code, field FROM cases").fetchall() == [
+        ("1.004227", "Hộ tịch")
+    ]
+
+
+PAKN_HEADER = ["Mã PAKN", "Ngày tiếp nhận", "Hạn xử lý", "Ngày xử lý", "Trạng thái", "Nguồn"]
+
+
+def test_pakn_upsert_and_older_export(tmp_path: Path, wh) -> None:
+    open_ = ["P1", "01/06/2026 08:00", "20/06/2026", "", "Đang xử lý", "1022"]
+    done = ["P1", "01/06/2026 08:00", "20/06/2026", "05/06/2026 09:00", "Đã xử lý", "1022"]
+    a = ingest(wh, export(tmp_path / "a.csv", "02/06/2026 08:00", [open_], PAKN_HEADER))
+    assert counts(a) == (1, 1, 0, 0, 0)
+    b = ingest(wh, export(tmp_path / "b.csv", "10/06/2026 08:00", [done], PAKN_HEADER))
+    assert counts(b) == (1, 0, 1, 0, 0)
+    c = ingest(wh, export(tmp_path / "c.csv", "03/06/2026 08:00", [open_], PAKN_HEADER))
+    assert counts(c) == (1, 0, 0, 1, 0) and c.counts.conflicts == 1
+    assert wh.execute("SELECT handled_at, status_label FROM pakn").fetchall() == [
+        (D(2026, 6, 5, 9), "Đã xử lý")
+    ]

@@ -349,3 +349,45 @@ def test_pakn_columns(wh) -> None:
         ("PAKN-2026-0001", "Cổng Dịch vụ công quốc gia", "Đã xử lý", D(2026, 5, 20, 9), D(2026, 6, 10, 17), D(2026, 5, 25, 10)),
         ("PAKN-2026-0002", "Đường dây nóng 1022", "Đã xử lý", D(2026, 6, 2, 14), D(2026, 6, 23, 17), D(2026, 6, 5, 16)),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            [
+                "ỦY BAN NHÂN DÂN XÃ AN TRƯỜNG",
+                "Từ ngày 01/01/2026 đến ngày 14/06/2026",
+                "Ngày xuất: 15/06/2026 08:00",
+            ],
+            D(2026, 6, 15, 8, 0),
+        ),
+        (["Từ ngày 01/01/2026 đến ngày 14/06/2026"], D(2026, 6, 14, 23, 59, 59)),
+        (["Số liệu tính đến ngày 14/6/2026"], D(2026, 6, 14, 23, 59, 59)),
+        (["Tính đến ngày 15 tháng 6 năm 2026"], D(2026, 6, 15, 23, 59, 59)),
+        (["Ngày in: 14/06/2026 17:30"], D(2026, 6, 14, 17, 30)),
+        (["Ngày xuất: 05/01/2026"], D(2026, 1, 5, 23, 59, 59)),
+        (["Hải Phòng, ngày 15 tháng 6 năm 2026"], None),  # a signing date is not an export date
+        (["DANH SÁCH HỒ SƠ"], None),
+    ],
+)
+def test_title_as_of(lines: list[str], expected: dt.datetime | None) -> None:
+    from tthc.ingest.asof import title_as_of
+
+    assert title_as_of(lines) == expected
+
+
+def test_as_of_falls_back_to_latest_timestamp_then_ingest_time(tmp_path: Path, wh) -> None:
+    header = ["Mã hồ sơ", "Mã TTHC", "Ngày nhận", "Ngày kết thúc xử lý", "Ngày hẹn trả"]
+    rows = [["A", "1.001193", "01/06/2026 08:00", "03/06/2026 10:00", "30/06/2026"]]
+    r = ingest(wh, write_csv(tmp_path / "d.csv", header, rows))
+    # The due date is in the future and does not count; the latest event does.
+    assert (r.as_of, r.as_of_source) == (D(2026, 6, 3, 10), "data")
+    cat = write_csv(
+        tmp_path / "dm.csv",
+        ["Mã TTHC", "Tên thủ tục hành chính", "Mức độ DVCTT"],
+        [["1.001193", "Đăng ký khai sinh", "Toàn trình"]],
+    )
+    r2 = ingest(wh, cat)
+    assert r2.as_of_source == "ingest_time"
+    assert abs((r2.as_of - dt.datetime.utcnow() - dt.timedelta(hours=7)).total_seconds()) < 120
