@@ -115,22 +115,20 @@ def _svg_markup(fig: Any, key: str, alt: str) -> str:
 
 
 def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_in: float) -> Chart:
+    # A bare Figure, not pyplot: no global figure registry, no backend, nothing an inline
+    # backend in the kernel could pick up and display a second time.
     import matplotlib
-
-    matplotlib.use("agg", force=False)
-    import matplotlib.pyplot as plt
     import seaborn as sns
+    from matplotlib.figure import Figure
 
     register_matplotlib()
-    with plt.rc_context(_RC), sns.axes_style("whitegrid", {"grid.color": "#dddddd"}):
-        plt.rcParams.update(_RC)
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, height_in))
-        try:
-            draw(ax)
-            ax.set_title(title, loc="left", pad=10)
-            svg = _svg_markup(fig, key, alt)
-        finally:
-            plt.close(fig)
+    with matplotlib.rc_context(_RC), sns.axes_style("whitegrid", {"grid.color": "#dddddd"}):
+        matplotlib.rcParams.update(_RC)  # axes_style resets the font family
+        fig = Figure(figsize=(WIDTH_IN, height_in))
+        ax = fig.subplots()
+        draw(ax)
+        ax.set_title(title, loc="left", pad=10)
+        svg = _svg_markup(fig, key, alt)
     return Chart(key=key, title=title, alt=alt, svg=svg)
 
 
