@@ -391,3 +391,21 @@ def test_as_of_falls_back_to_latest_timestamp_then_ingest_time(tmp_path: Path, w
     r2 = ingest(wh, cat)
     assert r2.as_of_source == "ingest_time"
     assert abs((r2.as_of - dt.datetime.utcnow() - dt.timedelta(hours=7)).total_seconds()) < 120
+
+
+def test_numeric_excel_cells_keep_their_codes(tmp_path: Path, wh) -> None:
+    import xlsxwriter
+
+    p = tmp_path / "n.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    ws = wb.add_worksheet("S")
+    ws.write_row(0, 0, ["Mã hồ sơ", "Mã TTHC", "Trạng thái", "Ngày nhận", "Ngày kết thúc xử lý"])
+    ws.write_row(1, 0, [260601000123, 1.00119, 10, 46174.5, 46175.25])
+    ws.write_row(2, 0, ["H-2", "2.000815", "4", "01/06/2026", None])
+    wb.close()
+    r = ingest(wh, p)
+    assert r.counts.rejected == 0
+    assert cases(wh, "case_code, procedure_code, status_code, received_at, ended_at") == [
+        ("260601000123", "1.001190", 10, D(2026, 6, 1, 12), D(2026, 6, 2, 6)),
+        ("H-2", "2.000815", 4, D(2026, 6, 1), None),
+    ]
