@@ -128,3 +128,11 @@ def test_narrative_paragraphs_keep_every_word(lines: list[str]) -> None:
     md = "\n".join(lines)
     out = doc.narrative_paragraphs(md)
     assert " ".join(out).split() == md.split()
+
+
+def test_unit_without_params_file_still_gets_a_complete_block() -> None:
+    unit = load_unit("xa-chua-co-tep")  # no params file: defaults, placeholders for names
+    text = text_of(doc.signature_block(unit))
+    assert "Nơi nhận: - Lưu: VT." in text
+    assert "TM. ỦY BAN NHÂN DÂN" in text
+    assert "XÃ XA-CHUA-CO-TEP" in doc.header_block(unit, JUNE)

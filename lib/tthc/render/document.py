@@ -129,9 +129,11 @@ def paragraphs(lines: Iterable[str], cls: str | None = None) -> str:
 
 def signature_block(unit: UnitParams) -> str:
     """'Nơi nhận:' with its list at the left, the signature block at the right (kept together)."""
+    # Every document keeps a filed copy (Nghị định 30: "Lưu: VT"), even with no list given.
+    recipients = unit.recipients or ["Lưu: VT"]
     items = "\n".join(
-        f'<p class="item">- {e(r.rstrip(";. "))}{"." if i == len(unit.recipients) - 1 else ";"}</p>'
-        for i, r in enumerate(unit.recipients)
+        f'<p class="item">- {e(r.rstrip(";. "))}{"." if i == len(recipients) - 1 else ";"}</p>'
+        for i, r in enumerate(recipients)
     )
     authority = [unit.signer.authority]
     if unit.signer.deputy:
