@@ -139,6 +139,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=200_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--keep", type=Path, help="reuse/keep generated files in this folder")
+    ap.add_argument("--only", choices=["xlsx", "csv"], help="measure one format only")
     ap.add_argument("--child", nargs=2, metavar=("FILE", "WORKDIR"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -151,7 +152,8 @@ def main() -> None:
             generate(folder, args.rows)
             print(f"generated {args.rows} rows in {time.perf_counter() - t:.1f} s: {folder}")
         targets = {".xlsx": 50_000, ".csv": 200_000}
-        for name in ("cases.xlsx", "cases.csv"):
+        names = [f"cases.{args.only}"] if args.only else ["cases.xlsx", "cases.csv"]
+        for name in names:
             work = Path(tmp) / f"work-{name}"
             out = subprocess.run(
                 [

@@ -250,7 +250,8 @@ def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: 
                 (r.procedure_code IS NULL AND nm.n = 1) AS _by_name,
                 (r.procedure_code IS NULL AND nm.n > 1) AS _ambiguous_name
             FROM r LEFT JOIN names nm
-                ON r.procedure_code IS NULL AND nm.name_key = {sql_name_key("r.procedure_name")}
+                ON nm.name_key = CASE WHEN r.procedure_code IS NULL
+                    THEN {sql_name_key("r.procedure_name")} END
         )
         SELECT m._row, m.case_code,
             m.code_final AS procedure_code,
