@@ -286,3 +286,22 @@ def test_hidden_first_sheet_is_skipped_and_next_sheet_with_header_used(
     det = _detect(p, aliases)
     assert det.sheet.name == "Hồ sơ"
     assert det.cmap.header_row == 1
+
+
+def test_summary_sheet_before_the_case_list_does_not_hide_it(tmp_path: Path, aliases) -> None:
+    p = tmp_path / "two-sheets.xlsx"
+    wb = xlsxwriter.Workbook(str(p))
+    summary = wb.add_worksheet("Tổng hợp")
+    summary.write_row(0, 0, ["Lĩnh vực", "Thủ tục", "Mức độ", "Tiếp nhận"])
+    summary.write_row(1, 0, ["Hộ tịch", "Đăng ký khai sinh", "Toàn trình", 12])
+    data = wb.add_worksheet("Chi tiết")
+    data.write_row(0, 0, ["Mã hồ sơ", "Thủ tục", "Ngày nhận", "Trạng thái"])
+    data.write_row(1, 0, ["M1", "Đăng ký khai sinh", "01/06/2026", "Đang xử lý"])
+    wb.close()
+    det = _detect(p, aliases)
+    assert (det.sheet.name, det.kind) == ("Chi tiết", Kind.CASES)
+
+
+def test_case_list_without_code_is_not_mistaken_for_pakn(aliases) -> None:
+    with pytest.raises(InputFileError, match=r"thiếu cột bắt buộc 'Mã hồ sơ' \(case_code\)"):
+        _detect(FIX / "bad_missing_code.xlsx", aliases)

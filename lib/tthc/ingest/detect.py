@@ -65,36 +65,56 @@ def missing_required(cmap: ColumnMap) -> list[tuple[str, ...]]:
     return [req for req in REQUIRED[cmap.kind] if not any(f in cmap.fields for f in req)]
 
 
+def _within(m: ColumnMap) -> tuple[int, int, int]:
+    """Within one sheet: the reading that names the most (and most telling) fields."""
+    return (weight(m), -m.header_rows, -m.header_index)
+
+
+def _across(m: ColumnMap) -> tuple[int, int, int, int]:
+    """Across sheets: a complete header first, then the richer one."""
+    return (0 if missing_required(m) else 1, *_within(m))
+
+
 def detect(
     sheets: list[Sheet], aliases: AliasTable, path: Path, kind: Kind | None = None
 ) -> Detected:
     """The sheet, header and kind of an export; an :class:`InputFileError` when there is none.
 
-    The first sheet with a recognisable header is used. With ``kind`` given, a file that clearly
-    is another kind is refused rather than misread.
+    Each sheet's best header is found; the sheet whose header is complete for its kind and
+    names the most fields wins (a summary sheet before the case list does not hide it; on a
+    tie the first sheet). With ``kind`` given, a file that clearly is another kind is refused
+    rather than misread.
     """
+    per_sheet: list[tuple[Sheet, list[ColumnMap]]] = []
     for sheet in sheets:
         cands = header_candidates(sheet, aliases, list(Kind))
-        if not cands:
-            continue
-        best = max(cands, key=lambda m: (weight(m), -m.header_rows, -m.header_index))
-        if kind is not None and best.kind != kind:
-            own = [m for m in cands if m.kind == kind]
-            if not own or weight(best) > weight(max(own, key=weight)):
-                raise InputFileError(
-                    f"Tệp {path.name} có dạng {KIND_LABELS[best.kind]} "
-                    f"(--kind {best.kind.value}), không phải {KIND_LABELS[kind]} "
-                    f"như --kind {kind.value} yêu cầu."
-                )
-            best = max(own, key=lambda m: (weight(m), -m.header_rows, -m.header_index))
-        _check_required(best, aliases, path, sheet)
-        return Detected(sheet, best)
-    shown = "; ".join(found_headers(sheets[0])[:30]) if sheets else ""
-    raise InputFileError(
-        f"Tệp {path.name}: không tìm thấy dòng tiêu đề cột nhận ra được"
-        + (f" (các ô tìm thấy: {shown})" if shown else " (tệp không có ô nào có chữ)")
-        + ": hãy thêm tên cột vào params/aliases hoặc mục aliases của đơn vị."
-    )
+        if cands:
+            per_sheet.append((sheet, cands))
+    if not per_sheet:
+        shown = "; ".join(found_headers(sheets[0])[:30]) if sheets else ""
+        raise InputFileError(
+            f"Tệp {path.name}: không tìm thấy dòng tiêu đề cột nhận ra được"
+            + (f" (các ô tìm thấy: {shown})" if shown else " (tệp không có ô nào có chữ)")
+            + ": hãy thêm tên cột vào params/aliases hoặc mục aliases của đơn vị."
+        )
+    if kind is not None:
+        own = [(s, m) for s, cands in per_sheet for m in cands if m.kind == kind]
+        overall = [(s, max(cands, key=_within)) for s, cands in per_sheet]
+        sheet, best = max(overall, key=lambda sm: _across(sm[1]))
+        if best.kind != kind and (not own or weight(best) > max(weight(m) for _, m in own)):
+            raise InputFileError(
+                f"Tệp {path.name} có dạng {KIND_LABELS[best.kind]} "
+                f"(--kind {best.kind.value}), không phải {KIND_LABELS[kind]} "
+                f"như --kind {kind.value} yêu cầu."
+            )
+        sheet, best = max(own, key=lambda sm: _across(sm[1]))
+    else:
+        sheet, best = max(
+            ((s, max(cands, key=_within)) for s, cands in per_sheet),
+            key=lambda sm: _across(sm[1]),
+        )
+    _check_required(best, aliases, path, sheet)
+    return Detected(sheet, best)
 
 
 def _check_required(cmap: ColumnMap, aliases: AliasTable, path: Path, sheet: Sheet) -> None:
