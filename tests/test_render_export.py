@@ -117,6 +117,7 @@ def test_pdf_is_a4_with_embedded_fonts(tmp_path: Path) -> None:
     text = _pdf_tool("pdftotext", str(out), "-")
     assert "Nội dung hiển thị" in text
     assert not list(tmp_path.glob("*.tmp"))
+    assert out.stat().st_mode & 0o044  # readable by others under a usual umask, not 0600
 
 
 @pytest.mark.slow

@@ -158,6 +158,9 @@ def render_pdf(html: str, out_path: str | Path) -> Path:
             string=_charts_as_images(html), base_url=str(out.parent), url_fetcher=fetcher
         )
         document.write_pdf(tmp)
+        # mkstemp creates 0600, but a report is a document to share: rw-r--r--. (Reading the
+        # umask means setting it, which is not thread-safe in a runner with threads.)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, out)
     except FatalURLFetchingError as exc:
         Path(tmp).unlink(missing_ok=True)
