@@ -50,6 +50,14 @@ def resolved(code: str) -> list[str]:
     ]
 
 
+def rejects_dir(con) -> Path:
+    """Beside the warehouse file, as the CLI does (never inside the fixtures folder)."""
+    db = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()[0]
+    return Path(db).parent / "rejects"
+
+
 @pytest.fixture
 def wh(tmp_path: Path):
     con = connect(tmp_path / "w.duckdb")
@@ -59,7 +67,7 @@ def wh(tmp_path: Path):
 
 def ingest(con, path: Path, unit: UnitParams | None = None) -> IngestResult:
     params = unit or default_unit_params("xa-thu")
-    return ingest_file(con, path, params, load_aliases(params), None, path.parent / "rejects")
+    return ingest_file(con, path, params, load_aliases(params), None, rejects_dir(con))
 
 
 def counts(r: IngestResult) -> tuple[int, int, int, int, int]:

@@ -33,6 +33,14 @@ def write_csv(
     return path
 
 
+def rejects_dir(con) -> Path:
+    """Beside the warehouse file, as the CLI does (never inside the fixtures folder)."""
+    db = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()[0]
+    return Path(db).parent / "rejects"
+
+
 @pytest.fixture
 def wh(tmp_path: Path):
     con = connect(tmp_path / "w.duckdb")
@@ -42,7 +50,7 @@ def wh(tmp_path: Path):
 
 def ingest(con, path: Path, unit: str = "xa-thu", kind: Kind | None = None) -> IngestResult:
     params = default_unit_params(unit)
-    return ingest_file(con, path, params, load_aliases(params), kind, path.parent / "rejects")
+    return ingest_file(con, path, params, load_aliases(params), kind, rejects_dir(con))
 
 
 def cases(con, cols: str = "*") -> list[tuple]:
