@@ -417,3 +417,24 @@ def test_numeric_excel_cells_keep_their_codes(tmp_path: Path, wh) -> None:
         ("260601000123", "1.001190", 10, D(2026, 6, 1, 12), D(2026, 6, 2, 6)),
         ("H-2", "2.000815", 4, D(2026, 6, 1), None),
     ]
+
+
+def test_end_date_of_an_unfinished_case_is_dropped_and_noted(tmp_path: Path, wh) -> None:
+    header = [
+        "Mã hồ sơ",
+        "Mã TTHC",
+        "Trạng thái",
+        "Ngày nhận",
+        "Ngày kết thúc xử lý",
+        "Có file kết quả",
+    ]
+    rows = [
+        ["A", "1.001193", "Đang xử lý", "01/06/2026", "02/06/2026", "Có"],
+        ["B", "1.001193", "Dừng xử lý", "01/06/2026", "02/06/2026", "hình như có"],
+    ]
+    r = ingest(wh, write_csv(tmp_path / "e.csv", header, rows))
+    assert r.notes == {"end_dates_of_unfinished_dropped": 1, "unknown_yes_no": 1}
+    assert cases(wh, "case_code, outcome, ended_at, has_result_file") == [
+        ("A", "pending", None, True),
+        ("B", "stopped", D(2026, 6, 2), None),
+    ]
