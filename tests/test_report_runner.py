@@ -327,3 +327,29 @@ def test_custom_period_and_period_keys(env) -> None:
     assert (p.kind, p.key) == ("custom", "2026-05-15_2026-06-14")
     assert period_from_key("2026-Q2").title_phrase == "quý II năm 2026"
     assert period_from_key("2026-06", "calendar").range_phrase == "Từ ngày 1/6/2026 đến 30/6/2026"
+
+
+# --- timeouts ---------------------------------------------------------------------------------
+
+
+def test_cell_timeout_and_hard_timeout_stop_a_hung_notebook(tmp_path: Path) -> None:
+    from tthc.report.execute import NotebookFailed, WarmKernel, execute_notebook
+
+    sleeping = FIXTURES / "sleeping.ipynb"
+    kernel = WarmKernel(cwd=tmp_path)
+    try:
+        with pytest.raises(NotebookFailed) as cell:
+            execute_notebook(sleeping, tmp_path / "a.ipynb", {"seconds": 30}, kernel,
+                             execution_timeout=2, hard_timeout=120)  # fmt: skip
+        assert cell.value.failure.ename == "CellTimeoutError"
+        assert kernel.km is None  # the kernel that timed out is discarded
+        with pytest.raises(NotebookFailed) as hard:
+            execute_notebook(sleeping, tmp_path / "b.ipynb", {"seconds": 30}, kernel,
+                             execution_timeout=120, hard_timeout=4)  # fmt: skip
+        assert hard.value.failure.ename == "Timeout"
+        assert "quá 4 giây" in hard.value.failure.evalue
+        # A fresh kernel takes the next report.
+        nb = execute_notebook(sleeping, tmp_path / "c.ipynb", {"seconds": 0}, kernel)
+        assert nb.cells[-1].outputs == []
+    finally:
+        kernel.shutdown()

@@ -19,6 +19,7 @@ timeout does not fire.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -45,26 +46,31 @@ _st.cwd = _os.getcwd()
 _st.path = list(_sys.path)
 import matplotlib as _mpl
 import matplotlib.pyplot as _plt
-_st.rc = _mpl.rcParams.copy()
 try:
     from matplotlib_inline.backend_inline import InlineBackend as _IB
     _st.formats = tuple(_IB.instance().figure_formats)
 except ImportError:
     _st.formats = None
-for _name in ("pandas", "numpy", "duckdb", "seaborn", "tthc.stats", "tthc.render", "tthc.report"):
+for _name in ("pandas", "numpy", "duckdb", "seaborn", "tthc.stats.figures", "tthc.stats.series",
+              "tthc.render.report", "tthc.render.charts", "tthc.report.narrative"):
     try:
         __import__(_name)
     except ImportError:
         pass
+# After the imports, so settings modules make at import time are part of the restored state.
+_st.rc = _mpl.rcParams.copy()
 del _os, _sys, _types, _st, _mpl, _plt, _name
 """
 
 RESET_CODE = """
 get_ipython().run_line_magic("reset", "-f")
-def _tthc_reset():
+def _tthc_reset(env):
     import os, sys, warnings
     st = sys.modules["_tthc_kernel_state"]
     os.chdir(st.cwd)
+    for key in [k for k in os.environ if k.startswith("TTHC_") and k not in env]:
+        del os.environ[key]
+    os.environ.update(env)
     sys.path[:] = st.path
     if "matplotlib.pyplot" in sys.modules:
         import matplotlib, matplotlib.pyplot as plt
@@ -82,9 +88,16 @@ def _tthc_reset():
             sys.modules["pandas"].reset_option("all")
     warnings.resetwarnings()
     get_ipython().execution_count = 1
-_tthc_reset()
+_tthc_reset(%s)
 del _tthc_reset
 """
+
+
+def reset_code() -> str:
+    """RESET_CODE with this process's ``TTHC_*`` settings (params, warehouse, outputs folders):
+    a kept kernel must see the environment of the report it runs, not the one it started in."""
+    env = {k: v for k, v in os.environ.items() if k.startswith("TTHC_")}
+    return RESET_CODE % json.dumps(env)
 
 
 class KernelStartError(ReportError):
@@ -160,7 +173,7 @@ class WarmKernel:
             self.shutdown()
         if self.km is None or not self._ready:
             self._start_with_retry()
-        self._run(RESET_CODE, what="đặt lại kernel")
+        self._run(reset_code(), what="đặt lại kernel")
         self.uses += 1
         return self.km, self.kc
 

@@ -61,6 +61,12 @@ class JobResult:
 
 _KERNEL: Any = None  # this process's WarmKernel
 _KERNEL_LOCK = threading.Lock()
+_RENDERER_WARM = False  # this process has rendered once: no more warming needed
+
+
+def _mark_renderer_warm() -> None:
+    global _RENDERER_WARM
+    _RENDERER_WARM = True
 
 
 def _worker_kernel(cwd: Path) -> Any:
@@ -84,12 +90,31 @@ def _prestart_worker(cwd: str | None) -> None:
         _worker_kernel(Path(cwd)).prestart()
 
 
-def _preimport(renderer: str | Any | None) -> None:
-    """Import the renderer (nbconvert, WeasyPrint: ~1.5 s) in a thread while the kernel works;
-    the import lock makes the later import wait for this one instead of doing it twice."""
-    if renderer is None or isinstance(renderer, str):
-        name = renderer or DEFAULT_RENDERER
-        threading.Thread(target=importlib.import_module, args=(name,), daemon=True).start()
+def _prewarm(renderer: str | Any | None) -> threading.Thread | None:
+    """Warm the default renderer in a thread while the kernel executes the notebook.
+
+    A process's first HTML and PDF cost ~1.5 s more than later ones (importing nbconvert and
+    WeasyPrint, building the exporter, initialising fontconfig); the main process is idle
+    during execution, so that cost comes off the critical path. The caller joins the thread
+    before rendering, so the renderer is never used from two threads at once. A failure here
+    is not hidden: the real rendering meets it again and reports it.
+    """
+    if not (renderer is None or isinstance(renderer, str)):
+        return None
+    name = renderer or DEFAULT_RENDERER
+
+    def warm() -> None:
+        with contextlib.suppress(Exception):
+            import nbformat
+            import weasyprint
+
+            module = importlib.import_module(name)
+            module.render_html(nbformat.v4.new_notebook())
+            weasyprint.HTML(string="<p>Độc lập - Tự do - Hạnh phúc</p>").write_pdf()
+
+    thread = threading.Thread(target=warm, name="tthc-prewarm", daemon=True)
+    thread.start()
+    return thread
 
 
 def _shutdown_worker_kernel() -> None:
@@ -140,8 +165,9 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
     outputs: dict[str, Path] = {}
     kernel = _worker_kernel(job.notebook_path.parent)
     starts_before = kernel.starts if kernel.uses else kernel.starts - (kernel.km is not None)
-    if "html" in job.formats or "pdf" in job.formats:
-        _preimport(renderer)
+    warming = None
+    if ("html" in job.formats or "pdf" in job.formats) and not _RENDERER_WARM:
+        warming = _prewarm(renderer)
     tmp_nb = atomic.temp_path_for(folder / OUTPUT_NAMES["ipynb"])
     error: dict[str, Any] | None = None
     result = JobResult(job.unit, job.period, "ok", str(folder), warnings=list(pj.warnings))
@@ -159,6 +185,8 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
         else:
             tmp_nb.unlink()
         if "html" in job.formats or "pdf" in job.formats:
+            if warming is not None:
+                warming.join()
             render = _resolve_renderer(renderer)
             t0 = time.perf_counter()
             html = render.render_html(nb)
@@ -172,6 +200,7 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
                     render.render_pdf(html, tmp_pdf)
                 timings["pdf"] = time.perf_counter() - t0
                 outputs["pdf"] = folder / OUTPUT_NAMES["pdf"]
+            _mark_renderer_warm()
     except NotebookFailed as exc:
         failure = exc.failure
         failed_path = folder / FAILED_NOTEBOOK
