@@ -87,7 +87,7 @@ class Factory:
                                     rows_read, inserted, updated, unchanged, rejected)
                VALUES (?, ?, ?, 'sha', ?, ?, 0, 0, 0, 0, 0) RETURNING ingest_id""",
             [unit, kind, file_name, as_of, datetime(2030, 1, 1)],
-        ).fetchone()
+        ).fetchall()[0]
         self._ingest[(unit, kind)] = row[0]
         return row[0]
 

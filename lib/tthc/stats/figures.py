@@ -255,7 +255,7 @@ def catalogue_snapshot(
         FROM (SELECT DISTINCT unit, procedure_code, level FROM procedures WHERE ingest_id IN ({in_sql}))
         """,
         list(ids),
-    ).fetchone()
+    ).fetchall()[0]
     as_ofs = [a for _, a in chosen.values() if a is not None]
     return CatalogueSnapshot(
         ingest_ids=ids,
@@ -279,7 +279,7 @@ def pakn_counts(
         f"""SELECT (SELECT count(*) FROM ingests WHERE {unit_sql} AND kind = 'pakn')
                  + (SELECT count(*) FROM pakn WHERE {unit_sql})""",
         [*params, *params],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not loaded:
         return None
     if profile.comparison == "date":
@@ -308,7 +308,7 @@ def pakn_counts(
             *params,
             period.end_excl_ts,
         ],
-    ).fetchone()
+    ).fetchall()[0]
     keys = ("pakn_received", "pakn_carried_over", "pakn_on_time", "pakn_late", "pakn_in_progress")
     return {k: int(v) for k, v in zip(keys, row, strict=True)}
 
@@ -367,8 +367,17 @@ def _row(df: pd.DataFrame, window: str) -> dict[str, int]:
     return {k: v for k, v in sel.iloc[0].to_dict().items() if k not in ("window", "grouping")}
 
 
-def _apply_practice(rec: dict[str, Any], profile: Profile) -> dict[str, str]:
-    """Channel and early/on-time conventions on one row of counts; returns N/A reasons."""
+def _apply_practice(
+    rec: dict[str, Any], profile: Profile, online_flag: bool | None = None
+) -> dict[str, str]:
+    """Channel and early/on-time conventions on one row of counts; returns N/A reasons.
+
+    ``online_flag``: whether any new case of the whole table came from a yes/no "Trực tuyến"
+    export (decided on the total so that every row splits channels the same way and the total
+    stays the sum of the fields); None decides from the row itself.
+    """
+    if online_flag is None:
+        online_flag = bool(rec.get("cases_new_online_flag", 0))
     na: dict[str, str] = {}
     new = rec["cases_new"]
     missing = rec.get("cases_new_channel_missing", 0)
@@ -388,7 +397,7 @@ def _apply_practice(rec: dict[str, Any], profile: Profile) -> dict[str, str]:
             na[k] = reason
     else:
         rec["cases_new_in_person_postal"] = new - rec["cases_new_online"]
-        if rec.get("cases_new_online_flag", 0):
+        if online_flag:
             # A yes/no "Trực tuyến" column: "no" means in person, postal is not distinguishable.
             rec["cases_new_in_person"] = new - rec["cases_new_online"]
             rec["cases_new_postal"] = None
@@ -402,9 +411,11 @@ def _apply_practice(rec: dict[str, Any], profile: Profile) -> dict[str, str]:
 
 def _by_field_frame(df: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     sel = df[(df["window"] == "period") & df["grouping"].isin(["field", "total"])]
+    total = sel[sel["grouping"] == "total"]
+    online_flag = bool(total["cases_new_online_flag"].iloc[0]) if len(total) else False
     recs = []
     for rec in sel.to_dict("records"):
-        _apply_practice(rec, profile)
+        _apply_practice(rec, profile, online_flag)
         out = {"field": rec["field"], "is_total": rec["grouping"] == "total"}
         out.update({k: rec.get(k) for k in BY_FIELD_COLUMNS})
         recs.append(out)
@@ -744,4 +755,4 @@ def _first_received(con: duckdb.DuckDBPyConnection, unit: str | Sequence[str]) -
     unit_sql, params = units_filter(unit)
     return con.execute(
         f"SELECT min(received_at) FROM cases WHERE {unit_sql} AND outcome <> 'not_received'", params
-    ).fetchone()[0]
+    ).fetchall()[0][0]

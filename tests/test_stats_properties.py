@@ -1,0 +1,209 @@
+"""Property-based tests: random case histories against the invariants of the case table.
+
+- every identity holds for every profile (per field and total, total = sum of fields);
+- events after a period's end (new cases, cases ending later) never change that period;
+- figures of two units computed separately sum to the figures of their union (no double count).
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+
+import duckdb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from stats_factory import Factory
+
+from tthc.schema import DDL
+from tthc.stats.figures import compute_figures
+from tthc.stats.periods import month_period
+from tthc.stats.profile import Profile
+
+BASE = datetime(2026, 3, 1)
+PROFILES = [
+    Profile(name=f"{c}-{t}-{e}", comparison=c, third_bucket=t, early_on_time=e)
+    for c, t, e in itertools.product(
+        ("date", "timestamp"),
+        ("separate", "resolved_on_time", "excluded"),
+        ("disjoint", "combined", "on_time_includes_early"),
+    )
+]
+PERIODS = [month_period(2026, m) for m in (4, 5, 6)]
+ENDED = ("resolved", "withdrawn", "stopped", "returned")
+COUNT_KEYS = (
+    "cases_total",
+    "cases_new",
+    "cases_new_online",
+    "cases_new_in_person",
+    "cases_new_postal",
+    "cases_carried_over",
+    "cases_resolved",
+    "cases_resolved_early",
+    "cases_resolved_on_time",
+    "cases_resolved_late",
+    "cases_in_progress",
+    "cases_in_progress_within",
+    "cases_in_progress_overdue",
+    "cases_withdrawn",
+    "pakn_received",
+    "pakn_on_time",
+    "pakn_late",
+    "pakn_in_progress",
+)
+
+
+@st.composite
+def case_kwargs(draw, unit: str = "xa-a") -> dict:
+    received = BASE + timedelta(minutes=30 * draw(st.integers(0, 130 * 48)))
+    outcome = draw(st.sampled_from(("pending", "pending", *ENDED, "not_received")))
+    ended = None
+    if outcome in ENDED and draw(st.integers(0, 19)) > 0:  # 1 in 20 lacks its end date
+        ended = received + timedelta(minutes=30 * draw(st.integers(0, 50 * 48)))
+    due = None
+    if draw(st.integers(0, 9)) > 0:
+        due = received + timedelta(hours=draw(st.integers(0, 30 * 24)))
+    scheme = draw(st.sampled_from(("code", "code", "online_flag")))
+    channels = ("online", "in_person", "postal") if scheme == "code" else ("online", "in_person")
+    return {
+        "unit": unit,
+        "outcome": outcome,
+        "received": received,
+        "ended": ended,
+        "due": due,
+        "field": draw(st.sampled_from(("Hộ tịch", "Chứng thực", "Đất đai", None))),
+        "procedure_code": draw(st.sampled_from(("1.000001", "1.000002", "2.000815", None))),
+        "channel": draw(st.sampled_from(channels)),
+        "channel_scheme": scheme,
+        "has_components": draw(st.booleans()),
+        "has_result_file": draw(st.booleans()),
+        "reused_data": draw(st.booleans()),
+    }
+
+
+@st.composite
+def pakn_kwargs(draw, unit: str = "xa-a") -> dict:
+    received = BASE + timedelta(hours=draw(st.integers(0, 130 * 24)))
+    due = received + timedelta(days=draw(st.integers(0, 20)))
+    handled = None
+    if draw(st.booleans()):
+        handled = received + timedelta(hours=draw(st.integers(0, 40 * 24)))
+    return {
+        "unit": unit,
+        "received": received.isoformat(),
+        "due": due.isoformat(),
+        "handled": handled.isoformat() if handled else None,
+    }
+
+
+def _warehouse(cases: list[dict], paknl: list[dict]) -> Factory:
+    con = duckdb.connect()
+    con.execute(DDL)
+    f = Factory(con)
+    f.insert_cases([f.case_row(**kw) for kw in cases])
+    for kw in paknl:
+        f.pakn(**kw)
+    return f
+
+
+def _settings(n: int) -> settings:
+    return settings(max_examples=n, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_settings(40)
+@given(
+    st.lists(case_kwargs(), max_size=60),
+    st.lists(pakn_kwargs(), max_size=8),
+    st.sampled_from(PROFILES),
+    st.sampled_from(PERIODS),
+)
+def test_every_identity_holds_for_every_profile(cases, paknl, profile, period):
+    f = _warehouse(cases, paknl)
+    fig = compute_figures(f.con, "xa-a", period, profile, comparisons=False)
+    failed = [c for c in fig.checks if not c.ok]
+    assert not failed, failed
+    v = fig.values
+    # The third bucket's size is reported whatever its placement.
+    assert (
+        v["cases_withdrawn"]
+        == v["cases_third_withdrawn"] + v["cases_third_stopped"] + v["cases_third_returned"]
+    )
+    if profile.early_on_time == "disjoint":
+        assert v["cases_resolved_early"] is not None
+    else:
+        assert v["cases_resolved_early"] is None
+    for key, info in fig.rates.items():
+        if info.value is not None:
+            assert 0 <= info.value <= 100, key
+
+
+@_settings(20)
+@given(
+    st.lists(case_kwargs(), max_size=50),
+    st.lists(case_kwargs(), max_size=15),
+    st.lists(st.integers(0, 49), max_size=10),
+    st.lists(st.integers(1, 30 * 24), min_size=10, max_size=10),
+    st.sampled_from(PROFILES),
+    st.sampled_from(PERIODS),
+)
+def test_later_events_never_change_an_earlier_period(cases, later, to_end, delays, profile, period):
+    f = _warehouse(cases, [])
+    before = compute_figures(f.con, "xa-a", period, profile)
+    # New cases received after the end.
+    moved = []
+    for kw in later:
+        kw = dict(kw)
+        shift = period.end_excl_ts - BASE
+        kw["received"] = kw["received"] + shift
+        if kw["ended"] is not None:
+            kw["ended"] = kw["ended"] + shift
+        if kw["due"] is not None:
+            kw["due"] = kw["due"] + shift
+        moved.append(f.case_row(**kw))
+    f.insert_cases(moved)
+    # Open cases that end after the period end (the next export says they are finished).
+    codes = [
+        r[0]
+        for r in f.con.execute(
+            "SELECT case_code FROM cases WHERE outcome = 'pending' ORDER BY case_code"
+        ).fetchall()
+    ]
+    for i, (idx, hours) in enumerate(zip(to_end, delays, strict=False)):
+        if idx < len(codes):
+            f.con.execute(
+                """UPDATE cases SET outcome = ?, ended_at = greatest(received_at, ?) + to_hours(?)
+                   WHERE case_code = ?""",
+                [("resolved", "withdrawn")[i % 2], period.end_excl_ts, hours, codes[idx]],
+            )
+    after = compute_figures(f.con, "xa-a", period, profile)
+    assert after.values == before.values
+    assert after.late_cases.drop(columns=["ended_at"]).equals(
+        before.late_cases.drop(columns=["ended_at"])
+    )
+    assert list(after.late_cases["ended_at"]) == list(before.late_cases["ended_at"])
+
+
+@_settings(25)
+@given(
+    st.lists(case_kwargs("xa-a"), max_size=40),
+    st.lists(case_kwargs("xa-b"), max_size=40),
+    st.lists(pakn_kwargs("xa-a"), min_size=1, max_size=5),
+    st.lists(pakn_kwargs("xa-b"), min_size=1, max_size=5),
+    st.sampled_from(PROFILES),
+    st.sampled_from(PERIODS),
+)
+def test_city_rollup_is_the_sum_of_units(cases_a, cases_b, pakn_a, pakn_b, profile, period):
+    f = _warehouse(cases_a + cases_b, pakn_a + pakn_b)
+    a = compute_figures(f.con, "xa-a", period, profile, comparisons=False)
+    b = compute_figures(f.con, "xa-b", period, profile, comparisons=False)
+    both = compute_figures(f.con, ["xa-a", "xa-b"], period, profile, comparisons=False)
+    for key in COUNT_KEYS:
+        va, vb, vu = a.values[key], b.values[key], both.values[key]
+        if va is None or vb is None:
+            continue
+        assert vu == va + vb, key
+    assert both.ok, [c for c in both.checks if not c.ok]
+    ta = a.by_field.set_index("field")["cases_total"]
+    tb = b.by_field.set_index("field")["cases_total"]
+    tu = both.by_field.set_index("field")["cases_total"]
+    assert tu.to_dict() == ta.add(tb, fill_value=0).astype("int64").to_dict()
