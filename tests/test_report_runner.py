@@ -353,3 +353,25 @@ def test_cell_timeout_and_hard_timeout_stop_a_hung_notebook(tmp_path: Path) -> N
         assert nb.cells[-1].outputs == []
     finally:
         kernel.shutdown()
+
+
+def test_from_to_and_quarter_periods_name_their_folders(env) -> None:
+    assert report("--unit", "xa-a", "--from", "2026-05-20", "--to", "2026-06-01",
+                  "--formats", "ipynb") == 0  # fmt: skip
+    folder = env["out"] / "xa-a" / "2026-05-20_2026-06-01"
+    m = read_manifest(folder)
+    assert m["period_range"] == "Từ ngày 20/5/2026 đến 1/6/2026"
+    assert m["parameters"]["period"] == "2026-05-20..2026-06-01"  # the report notebook's form
+    assert report("--unit", "xa-a", "--quarter", "2026-Q2", "--formats", "ipynb") == 0
+    assert read_manifest(env["out"] / "xa-a" / "2026-Q2")["period_title"] == "quý II năm 2026"
+
+
+def test_build_jobs_dedupes_and_orders(env) -> None:
+    jobs = build_jobs(["xa-b", "xa-a", "xa-b"], ["2026-06", "2026-05", "2026-06"])
+    assert [(j.unit, j.period) for j in jobs] == [
+        ("xa-b", "2026-06"), ("xa-b", "2026-05"), ("xa-a", "2026-06"), ("xa-a", "2026-05"),
+    ]  # fmt: skip
+    assert jobs[0].folder == env["out"] / "xa-b" / "2026-06"
+    assert jobs[0].db == str(env["db"]) and jobs[0].formats == ("ipynb", "html", "pdf")
+    with pytest.raises(ParamsError, match="Định dạng 'docx' không hỗ trợ"):
+        build_jobs(["xa-a"], ["2026-06"], formats=["docx"])

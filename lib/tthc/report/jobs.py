@@ -145,11 +145,15 @@ def build_jobs(
     out = Path(out_dir) if out_dir else outputs_dir()
     dbp = Path(db) if db else default_db()
     jobs: list[Job] = []
-    for unit in units:
+    seen: set[tuple[str, str]] = set()
+    for unit in dict.fromkeys(units):  # a unit named twice must not race itself on one folder
         rule = load_profile(load_unit(unit, params_base).profile, params_base).period_rule
         for p in periods:
             key = p if isinstance(p, str) else p.key
             key = period_from_key(key, rule).key  # validates the key
+            if (unit, key) in seen:
+                continue
+            seen.add((unit, key))
             jobs.append(
                 Job(
                     unit=unit,
