@@ -305,3 +305,18 @@ def test_summary_sheet_before_the_case_list_does_not_hide_it(tmp_path: Path, ali
 def test_case_list_without_code_is_not_mistaken_for_pakn(aliases) -> None:
     with pytest.raises(InputFileError, match=r"thiếu cột bắt buộc 'Mã hồ sơ' \(case_code\)"):
         _detect(FIX / "bad_missing_code.xlsx", aliases)
+
+
+def test_column_numbering_row_under_the_header_is_skipped(tmp_path: Path, aliases) -> None:
+    p = _xlsx(
+        tmp_path / "n.xlsx",
+        [
+            ["BIỂU DANH SÁCH HỒ SƠ"],
+            ["STT", "Mã hồ sơ", "Mã TTHC", "Ngày nhận", "Trạng thái"],
+            ["(1)", "(2)", "(3)", "(4)", "(5)"],
+            [1, "M1", "1.001193", "01/06/2026", "Đang xử lý"],
+        ],
+    )
+    cmap = _detect(p, aliases).cmap
+    assert cmap.header_index == 2  # data start on row 4
+    assert cmap.column_map["Mã hồ sơ"] == "case_code"

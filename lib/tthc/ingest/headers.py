@@ -128,12 +128,29 @@ def _classify(aliases: AliasTable, kind: Kind, candidates: list[str]) -> HeaderM
     return HeaderMatch("unknown")
 
 
+_NUMBER_CELL = re.compile(r"^\(?(\d{1,3})\)?$")
+
+
+def _is_numbering_row(sheet: Sheet, r: int) -> bool:
+    """A row that only numbers the columns: 1, 2, 3, … or (1), (2), (3), … in order."""
+    if r >= len(sheet.head):
+        return False
+    cells = [c for c in sheet.head[r] if c]
+    numbers = [m.group(1) for m in map(_NUMBER_CELL.match, cells) if m]
+    if len(cells) < 3 or len(numbers) != len(cells):
+        return False
+    values = [int(n) for n in numbers]
+    return values == list(range(values[0], values[0] + len(values)))
+
+
 def map_columns(sheet: Sheet, aliases: AliasTable, kind: Kind, r: int, two_rows: bool) -> ColumnMap:
     """Map the header at row ``r`` (and ``r + 1`` for a two-row header) for one kind."""
     columns = _column_candidates(sheet, r, two_rows)
     labels = [display for display, _ in columns]
     candidates = [cands for _, cands in columns]
     last = r + 1 if two_rows else r
+    if _is_numbering_row(sheet, last + 1):
+        last += 1  # "(1) (2) (3) …" under the labels, as official tables print it
     cmap = ColumnMap(kind, last, 2 if two_rows else 1, labels)
     best: dict[str, tuple[int, int]] = {}  # field -> (rank, column)
     losers: list[tuple[int, str]] = []
