@@ -97,7 +97,7 @@ def test_good_params_report_profile_and_narrative_count() -> None:
     [check] = [c for c in doctor.check_params() if c.name == "Tham số an-truong"]
     assert check.ok
     assert check.detail.startswith("xã An Trường, hồ sơ báo cáo 'an-truong' (kỳ nd09), ")
-    assert check.detail.endswith(" tệp nội dung")
+    assert check.detail.endswith(" tệp nội dung (4 cảnh báo nội dung, xem khi chạy 'tthc report')")
 
 
 def test_missing_font_file(tmp_path: Path, monkeypatch) -> None:

@@ -171,6 +171,7 @@ def check_warehouse(db: Path) -> str:
 def check_params(base: Path | None = None) -> list[Check]:
     from tthc.paths import params_dir
     from tthc.report.jobs import period_from_key
+    from tthc.report.lint import lint_sections
     from tthc.report.narrative import parse_narrative_text
     from tthc.stats.profile import load_profile
     from tthc.units import list_units, load_unit
@@ -186,14 +187,17 @@ def check_params(base: Path | None = None) -> list[Check]:
             params = load_unit(unit, base)
             profile = load_profile(params.profile, base)
             narr = sorted((root / "narrative" / unit).glob("*.md"))
+            lint = 0
             for path in narr:
-                period_from_key(path.stem, profile.period_rule)  # the file name is a period key
-                parse_narrative_text(
+                period = period_from_key(path.stem, profile.period_rule)  # name = period key
+                sections = parse_narrative_text(
                     path.read_text(encoding="utf-8"), path, unit=unit, period_key=path.stem
                 )
+                lint += len(lint_sections(sections, period))
+            note = f" ({lint} cảnh báo nội dung, xem khi chạy 'tthc report')" if lint else ""
             return (
                 f"{params.display_name}, hồ sơ báo cáo '{profile.name}' "
-                f"(kỳ {profile.period_rule}), {len(narr)} tệp nội dung"
+                f"(kỳ {profile.period_rule}), {len(narr)} tệp nội dung{note}"
             )
 
         checks.append(_guard(f"Tham số {unit}", one))
