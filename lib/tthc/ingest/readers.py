@@ -39,7 +39,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 class Body:
     """Data rows under the header: ``columns[i]`` is the text of sheet column ``i``."""
 
-    columns: dict[int, pa.Array]
+    columns: dict[int, pa.Array | pa.ChunkedArray]
     row_numbers: np.ndarray  # 1-based sheet row (Excel) or record number (CSV)
     bad_rows: list[tuple[int, str]] = field(default_factory=list)  # rows that could not be split
 
@@ -324,9 +324,7 @@ def _open_csv(path: Path) -> Sheet:
         if bad:
             return _csv_body_slow(utf8, delimiter, header_index, ncols, cols)
         n = table.num_rows
-        columns = {
-            c: (table.column(f"f{c}").combine_chunks() if c < ncols else _blank(n)) for c in cols
-        }
+        columns = {c: (table.column(f"f{c}") if c < ncols else _blank(n)) for c in cols}
         numbers = np.arange(header_index + 2, header_index + 2 + n, dtype=np.int64)
         return Body(columns, numbers)
 

@@ -55,7 +55,7 @@ def lit(text: str) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
-def normalise_text(arr: pa.Array) -> pa.Array:
+def normalise_text(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Cell text as stored: NFC, trimmed, runs of whitespace collapsed to one space.
 
     Runs in Arrow's C++ kernels. A column with few distinct values (status, field, procedure
@@ -68,6 +68,8 @@ def normalise_text(arr: pa.Array) -> pa.Array:
         if pc.any(pc.match_substring_regex(arr, r"\s\s|[\t\r\n\v\f]")).as_py():
             arr = pc.replace_substring_regex(arr, r"\s+", " ")
         return arr
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
     enc = pc.dictionary_encode(arr)
     if len(enc.dictionary) * 2 < len(arr):
         return pc.take(_normalise_all(enc.dictionary), enc.indices)
@@ -80,10 +82,12 @@ def _normalise_all(arr: pa.Array) -> pa.Array:
     return pc.utf8_trim_whitespace(arr)
 
 
-def label_key(arr: pa.Array) -> pa.Array:
+def label_key(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Lookup key of a label from normalised text: lower case; '2.0' -> '2'."""
     if len(arr) == 0:
         return arr
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
     enc = pc.dictionary_encode(arr)
     keys = pc.replace_substring_regex(pc.utf8_lower(enc.dictionary), r"^(\d+)\.0+$", r"\1")
     return pc.take(keys, enc.indices)
