@@ -100,7 +100,7 @@ def build(path: Path) -> Path:
                    rows_read, inserted, updated, unchanged, rejected, conflicts, tool_version)
                VALUES (?, ?, ?, 'fixture', ?, ?, ?, ?, 0, 0, ?, 0, 'fixture') RETURNING ingest_id""",
             [UNIT, kind, name, as_of, now, read, inserted, rejected],
-        ).fetchone()[0]
+        ).fetchall()[0][0]  # fetchall: DuckDB 2 leaves a fetchone() result unfinished
 
     catalogue = _catalogue()
     cat_id = ingest("catalogue", "danh-muc-tthc.xlsx", datetime(2026, 1, 5), 375, 375, 0)
