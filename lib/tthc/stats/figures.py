@@ -470,8 +470,13 @@ def compute_figures(
     profile: Profile,
     *,
     comparisons: bool = True,
+    detail: bool = True,
 ) -> Figures:
-    """All figures of ``unit`` (or the roll-up of several units) for ``period`` under ``profile``."""
+    """All figures of ``unit`` (or the roll-up of several units) for ``period`` under ``profile``.
+
+    ``detail=False`` skips the per-field and per-procedure tables and the late-case list (the
+    flat values and the total row's checks remain): what the comparison periods need.
+    """
     unit_name = unit if isinstance(unit, str) else "+".join(unit)
     ytd = ytd_start(period, profile)
     windows = [Window("period", period.start, period.end), Window("ytd", ytd, period.end)]
@@ -482,6 +487,7 @@ def compute_figures(
         windows,
         profile,
         catalogue_ingests=snapshot.ingest_ids if snapshot else (),
+        by=(),
     )
     rows = {w.name: _row(table, w.name) for w in windows}
     spans = {w.name: (w.start, w.end) for w in windows}
@@ -704,11 +710,19 @@ def compute_figures(
             f"{p['new_not_in_catalogue']} hồ sơ mới tiếp nhận thuộc thủ tục không có trong danh mục TTHC."
         )
 
-    by_field = _by_field_frame(table, profile)
-    by_procedure = _by_procedure_frame(con, table, snapshot)
-    late = late_cases(con, unit, period, profile)
-
-    checks = checks_mod.check_case_table(by_field, profile)
+    if detail:
+        groups = case_table(con, unit, windows[:1], profile, full=False)
+        by_field = _by_field_frame(groups, profile)
+        by_procedure = _by_procedure_frame(con, groups, snapshot)
+        late = late_cases(con, unit, period, profile)
+        checks = checks_mod.check_case_table(by_field, profile)
+    else:
+        by_field = _by_field_frame(table, profile)  # the total row only
+        by_procedure = pd.DataFrame(columns=["procedure_code", "procedure_name", "field", "level"])
+        late = pd.DataFrame(
+            columns=["unit", "case_code", "procedure_code", "procedure_name", "field"]
+        )
+        checks = checks_mod.check_case_table(by_field, profile)
     checks += checks_mod.check_pakn(values)
     checks += checks_mod.check_rate_parts(rates)
     values["checks"] = [c.to_json() for c in checks]
@@ -729,7 +743,7 @@ def compute_figures(
             if first is None or first >= other.end_excl_ts:
                 comps[name] = None
                 continue
-            f = compute_figures(con, unit, other, profile, comparisons=False)
+            f = compute_figures(con, unit, other, profile, comparisons=False, detail=False)
             comps[name] = {k: v for k, v in f.values.items() if k not in ("checks", "by_field")}
     values["comparisons"] = comps
 
