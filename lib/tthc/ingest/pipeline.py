@@ -8,6 +8,7 @@ matched to the catalogue; a file that fails is reported and the others still go 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -193,11 +194,8 @@ def _ingest_detected(
             ins, upd, unch, conflicts = upsert_state(
                 con, cmap.kind, ingest_id, unit.unit, as_of, bool(personal)
             )
-        rejected = int(
-            con.execute("SELECT count(*) FROM rejects WHERE ingest_id = ?", [ingest_id]).fetchone()[
-                0
-            ]
-        )
+        found = con.execute("SELECT count(*) FROM rejects WHERE ingest_id = ?", [ingest_id])
+        rejected = int(found.fetchone()[0])
         counts = Counts(rows_read, ins, upd, unch + identical, rejected, conflicts)
         counts.check()
         notes = _notes(con, cmap.kind)
@@ -223,7 +221,9 @@ def _ingest_detected(
             rejects_csv = write_rejects_csv(con, ingest_id, path, rejects_dir)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        # The original error matters; DuckDB discards the transaction either way.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
         if rejects_csv is not None:
             rejects_csv.unlink(missing_ok=True)
         raise
