@@ -179,6 +179,19 @@ def test_bad_inputs_one_line_and_exit_2(
     con.close()
 
 
+def test_undecodable_csv(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "rac.csv"
+    bad.write_bytes(b"\x81\x8d\x90\xff binary, not text\n" * 3)
+    code, out, err = run(
+        capsys, "--db", str(tmp_path / "w.duckdb"), "--unit", "an-truong", str(bad)
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "Lỗi: Không đọc được tệp rac.csv: bảng mã không nhận ra (cần UTF-8, UTF-16 hoặc "
+        "Windows-1258).\n"
+    )
+
+
 def test_missing_column_message(tmp_path: Path, capsys) -> None:
     code, _out, err = run(
         capsys,

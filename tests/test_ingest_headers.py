@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import xlsxwriter
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tthc.errors import InputFileError, ParamsError
 from tthc.ingest.aliases import load_aliases, normalise_header, strip_diacritics
@@ -320,3 +322,11 @@ def test_column_numbering_row_under_the_header_is_skipped(tmp_path: Path, aliase
     cmap = _detect(p, aliases).cmap
     assert cmap.header_index == 2  # data start on row 4
     assert cmap.column_map["Mã hồ sơ"] == "case_code"
+
+
+@given(st.text(alphabet="ĐđÂâĂăÊêÔôƠơƯưÁáÀàẢảÃãẠạ mã hồ sơ/-.: \t", max_size=30))
+def test_header_normalisation_is_idempotent_and_form_blind(text: str) -> None:
+    once = normalise_header(text)
+    assert normalise_header(once) == once
+    assert normalise_header(unicodedata.normalize("NFD", text)) == once
+    assert once == once.strip() and "  " not in once
