@@ -455,19 +455,8 @@ def test_sample_figures_under_an_truong_profile(sample_con):
 def test_sample_under_default_profile_gives_exact_rounding(sample_con):
     f = compute_figures(sample_con, "an-truong", JUNE, load_profile("default"))
     v = f.values
-    assert v["rate_procedures_full"] == 10.45  # two decimals, exact
-    one_decimal = load_profile("default").model_copy(
-        update={
-            "rates": {
-                k: r.model_copy(update={"decimals": 1})
-                for k, r in load_profile("default").rates.items()
-            }
-        }
-    )
-    assert (
-        compute_figures(sample_con, "an-truong", JUNE, one_decimal).values["rate_procedures_full"]
-        == 10.5
-    )
+    assert v["rate_procedures_full"] == 10.5  # exact half-up; the sample's legacy rule gave 10.4
+    assert f.fmt("rate_procedures_full") == "10,5%"
     # Calendar-date comparison: the 100 cases ended on their due date are on time, not early, and
     # the late case (two hours after its due time, same day) is on time too.
     assert (v["cases_resolved_early"], v["cases_resolved_on_time"], v["cases_resolved_late"]) == (
