@@ -38,7 +38,8 @@ def monthly_series(
     count and rate (over resolved, profile rounding and decimals of ``on_time``).
 
     Columns: period_key, label ('T6/2026'), period_start, period_end, cases_new, cases_resolved,
-    cases_resolved_early_or_on_time, cases_in_progress, rate_on_time (float or None).
+    cases_resolved_early_or_on_time, cases_in_progress, rate_on_time (float; NaN when nothing
+    was resolved that month).
     """
     months = reporting_months(start, end, profile.period_rule)
     windows = [Window(m.key, m.start, m.end) for m in months]
