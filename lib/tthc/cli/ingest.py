@@ -18,7 +18,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="nạp tệp xuất (hồ sơ, danh mục TTHC, PAKN) vào kho dữ liệu",
         description=(
             "Nạp tệp xuất từ phần mềm một cửa (.xlsx, .xls, .csv) vào kho dữ liệu DuckDB. "
-            "Nhiều tệp: danh mục được nạp trước, rồi hồ sơ, rồi PAKN; mỗi tệp là một giao dịch."
+            "Nhiều tệp: danh mục được nạp trước, rồi hồ sơ, rồi PAKN; mỗi tệp là một giao dịch, "
+            "tệp lỗi không để lại gì và không làm dừng các tệp khác (mã thoát 2 nếu có tệp lỗi). "
+            "Dòng bị loại được ghi vào <thư mục kho>/rejects/<lần nạp>-<tên tệp>.csv."
         ),
     )
     p.add_argument("--db", help="tệp kho dữ liệu (mặc định: $TTHC_DB hoặc data/tthc.duckdb)")
@@ -28,7 +30,11 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         choices=["cases", "catalogue", "pakn"],
         help="loại tệp; bỏ trống để tự nhận dạng theo tiêu đề cột",
     )
-    p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="in kết quả dạng JSON: một đối tượng cho một tệp, một mảng cho nhiều tệp",
+    )
     p.add_argument("files", nargs="+", metavar="TỆP", help="tệp xuất hoặc thư mục chứa tệp xuất")
     return p
 
