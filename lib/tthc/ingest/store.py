@@ -10,7 +10,8 @@ Rules (issue 2, item 3):
   that export's ``ingest_id`` and ``as_of``, so a middle-aged export ingested later still cannot
   undo it);
 - an older export never overwrites: a differing row is written to ``case_conflicts`` and counted
-  as ``unchanged``; its new cases are inserted;
+  as ``unchanged``; its new cases are inserted (for PAKN, which has no conflicts table in the
+  schema, the conflict is counted in the ledger's ``conflicts`` only);
 - a catalogue ingest is a snapshot of ``procedures``; it is compared with the previous snapshot
   to count inserted / updated / unchanged procedures;
 - a key repeated inside one file with different content rejects all its rows (which one is right
