@@ -415,3 +415,16 @@ def test_pakn_upsert_and_older_export(tmp_path: Path, wh) -> None:
     assert wh.execute("SELECT handled_at, status_label FROM pakn").fetchall() == [
         (D(2026, 6, 5, 9), "Đã xử lý")
     ]
+
+
+def test_date_only_deadline_means_end_of_that_day(tmp_path: Path, wh) -> None:
+    rows = [
+        ["D1", "1.001193", "Đã trả kết quả", "01/06/2026 08:00", "05/06/2026", "05/06/2026 10:00"],
+        ["D2", "1.001193", "Đã trả kết quả", "01/06/2026 08:00", "05/06/2026 17:00", "04/06/2026"],
+    ]
+    ingest(wh, export(tmp_path / "d.csv", "10/06/2026", rows))
+    got = dict(wh.execute("SELECT case_code, due_at FROM cases ORDER BY 1").fetchall())
+    # A bare due date is a whole day: finishing at 10:00 on it is not late under timestamps.
+    assert got["D1"] == D(2026, 6, 5, 23, 59, 59)
+    # A real time of day is kept as exported.
+    assert got["D2"] == D(2026, 6, 5, 17, 0)

@@ -125,6 +125,18 @@ def _dates(k: _Cols, names: tuple[str, ...]) -> str:
     )
 
 
+def end_of_day(expr: str) -> str:
+    """A deadline given as a bare date (00:00:00) means "by the end of that day".
+
+    Stored at 00:00 it would make every case finished on its due date late under timestamp
+    comparison; 23:59:59 keeps date comparison unchanged and timestamp comparison honest.
+    """
+    return (
+        f"CASE WHEN ({expr}) = date_trunc('day', {expr}) "
+        f"THEN ({expr}) + INTERVAL 86399 SECOND ELSE ({expr}) END"
+    )
+
+
 def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: list[int]) -> None:
     dates = ("received_at", "due_at", "extended_due_at", "ended_at", "returned_at")
     flag_keys = ",\n".join(f"{sql_key(k.k(f))} AS {f}_key" for f in _FLAGS)
@@ -233,8 +245,8 @@ def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: 
                 CASE WHEN outcome IN ('pending', 'not_received') THEN NULL ELSE ended_at END
                     AS ended_at,
                 (ended_at IS NOT NULL AND outcome IN ('pending', 'not_received')) AS _ended_dropped,
-                coalesce(extended_due_at, due_eff) AS due_at,
-                due_eff AS original_due_at
+                {end_of_day("coalesce(extended_due_at, due_eff)")} AS due_at,
+                {end_of_day("due_eff")} AS original_due_at
             FROM j
         ), r AS (
             SELECT *, {reject} AS _reject FROM e
@@ -306,7 +318,7 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
         CREATE OR REPLACE TEMP TABLE _stg AS
         WITH r AS (SELECT *, {reject} AS _reject FROM _p)
         SELECT _row, pakn_code, source, status_label, received_at,
-            CASE WHEN due_is_duration THEN NULL ELSE due_at END AS due_at, handled_at,
+            CASE WHEN due_is_duration THEN NULL ELSE {end_of_day("due_at")} END AS due_at, handled_at,
             due_is_duration AS _due_duration, _reject
         FROM r
         """
