@@ -10,8 +10,9 @@ Accepted forms:
   ``HH:MM`` or ``HH:MM:SS``; ISO ``yyyy-mm-dd`` with optional `` HH:MM[:SS[.ffffff]]`` or ``T``;
   Excel serial numbers (20000–80000, i.e. 1954–2119; a fraction is the time of day) and Excel
   date cells (read as ISO text). All are Vietnam local time, stored naive. A date without a time
-  is stored at 00:00 of that day; comparing by date or by timestamp is the statistics profile's
-  business, not ingest's.
+  is stored at 00:00 of that day, except deadlines (due, extended due), which mean the end of
+  that day (23:59:59, ``stage.end_of_day``); comparing by date or by timestamp is the statistics
+  profile's business, not ingest's.
 - statuses: national codes 1–10 or labels (``params/aliases/default.yaml`` ``status_labels``).
 - channels: codes 1/2/3 or labels; yes/no: Có/Không, x/blank, 1/0, true/false, Đã/Chưa.
 - catalogue levels: Toàn trình / Một phần (with or without "DVCTT"), codes 4/3 or TT/MP, and
