@@ -67,3 +67,12 @@ def test_bad_yaml_and_bad_slug(tmp_path: Path) -> None:
         load_unit("q", base=tmp_path)
     with pytest.raises(ParamsError, match="không hợp lệ"):
         load_unit("An Truong", base=tmp_path)
+
+
+def test_default_signer_is_the_chair_in_person(tmp_path: Path) -> None:
+    signer = load_unit("xa-moi", base=tmp_path).signer
+    assert (signer.authority, signer.deputy, signer.title) == (
+        "TM. ỦY BAN NHÂN DÂN",
+        None,
+        "CHỦ TỊCH",
+    )

@@ -29,7 +29,9 @@ class Signer(_Strict):
     """Signature block (Nghị định 30/2020, Phụ lục I): thẩm quyền ký, chức vụ, họ tên."""
 
     authority: str = "TM. ỦY BAN NHÂN DÂN"  # quyền hạn: TM. ...
-    deputy: str | None = "KT. CHỦ TỊCH"  # ký thay, when a deputy signs
+    # Ký thay: "KT. CHỦ TỊCH" when a deputy signs, with title "PHÓ CHỦ TỊCH". By default the
+    # chair signs in person, so there is no "KT." line and the title is "CHỦ TỊCH".
+    deputy: str | None = None
     title: str = "CHỦ TỊCH"  # chức vụ
     name: str = ""  # họ tên; blank until known
 
