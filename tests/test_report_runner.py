@@ -375,3 +375,19 @@ def test_build_jobs_dedupes_and_orders(env) -> None:
     assert jobs[0].db == str(env["db"]) and jobs[0].formats == ("ipynb", "html", "pdf")
     with pytest.raises(ParamsError, match="Định dạng 'docx' không hỗ trợ"):
         build_jobs(["xa-a"], ["2026-06"], formats=["docx"])
+
+
+def test_kernel_is_recycled_after_n_reports(env, tmp_path: Path) -> None:
+    from tthc.report.execute import WarmKernel, execute_notebook
+
+    kernel = WarmKernel(cwd=tmp_path, recycle_after=2)
+    params = {"unit": "xa-b", "period": "2026-06", "db": str(env["db"])}
+    try:
+        seen = []
+        for i in range(3):
+            nb = execute_notebook(TRIVIAL, tmp_path / f"{i}.ipynb", params, kernel)
+            seen.append((kernel.starts, kernel.last_use))
+            assert export.figures_payload(nb)["state"]["leaked_global"] is False
+        assert seen == [(1, 1), (1, 2), (2, 1)]
+    finally:
+        kernel.shutdown()

@@ -161,6 +161,7 @@ class WarmKernel:
         self.kc: Any = None
         self.uses = 0
         self.starts = 0
+        self.last_use = 0  # the number, on its kernel, of the last report acquired
         self._ready = False
         self._ipc_dir: str | None = None
         self._lock = threading.Lock()
@@ -175,6 +176,7 @@ class WarmKernel:
             self._start_with_retry()
         self._run(reset_code(), what="đặt lại kernel")
         self.uses += 1
+        self.last_use = self.uses
         return self.km, self.kc
 
     def prestart(self) -> None:

@@ -164,7 +164,6 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
 
     outputs: dict[str, Path] = {}
     kernel = _worker_kernel(job.notebook_path.parent)
-    starts_before = kernel.starts if kernel.uses else kernel.starts - (kernel.km is not None)
     warming = None
     if ("html" in job.formats or "pdf" in job.formats) and not _RENDERER_WARM:
         warming = _prewarm(renderer)
@@ -238,8 +237,9 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
         error=error,
         kernel={
             "name": kernel.kernel_name,
-            "reused": kernel.starts == starts_before and kernel.uses > 1,
-            "report_number_on_kernel": kernel.uses,
+            # 1 = a fresh kernel; n > 1 = the n-th report on a kernel reset in between.
+            "report_number_on_kernel": kernel.last_use,
+            "reused": kernel.last_use > 1,
         },
     )
     manifest["period_title"] = pj.period_title
@@ -250,10 +250,7 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
 
 
 def _stage(timings: dict[str, float]) -> str:
-    for stage in ("pdf", "html", "execute"):
-        if stage in timings:
-            return {"execute": "render", "html": "render", "pdf": "write"}.get(stage, stage)
-    return "execute"
+    return "render" if "execute" in timings else "execute"
 
 
 def _dedupe(items: list[str]) -> list[str]:
