@@ -109,3 +109,24 @@ def test_manifest_round_trip_and_hashes(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text("{half", encoding="utf-8")
     assert read_manifest(tmp_path) == {"status": "unreadable"}
     assert package_versions()["papermill"]
+
+
+def test_kernel_that_cannot_start_is_tried_twice_then_named() -> None:
+    from tthc.report.execute import KernelStartError, WarmKernel
+
+    kernel = WarmKernel("khong-co-kernel", start_timeout=5)
+    launches = []
+    original = kernel._launch
+
+    def counting() -> None:
+        launches.append(1)
+        original()
+
+    kernel._launch = counting
+    with pytest.raises(KernelStartError) as err:
+        kernel.acquire()
+    assert len(launches) == 2
+    msg = str(err.value)
+    assert msg.startswith("Không khởi động được kernel 'khong-co-kernel' (đã thử lại một lần)")
+    assert msg.endswith("Chạy 'tthc doctor' để kiểm tra.") and "\n" not in msg
+    assert kernel.km is None
