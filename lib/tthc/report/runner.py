@@ -331,6 +331,8 @@ def run_jobs(
         if on_result:
             on_result(res)
 
+    # More workers than reports would only boot kernels that never run anything.
+    workers = max(1, min(workers, len(prepared)))
     try:
         if executor is None and workers <= 1:
             if prepared:  # boots while papermill and the renderer are imported
