@@ -19,7 +19,7 @@ progress and is counted in ``end_missing`` so the report can say so.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -175,6 +175,28 @@ COVERAGE_COLUMNS = (
 )
 
 
+def _catalogue_sql(
+    windows: Sequence[Window], ingests: Sequence[int] | Mapping[str, Sequence[int]]
+) -> tuple[str, list[object]]:
+    """SQL of (win, unit, procedure_code, level) rows: each window's catalogue snapshot."""
+    if not isinstance(ingests, Mapping):
+        ingests = {w.name: tuple(ingests) for w in windows}
+    pairs = [(name, iid) for name, ids in ingests.items() for iid in ids]
+    if not pairs:
+        empty = "NULL::VARCHAR"
+        return (
+            f"SELECT {empty} AS win, {empty} AS unit, {empty} AS procedure_code, {empty} AS level WHERE false",
+            [],
+        )
+    values = ", ".join("(?, ?::BIGINT)" for _ in pairs)
+    sql = (
+        f"SELECT m.win, p.unit, p.procedure_code, any_value(p.level) AS level "
+        f"FROM procedures p JOIN (VALUES {values}) m(win, iid) ON p.ingest_id = m.iid "
+        f"GROUP BY m.win, p.unit, p.procedure_code"
+    )
+    return sql, [v for pair in pairs for v in pair]
+
+
 def _coverage(
     con: duckdb.DuckDBPyConnection,
     unit_sql: str,
@@ -203,7 +225,7 @@ def _coverage(
         )
         SELECT p.win, count(*), count(*) FILTER (WHERE cat.level = 'partial'),
                count(*) FILTER (WHERE cat.level = 'full')
-        FROM p JOIN cat ON cat.unit = p.unit AND cat.procedure_code = p.procedure_code
+        FROM p JOIN cat ON cat.win = p.win AND cat.unit = p.unit AND cat.procedure_code = p.procedure_code
         GROUP BY p.win
         """,
         [*w_params, *cat_params, *unit_params],
@@ -217,7 +239,7 @@ def case_table(
     windows: Sequence[Window],
     profile: Profile,
     *,
-    catalogue_ingests: Sequence[int] = (),
+    catalogue_ingests: Sequence[int] | Mapping[str, Sequence[int]] = (),
     by: Sequence[str] = ("field", "procedure"),
     full: bool = True,
 ) -> pd.DataFrame:
@@ -226,7 +248,8 @@ def case_table(
     Returns one row per (window, group) with ``window``, ``grouping`` ('total' | 'field' |
     'procedure'), ``field``, ``procedure_code``, ``procedure_name`` and the count columns.
     ``catalogue_ingests`` are the catalogue snapshots (one per unit) whose levels decide DVCTT
-    and coverage; empty means no catalogue (those counts are 0 and flagged by the caller).
+    and coverage, for every window or per window name (a past period keeps its own catalogue);
+    empty means no catalogue (those counts are 0 and flagged by the caller).
     ``full=False`` computes only the case-table columns (:data:`COUNT_COLUMNS`): the per-field
     and per-procedure groupings need nothing else, and the ~90 aggregates of the full set are
     what dominates the query time on large units.
@@ -239,16 +262,7 @@ def case_table(
     for w in windows:
         w_params += [w.name, w.start_ts, w.end_excl_ts, w.end]
     max_we = max(w.end_excl_ts for w in windows)
-    if catalogue_ingests:
-        cat_in = ", ".join("?" for _ in catalogue_ingests)
-        catalogue = (
-            f"SELECT unit, procedure_code, any_value(level) AS level FROM procedures "
-            f"WHERE ingest_id IN ({cat_in}) GROUP BY unit, procedure_code"
-        )
-        cat_params: list[object] = list(catalogue_ingests)
-    else:
-        catalogue = "SELECT NULL::VARCHAR AS unit, NULL::VARCHAR AS procedure_code, NULL::VARCHAR AS level WHERE false"
-        cat_params = []
+    catalogue, cat_params = _catalogue_sql(windows, catalogue_ingests)
     excluded = profile.third_bucket == "excluded"
     sets = ["(win)"]
     if "field" in by:
@@ -261,7 +275,6 @@ def case_table(
 WITH w AS (
     SELECT * FROM (VALUES {values}) t(win, ws, we, end_day)
 ),
-cat AS ({catalogue}),
 c AS (
     SELECT cs.unit, coalesce(cs.field, '{UNKNOWN_FIELD}') AS field,
            cs.procedure_code, cs.procedure_name,
@@ -270,14 +283,14 @@ c AS (
            CASE WHEN cs.outcome IN ('resolved', 'withdrawn', 'stopped', 'returned')
                 THEN cs.ended_at END AS ended,
            cs.outcome <> 'pending' AND cs.ended_at IS NULL AS end_missing,
-           cs.has_components, cs.has_result_file, cs.reused_data, cs.fee_bearing, cs.paid_online,
-           cat.level
-    FROM cases cs LEFT JOIN cat ON cat.unit = cs.unit AND cat.procedure_code = cs.procedure_code
+           cs.has_components, cs.has_result_file, cs.reused_data, cs.fee_bearing, cs.paid_online
+    FROM cases cs
     WHERE cs.{unit_sql} AND cs.outcome <> 'not_received'
       AND cs.received_at IS NOT NULL AND cs.received_at < ?
 ),
+cat AS ({catalogue}),
 x AS (
-    SELECT w.win, c.*,
+    SELECT w.win, c.*, cat.level,
         c.received_at >= w.ws AS is_new,
         c.ended >= w.ws AND c.ended < w.we AND c.outcome = 'resolved' AS is_resolved_raw,
         coalesce(c.ended >= w.ws AND c.ended < w.we AND c.outcome <> 'resolved', false) AS is_third,
@@ -286,6 +299,7 @@ x AS (
         {within_sql(profile, "c.due_at", "w.end_day", "w.we")} AS within
     FROM c JOIN w ON c.received_at < w.we
         AND (c.ended IS NULL OR c.ended >= w.ws OR c.received_at >= w.ws)
+    LEFT JOIN cat ON cat.win = w.win AND cat.unit = c.unit AND cat.procedure_code = c.procedure_code
 ),
 y AS (
     SELECT *, coalesce(is_resolved_raw, false) AS is_resolved,
@@ -305,7 +319,7 @@ FROM y
 GROUP BY GROUPING SETS ({", ".join(sets)})
 ORDER BY 1, 2, 3, 4
 """
-    params = [*w_params, *cat_params, *unit_params, max_we]
+    params = [*w_params, *unit_params, max_we, *cat_params]
     df = con.execute(sql, params).df()
     count_cols = [
         c

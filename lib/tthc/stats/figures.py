@@ -1,7 +1,8 @@
 """Every figure of the report for one unit and period, as of the period's end (domain.md §3–§6).
 
-:func:`compute_figures` runs a handful of DuckDB queries (the case table for the period and the
-YTD window in one scan, the catalogue snapshot, PAKN, the late cases) and assembles
+:func:`compute_figures` runs a handful of DuckDB queries (every total of the period and the YTD
+window in one aggregation, the per-field and per-procedure table, catalogue coverage, the
+catalogue snapshot, PAKN, the late cases) and assembles
 :class:`Figures`: the flat values of ``tthc stats --json`` (docs/stats-json.md), the reason for
 every N/A, how each rate was defined, the national by-field table, the checks and the
 comparisons with the previous period and the same period last year.
@@ -409,8 +410,8 @@ def _apply_practice(
     return na
 
 
-def _by_field_frame(df: pd.DataFrame, profile: Profile) -> pd.DataFrame:
-    sel = df[(df["window"] == "period") & df["grouping"].isin(["field", "total"])]
+def _by_field_frame(df: pd.DataFrame, profile: Profile, window: str = "period") -> pd.DataFrame:
+    sel = df[(df["window"] == window) & df["grouping"].isin(["field", "total"])]
     total = sel[sel["grouping"] == "total"]
     online_flag = bool(total["cases_new_online_flag"].iloc[0]) if len(total) else False
     recs = []
@@ -474,23 +475,61 @@ def compute_figures(
 ) -> Figures:
     """All figures of ``unit`` (or the roll-up of several units) for ``period`` under ``profile``.
 
-    ``detail=False`` skips the per-field and per-procedure tables and the late-case list (the
-    flat values and the total row's checks remain): what the comparison periods need.
+    The totals of the period, its YTD window and, with ``comparisons``, of the previous period
+    and the same period last year (each with its own catalogue snapshot) come from one
+    aggregation. ``detail=False`` skips the per-field and per-procedure tables and the late-case
+    list (the flat values and the total row's checks remain).
     """
+    first = _first_received(con, unit)
+    targets: list[tuple[str, Period]] = [("main", period)]
+    if comparisons:
+        for name, other in (
+            ("previous", period.previous()),
+            ("last_year", period.same_period_last_year()),
+        ):
+            if first is not None and first < other.end_excl_ts:
+                targets.append((name, other))
+    snapshots = {tag: catalogue_snapshot(con, unit, per) for tag, per in targets}
+    windows: list[Window] = []
+    cat_map: dict[str, tuple[int, ...]] = {}
+    for tag, per in targets:
+        snap = snapshots[tag]
+        for kind, start in (("period", per.start), ("ytd", ytd_start(per, profile))):
+            windows.append(Window(f"{tag}:{kind}", start, per.end))
+            cat_map[f"{tag}:{kind}"] = snap.ingest_ids if snap else ()
+    table = case_table(con, unit, windows, profile, catalogue_ingests=cat_map, by=())
+    comps: dict[str, dict[str, Any] | None] = {}
+    if comparisons:
+        comps = {"previous": None, "last_year": None}
+        for tag, per in targets[1:]:
+            other = _assemble(con, unit, per, profile, table, tag, snapshots[tag], detail=False)
+            comps[tag] = {k: v for k, v in other.values.items() if k not in ("checks", "by_field")}
+    fig = _assemble(con, unit, period, profile, table, "main", snapshots["main"], detail=detail)
+    if first is None:
+        fig.notes.append(
+            "Kho dữ liệu không có hồ sơ nào của đơn vị này: hãy kiểm tra đã nạp tệp xuất chưa."
+        )
+    fig.comparisons = comps
+    fig.values["comparisons"] = comps
+    return fig
+
+
+def _assemble(
+    con: duckdb.DuckDBPyConnection,
+    unit: str | Sequence[str],
+    period: Period,
+    profile: Profile,
+    table: pd.DataFrame,
+    tag: str,
+    snapshot: CatalogueSnapshot | None,
+    *,
+    detail: bool,
+) -> Figures:
+    """Figures of one period from its two total rows (``<tag>:period``, ``<tag>:ytd``)."""
     unit_name = unit if isinstance(unit, str) else "+".join(unit)
     ytd = ytd_start(period, profile)
-    windows = [Window("period", period.start, period.end), Window("ytd", ytd, period.end)]
-    snapshot = catalogue_snapshot(con, unit, period)
-    table = case_table(
-        con,
-        unit,
-        windows,
-        profile,
-        catalogue_ingests=snapshot.ingest_ids if snapshot else (),
-        by=(),
-    )
-    rows = {w.name: _row(table, w.name) for w in windows}
-    spans = {w.name: (w.start, w.end) for w in windows}
+    rows = {kind: _row(table, f"{tag}:{kind}") for kind in ("period", "ytd")}
+    spans = {"period": (period.start, period.end), "ytd": (ytd, period.end)}
     p = dict(rows["period"])
     na: dict[str, str] = _apply_practice(p, profile)
     notes: list[str] = []
@@ -711,13 +750,15 @@ def compute_figures(
         )
 
     if detail:
-        groups = case_table(con, unit, windows[:1], profile, full=False)
+        groups = case_table(
+            con, unit, [Window("period", period.start, period.end)], profile, full=False
+        )
         by_field = _by_field_frame(groups, profile)
         by_procedure = _by_procedure_frame(con, groups, snapshot)
         late = late_cases(con, unit, period, profile)
         checks = checks_mod.check_case_table(by_field, profile)
     else:
-        by_field = _by_field_frame(table, profile)  # the total row only
+        by_field = _by_field_frame(table, profile, f"{tag}:period")  # the total row only
         by_procedure = pd.DataFrame(columns=["procedure_code", "procedure_name", "field", "level"])
         late = pd.DataFrame(
             columns=["unit", "case_code", "procedure_code", "procedure_name", "field"]
@@ -728,24 +769,6 @@ def compute_figures(
     values["checks"] = [c.to_json() for c in checks]
     values["checks_ok"] = all(c.ok for c in checks)
     values["by_field"] = _records(by_field)
-
-    first = _first_received(con, unit)
-    if first is None:
-        notes.append(
-            "Kho dữ liệu không có hồ sơ nào của đơn vị này: hãy kiểm tra đã nạp tệp xuất chưa."
-        )
-    comps: dict[str, dict[str, Any] | None] = {}
-    if comparisons:
-        for name, other in (
-            ("previous", period.previous()),
-            ("last_year", period.same_period_last_year()),
-        ):
-            if first is None or first >= other.end_excl_ts:
-                comps[name] = None
-                continue
-            f = compute_figures(con, unit, other, profile, comparisons=False, detail=False)
-            comps[name] = {k: v for k, v in f.values.items() if k not in ("checks", "by_field")}
-    values["comparisons"] = comps
 
     return Figures(
         unit=unit_name,
@@ -760,7 +783,7 @@ def compute_figures(
         late_cases=late,
         checks=checks,
         third_bucket=third,
-        comparisons=comps,
+        comparisons={},
         notes=notes,
     )
 

@@ -250,7 +250,10 @@ class Profile(_Strict):
         """How the report names the rounding rule that produced its rates."""
         if self.rounding == "half_up":
             return "làm tròn thập phân chính xác (nửa lên)"
-        return "làm tròn 2 chữ số rồi theo số chữ số của hồ sơ mẫu (dấu phẩy động, kiểu cũ)"
+        return (
+            "làm tròn kiểu cũ: đến 2 chữ số thập phân rồi đến số chữ số của tỷ lệ, "
+            "trên số thực dấu phẩy động"
+        )
 
 
 def profiles_dir(base: Path | None = None) -> Path:
