@@ -74,9 +74,18 @@ def test_no_due_date_is_on_time_and_within(factory):
     factory.case(received="2026-06-01", due=None, ended="2026-06-03", outcome="resolved")
     factory.case(received="2026-06-01", due=None)
     for profile in (DATE, STAMP):
-        v = fig(factory, profile).values
+        f = fig(factory, profile)
+        v = f.values
         assert v["cases_resolved_on_time"] == 1
         assert (v["cases_in_progress_within"], v["cases_in_progress_overdue"]) == (1, 0)
+        # No due date anywhere: the export lacked the column, the rate is not a silent 100%.
+        assert v["rate_on_time"] is None
+        assert f.na["rate_on_time"] == "thiếu cột Ngày hẹn trả"
+        assert any("không có ngày hẹn trả" in n for n in f.notes)
+    factory.case(received="2026-06-01", due="2026-06-02", ended="2026-06-03", outcome="resolved")
+    f = fig(factory)
+    assert f.values["rate_on_time"] == 50.0  # one case with a due date: the rule applies
+    assert any(n.startswith("2 hồ sơ không có ngày hẹn trả") for n in f.notes)
 
 
 def test_in_progress_within_at_the_end_date(factory):

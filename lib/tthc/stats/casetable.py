@@ -149,6 +149,7 @@ def _aggregates(profile: Profile, full: bool = True) -> str:
         "dvctt_online": "keep AND is_new AND level IN ('full', 'partial') AND channel = 'online'",
         "dvctt_channel_missing": "keep AND is_new AND level IN ('full', 'partial') AND channel IS NULL",
         "new_not_in_catalogue": "is_new AND level IS NULL",
+        "due_missing": "keep AND due_at IS NULL",
     }
     for base, cond in BASES.items():
         parts[f"base_{base}"] = cond

@@ -731,7 +731,10 @@ def _assemble(
         "due": int(r["cases_resolved"]) + int(r["cases_in_progress_overdue"]),
         "handled": int(r["cases_total"]),
     }[rd.denominator]
-    add_rate("on_time", num, den, None, rd.window)
+    # "No due date = on time" is the rule for a case; an export without the column at all would
+    # otherwise read as a silent 100%.
+    no_due = int(r["due_missing"]) == int(r["cases_total"]) > 0
+    add_rate("on_time", num, den, "thiếu cột Ngày hẹn trả" if no_due else None, rd.window)
     # Keys of the schema come first; every rate key exists even when not in RATE_SPECS order.
     for key in RATE_SPECS:
         values.setdefault(f"rate_{key}", None)
@@ -741,6 +744,10 @@ def _assemble(
         notes.append(
             f"{p['end_missing']} hồ sơ đã kết thúc nhưng thiếu ngày kết thúc xử lý: "
             "được tính là đang giải quyết."
+        )
+    if p["due_missing"]:
+        notes.append(
+            f"{p['due_missing']} hồ sơ không có ngày hẹn trả: được tính là đúng hạn, trong hạn."
         )
     if p["ended_before_received"]:
         notes.append(f"{p['ended_before_received']} hồ sơ có ngày kết thúc trước ngày tiếp nhận.")
