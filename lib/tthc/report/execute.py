@@ -37,29 +37,64 @@ EXECUTION_TIMEOUT = 300  # seconds per cell (papermill/nbclient)
 HARD_TIMEOUT = 900  # seconds for a whole notebook, enforced by killing the kernel
 
 # Run once in a new kernel: import what every report imports, then remember the state that
-# RESET_CODE restores. The state lives in a module of its own so %reset cannot delete it.
+# RESET_CODE restores. The state lives in a module of its own so %reset cannot delete it. Every
+# part of the snapshot is taken after the imports, so what modules set at import time is part of
+# it, and a reset right after the warm-up changes nothing (the first report skips it).
 WARMUP_CODE = """
-import os as _os, sys as _sys, types as _types
-_st = _types.ModuleType("_tthc_kernel_state")
-_sys.modules["_tthc_kernel_state"] = _st
-_st.cwd = _os.getcwd()
-_st.path = list(_sys.path)
-import matplotlib as _mpl
-import matplotlib.pyplot as _plt
-try:
-    from matplotlib_inline.backend_inline import InlineBackend as _IB
-    _st.formats = tuple(_IB.instance().figure_formats)
-except ImportError:
-    _st.formats = None
-for _name in ("pandas", "numpy", "duckdb", "seaborn", "tthc.stats.figures", "tthc.stats.series",
-              "tthc.render.report", "tthc.render.charts", "tthc.report.narrative"):
+def _tthc_warm_up():
+    import os, sys, types, warnings
+    st = types.ModuleType("_tthc_kernel_state")
+    sys.modules["_tthc_kernel_state"] = st
+    import matplotlib
+    import matplotlib.pyplot
+    for name in ("pandas", "numpy", "duckdb", "seaborn", "tthc.stats.figures",
+                 "tthc.stats.series", "tthc.render.report", "tthc.render.charts",
+                 "tthc.report.narrative"):
+        try:
+            __import__(name)
+        except ImportError:
+            pass
+    st.cwd = os.getcwd()
+    st.path = list(sys.path)
+    st.rc = matplotlib.rcParams.copy()
+    st.warnings = list(warnings.filters)
+    st.figure_mimes = _tthc_figure_mimes()
     try:
-        __import__(_name)
+        from matplotlib_inline.backend_inline import InlineBackend
+        st.formats = tuple(InlineBackend.instance().figure_formats)
     except ImportError:
-        pass
-# After the imports, so settings modules make at import time are part of the restored state.
-_st.rc = _mpl.rcParams.copy()
-del _os, _sys, _types, _st, _mpl, _plt, _name
+        st.formats = None
+    st.pandas = _tthc_pandas_options() if "pandas" in sys.modules else None
+
+def _tthc_figure_mimes():
+    # Which display formats render a matplotlib Figure (set_matplotlib_formats changes them).
+    from matplotlib.figure import Figure
+    formatters = get_ipython().display_formatter.formatters
+    return tuple(sorted(m for m, f in formatters.items() if Figure in f.type_printers))
+
+def _tthc_pandas_options():
+    # Every pandas option by name, through the public pd.options tree.
+    import warnings
+    import pandas as pd
+    out = {}
+    def walk(node, prefix):
+        for key in dir(node):
+            value = getattr(node, key)
+            if type(value).__name__ == "DictWrapper":
+                walk(value, prefix + key + ".")
+            else:
+                out[prefix + key] = value
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        walk(pd.options, "")
+    return out
+
+import sys as _sys, types as _types
+_sys.modules["_tthc_kernel_helpers"] = _types.SimpleNamespace(
+    figure_mimes=_tthc_figure_mimes, pandas_options=_tthc_pandas_options
+)
+_tthc_warm_up()
+del _sys, _types, _tthc_warm_up, _tthc_figure_mimes, _tthc_pandas_options
 """
 
 RESET_CODE = """
@@ -67,6 +102,7 @@ get_ipython().run_line_magic("reset", "-f")
 def _tthc_reset(env):
     import os, sys, warnings
     st = sys.modules["_tthc_kernel_state"]
+    helpers = sys.modules["_tthc_kernel_helpers"]
     os.chdir(st.cwd)
     for key in [k for k in os.environ if k.startswith("TTHC_") and k not in env]:
         del os.environ[key]
@@ -79,14 +115,19 @@ def _tthc_reset(env):
             warnings.simplefilter("ignore")
             matplotlib.rcParams.clear()
             matplotlib.rcParams.update(st.rc)
-    if st.formats:
+    if st.formats and helpers.figure_mimes() != st.figure_mimes:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
         set_matplotlib_formats(*st.formats)
-    if "pandas" in sys.modules:
+    if st.pandas is not None:
+        import pandas as pd
+        now = helpers.pandas_options()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            sys.modules["pandas"].reset_option("all")
-    warnings.resetwarnings()
+            for key, value in st.pandas.items():
+                if now.get(key, value) != value:
+                    pd.set_option(key, value)
+    warnings.resetwarnings()  # also invalidates the modules' cached warning decisions
+    warnings.filters[:] = st.warnings
     get_ipython().execution_count = 1
 _tthc_reset(%s)
 del _tthc_reset
@@ -172,9 +213,11 @@ class WarmKernel:
         """A started, freshly reset kernel (manager, client)."""
         if self.km is not None and (self.uses >= self.recycle_after or not self._alive()):
             self.shutdown()
-        if self.km is None or not self._ready:
+        fresh = self.km is None or not self._ready
+        if fresh:
             self._start_with_retry()
-        self._run(reset_code(), what="đặt lại kernel")
+        if not fresh:  # right after the warm-up the kernel is in the state a reset restores
+            self._run(reset_code(), what="đặt lại kernel")
         self.uses += 1
         self.last_use = self.uses
         return self.km, self.kc
@@ -250,6 +293,11 @@ class WarmKernel:
             await kc.wait_for_ready(timeout=self.start_timeout)
 
         run_sync(ready)()
+        # The warm-up ran unchecked (queued at launch): its last step must have happened.
+        self._run(
+            "import sys as _s; assert hasattr(_s.modules['_tthc_kernel_state'], 'pandas'); del _s",
+            what="khởi tạo kernel",
+        )
         self._ready = True
 
     def _alive(self) -> bool:

@@ -105,10 +105,13 @@ def _prewarm(renderer: str | Any | None) -> threading.Thread | None:
 
     def warm() -> None:
         with contextlib.suppress(Exception):
+            module = importlib.import_module(name)
+            if hasattr(module, "warm_up"):  # the renderer knows its own fonts and stylesheets
+                module.warm_up()
+                return
             import nbformat
             import weasyprint
 
-            module = importlib.import_module(name)
             module.render_html(nbformat.v4.new_notebook())
             weasyprint.HTML(string="<p>Độc lập - Tự do - Hạnh phúc</p>").write_pdf()
 
