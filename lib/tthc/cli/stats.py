@@ -21,13 +21,25 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
             "cân đối) cho một đơn vị và một kỳ, tại thời điểm cuối kỳ."
         ),
     )
-    p.add_argument("--db", help="tệp kho dữ liệu DuckDB (mặc định: $TTHC_DB hoặc data/tthc.duckdb)")
-    p.add_argument("--unit", required=True, help="mã đơn vị, ví dụ an-truong")
+    p.add_argument(
+        "--db",
+        metavar="TỆP",
+        help="tệp kho dữ liệu DuckDB (mặc định: $TTHC_DB hoặc data/tthc.duckdb)",
+    )
+    p.add_argument("--unit", required=True, metavar="ĐƠN_VỊ", help="mã đơn vị, ví dụ an-truong")
     period = p.add_mutually_exclusive_group(required=True)
-    period.add_argument("--month", help="tháng báo cáo YYYY-MM (kỳ theo quy tắc của hồ sơ báo cáo)")
-    period.add_argument("--quarter", help="quý YYYY-Qn")
-    period.add_argument("--from", dest="date_from", help="từ ngày YYYY-MM-DD (cần --to)")
-    p.add_argument("--to", dest="date_to", help="đến ngày YYYY-MM-DD (cùng --from)")
+    period.add_argument(
+        "--month",
+        metavar="YYYY-MM",
+        help="tháng báo cáo YYYY-MM (kỳ theo quy tắc của hồ sơ báo cáo)",
+    )
+    period.add_argument("--quarter", metavar="YYYY-Qn", help="quý YYYY-Qn")
+    period.add_argument(
+        "--from", dest="date_from", metavar="YYYY-MM-DD", help="từ ngày YYYY-MM-DD (cần --to)"
+    )
+    p.add_argument(
+        "--to", dest="date_to", metavar="YYYY-MM-DD", help="đến ngày YYYY-MM-DD (cùng --from)"
+    )
     p.add_argument(
         "--profile", help="tên hồ sơ báo cáo trong params/profiles/ hoặc đường dẫn tệp YAML"
     )
