@@ -41,7 +41,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--to", dest="date_to", metavar="YYYY-MM-DD", help="đến ngày YYYY-MM-DD (cùng --from)"
     )
     p.add_argument(
-        "--profile", help="tên hồ sơ báo cáo trong params/profiles/ hoặc đường dẫn tệp YAML"
+        "--profile",
+        metavar="TÊN|TỆP",
+        help="tên hồ sơ báo cáo trong params/profiles/ hoặc đường dẫn tệp YAML",
     )
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument(
