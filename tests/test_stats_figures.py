@@ -241,13 +241,21 @@ def test_catalogue_snapshot_as_of_period(factory):
     assert any("sớm nhất" in n for n in f.notes)
 
 
-def test_late_cases_list_has_no_personal_data(factory):
+@pytest.mark.parametrize("comparison", ["date", "timestamp"])
+def test_late_cases_list_has_no_personal_data(factory, comparison):
     factory.case(
         received="2026-06-01",
         due="2026-06-05 17:00",
         ended="2026-06-08 10:00",
         outcome="resolved",
         code="HS-LATE",
+    )
+    factory.case(
+        received="2026-06-01",
+        due="2026-06-05 09:00",
+        ended="2026-06-07 09:00:30",
+        outcome="resolved",
+        code="HS-LATE-2D",
     )
     factory.case(received="2026-05-20", due="2026-06-01", code="HS-OPEN")
     factory.case(
@@ -257,10 +265,12 @@ def test_late_cases_list_has_no_personal_data(factory):
         outcome="resolved",
         code="HS-AFTER",
     )
-    late = fig(factory).late_cases
+    late = fig(factory, Profile(name="p", comparison=comparison)).late_cases
     rows = {r["case_code"]: r for r in late.to_dict("records")}
-    assert set(rows) == {"HS-LATE", "HS-OPEN", "HS-AFTER"}
+    assert set(rows) == {"HS-LATE", "HS-LATE-2D", "HS-OPEN", "HS-AFTER"}
     assert rows["HS-LATE"]["days_late"] == 3
+    # Calendar days, whatever the granularity: 2 days and 30 seconds late is 2 days late.
+    assert rows["HS-LATE-2D"]["days_late"] == 2
     assert rows["HS-OPEN"]["ended_at"] is None and rows["HS-OPEN"]["days_late"] == 13
     assert rows["HS-AFTER"]["ended_at"] is None  # as of the period end it was still open
     assert set(late.columns) == {

@@ -328,10 +328,10 @@ def late_cases(
     unit_sql, params = units_filter(unit)
     timing = timing_sql(profile, "ended", "due_at")
     within = within_sql(profile, "due_at", "CAST(? AS DATE)", "CAST(? AS TIMESTAMP)")
-    if profile.comparison == "date":
-        days = "date_diff('day', CAST(due_at AS DATE), CAST({ref} AS DATE))"
-    else:
-        days = "CAST(ceil(epoch({ref} - due_at) / 86400) AS BIGINT)"
+    # Days late are calendar days between the due date and the end (or the period's last day),
+    # under either granularity: "quá hạn 2 ngày" is what a reader counts on a calendar, and a
+    # timestamp ceiling would call 2 days and 29 seconds "3 days".
+    days = "date_diff('day', CAST(due_at AS DATE), CAST({ref} AS DATE))"
     sql = f"""
     WITH c AS (
         SELECT unit, case_code, procedure_code, procedure_name,
