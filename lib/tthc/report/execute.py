@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tthc.errors import ReportError
+from tthc.report.fastimport import KERNEL_CODE
 
 KERNEL_NAME = "python3"
 START_TIMEOUT = 60  # seconds for a kernel to answer kernel_info
@@ -276,7 +277,7 @@ class WarmKernel:
         kc.allow_stdin = False
         self.kc = kc
         # Queued on the shell channel: the kernel runs it first thing, before any kernel_info.
-        kc.execute(WARMUP_CODE, silent=True, store_history=False)
+        kc.execute(KERNEL_CODE + WARMUP_CODE, silent=True, store_history=False)
         self._ready = False
         self.starts += 1
         self.uses = 0

@@ -25,6 +25,9 @@ def rerender(
     renderer: Any = None,
 ) -> dict[str, Path]:
     """Write ``<stem>.html`` / ``<stem>.pdf`` beside the notebook (or in ``out``); their paths."""
+    from tthc.report.fastimport import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
     import nbformat
 
     from tthc.report.manifest import read_manifest, sha256_file, write_manifest

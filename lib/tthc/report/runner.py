@@ -28,6 +28,7 @@ from typing import Any
 
 from tthc.errors import TthcError
 from tthc.report import atomic
+from tthc.report.fastimport import skip_slow_optional_imports
 from tthc.report.jobs import FAILED_NOTEBOOK, Job, PreparedJob, prepare_job
 
 OUTPUT_NAMES = {"ipynb": "report.ipynb", "html": "report.html", "pdf": "report.pdf"}
@@ -86,6 +87,7 @@ def _worker_kernel(cwd: Path) -> Any:
 
 def _prestart_worker(cwd: str | None) -> None:
     """Pool initializer: the worker's kernel boots while the worker imports papermill."""
+    skip_slow_optional_imports()
     if cwd:
         _worker_kernel(Path(cwd)).prestart()
 
@@ -317,6 +319,7 @@ def run_jobs(
     when ``workers`` is 1. Without ``continue_on_error`` the first failure stops the batch: jobs
     not yet started are cancelled and reported as such.
     """
+    skip_slow_optional_imports()
     prepared, results = validate_jobs(
         jobs, continue_on_error=continue_on_error, params_base=params_base
     )
