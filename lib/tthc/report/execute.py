@@ -24,7 +24,6 @@ import os
 import shutil
 import tempfile
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -482,17 +481,3 @@ def execute_notebook(
         watchdog.cancel()
         if not ok:
             kernel.shutdown()
-
-
-def time_it(timings: dict[str, float], key: str):
-    """Context manager adding the elapsed seconds of a block to ``timings[key]``."""
-
-    @contextlib.contextmanager
-    def cm():
-        t0 = time.perf_counter()
-        try:
-            yield
-        finally:
-            timings[key] = timings.get(key, 0.0) + time.perf_counter() - t0
-
-    return cm()

@@ -5,7 +5,6 @@ never a personal-data column (the warehouse's ``cases`` table has none)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -133,9 +132,3 @@ def explore_values(
         "procedure": selection.procedure,
         "procedure_cases": None if cases is None else len(cases),
     }
-
-
-def default_db_path(db: str | Path | None) -> Path:
-    from tthc.paths import default_db
-
-    return Path(db) if db else default_db()
