@@ -79,7 +79,7 @@ def test_bad_params_are_named_one_line_each(tmp_path: Path, db: Path, capsys, mo
     assert lines[0] == (
         f"LỖI  Tham số xa-a: {params}/units/xa-a.yaml: khóa 'profle': khóa không được hỗ trợ."
     )
-    assert lines[1].startswith("LỖI  Tham số xa-b: Không tìm thấy hồ sơ báo cáo (profile)")
+    assert lines[1].startswith("LỖI  Tham số xa-b: Không tìm thấy bộ quy ước báo cáo (profile)")
     assert lines[2] == (
         f"LỖI  Tham số xa-c: {narr}: khóa 'period' là '2026-07' nhưng tệp này phải là của "
         "'2026-06'."
@@ -96,7 +96,7 @@ def test_bad_params_are_named_one_line_each(tmp_path: Path, db: Path, capsys, mo
 def test_good_params_report_profile_and_narrative_count() -> None:
     [check] = [c for c in doctor.check_params() if c.name == "Tham số an-truong"]
     assert check.ok
-    assert check.detail.startswith("xã An Trường, hồ sơ báo cáo 'an-truong' (kỳ nd09), ")
+    assert check.detail.startswith("xã An Trường, bộ quy ước báo cáo 'an-truong' (kỳ nd09), ")
     assert check.detail.endswith(" tệp nội dung (4 cảnh báo nội dung, xem khi chạy 'tthc report')")
 
 

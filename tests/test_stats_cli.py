@@ -156,7 +156,7 @@ def test_text_output_and_profile_option(db, capsys):
         == 0
     )
     text = capsys.readouterr().out
-    assert "Hồ sơ báo cáo: an-truong" in text
+    assert "Bộ quy ước báo cáo: an-truong" in text
     assert "Từ ngày 15/5/2026 đến 14/6/2026" in text
     assert "BẢNG THEO LĨNH VỰC" in text and "KIỂM TRA CÂN ĐỐI" in text
     assert "Tỷ lệ hồ sơ giải quyết trước hạn và đúng hạn: 100%" in text
@@ -167,7 +167,7 @@ def test_text_output_and_profile_option(db, capsys):
     [
         (["--month", "2026-13"], "Tháng 13"),
         (["--from", "2026-06-01"], "--to"),
-        (["--month", "2026-06", "--profile", "khong-co"], "Không tìm thấy hồ sơ báo cáo"),
+        (["--month", "2026-06", "--profile", "khong-co"], "Không tìm thấy bộ quy ước báo cáo"),
     ],
 )
 def test_user_errors_are_one_vietnamese_line(db, capsys, args, needle):

@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     period.add_argument(
         "--month",
         metavar="YYYY-MM",
-        help="tháng báo cáo YYYY-MM (kỳ theo quy tắc của hồ sơ báo cáo)",
+        help="tháng báo cáo YYYY-MM (kỳ theo quy tắc của bộ quy ước báo cáo)",
     )
     period.add_argument("--quarter", metavar="YYYY-Qn", help="quý YYYY-Qn")
     period.add_argument(
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--profile",
         metavar="TÊN|TỆP",
-        help="tên hồ sơ báo cáo trong params/profiles/ hoặc đường dẫn tệp YAML",
+        help="tên bộ quy ước báo cáo trong params/profiles/ hoặc đường dẫn tệp YAML",
     )
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument(
@@ -121,7 +121,7 @@ def render_text(figures: Any) -> str:
     pr = f.profile
     lines = [
         f"Đơn vị: {f.unit} — {f.period.title_phrase} ({f.period.range_phrase})",
-        f"Hồ sơ báo cáo: {pr.name}; lũy kế từ {vn_date(f.ytd_start)}; so sánh hạn theo "
+        f"Bộ quy ước báo cáo: {pr.name}; lũy kế từ {vn_date(f.ytd_start)}; so sánh hạn theo "
         f"{'ngày' if pr.comparison == 'date' else 'thời điểm'}; {pr.rule_label}.",
         "",
         "TÌNH HÌNH GIẢI QUYẾT HỒ SƠ",

@@ -210,5 +210,5 @@ def rates_html(rates: dict[str, Any], profile: Profile) -> str:
         + "".join(rows)
         + "</tbody></table>"
         + f'<p class="noindent note">Quy tắc làm tròn: {escape(profile.rule_label)} '
-        f"(hồ sơ báo cáo “{escape(profile.name)}”).</p>"
+        f"(bộ quy ước báo cáo “{escape(profile.name)}”).</p>"
     )

@@ -239,7 +239,9 @@ def _field_table_note(data: ReportData) -> str:
             "và (9); (1) = (5) + (9) + (12)."
         )
     elif data.profile.third_bucket == "resolved_on_time":
-        notes.append("Hồ sơ rút, dừng xử lý, trả lại được tính vào cột (7) theo hồ sơ báo cáo.")
+        notes.append(
+            "Hồ sơ rút, dừng xử lý, trả lại được tính vào cột (7) theo bộ quy ước báo cáo."
+        )
     else:
         notes.append("Hồ sơ rút, dừng xử lý, trả lại không tính vào tổng số (cột 1).")
     cmp = "theo thời điểm" if data.profile.comparison == "timestamp" else "theo ngày"

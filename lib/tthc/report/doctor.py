@@ -196,7 +196,7 @@ def check_params(base: Path | None = None) -> list[Check]:
                 lint += len(lint_sections(sections, period))
             note = f" ({lint} cảnh báo nội dung, xem khi chạy 'tthc report')" if lint else ""
             return (
-                f"{params.display_name}, hồ sơ báo cáo '{profile.name}' "
+                f"{params.display_name}, bộ quy ước báo cáo '{profile.name}' "
                 f"(kỳ {profile.period_rule}), {len(narr)} tệp nội dung{note}"
             )
 

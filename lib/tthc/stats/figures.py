@@ -89,7 +89,7 @@ NO_CATALOGUE = "chưa nạp danh mục TTHC"
 NO_PAKN = "chưa nạp dữ liệu phản ánh, kiến nghị"
 NO_CHANNEL = "thiếu cột Kênh thực hiện"
 NO_POSTAL = "tệp xuất chỉ có cột Trực tuyến (có/không): không tách được hồ sơ bưu chính"
-MERGED_EARLY = "hồ sơ báo cáo gộp trước hạn vào đúng hạn"
+MERGED_EARLY = "bộ quy ước báo cáo gộp trước hạn vào đúng hạn"
 
 
 @dataclass(frozen=True)

@@ -271,11 +271,13 @@ def load_profile(name_or_path: str | Path, base: Path | None = None) -> Profile:
     looks_like_path = path.suffix in (".yaml", ".yml") or "/" in text or "\\" in text
     if not looks_like_path:
         if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", text):
-            raise ParamsError(f"Tên hồ sơ báo cáo '{text}' không hợp lệ: dùng dạng 'an-truong'.")
+            raise ParamsError(
+                f"Tên bộ quy ước báo cáo '{text}' không hợp lệ: dùng dạng 'an-truong'."
+            )
         path = profiles_dir(base) / f"{text}.yaml"
     if not path.exists():
         known = ", ".join(list_profiles(base)) or "không có"
-        raise ParamsError(f"Không tìm thấy hồ sơ báo cáo (profile) {path} (hiện có: {known}).")
+        raise ParamsError(f"Không tìm thấy bộ quy ước báo cáo (profile) {path} (hiện có: {known}).")
     data = read_yaml(path)
     data.setdefault("name", path.stem)
     try:
