@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tthc.errors import ParamsError
-from tthc.report import atomic
+from tthc import atomic
 from tthc.report.jobs import Job, month_range, notebook_period, period_from_key
 from tthc.report.manifest import package_versions, read_manifest, sha256_file, write_manifest
 from tthc.stats import periods as P
@@ -130,3 +130,11 @@ def test_kernel_that_cannot_start_is_tried_twice_then_named() -> None:
     assert msg.startswith("Không khởi động được kernel 'khong-co-kernel' (đã thử lại một lần)")
     assert msg.endswith("Chạy 'tthc doctor' để kiểm tra.") and "\n" not in msg
     assert kernel.km is None
+
+
+def test_atomic_writes_are_readable_documents(tmp_path: Path) -> None:
+    # A report is shared: mkstemp's 0600 must not survive the rename.
+    target = tmp_path / "report.html"
+    atomic.write_text(target, "<p>x</p>")
+    assert target.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]

@@ -9,9 +9,7 @@ an error output is refused rather than rendered as a document that looks complet
 from __future__ import annotations
 
 import base64
-import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from typing import Any
 import nbformat
 
 from tthc import __version__
+from tthc.atomic import atomic_path
 from tthc.errors import ReportError
 from tthc.paths import PACKAGE_DIR
 from tthc.render.fonts import font_face_css
@@ -147,29 +146,19 @@ def render_pdf(html: str, out_path: str | Path) -> Path:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
+    # Only data: URLs are served and any other reference stops the rendering: a report's
+    # resources are all inline and nothing may be fetched from a host or the disk.
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     try:
-        # Only data: URLs are served and any other reference stops the rendering: a report's
-        # resources are all inline and nothing may be fetched from a host or the disk.
-        fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-        document = HTML(
-            string=_charts_as_images(html), base_url=str(out.parent), url_fetcher=fetcher
-        )
-        document.write_pdf(tmp)
-        # mkstemp creates 0600, but a report is a document to share: rw-r--r--. (Reading the
-        # umask means setting it, which is not thread-safe in a runner with threads.)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
+        with atomic_path(out) as tmp:
+            document = HTML(
+                string=_charts_as_images(html), base_url=str(out.parent), url_fetcher=fetcher
+            )
+            document.write_pdf(tmp)
     except FatalURLFetchingError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise ReportError(
             f"Báo cáo tham chiếu tài nguyên bên ngoài, không được phép: {exc}"
         ) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return out
 
 

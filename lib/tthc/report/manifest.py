@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tthc.paths import REPO_ROOT
-from tthc.report import atomic
+from tthc import atomic
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1

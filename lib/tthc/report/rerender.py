@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tthc.errors import ReportError
-from tthc.report import atomic
+from tthc import atomic
 
 RENDER_FORMATS = ("html", "pdf")
 

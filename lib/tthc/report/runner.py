@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tthc.errors import TthcError
-from tthc.report import atomic
+from tthc import atomic
 from tthc.report.fastimport import skip_slow_optional_imports
 from tthc.report.jobs import FAILED_NOTEBOOK, Job, PreparedJob, prepare_job
 

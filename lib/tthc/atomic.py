@@ -31,9 +31,12 @@ def temp_path_for(final: Path) -> Path:
 
 
 def commit(tmp: Path, final: Path) -> None:
-    """Flush ``tmp`` to disk and rename it over ``final``."""
+    """Flush ``tmp`` to disk and rename it over ``final``, readable by everyone (rw-r--r--)."""
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
+    # mkstemp creates 0600, but a report is a document to share. (Reading the umask means
+    # setting it, which is not thread-safe in a runner that uses threads.)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, final)
 
 
