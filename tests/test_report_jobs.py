@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tthc.errors import ParamsError
 from tthc import atomic
+from tthc.errors import ParamsError
 from tthc.report.jobs import Job, month_range, notebook_period, period_from_key
 from tthc.report.manifest import package_versions, read_manifest, sha256_file, write_manifest
 from tthc.stats import periods as P

@@ -16,8 +16,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from tthc.paths import REPO_ROOT
 from tthc import atomic
+from tthc.paths import REPO_ROOT
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1

@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tthc.errors import ReportError
 from tthc import atomic
+from tthc.errors import ReportError
 
 RENDER_FORMATS = ("html", "pdf")
 
