@@ -142,6 +142,7 @@ def reference_figures(
         "cases_new_online": int((new & (cases["channel"] == "Trực tuyến")).sum()),
         "cases_new_in_person": int((new & (cases["channel"] == "Trực tiếp")).sum()),
         "cases_new_postal": int((new & (cases["channel"] == "Bưu chính công ích")).sum()),
+        "cases_new_in_person_postal": int((new & (cases["channel"] != "Trực tuyến")).sum()),
         "cases_carried_over": int(carried.sum()),
         "cases_resolved": n_resolved,
         "cases_resolved_early": n_early,

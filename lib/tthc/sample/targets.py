@@ -33,6 +33,7 @@ FIGURES: dict[str, int | float] = {
     "cases_new_online": 2668,
     "cases_new_in_person": 0,
     "cases_new_postal": 0,
+    "cases_new_in_person_postal": 0,  # column (3): trực tiếp and bưu chính together
     "cases_carried_over": 83,
     "cases_resolved": 2686,
     "cases_resolved_early": 2685,
