@@ -45,19 +45,29 @@ def package_versions() -> dict[str, str | None]:
 
 @functools.cache
 def git_commit(root: Path = REPO_ROOT) -> dict[str, Any] | None:
-    """HEAD of the repository the code runs from, and whether the tree had local changes."""
+    """HEAD of the repository the code runs from, and whether the tree had local changes.
+
+    ``dirty`` is None when git could not tell. The nbstripout clean filter is bypassed: with it,
+    ``git status`` starts a Python process per notebook and can take seconds on a busy machine.
+    """
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(root), "-c", "filter.nbstripout.clean=cat", *args],
+            capture_output=True, text=True, timeout=30, check=True,
+        ).stdout.strip()  # fmt: skip
+
     try:
-        head = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True, text=True, timeout=10, check=True,
-        ).stdout.strip()  # fmt: skip
-        dirty = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=10, check=True,
-        ).stdout.strip()  # fmt: skip
+        head = git("rev-parse", "HEAD")
     except (OSError, subprocess.SubprocessError):
         return None
-    return {"commit": head, "dirty": bool(dirty)} if head else None
+    if not head:
+        return None
+    try:
+        dirty: bool | None = bool(git("status", "--porcelain", "--untracked-files=no"))
+    except (OSError, subprocess.SubprocessError):
+        dirty = None
+    return {"commit": head, "dirty": dirty}
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
