@@ -550,23 +550,7 @@ def _assemble(
         "third_bucket_placement": profile.third_bucket,
         "early_on_time_practice": profile.early_on_time,
     }
-    for k in (
-        "cases_total",
-        "cases_new",
-        "cases_new_online",
-        "cases_new_in_person",
-        "cases_new_postal",
-        "cases_new_in_person_postal",
-        "cases_carried_over",
-        "cases_resolved",
-        "cases_resolved_early",
-        "cases_resolved_on_time",
-        "cases_resolved_late",
-        "cases_in_progress",
-        "cases_in_progress_within",
-        "cases_in_progress_overdue",
-        "cases_withdrawn",
-    ):
+    for k in BY_FIELD_COLUMNS:
         values[k] = None if p.get(k) is None else int(p[k])
     third = {
         "withdrawn": int(p["third_withdrawn"]),
