@@ -438,3 +438,17 @@ def test_end_date_of_an_unfinished_case_is_dropped_and_noted(tmp_path: Path, wh)
         ("A", "pending", None, True),
         ("B", "stopped", D(2026, 6, 2), None),
     ]
+
+
+def test_sheet_columns_from_rectangular_and_ragged_bodies() -> None:
+    from tthc.ingest.readers import _columns_of
+
+    rect = [["a", 1, None], ["b", 2, "x"]]
+    assert dict(_columns_of(rect, [0, 2, 5])) == {
+        0: ("a", "b"),
+        2: (None, "x"),
+        5: (None, None),
+    }
+    ragged = [["a", 1], ["b"]]
+    assert {c: list(v) for c, v in _columns_of(ragged, [0, 1])} == {0: ["a", "b"], 1: [1, None]}
+    assert list(_columns_of([], [0])) == [(0, [])]

@@ -16,7 +16,7 @@ import hashlib
 import io
 import math
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,11 +166,28 @@ def _excel_sheet(path: Path, wb, name: str) -> Sheet:
         del all_rows
         n = len(body)
         with _no_gc():
-            columns = {c: _column_to_text([r[c] for r in body]) for c in cols}
+            columns = {c: _column_to_text(values) for c, values in _columns_of(body, cols)}
         numbers = np.arange(header_index + 2, header_index + 2 + n, dtype=np.int64)
         return Body(columns, numbers)
 
     return Sheet(name, head, merged, load_body)
+
+
+def _columns_of(body: list[list], cols: Sequence[int]) -> Iterator[tuple[int, Sequence]]:
+    """The wanted columns of a row-major sheet body.
+
+    calamine returns a rectangle, so one ``zip(*body)`` transposes it in C (about three times
+    faster than a Python list per column); a ragged body falls back to per-column lists.
+    """
+    widths = set(map(len, body))
+    if len(widths) == 1:
+        transposed = list(zip(*body, strict=True))
+        width = widths.pop()
+        for c in cols:
+            yield c, transposed[c] if c < width else (None,) * len(body)
+        return
+    for c in cols:
+        yield c, [r[c] if c < len(r) else None for r in body]
 
 
 def _blank(n: int) -> pa.Array:
