@@ -25,12 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-HEADER = [
-    "STT", "Mã hồ sơ", "Mã TTHC", "Tên thủ tục hành chính", "Lĩnh vực", "Kênh thực hiện",
-    "Trạng thái", "Chủ hồ sơ", "Địa chỉ", "Số điện thoại", "Ngày nhận", "Ngày hẹn trả",
-    "Ngày kết thúc xử lý", "Ngày trả kết quả", "Có thành phần hồ sơ số hóa", "Có file kết quả",
-    "Tái sử dụng dữ liệu số hóa", "Đơn vị/ cá nhân giải quyết",
-]  # fmt: skip
+from tthc.sample.write import CASE_HEADERS
+
+HEADER = list(CASE_HEADERS)
 TITLE = [
     "ỦY BAN NHÂN DÂN XÃ AN TRƯỜNG",
     "DANH SÁCH HỒ SƠ TIẾP NHẬN",
