@@ -17,7 +17,7 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pandas as pd
+from stats_factory import insert_case_rows
 
 from tthc import warehouse
 from tthc.sample.targets import FIGURES
@@ -38,13 +38,6 @@ FIELDS = (
     "Thi đua, khen thưởng",
 )
 LATE_PROCEDURE = ("2.000815", "Cấp bản sao điện tử được chứng thực từ bản chính", "Chứng thực")
-
-CASE_COLUMNS = (
-    "unit", "case_code", "procedure_code", "procedure_name", "field", "channel",
-    "channel_scheme", "status_code", "status_label", "outcome", "received_at", "due_at",
-    "original_due_at", "ended_at", "returned_at", "has_components", "has_result_file",
-    "reused_data", "fee_bearing", "paid_online", "ingest_id", "as_of", "first_ingest_id",
-)  # fmt: skip
 
 
 def _catalogue() -> list[tuple[str, str, str, str]]:
@@ -181,15 +174,7 @@ def build(path: Path) -> Path:
                 "first_ingest_id": cases_id,
             }
         )
-    df = pd.DataFrame(rows, columns=list(CASE_COLUMNS))
-    for col in ("received_at", "due_at", "original_due_at", "ended_at", "returned_at", "as_of"):
-        df[col] = pd.to_datetime(df[col]).astype("datetime64[us]")
-    for col in ("has_components", "has_result_file", "reused_data", "fee_bearing", "paid_online"):
-        df[col] = df[col].astype("boolean")
-    df["status_code"] = df["status_code"].astype("Int16")
-    con.register("_cases", df)
-    con.execute(f"INSERT INTO cases ({', '.join(CASE_COLUMNS)}) SELECT * FROM _cases")
-    con.unregister("_cases")
+    insert_case_rows(con, rows)
     for row_number, reason in (
         (7, "Thiếu ngày tiếp nhận"),
         (19, "Ngày hẹn trả không đọc được: '31/02/2026'"),

@@ -17,31 +17,25 @@ import pandas as pd
 
 from tthc import warehouse
 
-CASE_COLUMNS = (
-    "unit",
-    "case_code",
-    "procedure_code",
-    "procedure_name",
-    "field",
-    "channel",
-    "channel_scheme",
-    "status_code",
-    "status_label",
-    "outcome",
-    "received_at",
-    "due_at",
-    "original_due_at",
-    "ended_at",
-    "returned_at",
-    "has_components",
-    "has_result_file",
-    "reused_data",
-    "fee_bearing",
-    "paid_online",
-    "ingest_id",
-    "as_of",
-    "first_ingest_id",
-)
+
+def insert_case_rows(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> None:
+    """Insert case dicts (keys = columns of ``cases``) with the warehouse's column types."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    df = pd.DataFrame(rows, columns=columns)
+    for col in ("received_at", "due_at", "original_due_at", "ended_at", "returned_at", "as_of"):
+        df[col] = pd.to_datetime(df[col]).astype("datetime64[us]")
+    for col in ("has_components", "has_result_file", "reused_data", "fee_bearing", "paid_online"):
+        df[col] = df[col].astype("boolean")
+    df["status_code"] = df["status_code"].astype("Int16")
+    con.register("_new_cases", df)
+    try:
+        cols = ", ".join(columns)
+        con.execute(f"INSERT INTO cases ({cols}) SELECT {cols} FROM _new_cases")
+    finally:
+        con.unregister("_new_cases")
+
 
 _STATUS = {
     "pending": (4, "Đang xử lý"),
@@ -153,27 +147,7 @@ class Factory:
         return row["case_code"]
 
     def insert_cases(self, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        df = pd.DataFrame(rows, columns=list(CASE_COLUMNS))
-        for col in ("received_at", "due_at", "original_due_at", "ended_at", "returned_at", "as_of"):
-            df[col] = pd.to_datetime(df[col]).astype("datetime64[us]")
-        for col in (
-            "has_components",
-            "has_result_file",
-            "reused_data",
-            "fee_bearing",
-            "paid_online",
-        ):
-            df[col] = df[col].astype("boolean")
-        df["status_code"] = df["status_code"].astype("Int16")
-        self.con.register("_new_cases", df)
-        try:
-            self.con.execute(
-                f"INSERT INTO cases ({', '.join(CASE_COLUMNS)}) SELECT {', '.join(CASE_COLUMNS)} FROM _new_cases"
-            )
-        finally:
-            self.con.unregister("_new_cases")
+        insert_case_rows(self.con, rows)
 
     def catalogue(
         self,
