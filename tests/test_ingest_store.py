@@ -13,6 +13,7 @@ import pytest
 from fixtures.ingest.build_fixtures import PERSONAL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ingest_helpers import rejects_dir
 
 import tthc.ingest.pipeline as pipeline
 from tthc.ingest.aliases import load_aliases
@@ -48,21 +49,6 @@ def resolved(code: str) -> list[str]:
         "05/06/2026 17:00",
         "03/06/2026 10:00",
     ]
-
-
-def rejects_dir(con) -> Path:
-    """Beside the warehouse file, as the CLI does (never inside the fixtures folder)."""
-    db = con.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()[0]
-    return Path(db).parent / "rejects"
-
-
-@pytest.fixture
-def wh(tmp_path: Path):
-    con = connect(tmp_path / "w.duckdb")
-    yield con
-    con.close()
 
 
 def ingest(con, path: Path, unit: UnitParams | None = None) -> IngestResult:

@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from ingest_helpers import rejects_dir
 
 from tthc.ingest.aliases import load_aliases
 from tthc.ingest.catalogue import name_key
@@ -31,21 +32,6 @@ def write_csv(
         w.writerow(header)
         w.writerows(rows)
     return path
-
-
-def rejects_dir(con) -> Path:
-    """Beside the warehouse file, as the CLI does (never inside the fixtures folder)."""
-    db = con.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()[0]
-    return Path(db).parent / "rejects"
-
-
-@pytest.fixture
-def wh(tmp_path: Path):
-    con = connect(tmp_path / "w.duckdb")
-    yield con
-    con.close()
 
 
 def ingest(con, path: Path, unit: str = "xa-thu", kind: Kind | None = None) -> IngestResult:

@@ -365,6 +365,11 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     return out
 
 
+def rejects_dir_for(db: Path | str) -> Path:
+    """Where rejects CSVs of a warehouse go: ``rejects/`` beside the warehouse file."""
+    return Path(db).parent / "rejects"
+
+
 def ingest_paths(
     db: Path,
     unit: str,
@@ -382,7 +387,7 @@ def ingest_paths(
     if not files:
         raise InputFileError("Không có tệp nào để nạp.")
     con = connect(db)
-    rejects_dir = Path(db).parent / "rejects"
+    rejects_dir = rejects_dir_for(db)
     results: list[IngestResult | FailedFile] = []
     try:
         if len(files) == 1:
