@@ -137,6 +137,11 @@ class _Sheet:
         self.ws.merge_range(self.row, 0, self.row, self.ncols - 1, text, fmt)
         self.row += 1
 
+    def window_and_export_time(self) -> None:
+        """The list's date range and export time, under its title (the YTD exports)."""
+        self.title(f"Từ ngày {T.YTD_START:%d/%m/%Y} đến ngày {T.PERIOD_END:%d/%m/%Y}", "sub")
+        self.title(f"Ngày xuất: {T.EXPORT_AS_OF:%d/%m/%Y %H:%M}", "sub")
+
     def blank(self) -> None:
         self.row += 1
 
@@ -182,8 +187,7 @@ def write_cases(path: Path, cases: pd.DataFrame) -> int:
     sheet.issuer(ISSUER)
     sheet.issuer(CENTRE)
     sheet.title("DANH SÁCH HỒ SƠ TIẾP NHẬN")
-    sheet.title(f"Từ ngày {T.YTD_START:%d/%m/%Y} đến ngày {T.PERIOD_END:%d/%m/%Y}", "sub")
-    sheet.title(f"Ngày xuất: {T.EXPORT_AS_OF:%d/%m/%Y %H:%M}", "sub")
+    sheet.window_and_export_time()
     sheet.blank()
     columns = [
         range(1, len(cases) + 1),
@@ -209,8 +213,7 @@ def write_pakn(path: Path, pakn: pd.DataFrame) -> int:
     sheet = _Sheet(path, "PAKN", T.EXPORT_AS_OF, len(PAKN_HEADERS))
     sheet.issuer(ISSUER)
     sheet.title("DANH SÁCH PHẢN ÁNH, KIẾN NGHỊ")
-    sheet.title(f"Từ ngày {T.YTD_START:%d/%m/%Y} đến ngày {T.PERIOD_END:%d/%m/%Y}", "sub")
-    sheet.title(f"Ngày xuất: {T.EXPORT_AS_OF:%d/%m/%Y %H:%M}", "sub")
+    sheet.window_and_export_time()
     sheet.blank()
     columns = [
         range(1, len(pakn) + 1),
