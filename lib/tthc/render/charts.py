@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from tthc.render.chartsvg import tidy_svg
 from tthc.render.fonts import CSS_FAMILY, register_matplotlib
 
 # Greys from near-black to light, each paired with a hatch: distinct on screen and on paper.
@@ -101,7 +102,7 @@ def _svg_markup(fig: Any, key: str, alt: str) -> str:
     text = re.sub(r'href="#', f'href="#{prefix}', text)
     text = re.sub(r"url\(#", f"url(#{prefix}", text)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
-    text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = tidy_svg(text)
     # Accessible name for screen readers and the browser test.
     text = re.sub(
         r"<svg\b",
@@ -111,7 +112,7 @@ def _svg_markup(fig: Any, key: str, alt: str) -> str:
     )
     head_end = text.index(">") + 1
     text = text[:head_end] + f"<title>{escape(alt)}</title>" + text[head_end:]
-    return "\n".join(line for line in text.splitlines() if line.strip())
+    return text
 
 
 def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_in: float) -> Chart:
