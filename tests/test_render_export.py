@@ -129,3 +129,63 @@ def test_pdf_refuses_external_resources(tmp_path: Path) -> None:
         export.render_pdf(export.render_html(nb), tmp_path / "b.pdf")
     assert not (tmp_path / "b.pdf").exists()
     assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.slow
+def test_shared_fonts_give_the_same_pdf_as_the_document_own(tmp_path: Path) -> None:
+    """The PDF takes the @font-face rules from one parsed stylesheet per process when the HTML
+    carries exactly the package's fonts; a document with other rules keeps its own. Same text,
+    same embedded faces, either way."""
+    html = export.render_html(_notebook())
+    _, shared = export._without_font_block(html)
+    assert shared
+    other = html.replace('<style id="tthc-fonts">\n', '<style id="tthc-fonts">\n/* khác */\n')
+    _, shared = export._without_font_block(other)
+    assert not shared
+    a = export.render_pdf(html, tmp_path / "shared.pdf")
+    b = export.render_pdf(other, tmp_path / "own.pdf")
+
+    def faces(pdf: Path) -> list[str]:
+        rows = _pdf_tool("pdffonts", str(pdf)).splitlines()[2:]
+        return sorted(re.sub(r"^[A-Z]{6}\+", "", row.split()[0]) for row in rows)
+
+    assert faces(a) == faces(b) and faces(a)
+    assert _pdf_tool("pdftotext", str(a), "-") == _pdf_tool("pdftotext", str(b), "-")
+
+
+def test_collector_is_handed_everything_back_after_a_pdf(tmp_path: Path) -> None:
+    import gc
+
+    nb = _notebook(
+        [new_output("display_data", data={"text/html": '<img src="http://127.0.0.1:9/x.png">'})]
+    )
+    with pytest.raises(ReportError):
+        export.render_pdf(export.render_html(nb), tmp_path / "c.pdf")
+    assert gc.get_freeze_count() == 0
+    export.render_pdf(export.render_html(_notebook()), tmp_path / "d.pdf")
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.slow
+def test_a_process_that_made_a_pdf_exits_cleanly_and_leaves_no_temporary_fonts(
+    tmp_path: Path,
+) -> None:
+    import sys
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    code = (
+        "from tthc.render import export\n"
+        "export.warm_up()\n"
+        f"export.render_pdf('<p>Độc lập</p>', {str(tmp_path / 'e.pdf')!r})\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "TMPDIR": str(temp)},
+        check=True,
+    )
+    assert run.stderr == ""
+    assert (tmp_path / "e.pdf").exists()
+    assert list(temp.iterdir()) == []
