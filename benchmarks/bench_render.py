@@ -1,0 +1,175 @@
+"""Benchmark of rendering one executed report (HTML + PDF) in a warm worker (not a test).
+
+Target (issue #5): rendering adds no more than 1 s to a report on this machine.
+
+The sample June 2026 report of An Trường is executed once (not timed). Then, in this one process,
+after one warm-up rendering each, the variants below run interleaved, median of ``--runs``:
+
+- baseline: the stock route, nbconvert's ``HTMLExporter`` with the project template, then
+  ``weasyprint.HTML(string=html).write_pdf()``, on the notebook with matplotlib's own chart SVG;
+- the PDF route with one change at a time added (the ablation), on the same HTML;
+- ours: ``tthc.render.export.render_html`` + ``render_pdf`` on the notebook as the runner makes it.
+
+Each timed call starts after a full garbage collection, so no variant pays for another's garbage.
+
+Usage: ``.venv/bin/python benchmarks/bench_render.py [--runs 11]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import gc
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+UNIT, MONTH = "an-truong", "2026-06"
+
+
+def executed_notebook(work: Path) -> tuple[Path, Path]:
+    db, exports, out = work / "bench.duckdb", work / "exports", work / "out"
+    run = lambda *a: subprocess.run([str(BIN / "tthc"), *a], check=True, capture_output=True)  # noqa: E731
+    run("sample", "--out", str(exports))
+    run("ingest", "--db", str(db), "--unit", UNIT, *map(str, sorted(exports.iterdir())))
+    run("report", "--db", str(db), "--unit", UNIT, "--month", MONTH, "--out", str(out), "--force",
+        "--no-progress", "--formats", "ipynb")  # fmt: skip
+    return out / UNIT / MONTH / "report.ipynb", db
+
+
+def with_raw_charts(nb: Any, db: Path) -> Any:
+    """The notebook with each chart as matplotlib writes it (before ``tidy_svg``)."""
+    from tthc.render import charts, report
+
+    data = report.load_report_data(UNIT, MONTH, db=db)
+    tidy = [c.svg for c in report.charts(data)]
+    original = charts.tidy_svg
+    charts.tidy_svg = lambda markup, **_: markup
+    try:
+        raw = [c.svg for c in report.charts(data)]
+    finally:
+        charts.tidy_svg = original
+    nb = copy.deepcopy(nb)
+    found = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if not html:
+                continue
+            text = "".join(html) if isinstance(html, list) else html
+            for a, b in zip(tidy, raw, strict=True):
+                if a in text:
+                    text, found = text.replace(a, b), found + 1
+            output["data"]["text/html"] = text
+    assert found == len(tidy), f"found {found} of {len(tidy)} charts in the notebook"
+    return nb
+
+
+def stock_html(nb: Any) -> str:
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    from tthc.render import export
+    from tthc.render.fonts import font_face_css
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(export.REMOVE_CELL_TAGS)
+    config.TagRemovePreprocessor.remove_input_tags = set(export.REMOVE_INPUT_TAGS)
+    config.HTMLExporter.exclude_input = True
+    exporter = HTMLExporter(
+        config=config,
+        template_name=export.TEMPLATE_NAME,
+        extra_template_basedirs=[str(export.TEMPLATES_DIR)],
+    )
+    resources = {"tthc": {"title": "x", "font_css": font_face_css(), "version": "bench"}}
+    return exporter.from_notebook_node(nb, resources=resources)[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=11)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="tthc-bench-render-"))
+    os.environ.setdefault("TTHC_PARAMS", str(ROOT / "params"))
+    try:
+        import nbformat
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
+
+        from tthc.render import export
+
+        path, db = executed_notebook(work)
+        nb = nbformat.read(str(path), as_version=4)
+        raw_nb = with_raw_charts(nb, db)
+        pdf = str(work / "x.pdf")
+        fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+        config, fonts = export._pdf_fonts()
+
+        ours_html = export.render_html(nb)
+        plain_html = export.render_html(raw_nb)
+        no_fonts, _ = export._without_font_block(ours_html)
+
+        def weasy(html: str, **kw: Any) -> None:
+            HTML(string=html, url_fetcher=fetcher).write_pdf(pdf, **kw)
+
+        def frozen(fn: Callable[[], None]) -> None:
+            with export._long_lived_objects_frozen():
+                fn()
+
+        variants: dict[str, Callable[[], None]] = {
+            "baseline: stock nbconvert + WeasyPrint, matplotlib SVG": lambda: HTML(
+                string=stock_html(raw_nb)
+            ).write_pdf(pdf),
+            "PDF only, plain WeasyPrint, matplotlib SVG inline": lambda: weasy(plain_html),
+            "  + charts tidied (chartsvg.tidy_svg)": lambda: weasy(ours_html),
+            "  + charts handed over as images": lambda: weasy(export._charts_as_images(ours_html)),
+            "  + fonts parsed once per process": lambda: weasy(
+                export._charts_as_images(no_fonts), stylesheets=[fonts], font_config=config
+            ),
+            "  + collector off the long-lived objects (= render_pdf)": lambda: frozen(
+                lambda: weasy(
+                    export._charts_as_images(no_fonts), stylesheets=[fonts], font_config=config
+                )
+            ),
+            "ours: render_html + render_pdf": lambda: export.render_pdf(
+                export.render_html(nb), pdf
+            ),
+            "ours, HTML part only (render_html)": lambda: export.render_html(nb),
+        }
+        export.warm_up()
+        for fn in variants.values():
+            fn()
+        times: dict[str, list[float]] = {name: [] for name in variants}
+        for _ in range(args.runs):
+            for name, fn in variants.items():
+                gc.collect()  # every variant starts from the same heap, not another's garbage
+                t0 = time.perf_counter()
+                fn()
+                times[name].append(time.perf_counter() - t0)
+        med = {name: statistics.median(t) for name, t in times.items()}
+        base = med[next(iter(med))]
+        print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; "
+              f"median of {args.runs}, warm process")  # fmt: skip
+        width = max(map(len, med))
+        for name, m in med.items():
+            print(f"  {name:<{width}}  {m:6.3f} s  {base / m:5.2f}x baseline")
+        ours = med["ours: render_html + render_pdf"]
+        print(f"rendering per report (HTML + PDF): {ours:.3f} s; target ≤ 1 s -> "
+              f"{'OK' if ours <= 1 else 'MISSED'}")  # fmt: skip
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
