@@ -11,6 +11,7 @@ import pytest
 
 from tthc.render import charts
 from tthc.render.fonts import CSS_FAMILY
+from tthc.stats.profile import NumberFormat, load_profile
 
 MONTHLY = pd.DataFrame(
     {
@@ -108,24 +109,40 @@ def test_nothing_external_and_ids_are_prefixed(rendered: list[charts.Chart]) -> 
 
 def test_alt_text_carries_the_numbers(rendered: list[charts.Chart]) -> None:
     monthly, channels, fields, procs, times = rendered
-    assert "T6/2026: tiếp nhận 2668, giải quyết 2686, trước hạn và đúng hạn 99.96%" in monthly.alt
+    # The official style (the default profile): '2.668', '99,96%'.
+    assert "T6/2026: tiếp nhận 2.668, giải quyết 2.686, trước hạn và đúng hạn 99,96%" in monthly.alt
     assert (
-        "T3/2026: tiếp nhận 2500, giải quyết 2480, trước hạn và đúng hạn không tính được"
+        "T3/2026: tiếp nhận 2.500, giải quyết 2.480, trước hạn và đúng hạn không tính được"
         in monthly.alt
     )
-    assert "Trực tuyến: 2668 hồ sơ (99.6%)" in channels.alt
+    assert "Trực tuyến: 2.668 hồ sơ (99,6%)" in channels.alt
     assert "Đất đai: 161 hồ sơ, 3 quá hạn" in fields.alt
     assert procs.alt.count(";") == 9  # top 10 only
-    assert "51 hồ sơ" in times.alt and "1 hồ sơ vượt thời hạn" in times.alt
+    # The median of the 51 shares is the 26th, 50.9%.
+    assert "51 hồ sơ; trung vị 51% thời hạn; 1 hồ sơ vượt thời hạn" in times.alt
 
 
 def test_numbers_follow_the_profile() -> None:
-    sample_style = charts.NumberStyle(thousands_sep="", decimal_sep=".")
+    sample_style = charts.NumberStyle(
+        NumberFormat(thousands_sep="", decimal_sep=".", strip_trailing_zeros=True)
+    )
     chart = charts.channel_chart({"online": 2668, "in_person": 12}, numbers=sample_style)
-    labels = texts(chart)
-    assert "2668 (99.6%)" in labels
+    assert "2668 (99.6%)" in texts(chart)
+    assert "Trực tuyến: 2668 hồ sơ (99.6%); Trực tiếp: 12 hồ sơ (0.4%)" in chart.alt
     official = charts.channel_chart({"online": 2668, "in_person": 12})
     assert "2.668 (99,6%)" in texts(official)
+    assert "Trực tuyến: 2.668 hồ sơ (99,6%)" in official.alt
+    spaced = charts.NumberStyle(NumberFormat(percent_suffix=" %"))
+    assert spaced.pct(1, 3) == "33,3 %" and spaced.percent(None, 2) == "N/A"
+    assert spaced.pct(1, 0) == "N/A" and spaced.percent(float("nan"), 0) == "N/A"
+    # The text's rounding: exact half-up, 1/8 = 12.5% -> 13% with no decimals.
+    assert spaced.pct(1, 8, 0) == "13 %"
+
+
+def test_the_report_charts_write_numbers_as_the_unit_profile() -> None:
+    sample = charts.NumberStyle(load_profile("an-truong").number_format)
+    monthly = charts.monthly_cases_chart(MONTHLY, year=2026, numbers=sample)
+    assert "T6/2026: tiếp nhận 2668, giải quyết 2686, trước hạn và đúng hạn 99.96%" in monthly.alt
 
 
 def test_same_data_same_svg() -> None:

@@ -17,7 +17,7 @@ import io
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -25,6 +25,8 @@ import pandas as pd
 
 from tthc.render.chartsvg import tidy_svg
 from tthc.render.fonts import CSS_FAMILY, register_matplotlib
+from tthc.stats.numbers import NA, format_count, format_rate, rate
+from tthc.stats.profile import NumberFormat
 
 # Greys from near-black to light, each paired with a hatch: distinct on screen and on paper.
 PALETTE = ("#262626", "#7a7a7a", "#bdbdbd", "#e0e0e0")
@@ -55,18 +57,23 @@ _RC: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class NumberStyle:
-    """Separators for tick labels and bar annotations (the unit's profile decides)."""
+    """Counts and percentages in chart labels and alt texts, written as the unit's profile
+    writes them in the text (``tthc.stats.numbers``: one definition for both)."""
 
-    thousands_sep: str = "."
-    decimal_sep: str = ","
+    fmt: NumberFormat = field(default_factory=NumberFormat)
 
     def count(self, n: int) -> str:
-        return f"{int(n):,}".replace(",", self.thousands_sep)
+        return format_count(int(n), self.fmt)
 
-    def pct(self, part: int, total: int) -> str:
-        if not total:
-            return "N/A"
-        return f"{part / total * 100:.1f}".replace(".", self.decimal_sep) + "%"
+    def pct(self, part: int, total: int, decimals: int = 1) -> str:
+        """``part`` of ``total`` in percent, exact half-up; N/A for a zero total."""
+        return format_rate(rate(int(part), int(total), decimals), self.fmt, decimals)
+
+    def percent(self, value: float | None, decimals: int) -> str:
+        """A percentage already computed (e.g. a monthly rate); N/A for None or NaN."""
+        if value is None or math.isnan(float(value)):
+            return NA
+        return format_rate(float(value), self.fmt, decimals)
 
 
 OFFICIAL = NumberStyle()
@@ -181,11 +188,15 @@ def monthly_cases_chart(
     rows = series.reset_index(drop=True)
     parts = []
     for _, r in rows.iterrows():
-        rate = r.get("rate_on_time")
-        rate_txt = "không tính được" if rate is None or pd.isna(rate) else f"{float(rate):.2f}%"
+        on_time = r.get("rate_on_time")
+        rate_txt = (
+            "không tính được"
+            if on_time is None or pd.isna(on_time)
+            else numbers.percent(float(on_time), 2)
+        )
         parts.append(
-            f"{r['label']}: tiếp nhận {int(r['received'])}, giải quyết {int(r['resolved'])}, "
-            f"trước hạn và đúng hạn {rate_txt}"
+            f"{r['label']}: tiếp nhận {numbers.count(r['received'])}, giải quyết "
+            f"{numbers.count(r['resolved'])}, trước hạn và đúng hạn {rate_txt}"
         )
     alt = title + " " + "; ".join(parts) + "."
 
@@ -255,7 +266,7 @@ def channel_chart(counts: Mapping[str, int], *, numbers: NumberStyle = OFFICIAL)
         title
         + " "
         + "; ".join(
-            f"{label}: {v} hồ sơ" + (f" ({v / total * 100:.1f}%)" if total else "")
+            f"{label}: {numbers.count(v)} hồ sơ" + (f" ({numbers.pct(v, total)})" if total else "")
             for label, v in items
         )
         + "."
@@ -308,7 +319,8 @@ def field_chart(by_field: pd.DataFrame, *, top: int = 12, numbers: NumberStyle =
         title
         + " "
         + "; ".join(
-            f"{r.field}: {int(r.total)} hồ sơ, {int(r.late)} quá hạn" for r in df.itertuples()
+            f"{r.field}: {numbers.count(r.total)} hồ sơ, {numbers.count(r.late)} quá hạn"
+            for r in df.itertuples()
         )
         + "."
     )
@@ -329,7 +341,7 @@ def field_chart(by_field: pd.DataFrame, *, top: int = 12, numbers: NumberStyle =
                 ax.text(
                     patch.get_width() + df["total"].max() * 0.01,
                     patch.get_y() + patch.get_height() / 2,
-                    str(v),
+                    numbers.count(v),
                     va="center",
                     fontsize=8,
                 )
@@ -358,7 +370,10 @@ def top_procedures_chart(
         .reset_index(drop=True)
     )
     alt = (
-        title + ": " + "; ".join(f"{r.procedure}: {int(r.received)}" for r in df.itertuples()) + "."
+        title
+        + ": "
+        + "; ".join(f"{r.procedure}: {numbers.count(r.received)}" for r in df.itertuples())
+        + "."
     )
 
     def draw(ax: Any) -> None:
@@ -412,7 +427,8 @@ def processing_time_chart(times: pd.DataFrame, *, numbers: NumberStyle = OFFICIA
     late = int((share > 100).sum())
     median = float(share.median()) if n else float("nan")
     alt = (
-        f"{title} {n} hồ sơ; trung vị {median:.0f}% thời hạn; {late} hồ sơ vượt thời hạn."
+        f"{title} {numbers.count(n)} hồ sơ; trung vị {numbers.percent(median, 0)} thời hạn; "
+        f"{numbers.count(late)} hồ sơ vượt thời hạn."
         if n
         else f"{title} Không có hồ sơ đã giải quyết có ngày hẹn trả."
     )
@@ -445,7 +461,7 @@ def processing_time_chart(times: pd.DataFrame, *, numbers: NumberStyle = OFFICIA
         ax.text(
             0.99,
             0.98,
-            f"Trung vị: {median:.0f}%\nVượt hạn: {late} hồ sơ",
+            f"Trung vị: {numbers.percent(median, 0)}\nVượt hạn: {numbers.count(late)} hồ sơ",
             transform=ax.transAxes,
             ha="right",
             va="top",

@@ -340,7 +340,7 @@ def charts(data: ReportData) -> list[Chart]:
     ok = allowed > 0
     times = pd.DataFrame({"used_share": (used[ok] / allowed[ok])})
     fmt = data.profile.number_format
-    numbers = NumberStyle(fmt.thousands_sep, fmt.decimal_sep)
+    numbers = NumberStyle(fmt)
     return [
         monthly_cases_chart(monthly, year=data.period.end.year, numbers=numbers),
         channel_chart({k: int(c) for k, c in channels.items() if c is not None}, numbers=numbers),

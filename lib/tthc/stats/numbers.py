@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tthc.stats.profile import Profile
+    from tthc.stats.profile import NumberFormat, Profile
 
 ROUNDING_RULES = ("half_up", "legacy_float")
 
@@ -53,19 +53,26 @@ def _group(digits: str, sep: str) -> str:
     return sep.join(reversed(parts))
 
 
-def format_count(n: int | None, profile: Profile) -> str:
+def _number_format(style: Profile | NumberFormat) -> NumberFormat:
+    # A whole profile or just its number format: charts and tables only need the latter.
+    return getattr(style, "number_format", style)  # type: ignore[return-value]
+
+
+def format_count(n: int | None, profile: Profile | NumberFormat) -> str:
     """'2.751' (official style) or '2751' (the sample); 'N/A' for None."""
     if n is None:
         return NA
     sign = "-" if n < 0 else ""
-    return sign + _group(str(abs(int(n))), profile.number_format.thousands_sep)
+    return sign + _group(str(abs(int(n))), _number_format(profile).thousands_sep)
 
 
-def format_decimal(value: Decimal | float | None, profile: Profile, decimals: int) -> str:
+def format_decimal(
+    value: Decimal | float | None, profile: Profile | NumberFormat, decimals: int
+) -> str:
     """A number with the profile's separators, ``decimals`` places, trailing zeros per profile."""
     if value is None:
         return NA
-    fmt = profile.number_format
+    fmt = _number_format(profile)
     q = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals))
     sign = "-" if q < 0 else ""
     text = f"{abs(q):f}"
@@ -76,8 +83,10 @@ def format_decimal(value: Decimal | float | None, profile: Profile, decimals: in
     return out + (fmt.decimal_sep + frac if frac else "")
 
 
-def format_rate(value: Decimal | float | None, profile: Profile, decimals: int) -> str:
+def format_rate(
+    value: Decimal | float | None, profile: Profile | NumberFormat, decimals: int
+) -> str:
     """'99,96%' (official style), '99.87%' / '100%' (the sample); 'N/A' for None."""
     if value is None:
         return NA
-    return format_decimal(value, profile, decimals) + profile.number_format.percent_suffix
+    return format_decimal(value, profile, decimals) + _number_format(profile).percent_suffix
