@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -72,15 +72,20 @@ class Factory:
         return warehouse.connect(self.path, read_only=True)
 
     def ingest(
-        self, unit: str, kind: str, as_of: datetime | str | None = None, file_name: str = "x.xlsx"
+        self,
+        unit: str,
+        kind: str,
+        as_of: datetime | str | None = None,
+        file_name: str = "x.xlsx",
+        covers_from: date | None = None,
     ) -> int:
         if isinstance(as_of, str):
             as_of = ts(as_of)
         row = self.con.execute(
-            """INSERT INTO ingests (unit, kind, file_name, file_sha256, as_of, ingested_at,
-                                    rows_read, inserted, updated, unchanged, rejected)
-               VALUES (?, ?, ?, 'sha', ?, ?, 0, 0, 0, 0, 0) RETURNING ingest_id""",
-            [unit, kind, file_name, as_of, datetime(2030, 1, 1)],
+            """INSERT INTO ingests (unit, kind, file_name, file_sha256, as_of, covers_from,
+                                    ingested_at, rows_read, inserted, updated, unchanged, rejected)
+               VALUES (?, ?, ?, 'sha', ?, ?, ?, 0, 0, 0, 0, 0) RETURNING ingest_id""",
+            [unit, kind, file_name, as_of, covers_from, datetime(2030, 1, 1)],
         ).fetchall()[0]
         self._ingest[(unit, kind)] = row[0]
         return row[0]

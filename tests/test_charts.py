@@ -161,3 +161,29 @@ def test_empty_inputs_say_so() -> None:
     ]
     for chart in empty:
         assert "Không có dữ liệu trong kỳ" in texts(chart)
+
+
+def test_months_the_exports_do_not_fully_cover_are_marked_not_shown_as_zero() -> None:
+    from datetime import date
+
+    series = MONTHLY.assign(coverage="complete", data_start=date(2026, 1, 1))
+    series.loc[0, ["received", "resolved", "rate_on_time", "coverage"]] = [
+        None,
+        None,
+        None,
+        "before_data",
+    ]
+    series.loc[1, "coverage"] = "partial"
+    chart = charts.monthly_cases_chart(series, year=2026)
+    first, second = MONTHLY["label"][0], MONTHLY["label"][1]
+    assert f"{first}: không có số liệu;" in chart.alt
+    assert f"{second}*: tiếp nhận" in chart.alt
+    assert f"* {second}: số liệu từ 01/01/2026, chưa đủ cả tháng báo cáo." in chart.alt
+    shown = texts(chart)
+    assert f"{second}*" in shown
+    assert f"{first}: không có số liệu (tệp xuất bắt đầu từ 01/01/2026)." in shown
+    assert f"* {second}: số liệu từ 01/01/2026, chưa đủ cả tháng báo cáo." in shown
+    assert "(không có)" in shown  # under the tick of the month with no data
+    # Without coverage columns (or with coverage unknown) nothing is marked.
+    plain = charts.monthly_cases_chart(MONTHLY, year=2026)
+    assert "*" not in plain.alt and "không có số liệu" not in plain.alt

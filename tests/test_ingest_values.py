@@ -371,6 +371,38 @@ def test_title_as_of(lines: list[str], expected: dt.datetime | None) -> None:
     assert title_as_of(lines) == expected
 
 
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["DANH SÁCH HỒ SƠ", "Từ ngày 01/01/2026 đến ngày 14/06/2026"], dt.date(2026, 1, 1)),
+        (["Từ 15/05/2026 đến 14/06/2026"], dt.date(2026, 5, 15)),
+        (["từ ngày 1 tháng 1 năm 2026 đến ngày 3 tháng 2 năm 2026"], dt.date(2026, 1, 1)),
+        (["TỪ NGÀY: 05/01/2026 ĐẾN NGÀY: 14/06/2026"], dt.date(2026, 1, 5)),
+        (["Tính đến ngày 14/06/2026"], None),  # a cut-off, not a range
+        (["Từ ngày 31/02/2026 đến ngày 14/06/2026"], None),  # no such day
+        (["DANH SÁCH HỒ SƠ"], None),
+    ],
+)
+def test_title_covers_from(lines: list[str], expected: dt.date | None) -> None:
+    from tthc.ingest.asof import title_covers_from
+
+    assert title_covers_from(lines) == expected
+
+
+def test_the_ledger_records_the_first_day_each_export_lists(tmp_path: Path, wh) -> None:
+    header = ["Mã hồ sơ", "Mã TTHC", "Ngày nhận", "Ngày kết thúc xử lý", "Ngày hẹn trả"]
+    rows = [["A", "1.001193", "01/06/2026 08:00", "03/06/2026 10:00", "30/06/2026"]]
+    titled = write_csv(
+        tmp_path / "t.csv", header, rows, title="Từ ngày 15/05/2026 đến ngày 14/06/2026"
+    )
+    ingest(wh, titled)
+    ingest(wh, write_csv(tmp_path / "u.csv", header, [["B", *rows[0][1:]]]))
+    assert wh.execute("SELECT file_name, covers_from FROM ingests ORDER BY 1").fetchall() == [
+        ("t.csv", dt.date(2026, 5, 15)),
+        ("u.csv", None),
+    ]
+
+
 def test_as_of_falls_back_to_latest_timestamp_then_ingest_time(tmp_path: Path, wh) -> None:
     header = ["Mã hồ sơ", "Mã TTHC", "Ngày nhận", "Ngày kết thúc xử lý", "Ngày hẹn trả"]
     rows = [["A", "1.001193", "01/06/2026 08:00", "03/06/2026 10:00", "30/06/2026"]]

@@ -196,3 +196,13 @@ def test_profile_parameter_changes_the_number_style(tmp_path: Path) -> None:
     assert "," in written or decimals == 0
     assert f"23/220 thủ tục DVCTT toàn trình đạt {written}" in text
     assert "Tỷ lệ tái sử dụng dữ liệu số hóa đạt" in text and "99.87%" not in text
+
+
+def test_the_monthly_chart_marks_january_as_partly_covered(report: dict) -> None:
+    """The sample's case list starts on 01/01/2026 ("Từ ngày 01/01/2026 …" in its title) while
+    the report month T1/2026 runs from 15/12/2025: the chart must not pass it off as a low month."""
+    labels = re.findall(r'<figure class="chart"[^>]*aria-label="([^"]*)"', report["html"])
+    monthly = next(a for a in labels if a.startswith("Mỗi tháng"))
+    assert "T1/2026*: tiếp nhận " in monthly
+    assert monthly.endswith("* T1/2026: số liệu từ 01/01/2026, chưa đủ cả tháng báo cáo.")
+    assert "T2/2026: tiếp nhận " in monthly and "T2/2026*" not in monthly

@@ -5,12 +5,19 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import pandas as pd
 import pytest
 from stats_factory import Factory
 
 from tthc.stats.periods import month_period
 from tthc.stats.profile import Profile
-from tthc.stats.series import monthly_series, processing_times, reporting_months
+from tthc.stats.series import (
+    case_data_start,
+    month_coverage,
+    monthly_series,
+    processing_times,
+    reporting_months,
+)
 
 
 @pytest.fixture
@@ -74,3 +81,45 @@ def test_processing_times(factory):
         "days_used",
         "days_allowed",
     }
+
+
+def test_data_start_is_each_units_earliest_range_start_and_the_latest_across_units(tmp_path):
+    f = Factory.create(tmp_path / "c.duckdb")
+    assert case_data_start(f.con, "xa-a") is None  # no case export at all
+    f.ingest("xa-a", "cases", covers_from=date(2026, 1, 1))
+    f.ingest("xa-a", "cases", covers_from=date(2026, 5, 15))
+    f.ingest("xa-a", "catalogue")  # a catalogue has no range and does not matter
+    f.ingest("xa-b", "cases", covers_from=date(2026, 3, 1))
+    assert case_data_start(f.con, "xa-a") == date(2026, 1, 1)
+    assert case_data_start(f.con, ["xa-a", "xa-b"]) == date(2026, 3, 1)
+    assert case_data_start(f.con, ["xa-a", "xa-c"]) is None  # xa-c has no export
+    f.ingest("xa-b", "cases")  # a list whose title names no range: coverage unknown
+    assert case_data_start(f.con, "xa-b") is None
+    f.con.close()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "data_start", "expected"),
+    [
+        (date(2025, 12, 15), date(2026, 1, 14), date(2026, 1, 1), "partial"),
+        (date(2025, 11, 15), date(2025, 12, 14), date(2026, 1, 1), "before_data"),
+        (date(2026, 1, 1), date(2026, 1, 31), date(2026, 1, 1), "complete"),
+        (date(2025, 12, 1), date(2025, 12, 31), date(2026, 1, 1), "before_data"),
+        (date(2025, 12, 15), date(2026, 1, 14), date(2026, 1, 14), "partial"),
+        (date(2025, 12, 15), date(2026, 1, 14), None, "unknown"),
+    ],
+)
+def test_month_coverage(start, end, data_start, expected):
+    assert month_coverage(start, end, data_start) == expected
+
+
+def test_months_before_the_data_have_no_counts_and_the_first_is_partial(factory):
+    # The cases' export listed cases received from 1/5 on (its title said "Từ ngày 01/05/2026").
+    factory.con.execute("UPDATE ingests SET covers_from = DATE '2026-05-01' WHERE kind = 'cases'")
+    df = monthly_series(factory.con, "xa-a", date(2026, 3, 20), date(2026, 6, 14), Profile())
+    assert list(df["coverage"]) == ["before_data", "partial", "complete"]
+    assert list(df["data_start"]) == [date(2026, 5, 1)] * 3
+    first = df.iloc[0]
+    # No counts (missing), where a covered month with no cases would say 0.
+    assert all(pd.isna(first[c]) for c in ("cases_new", "cases_resolved", "rate_on_time"))
+    assert int(df.iloc[1]["cases_new"]) == 1  # the April case (20/4, month 15/4-14/5) still counts

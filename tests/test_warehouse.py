@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from tthc.errors import WarehouseError
-from tthc.schema import STATUS_CODES, Outcome
+from tthc.schema import SCHEMA_VERSION, STATUS_CODES, Outcome
 from tthc.warehouse import connect
 
 PERSONAL_WORDS = ("chu_ho_so", "dia_chi", "phone", "email", "cccd", "address", "owner", "applicant")
@@ -21,7 +21,9 @@ def test_schema_created_and_reopened(tmp_path: Path) -> None:
     assert {"cases", "ingests", "procedures", "pakn", "rejects", "case_conflicts"} <= tables
     con.close()
     ro = connect(db, read_only=True)
-    assert ro.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+    assert ro.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
     with pytest.raises(duckdb.Error):
         ro.execute("INSERT INTO meta VALUES ('x', 'y')")
     ro.close()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-SCHEMA_VERSION = 1
+# 2: ingests.covers_from (the first day an export lists).
+SCHEMA_VERSION = 2
 
 
 class Kind(StrEnum):
@@ -98,6 +99,7 @@ CREATE TABLE IF NOT EXISTS ingests (
     sheet VARCHAR,
     header_row INTEGER,                  -- 1-based row of the (last) header line
     as_of TIMESTAMP,                     -- the export's own date: title row, else latest date inside
+    covers_from DATE,                    -- first day the list covers ("Từ ngày …" in the title)
     ingested_at TIMESTAMP NOT NULL,
     rows_read INTEGER NOT NULL,
     inserted INTEGER NOT NULL,

@@ -1,4 +1,4 @@
-"""The date an export was taken ("as of"), from its title rows.
+"""The date an export was taken ("as of"), and the first day its list covers, from its title rows.
 
 Looked for in order: an export/print date ("Ngày xuất: 15/06/2026 08:00", "Ngày in", "Thời
 điểm xuất"), then "Tính đến ngày …", then the end of a range ("Từ ngày … đến ngày …"). A date
@@ -45,6 +45,27 @@ def title_as_of(lines: list[str]) -> dt.datetime | None:
             d, mo, y = m.groups()
             try:
                 return dt.datetime(int(y), int(mo), int(d), 23, 59, 59)
+            except ValueError:
+                continue
+    return None
+
+
+_FROM = r"từ\s+(?:ngày\s*)?:?\s*"
+
+
+def title_covers_from(lines: list[str]) -> dt.date | None:
+    """The first day the export lists, from a range in the title rows ("Từ ngày 01/01/2026 đến
+    ngày 14/06/2026", "từ ngày 1 tháng 1 năm 2026 …"), or None when the title names no range.
+
+    Months before that day are not in the file: a chart must not show them as months with no
+    cases (domain.md §7: exports are taken over a chosen reception window).
+    """
+    text = unicodedata.normalize("NFC", " | ".join(lines)).casefold()
+    for pattern in (_FROM + _DATE, r"từ\s+" + _WORDS):
+        for m in re.finditer(pattern, text):
+            d, mo, y = m.groups()[:3]
+            try:
+                return dt.date(int(y), int(mo), int(d))
             except ValueError:
                 continue
     return None

@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 from tthc import __version__
 from tthc.errors import InputFileError, TthcError
 from tthc.ingest.aliases import AliasTable, load_aliases
-from tthc.ingest.asof import now_local, title_as_of
+from tthc.ingest.asof import now_local, title_as_of, title_covers_from
 from tthc.ingest.detect import Detected, detect
 from tthc.ingest.personal import dropped_personal, keep_personal
 from tthc.ingest.readers import check_path, file_sha256, open_export
@@ -208,6 +208,7 @@ def _ingest_detected(
             sheet=entry_sheet,
             header_row=cmap.header_row,
             as_of=as_of,
+            covers_from=title_covers_from(cmap.title_lines),
             ingested_at=now_local(),
             column_map=cmap.column_map,
             dropped_personal=dropped_personal(cmap, unit),

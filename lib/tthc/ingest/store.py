@@ -63,6 +63,7 @@ class LedgerEntry:
     sheet: str | None
     header_row: int
     as_of: dt.datetime
+    covers_from: dt.date | None
     ingested_at: dt.datetime
     column_map: dict[str, str]
     dropped_personal: list[str]
@@ -306,9 +307,9 @@ def write_ledger(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, counts: Cou
     con.execute(
         """
         INSERT INTO ingests (ingest_id, unit, kind, file_name, file_sha256, sheet, header_row,
-            as_of, ingested_at, rows_read, inserted, updated, unchanged, rejected, conflicts,
-            column_map, dropped_personal, ignored_columns, tool_version)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            as_of, covers_from, ingested_at, rows_read, inserted, updated, unchanged, rejected,
+            conflicts, column_map, dropped_personal, ignored_columns, tool_version)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
             entry.ingest_id,
@@ -319,6 +320,7 @@ def write_ledger(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, counts: Cou
             entry.sheet,
             entry.header_row,
             entry.as_of,
+            entry.covers_from,
             entry.ingested_at,
             counts.rows_read,
             counts.inserted,

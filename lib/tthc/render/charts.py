@@ -175,19 +175,47 @@ def _wrap(label: str, width: int) -> str:
 # --- 1. cases per month -------------------------------------------------------------------------
 
 
+def _coverage_notes(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Tick labels and footnotes for months the exports cover only in part, or not at all."""
+    labels, notes = [], []
+    for _, r in rows.iterrows():
+        coverage = r.get("coverage", "complete")
+        start = r.get("data_start")
+        since = f"{start.day:02d}/{start.month:02d}/{start.year}" if start is not None else ""
+        label = str(r["label"])
+        if coverage == "partial":
+            labels.append(label + "*")
+            notes.append(f"* {label}: số liệu từ {since}, chưa đủ cả tháng báo cáo.")
+        elif coverage == "before_data":
+            labels.append(label + "\n(không có)")
+            notes.append(f"{label}: không có số liệu (tệp xuất bắt đầu từ {since}).")
+        else:
+            labels.append(label)
+    return labels, notes
+
+
 def monthly_cases_chart(
     series: pd.DataFrame, *, year: int | None = None, numbers: NumberStyle = OFFICIAL
 ) -> Chart:
     """Cases received and resolved per month, with the early-or-on-time rate.
 
     ``series`` has one row per month in order: ``label`` (e.g. "T6"), ``received``, ``resolved``
-    and ``rate_on_time`` (percent, NaN/None when nothing was resolved).
+    (None for a month the exports do not cover) and ``rate_on_time`` (percent, NaN/None when
+    nothing was resolved); optionally ``coverage`` and ``data_start`` as
+    ``tthc.stats.series.monthly_series`` gives them, so that a month the exports cover only in
+    part is marked and one they do not cover shows no bars instead of zeros.
     """
     when = f"tháng năm {year}" if year else "tháng"
     title = f"Mỗi {when} tiếp nhận, giải quyết bao nhiêu hồ sơ, tỷ lệ trước hạn và đúng hạn ra sao?"
     rows = series.reset_index(drop=True)
+    received = pd.to_numeric(rows["received"], errors="coerce")
+    resolved = pd.to_numeric(rows["resolved"], errors="coerce")
+    labels, notes = _coverage_notes(rows)
     parts = []
-    for _, r in rows.iterrows():
+    for i, r in rows.iterrows():
+        if pd.isna(received[i]):
+            parts.append(f"{r['label']}: không có số liệu")
+            continue
         on_time = r.get("rate_on_time")
         rate_txt = (
             "không tính được"
@@ -195,10 +223,10 @@ def monthly_cases_chart(
             else numbers.percent(float(on_time), 2)
         )
         parts.append(
-            f"{r['label']}: tiếp nhận {numbers.count(r['received'])}, giải quyết "
-            f"{numbers.count(r['resolved'])}, trước hạn và đúng hạn {rate_txt}"
+            f"{labels[i].replace(chr(10), ' ')}: tiếp nhận {numbers.count(received[i])}, giải quyết "
+            f"{numbers.count(resolved[i])}, trước hạn và đúng hạn {rate_txt}"
         )
-    alt = title + " " + "; ".join(parts) + "."
+    alt = title + " " + "; ".join(parts) + "." + "".join(" " + n for n in notes)
 
     def draw(ax: Any) -> None:
         import numpy as np
@@ -208,12 +236,10 @@ def monthly_cases_chart(
             return
         x = np.arange(len(rows))
         w = 0.38
-        b1 = ax.bar(x - w / 2, rows["received"].astype(int), w, label="Tiếp nhận", color=PALETTE[1])
-        b2 = ax.bar(
-            x + w / 2, rows["resolved"].astype(int), w, label="Đã giải quyết", color=PALETTE[3]
-        )
+        b1 = ax.bar(x - w / 2, received.fillna(0), w, label="Tiếp nhận", color=PALETTE[1])
+        b2 = ax.bar(x + w / 2, resolved.fillna(0), w, label="Đã giải quyết", color=PALETTE[3])
         _hatch_bars(ax, [b1, b2])
-        ax.set_xticks(x, [str(v) for v in rows["label"]])
+        ax.set_xticks(x, labels)
         ax.set_ylabel("Số hồ sơ")
         _int_axis(ax.yaxis, numbers)
         ax.grid(axis="x", visible=False)
@@ -235,15 +261,27 @@ def monthly_cases_chart(
         ax2.grid(False)
         ax2.spines["right"].set_visible(True)
         handles = [b1, b2, *ax2.get_lines()]
-        ax.legend(
+        legend = ax.legend(
             handles,
             [h.get_label() for h in handles],
             loc="upper center",
-            bbox_to_anchor=(0.5, -0.1),
+            bbox_to_anchor=(0.5, -0.12 if notes else -0.1),
             ncol=3,
         )
+        if notes:
+            ax.annotate(
+                "\n".join(notes),
+                xy=(0, 0),
+                xycoords=legend,
+                xytext=(0, -4),
+                textcoords="offset points",
+                va="top",
+                ha="left",
+                fontsize=8,
+                style="italic",
+            )
 
-    return _render("monthly", title, alt, draw, 3.3)
+    return _render("monthly", title, alt, draw, 3.3 + 0.15 * len(notes))
 
 
 # --- 2. channel mix -----------------------------------------------------------------------------

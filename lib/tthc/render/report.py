@@ -304,6 +304,8 @@ def charts(data: ReportData) -> list[Chart]:
             "received": data.monthly["cases_new"],
             "resolved": data.monthly["cases_resolved"],
             "rate_on_time": data.monthly["rate_on_time"],
+            "coverage": data.monthly["coverage"],
+            "data_start": data.monthly["data_start"],
         }
     )
     v = f.values

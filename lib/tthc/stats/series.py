@@ -27,6 +27,39 @@ def reporting_months(start: date, end: date, rule: str) -> list[Period]:
     return out
 
 
+def case_data_start(con: duckdb.DuckDBPyConnection, unit: str | Sequence[str]) -> date | None:
+    """The first day from which the case lists of ``unit`` (every unit, for a roll-up) are
+    complete: the earliest "Từ ngày …" among each unit's case exports, the latest of those
+    across units. None when it cannot be told: a unit with no case export, or with one whose
+    title names no range.
+
+    Assumes a unit's exports leave no gap after their earliest start (an export's last day is
+    its ``as_of``; gaps between exports are not detected here).
+    """
+    where, params = units_filter(unit)
+    units = [unit] if isinstance(unit, str) else list(unit)
+    rows = con.execute(
+        f"""
+        SELECT unit, bool_and(covers_from IS NOT NULL), min(covers_from)
+        FROM ingests WHERE kind = 'cases' AND {where} GROUP BY unit
+        """,
+        params,
+    ).fetchall()
+    starts = {u: first for u, known, first in rows if known}
+    if any(u not in starts for u in units):
+        return None
+    return max(starts.values())
+
+
+def month_coverage(start: date, end: date, data_start: date | None) -> str:
+    """'complete', 'partial' (the data begin inside the month), 'before_data' or 'unknown'."""
+    if data_start is None:
+        return "unknown"
+    if end < data_start:
+        return "before_data"
+    return "partial" if start < data_start else "complete"
+
+
 def monthly_series(
     con: duckdb.DuckDBPyConnection,
     unit: str | Sequence[str],
@@ -39,8 +72,11 @@ def monthly_series(
 
     Columns: period_key, label ('T6/2026'), period_start, period_end, cases_new, cases_resolved,
     cases_resolved_early_or_on_time, cases_in_progress, rate_on_time (float; NaN when nothing
-    was resolved that month).
+    was resolved that month), coverage (:func:`month_coverage`) and data_start
+    (:func:`case_data_start`). A month before the data start has no counts (None), not zeros:
+    the exports do not cover it.
     """
+    data_start = case_data_start(con, unit)
     months = reporting_months(start, end, profile.period_rule)
     windows = [Window(m.key, m.start, m.end) for m in months]
     df = case_table(con, unit, windows, profile, by=())
@@ -52,17 +88,21 @@ def monthly_series(
         resolved = int(r["cases_resolved"])
         good = int(r["cases_resolved_early"]) + int(r["cases_resolved_on_time"])
         value = rate(good, resolved, decimals, profile.rounding)
+        coverage = month_coverage(m.start, m.end, data_start)
+        uncovered = coverage == "before_data"
         rows.append(
             {
                 "period_key": m.key,
                 "label": f"T{m.number}/{m.year}",
                 "period_start": m.start,
                 "period_end": m.end,
-                "cases_new": int(r["cases_new"]),
-                "cases_resolved": resolved,
-                "cases_resolved_early_or_on_time": good,
-                "cases_in_progress": int(r["cases_in_progress"]),
-                "rate_on_time": None if value is None else float(value),
+                "cases_new": None if uncovered else int(r["cases_new"]),
+                "cases_resolved": None if uncovered else resolved,
+                "cases_resolved_early_or_on_time": None if uncovered else good,
+                "cases_in_progress": None if uncovered else int(r["cases_in_progress"]),
+                "rate_on_time": None if value is None or uncovered else float(value),
+                "coverage": coverage,
+                "data_start": data_start,
             }
         )
     return pd.DataFrame(rows)
