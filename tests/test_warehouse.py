@@ -56,3 +56,24 @@ def test_status_codes_cover_national_list() -> None:
     assert STATUS_CODES[3][1] is Outcome.NOT_RECEIVED
     assert STATUS_CODES[7][1] is Outcome.WITHDRAWN
     assert {STATUS_CODES[c][1] for c in (9, 10)} == {Outcome.RESOLVED}
+
+
+def test_a_version_1_warehouse_is_upgraded_in_place_by_a_writable_open(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    con = connect(db)
+    # What version 1 looked like: no ingests.covers_from.
+    con.execute("ALTER TABLE ingests DROP COLUMN covers_from")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.execute(
+        "INSERT INTO ingests (unit, kind, file_name, file_sha256, ingested_at, rows_read, "
+        "inserted, updated, unchanged, rejected) VALUES ('xa-a', 'cases', 'a.xlsx', 's', "
+        "TIMESTAMP '2026-06-15 08:00', 1, 1, 0, 0, 0)"
+    )
+    con.close()
+    with pytest.raises(WarehouseError, match=r"phiên bản lược đồ 1, cần 2: chạy 'tthc ingest'"):
+        connect(db, read_only=True)
+    connect(db).close()
+    ro = connect(db, read_only=True)
+    assert ro.execute("SELECT value FROM meta WHERE key='schema_version'").fetchall() == [("2",)]
+    assert ro.execute("SELECT file_name, covers_from FROM ingests").fetchall() == [("a.xlsx", None)]
+    ro.close()

@@ -35,12 +35,30 @@ def connect(db: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnec
         _check_version(con, path)
     else:
         con.execute(DDL)
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        if not row:
             con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         else:
+            _migrate(con, int(row[0][0]))
             _check_version(con, path)
     return con
+
+
+# Steps from one schema version to the next, applied in order by a writable open: a warehouse
+# keeps its data across upgrades. Columns added this way are NULL for rows already stored.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("ALTER TABLE ingests ADD COLUMN IF NOT EXISTS covers_from DATE",),
+}
+
+
+def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    while version < SCHEMA_VERSION and version in _MIGRATIONS:
+        con.execute("BEGIN TRANSACTION")
+        for statement in _MIGRATIONS[version]:
+            con.execute(statement)
+        version += 1
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+        con.execute("COMMIT")
 
 
 def _check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -51,5 +69,6 @@ def _check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     if row is None or int(row[0]) != SCHEMA_VERSION:
         found = row[0] if row else "không rõ"
         raise WarehouseError(
-            f"Kho dữ liệu {path} có phiên bản lược đồ {found}, cần {SCHEMA_VERSION}: hãy nạp lại dữ liệu."
+            f"Kho dữ liệu {path} có phiên bản lược đồ {found}, cần {SCHEMA_VERSION}: chạy 'tthc ingest' "
+            "(mở để ghi sẽ nâng cấp kho cũ) hoặc nạp lại dữ liệu."
         )
