@@ -189,3 +189,15 @@ def test_a_process_that_made_a_pdf_exits_cleanly_and_leaves_no_temporary_fonts(
     assert run.stderr == ""
     assert (tmp_path / "e.pdf").exists()
     assert list(temp.iterdir()) == []
+
+
+def test_the_figures_bundle_is_known_to_nbconvert_and_stays_off_the_page() -> None:
+    import warnings
+
+    bundle = new_output("display_data", data={export.FIGURES_MIME: {"document_title": "Bí mật"}})
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[bundle])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nbconvert used to warn it could not represent the type
+        html = export.render_html(nb)
+    assert "Bí mật" in html  # the <title> comes from the bundle…
+    assert html.count("Bí mật") == 1  # …and nothing of it reaches the body

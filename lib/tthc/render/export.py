@@ -67,6 +67,13 @@ def _exporter() -> Any:
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
     config.HTMLExporter.embed_images = True
+    # The figures bundle is data for the runner, not for the page: listed last so that nbconvert
+    # knows the type (instead of warning that it cannot represent it) and the template's empty
+    # data_other block drops it.
+    config.NbConvertBase.display_data_priority = [
+        *HTMLExporter().default_config.NbConvertBase.display_data_priority,
+        FIGURES_MIME,
+    ]
     exporter = ReportExporter(
         config=config,
         template_name=TEMPLATE_NAME,
