@@ -139,6 +139,87 @@ def test_bad_files_name_the_file_and_the_key(tmp_path: Path, text: str, expected
     assert "\n" not in msg
 
 
+def front(extra: str, body: str = "## I.1\nx\n") -> str:
+    return f"---\nunit: xa-a\nperiod: 2026-06\n{extra}---\n{body}"
+
+
+@pytest.mark.parametrize(
+    ("extra", "number", "issue_date"),
+    [
+        ("number: 125\ndate: 2026-06-16\n", "125", date(2026, 6, 16)),
+        ('number: "07"\ndate: "2026-06-14"\n', "07", date(2026, 6, 14)),  # the period's last day
+        ("number: 0125\n", "0125", None),  # as written, not YAML's octal 85
+        ("date: 2027-01-05\n", None, date(2027, 1, 5)),
+        ("", None, None),
+    ],
+)
+def test_front_matter_number_and_date(
+    tmp_path: Path, extra: str, number: str | None, issue_date: date | None
+) -> None:
+    write(tmp_path, "xa-a", "2026-06", front(extra))
+    n = load_narrative("xa-a", JUNE, base=tmp_path)
+    assert (n.number, n.issue_date) == (number, issue_date)
+    assert n.to_json()["number"] == number
+    assert n.to_json()["date"] == (issue_date.isoformat() if issue_date else None)
+
+
+def test_missing_file_has_no_number_or_date(tmp_path: Path) -> None:
+    n = load_narrative("xa-a", JUNE, base=tmp_path)
+    assert (n.number, n.issue_date) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "date: 16/6/2026\n",
+            "khóa 'date' là '16/6/2026': không phải ngày hợp lệ; ghi theo dạng năm-tháng-ngày, "
+            "ví dụ 2026-06-16.",
+        ),
+        ("date: 2026-02-30\n", "khóa 'date' là '2026-02-30': không phải ngày hợp lệ"),
+        ("date: 2026-6-16\n", "khóa 'date' là '2026-6-16': không phải ngày hợp lệ"),
+        (
+            "date:\n",
+            "khóa 'date': ngày ban hành để trống; ghi ngày (ví dụ 2026-06-16) hoặc bỏ khóa này.",
+        ),
+        (
+            "date: 2026-06-13\n",
+            "khóa 'date' là '2026-06-13' nhưng báo cáo không thể ban hành trước ngày cuối kỳ "
+            "(14/6/2026).",
+        ),
+        (
+            "number: 125/BC-UBND\n",
+            "khóa 'number' là '125/BC-UBND': chỉ ghi số (ví dụ 125), chương trình tự thêm dấu '/' "
+            "và ký hiệu.",
+        ),
+        (
+            'number: ""\n',
+            "khóa 'number': số văn bản để trống; ghi số (ví dụ 125) hoặc bỏ khóa này.",
+        ),
+        ("number:\n", "khóa 'number': số văn bản để trống"),
+        ("number: [125]\n", "khóa 'number' là '['125']': chỉ ghi số"),
+        (
+            "so: 125\n",
+            "khóa 'so': khóa không được hỗ trợ (chỉ có unit, period, number, date).",
+        ),
+    ],
+)
+def test_bad_number_or_date_names_the_key(tmp_path: Path, extra: str, expected: str) -> None:
+    path = write(tmp_path, "xa-a", "2026-06", front(extra))
+    with pytest.raises(ParamsError) as err:
+        load_narrative("xa-a", JUNE, base=tmp_path)
+    assert str(err.value).startswith(f"{path}: {expected}")
+    assert "\n" not in str(err.value)
+
+
+def test_parse_checks_the_date_form_without_the_period(tmp_path: Path) -> None:
+    # doctor parses without a Period: the form is checked, the period's end is not known.
+    path = tmp_path / "x.md"
+    assert parse_narrative_text(front("date: 2020-01-01\n"), path) == {"I.1": "x"}
+    with pytest.raises(ParamsError, match="khóa 'date' là '2020-13-01'"):
+        parse_narrative_text(front("date: 2020-13-01\n"), path)
+
+
 def test_windows_line_endings_bom_and_nfd_are_accepted(tmp_path: Path) -> None:
     import unicodedata
 

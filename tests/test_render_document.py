@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -63,12 +65,52 @@ def test_header_block_of_an_truong() -> None:
     assert 'class="short-rule"' in html and 'class="underlined"' in html
 
 
-def test_number_is_written_when_given() -> None:
+@pytest.mark.parametrize(
+    ("day", "phrase"),
+    [
+        (date(2026, 1, 5), "ngày 05 tháng 01 năm 2026"),
+        (date(2027, 2, 3), "ngày 03 tháng 02 năm 2027"),
+        (date(2026, 6, 14), "ngày 14 tháng 6 năm 2026"),
+        (date(2026, 12, 10), "ngày 10 tháng 12 năm 2026"),
+        # Boundaries of the rule: day 9 padded, day 10 not; month 2 padded, month 3 not.
+        (date(2026, 7, 9), "ngày 09 tháng 7 năm 2026"),
+        (date(2026, 7, 10), "ngày 10 tháng 7 năm 2026"),
+        (date(2026, 2, 28), "ngày 28 tháng 02 năm 2026"),
+        (date(2026, 3, 1), "ngày 01 tháng 3 năm 2026"),
+    ],
+)
+def test_issue_date_phrase_pads_days_below_10_and_months_1_and_2(day: date, phrase: str) -> None:
+    assert doc.issue_date_phrase(day) == phrase
+
+
+def test_header_block_with_number_and_date() -> None:
+    unit = load_unit("an-truong")
+    html = doc.header_block(unit, JUNE, number="125", issue_date=date(2026, 6, 16))
+    text = text_of(html)
+    assert "Số: 125/BC-UBND" in text
+    assert "An Trường, ngày 16 tháng 6 năm 2026" in text
+    assert "\u00a0" not in html  # no gap left for signing
+
+
+def test_header_block_with_only_one_of_number_and_date() -> None:
+    unit = load_unit("an-truong")
+    numbered = text_of(doc.header_block(unit, JUNE, number="7"))
+    assert "Số: 7/BC-UBND" in numbered
+    assert re.search(r"An Trường, ngày\s+tháng\s+năm 2026", numbered)
+    # A report of December 2026 issued in January 2027 shows the year of issue.
+    dated = text_of(doc.header_block(unit, month_period(2026, 12), issue_date=date(2027, 1, 5)))
+    assert re.search(r"Số:\s+/BC-UBND", dated)
+    assert "An Trường, ngày 05 tháng 01 năm 2027" in dated
+    assert "năm 2026" not in dated
+
+
+def test_number_line_uses_the_units_symbol() -> None:
     unit = UnitParams.model_validate(
-        {"unit": "xa-b", "name": "Bình Minh", "document": {"number": "125", "symbol": "BC-UBND"}}
+        {"unit": "xa-b", "name": "Bình Minh", "document": {"symbol": "BC-UBND-VP"}}
     )
-    assert doc.number_line(unit) == "Số: 125/BC-UBND"
-    assert "XÃ BÌNH MINH" in doc.header_block(unit, JUNE)
+    assert doc.number_line(unit, "125") == "Số: 125/BC-UBND-VP"
+    assert doc.number_line(unit) == "Số: \u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/BC-UBND-VP"
+    assert "XÃ BÌNH MINH" in doc.header_block(unit, JUNE, number="125")
 
 
 def test_closing_sentence_names_both_periods_and_the_issuer() -> None:
@@ -96,6 +138,24 @@ def test_appendix_heading_refers_to_the_report() -> None:
     assert text.startswith("Phụ lục")
     assert "SỐ LIỆU GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THÁNG 6 NĂM 2026" in text
     assert re.search(r"\(Kèm theo Báo cáo số\s+/BC-UBND của Ủy ban nhân dân xã An Trường\)", text)
+
+
+def test_appendix_heading_with_number_and_date() -> None:
+    unit = load_unit("an-truong")
+    both = text_of(doc.appendix_heading(unit, JUNE, number="125", issue_date=date(2026, 6, 16)))
+    assert both.endswith(
+        "(Kèm theo Báo cáo số 125/BC-UBND ngày 16/6/2026 của Ủy ban nhân dân xã An Trường)"
+    )
+    number_only = text_of(doc.appendix_heading(unit, JUNE, number="125"))
+    assert number_only.endswith(
+        "(Kèm theo Báo cáo số 125/BC-UBND của Ủy ban nhân dân xã An Trường)"
+    )
+    date_only = text_of(doc.appendix_heading(unit, JUNE, issue_date=date(2027, 1, 5)))
+    assert re.search(
+        r"\(Kèm theo Báo cáo số\s+/BC-UBND ngày 5/1/2027 của Ủy ban nhân dân xã An Trường\)$",
+        date_only,
+    )
+    assert text_of(doc.appendix_heading(unit, JUNE, "I")).startswith("Phụ lục I SỐ LIỆU")
 
 
 def test_narrative_keeps_dashes_as_text_and_escapes_html() -> None:

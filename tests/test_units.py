@@ -76,3 +76,21 @@ def test_default_signer_is_the_chair_in_person(tmp_path: Path) -> None:
         None,
         "CHỦ TỊCH",
     )
+
+
+def test_document_number_is_refused_with_where_it_moved(tmp_path: Path) -> None:
+    write_unit(tmp_path, "n", "unit: n\nname: N\ndocument: {number: 5}\n")
+    with pytest.raises(ParamsError) as err:
+        load_unit("n", base=tmp_path)
+    assert str(err.value) == (
+        f"{tmp_path}/units/n.yaml: khóa 'document.number' không còn dùng: số văn bản của mỗi "
+        "báo cáo ghi ở khóa 'number' trong phần đầu '---' của tệp nội dung kỳ đó "
+        "(params/narrative/n/<kỳ>.md)."
+    )
+    # A null number left from the old layout is refused the same way; the symbol still loads.
+    write_unit(tmp_path, "m", "unit: m\nname: M\ndocument:\n  number: null\n")
+    with pytest.raises(ParamsError, match=r"khóa 'document\.number' không còn dùng"):
+        load_unit("m", base=tmp_path)
+    write_unit(tmp_path, "s", "unit: s\nname: S\ndocument:\n  symbol: BC-UBND-VP\n")
+    assert load_unit("s", base=tmp_path).document.symbol == "BC-UBND-VP"
+    assert "number" not in load_unit("an-truong").document.model_dump()

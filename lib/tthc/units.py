@@ -37,10 +37,13 @@ class Signer(_Strict):
 
 
 class DocumentSettings(_Strict):
-    """The document's number and symbol (số, ký hiệu): "Số: …/BC-UBND"."""
+    """The document's symbol (ký hiệu): the "BC-UBND" of "Số: …/BC-UBND".
+
+    The number is not here: it belongs to one report, so each period's narrative file gives it
+    (front-matter key ``number``, :mod:`tthc.report.narrative`).
+    """
 
     symbol: str = "BC-UBND"
-    number: str | None = None  # filled at signing; blank keeps "Số:     /BC-UBND"
 
 
 class PersonalData(_Strict):
@@ -106,6 +109,7 @@ def load_unit(unit: str, base: Path | None = None) -> UnitParams:
     data.setdefault("unit", unit)
     if data["unit"] != unit:
         raise ParamsError(f"{path}: khóa 'unit' là '{data['unit']}' nhưng tên tệp là '{unit}'.")
+    _refuse_moved_keys(path, data)
     try:
         params = UnitParams.model_validate(data)
     except ValidationError as exc:
@@ -115,6 +119,17 @@ def load_unit(unit: str, base: Path | None = None) -> UnitParams:
             f"{path}: khóa 'personal_data.reason' bắt buộc khi 'personal_data.allow' là true."
         )
     return params
+
+
+def _refuse_moved_keys(path: Path, data: dict[str, Any]) -> None:
+    """A key that moved elsewhere gets told where, not just "not supported"."""
+    document = data.get("document")
+    if isinstance(document, dict) and "number" in document:
+        raise ParamsError(
+            f"{path}: khóa 'document.number' không còn dùng: số văn bản của mỗi báo cáo ghi ở "
+            "khóa 'number' trong phần đầu '---' của tệp nội dung kỳ đó "
+            f"(params/narrative/{data['unit']}/<kỳ>.md)."
+        )
 
 
 def list_units(base: Path | None = None) -> list[str]:

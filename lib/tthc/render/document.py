@@ -5,7 +5,9 @@ nbconvert template places on the page: the header block (tên cơ quan, số và
 tiêu ngữ, địa danh và thời gian), the title and summary line (tên loại và trích yếu), section
 headings, the human narrative, the closing sentence, "Nơi nhận" and the signature block, and the
 appendix heading. Every period phrase is generated from the period; nothing here is typed per
-month. All text is escaped: narrative Markdown supports only **bold** and *italic* inline.
+month; the document's number and issue date come from the period's narrative file, and stay
+blank gaps (filled in by hand at signing) when it gives none. All text is escaped: narrative
+Markdown supports only **bold** and *italic* inline.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date
 from html import escape
 from typing import Protocol
 
+from tthc.stats.periods import vn_date
 from tthc.units import UnitParams
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -73,21 +77,49 @@ def closing_sentence(unit: UnitParams, period: PeriodLike) -> str:
     )
 
 
-def number_line(unit: UnitParams) -> str:
+def number_line(unit: UnitParams, number: str | None = None) -> str:
     """'Số: 125/BC-UBND', or 'Số:      /BC-UBND' until the number is given at signing."""
-    number = unit.document.number or _BLANK
-    return f"Số: {number}/{unit.document.symbol}"
+    return f"Số: {number or _BLANK}/{unit.document.symbol}"
 
 
-def place_date_line(unit: UnitParams, year: int) -> str:
-    """'An Trường, ngày      tháng      năm 2026' (day and month filled in at signing)."""
+def issue_date_phrase(d: date) -> str:
+    """'ngày 05 tháng 01 năm 2026', 'ngày 14 tháng 6 năm 2026': the date of issue in the header.
+
+    Nghị định 30/2020, Phụ lục I (địa danh và thời gian ban hành văn bản): days below 10 and the
+    months 1 and 2 take a leading zero, other months do not ('tháng 6', 'tháng 12').
+    """
+    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+def place_date_line(unit: UnitParams, year: int, issue_date: date | None = None) -> str:
+    """'An Trường, ngày 16 tháng 6 năm 2026', or 'An Trường, ngày      tháng      năm 2026'
+    (day and month filled in at signing) when no issue date is given."""
+    if issue_date is not None:
+        return f"{unit.place_name}, {issue_date_phrase(issue_date)}"
     return f"{unit.place_name}, ngày{_BLANK}tháng{_BLANK}năm {year}"
+
+
+def report_reference(unit: UnitParams, number: str | None, issue_date: date | None) -> str:
+    """'Báo cáo số 125/BC-UBND ngày 16/6/2026 của Ủy ban nhân dân xã An Trường' (no date part
+    when none is given)."""
+    on = f" ngày {vn_date(issue_date)}" if issue_date else ""
+    return (
+        f"Báo cáo số {number or _BLANK}/{unit.document.symbol}{on} của "
+        f"{sentence_case(unit.issuer)} {unit.display_name}"
+    )
 
 
 # --- blocks ---------------------------------------------------------------------------------------
 
 
-def header_block(unit: UnitParams, period: PeriodLike) -> str:
+def header_block(
+    unit: UnitParams,
+    period: PeriodLike,
+    *,
+    number: str | None = None,
+    issue_date: date | None = None,
+) -> str:
     """The two-column header: issuing body, number; national motto, place and date."""
     return f"""<table class="doc-header" role="presentation" data-block="header">
 <tr>
@@ -95,12 +127,12 @@ def header_block(unit: UnitParams, period: PeriodLike) -> str:
 <div class="org">{e(unit.issuer)}</div>
 <div class="org">{e(unit.issuer_line2)}</div>
 <div class="short-rule"></div>
-<div class="number">{e(number_line(unit))}</div>
+<div class="number">{e(number_line(unit, number))}</div>
 </td>
 <td class="motto">
 <div class="nation">{NATION}</div>
 <div class="motto-line"><span class="underlined">{MOTTO}</span></div>
-<div class="place-date">{e(place_date_line(unit, period.year))}</div>
+<div class="place-date">{e(place_date_line(unit, period.year, issue_date))}</div>
 </td>
 </tr>
 </table>"""
@@ -156,14 +188,21 @@ def signature_block(unit: UnitParams) -> str:
 </table>"""
 
 
-def appendix_heading(unit: UnitParams, period: PeriodLike, number: str = "") -> str:
-    """'Phụ lục', the appendix title in upper case, '(Kèm theo Báo cáo số …/BC-UBND)'."""
-    no = unit.document.number or _BLANK
+def appendix_heading(
+    unit: UnitParams,
+    period: PeriodLike,
+    label: str = "",
+    *,
+    number: str | None = None,
+    issue_date: date | None = None,
+) -> str:
+    """'Phụ lục' (then ``label``, e.g. 'I'), the appendix title in upper case, and
+    '(Kèm theo Báo cáo số 125/BC-UBND ngày 16/6/2026 của …)'."""
     return f"""<div class="appendix-head" data-block="appendix">
-<p class="label">Phụ lục{(" " + e(number)) if number else ""}</p>
+<p class="label">Phụ lục{(" " + e(label)) if label else ""}</p>
 <p class="title">SỐ LIỆU GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {e(period.title_phrase.upper())}</p>
 <p class="title">({e(period.range_phrase)})</p>
-<p class="ref">(Kèm theo Báo cáo số {e(no)}/{e(unit.document.symbol)} của {e(sentence_case(unit.issuer))} {e(unit.display_name)})</p>
+<p class="ref">(Kèm theo {e(report_reference(unit, number, issue_date))})</p>
 </div>"""
 
 

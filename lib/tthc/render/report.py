@@ -129,7 +129,13 @@ def front_matter(data: ReportData) -> str:
     """Header block, 'BÁO CÁO' with the summary line, and the opening paragraph."""
     return "\n".join(
         [
-            doc.header_block(data.unit, data.period),
+            # Số and ngày ban hành belong to this one report: its narrative file gives them.
+            doc.header_block(
+                data.unit,
+                data.period,
+                number=data.narrative.number,
+                issue_date=data.narrative.issue_date,
+            ),
             doc.title_block(data.period),
             _narrative(data, "mo-dau"),
         ]
@@ -224,7 +230,12 @@ def appendix_field_table(data: ReportData) -> str:
     )
     return (
         '<section class="appendix landscape" data-part="appendix">'
-        + doc.appendix_heading(data.unit, data.period)
+        + doc.appendix_heading(
+            data.unit,
+            data.period,
+            number=data.narrative.number,
+            issue_date=data.narrative.issue_date,
+        )
         + table
         + _field_table_note(data)
         + "</section>"

@@ -1,12 +1,15 @@
 """The sections people write each month: ``params/narrative/<unit>/<period key>.md``.
 
-A narrative file is YAML front matter (``unit``, ``period``) followed by sections introduced by
-``## <id>`` headings. The document generates every heading and every period phrase itself; the
-file only holds the human text of each section. Example::
+A narrative file is YAML front matter (``unit``, ``period``; optionally the document's ``number``
+and issue ``date``) followed by sections introduced by ``## <id>`` headings. The document
+generates every heading and every period phrase itself; the file only holds the human text of
+each section. Example::
 
     ---
     unit: an-truong
     period: 2026-06
+    number: 125         # optional: "Số: 125/BC-UBND"; blank at signing when absent
+    date: 2026-06-16    # optional: "An Trường, ngày 16 tháng 6 năm 2026"
     ---
     ## mo-dau
     Thực hiện Công văn số …, Ủy ban nhân dân xã An Trường báo cáo kết quả {{ky-bao-cao}} …
@@ -27,6 +30,7 @@ period's text: copying last month's text is exactly the mistake the sample repor
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -101,6 +105,9 @@ class Narrative:
     warnings: list[str] = field(default_factory=list)
     # The text as written (placeholders not filled), what the lint reads and quotes.
     raw_sections: dict[str, str] = field(default_factory=dict)
+    # Số and ngày ban hành of this one document; None leaves the gap filled in by hand at signing.
+    number: str | None = None
+    issue_date: date | None = None
 
     def to_json(self) -> dict:
         return {
@@ -108,6 +115,8 @@ class Narrative:
             "period": self.period_key,
             "path": str(self.path),
             "is_placeholder": self.is_placeholder,
+            "number": self.number,
+            "date": self.issue_date.isoformat() if self.issue_date else None,
             "sections": dict(self.sections),
             "warnings": list(self.warnings),
         }
@@ -140,8 +149,9 @@ def placeholder_text(section: str, path: Path) -> str:
 def load_narrative(unit: str, period: PeriodLike, base: Path | None = None) -> Narrative:
     """Load, validate and fill ``params/narrative/<unit>/<period.key>.md``.
 
-    A bad file (no front matter, wrong unit or period, unknown section id or placeholder, a
-    section twice) is a :class:`ParamsError` naming the file and the key. A missing file or
+    A bad file (no front matter, wrong unit or period, a bad number or issue date, an issue date
+    before the period's end, unknown section id or placeholder, a section twice) is a
+    :class:`ParamsError` naming the file and the key. A missing file or
     section gives a marked placeholder and a warning. Lint warnings (:mod:`tthc.report.lint`)
     are appended to ``warnings``.
     """
@@ -165,7 +175,12 @@ def load_narrative(unit: str, period: PeriodLike, base: Path | None = None) -> N
             raw_sections={},
         )
 
-    raw = parse_narrative_text(_read(path), path, unit=unit, period_key=period.key)
+    front, raw = parse_narrative(_read(path), path, unit=unit, period_key=period.key)
+    if front.issue_date is not None and front.issue_date < period.end:
+        raise ParamsError(
+            f"{path}: khóa 'date' là '{front.issue_date.isoformat()}' nhưng báo cáo không thể "
+            f"ban hành trước ngày cuối kỳ ({vn_short_date(period.end)})."
+        )
     warnings: list[str] = []
     sections: dict[str, str] = {}
     for sid in SECTION_IDS:
@@ -185,27 +200,70 @@ def load_narrative(unit: str, period: PeriodLike, base: Path | None = None) -> N
         is_placeholder=False,
         warnings=warnings,
         raw_sections=raw,
+        number=front.number,
+        issue_date=front.issue_date,
     )
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The per-document keys of the front matter (``unit`` and ``period`` are only checked)."""
+
+    number: str | None = None
+    issue_date: date | None = None
+
+
+_FRONT_KEYS = ("unit", "period", "number", "date")
+_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class _FrontLoader(yaml.SafeLoader):
+    """YAML that keeps numbers and dates as written.
+
+    Plain YAML reads ``number: 0125`` as the octal 85 and crashes on ``date: 2026-02-30`` inside
+    its own date constructor; as text, both reach the checks below and get a message.
+    """
+
+
+_FrontLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag.rsplit(":", 1)[-1] not in ("int", "float", "timestamp")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def parse_narrative_text(
     text: str, path: Path, *, unit: str | None = None, period_key: str | None = None
 ) -> dict[str, str]:
     """Front matter checked, then ``{section id: raw Markdown}`` (NFC, trimmed)."""
+    return parse_narrative(text, path, unit=unit, period_key=period_key)[1]
+
+
+def parse_narrative(
+    text: str, path: Path, *, unit: str | None = None, period_key: str | None = None
+) -> tuple[FrontMatter, dict[str, str]]:
+    """The front matter's document keys and ``{section id: raw Markdown}`` (NFC, trimmed).
+
+    The issue date is checked against the period's end by :func:`load_narrative`, which knows
+    the period; here only the key is known.
+    """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").lstrip("\ufeff"))
     m = _FRONT_RE.match(text)
     if not m:
         raise ParamsError(f"{path}: thiếu phần đầu '---' với khóa 'unit' và 'period' ở đầu tệp.")
     try:
-        front = yaml.safe_load(m.group(1)) or {}
+        front = yaml.load(m.group(1), Loader=_FrontLoader) or {}
     except yaml.YAMLError as exc:
         raise ParamsError(f"{path}: phần đầu '---' không phải YAML hợp lệ.") from exc
     if not isinstance(front, dict):
         raise ParamsError(f"{path}: phần đầu '---' cần các khóa 'unit' và 'period'.")
     for key in front:
-        if key not in ("unit", "period"):
+        if key not in _FRONT_KEYS:
             raise ParamsError(
-                f"{path}: khóa '{key}': khóa không được hỗ trợ (chỉ có unit, period)."
+                f"{path}: khóa '{key}': khóa không được hỗ trợ (chỉ có {', '.join(_FRONT_KEYS)})."
             )
     for key, expected in (("unit", unit), ("period", period_key)):
         if key not in front or front[key] in (None, ""):
@@ -214,11 +272,52 @@ def parse_narrative_text(
             raise ParamsError(
                 f"{path}: khóa '{key}' là '{front[key]}' nhưng tệp này phải là của '{expected}'."
             )
+    meta = FrontMatter(
+        number=_document_number(front, path) if "number" in front else None,
+        issue_date=_issue_date(front, path) if "date" in front else None,
+    )
+    return meta, _sections(text, m.end(), path)
 
-    body = text[m.end() :]
+
+def _document_number(front: dict, path: Path) -> str:
+    """'125': the number alone; the program writes the '/BC-UBND' after it."""
+    value = front["number"]
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ParamsError(
+            f"{path}: khóa 'number': số văn bản để trống; ghi số (ví dụ 125) hoặc bỏ khóa này."
+        )
+    if not isinstance(value, str) or "/" in value:
+        raise ParamsError(
+            f"{path}: khóa 'number' là '{value}': chỉ ghi số (ví dụ 125), "
+            "chương trình tự thêm dấu '/' và ký hiệu."
+        )
+    return value.strip()
+
+
+def _issue_date(front: dict, path: Path) -> date:
+    """Ngày ban hành, written ISO 'YYYY-MM-DD'."""
+    value = front["date"]
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise ParamsError(
+            f"{path}: khóa 'date': ngày ban hành để trống; ghi ngày (ví dụ 2026-06-16) "
+            "hoặc bỏ khóa này."
+        )
+    if _ISO_DATE_RE.match(text):
+        with contextlib.suppress(ValueError):  # '2026-02-30' has the form but is no date
+            return date.fromisoformat(text)
+    raise ParamsError(
+        f"{path}: khóa 'date' là '{text}': không phải ngày hợp lệ; "
+        "ghi theo dạng năm-tháng-ngày, ví dụ 2026-06-16."
+    )
+
+
+def _sections(text: str, start: int, path: Path) -> dict[str, str]:
+    """The body after the front matter (ending at ``start``), checked, by section id."""
+    body = text[start:]
     sections: dict[str, list[str]] = {}
     current: str | None = None
-    for lineno, line in enumerate(body.split("\n"), start=text[: m.end()].count("\n") + 1):
+    for lineno, line in enumerate(body.split("\n"), start=text[:start].count("\n") + 1):
         heading = _HEADING_RE.match(line)
         if heading:
             sid = heading.group(1)
