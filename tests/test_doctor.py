@@ -115,3 +115,18 @@ def test_missing_font_file(tmp_path: Path, monkeypatch) -> None:
 def test_pdf_engine_prints() -> None:
     check = doctor._guard("WeasyPrint + Pango", doctor.check_pdf_engine)
     assert check.ok and check.detail.startswith("WeasyPrint ")
+
+
+def test_doctor_refuses_an_issue_date_before_the_period_ends(tmp_path: Path) -> None:
+    params = tmp_path / "params"
+    shutil.copytree(ROOT / "params" / "profiles", params / "profiles")
+    (params / "units").mkdir()
+    (params / "units" / "xa-c.yaml").write_text("unit: xa-c\nname: C\n")
+    narr = params / "narrative" / "xa-c" / "2026-06.md"
+    narr.parent.mkdir(parents=True)
+    narr.write_text("---\nunit: xa-c\nperiod: 2026-06\ndate: 2026-06-13\n---\n", encoding="utf-8")
+    [check] = doctor.check_params(params)
+    assert check.line() == (
+        f"LỖI  Tham số xa-c: {narr}: khóa 'date' là '2026-06-13' nhưng báo cáo không thể ban "
+        "hành trước ngày cuối kỳ (14/6/2026)."
+    )

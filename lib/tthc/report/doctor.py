@@ -172,7 +172,7 @@ def check_params(base: Path | None = None) -> list[Check]:
     from tthc.paths import params_dir
     from tthc.report.jobs import period_from_key
     from tthc.report.lint import lint_sections
-    from tthc.report.narrative import parse_narrative_text
+    from tthc.report.narrative import check_issue_date, parse_narrative
     from tthc.stats.profile import load_profile
     from tthc.units import list_units, load_unit
 
@@ -190,9 +190,10 @@ def check_params(base: Path | None = None) -> list[Check]:
             lint = 0
             for path in narr:
                 period = period_from_key(path.stem, profile.period_rule)  # name = period key
-                sections = parse_narrative_text(
+                front, sections = parse_narrative(
                     path.read_text(encoding="utf-8"), path, unit=unit, period_key=path.stem
                 )
+                check_issue_date(front, period, path)
                 lint += len(lint_sections(sections, period))
             note = f" ({lint} cảnh báo nội dung, xem khi chạy 'tthc report')" if lint else ""
             return (

@@ -176,11 +176,7 @@ def load_narrative(unit: str, period: PeriodLike, base: Path | None = None) -> N
         )
 
     front, raw = parse_narrative(_read(path), path, unit=unit, period_key=period.key)
-    if front.issue_date is not None and front.issue_date < period.end:
-        raise ParamsError(
-            f"{path}: khóa 'date' là '{front.issue_date.isoformat()}' nhưng báo cáo không thể "
-            f"ban hành trước ngày cuối kỳ ({vn_short_date(period.end)})."
-        )
+    check_issue_date(front, period, path)
     warnings: list[str] = []
     sections: dict[str, str] = {}
     for sid in SECTION_IDS:
@@ -203,6 +199,15 @@ def load_narrative(unit: str, period: PeriodLike, base: Path | None = None) -> N
         number=front.number,
         issue_date=front.issue_date,
     )
+
+
+def check_issue_date(front: FrontMatter, period: PeriodLike, path: Path) -> None:
+    """A report cannot be issued before its period ends (the last day itself is allowed)."""
+    if front.issue_date is not None and front.issue_date < period.end:
+        raise ParamsError(
+            f"{path}: khóa 'date' là '{front.issue_date.isoformat()}' nhưng báo cáo không thể "
+            f"ban hành trước ngày cuối kỳ ({vn_short_date(period.end)})."
+        )
 
 
 @dataclass(frozen=True)
