@@ -49,3 +49,5 @@ def test_rendered_report_shows_the_narratives_number_and_date(
         "(Kèm theo Báo cáo số 125/BC-UBND ngày 2/7/2026 của Ủy ban nhân dân xã An Trường)" in text
     )
     assert not re.search(r"ngày\s+tháng\s+năm", text)  # no gap left for signing
+    narrative = export.figures_payload(nb)["narrative"]
+    assert (narrative["number"], narrative["date"]) == ("125", "2026-07-02")

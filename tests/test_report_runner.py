@@ -65,7 +65,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     narrative = params / "narrative" / "xa-a" / "2026-06.md"
     narrative.parent.mkdir(parents=True)
     narrative.write_text(
-        "---\nunit: xa-a\nperiod: 2026-06\n---\n## mo-dau\n\nBáo cáo kết quả thực hiện nhiệm vụ "
+        "---\nunit: xa-a\nperiod: 2026-06\nnumber: 07\ndate: 2026-06-20\n---\n## mo-dau\n\n"
+        "Báo cáo kết quả thực hiện nhiệm vụ "
         "tháng 5 năm 2026.\n",
         encoding="utf-8",
     )
@@ -247,6 +248,8 @@ def test_manifest_contents(env) -> None:
     lint = [w for w in m["warnings"] if w.startswith("Mục mo-dau:")]
     assert len(lint) == 1 and "'tháng 5 năm 2026'" in lint[0]
     assert m["narrative"]["is_placeholder"] is False
+    # The document's number and issue date are recorded with what was made from them.
+    assert (m["narrative"]["number"], m["narrative"]["date"]) == ("07", "2026-06-20")
     # What the notebook computed from the warehouse.
     values = payload(folder / "report.ipynb")
     assert (values["cases_new"], values["cases_new_online"]) == CASES["xa-a"]

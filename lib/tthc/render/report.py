@@ -437,6 +437,8 @@ def payload(data: ReportData) -> dict[str, Any]:
         "narrative": {
             "path": str(data.narrative.path),
             "is_placeholder": data.narrative.is_placeholder,
+            "number": data.narrative.number,
+            "date": data.narrative.issue_date,
         },
         "warnings": list(data.narrative.warnings),
         "checks_ok": data.figures.ok,
