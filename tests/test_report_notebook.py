@@ -122,6 +122,11 @@ def test_pdf_is_an_a4_document_with_embedded_liberation_serif(report: dict) -> N
     for line in fonts:
         assert " yes yes " in line, line  # embedded, subset
         assert "Liberation-Serif" in line, line
+    # Tagged for screen readers: tables with header cells, the five charts as figures.
+    assert re.search(r"Tagged:\s+yes", info)
+    structure = run("pdfinfo", "-struct", pdf)
+    assert structure.count("Figure") == 5
+    assert re.search(r"^\s+Table\b", structure, re.M) and re.search(r"^\s+TH\b", structure, re.M)
 
 
 def test_pdf_text_has_every_reference_figure(report: dict) -> None:

@@ -241,6 +241,9 @@ def render_pdf(html: str, out_path: str | Path) -> Path:
             )
             document.write_pdf(
                 tmp,
+                # Tagged (structure, reading order, table headers) for screen readers and reflow
+                # in mobile viewers; about 0.03 s of a report.
+                pdf_tags=True,
                 stylesheets=[fonts] if shared_fonts else None,
                 font_config=config if shared_fonts else None,
             )
