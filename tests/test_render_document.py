@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tthc.render import document as doc
-from tthc.stats.periods import month_period, quarter_period
+from tthc.stats.periods import month_period, quarter_period, year_period
 from tthc.units import UnitParams, load_unit
 
 JUNE = month_period(2026, 6)
@@ -196,3 +196,19 @@ def test_unit_without_params_file_still_gets_a_complete_block() -> None:
     assert "Nơi nhận: - Lưu: VT." in text
     assert "TM. ỦY BAN NHÂN DÂN" in text
     assert "XÃ XA-CHUA-CO-TEP" in doc.header_block(unit, JUNE)
+
+
+@pytest.mark.parametrize(
+    ("period", "year"),
+    [
+        (month_period(2026, 6), 2026),
+        (month_period(2026, 12), 2026),  # 15/11-14/12: signed in December
+        (month_period(2026, 12, "calendar"), 2027),  # ends 31/12: signed in January
+        (year_period(2026, "calendar"), 2027),
+        (year_period(2026), 2026),
+    ],
+)
+def test_blank_signing_date_carries_the_year_the_report_is_issued_in(period, year) -> None:
+    unit = load_unit("an-truong")
+    assert doc.issue_year(period) == year
+    assert f"tháng\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0năm {year}" in doc.header_block(unit, period)

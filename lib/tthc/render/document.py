@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 from typing import Protocol
 
@@ -38,7 +38,16 @@ class PeriodLike(Protocol):
     def key(self) -> str: ...
     @property
     def year(self) -> int: ...
+    @property
+    def end(self) -> date: ...
     def next(self) -> PeriodLike: ...
+
+
+def issue_year(period: PeriodLike) -> int:
+    """The year printed before the signing date is known: that of the first day after the
+    period, when a report is issued at the earliest. A calendar December or year report
+    (ending 31/12) is signed in the next year; one ending 14/12 (Nghị định 09) in the same."""
+    return (period.end + timedelta(days=1)).year
 
 
 def e(text: object) -> str:
@@ -132,7 +141,7 @@ def header_block(
 <td class="motto">
 <div class="nation">{NATION}</div>
 <div class="motto-line"><span class="underlined">{MOTTO}</span></div>
-<div class="place-date">{e(place_date_line(unit, period.year, issue_date))}</div>
+<div class="place-date">{e(place_date_line(unit, issue_year(period), issue_date))}</div>
 </td>
 </tr>
 </table>"""
