@@ -46,7 +46,8 @@ def test_rendered_report_shows_the_narratives_number_and_date(
     assert "Số: 125/BC-UBND" in text
     assert "An Trường, ngày 02 tháng 7 năm 2026" in text
     assert (
-        "(Kèm theo Báo cáo số 125/BC-UBND ngày 2/7/2026 của Ủy ban nhân dân xã An Trường)" in text
+        "(Kèm theo Báo cáo số 125/BC-UBND ngày 02 tháng 7 năm 2026 của Ủy ban nhân dân xã An Trường)"
+        in text
     )
     assert not re.search(r"ngày\s+tháng\s+năm", text)  # no gap left for signing
     narrative = export.figures_payload(nb)["narrative"]

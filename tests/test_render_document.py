@@ -144,7 +144,7 @@ def test_appendix_heading_with_number_and_date() -> None:
     unit = load_unit("an-truong")
     both = text_of(doc.appendix_heading(unit, JUNE, number="125", issue_date=date(2026, 6, 16)))
     assert both.endswith(
-        "(Kèm theo Báo cáo số 125/BC-UBND ngày 16/6/2026 của Ủy ban nhân dân xã An Trường)"
+        "(Kèm theo Báo cáo số 125/BC-UBND ngày 16 tháng 6 năm 2026 của Ủy ban nhân dân xã An Trường)"
     )
     number_only = text_of(doc.appendix_heading(unit, JUNE, number="125"))
     assert number_only.endswith(
@@ -152,7 +152,7 @@ def test_appendix_heading_with_number_and_date() -> None:
     )
     date_only = text_of(doc.appendix_heading(unit, JUNE, issue_date=date(2027, 1, 5)))
     assert re.search(
-        r"\(Kèm theo Báo cáo số\s+/BC-UBND ngày 5/1/2027 của Ủy ban nhân dân xã An Trường\)$",
+        r"\(Kèm theo Báo cáo số\s+/BC-UBND ngày 05 tháng 01 năm 2027 của Ủy ban nhân dân xã An Trường\)$",
         date_only,
     )
     assert text_of(doc.appendix_heading(unit, JUNE, "I")).startswith("Phụ lục I SỐ LIỆU")

@@ -19,7 +19,6 @@ from datetime import date, timedelta
 from html import escape
 from typing import Protocol
 
-from tthc.stats.periods import vn_date
 from tthc.units import UnitParams
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -110,9 +109,10 @@ def place_date_line(unit: UnitParams, year: int, issue_date: date | None = None)
 
 
 def report_reference(unit: UnitParams, number: str | None, issue_date: date | None) -> str:
-    """'Báo cáo số 125/BC-UBND ngày 16/6/2026 của Ủy ban nhân dân xã An Trường' (no date part
-    when none is given)."""
-    on = f" ngày {vn_date(issue_date)}" if issue_date else ""
+    """'Báo cáo số 125/BC-UBND ngày 16 tháng 6 năm 2026 của Ủy ban nhân dân xã An Trường' (no
+    date part when none is given): the "ngày … tháng … năm …" of Nghị định 30's appendix forms,
+    written as in the header's date line."""
+    on = f" {issue_date_phrase(issue_date)}" if issue_date else ""
     return (
         f"Báo cáo số {number or _BLANK}/{unit.document.symbol}{on} của "
         f"{sentence_case(unit.issuer)} {unit.display_name}"
