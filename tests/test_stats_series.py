@@ -11,13 +11,7 @@ from stats_factory import Factory
 
 from tthc.stats.periods import month_period
 from tthc.stats.profile import Profile
-from tthc.stats.series import (
-    case_data_start,
-    month_coverage,
-    monthly_series,
-    processing_times,
-    reporting_months,
-)
+from tthc.stats.series import monthly_series, processing_times, reporting_months
 
 
 @pytest.fixture
@@ -81,36 +75,6 @@ def test_processing_times(factory):
         "days_used",
         "days_allowed",
     }
-
-
-def test_data_start_is_each_units_earliest_range_start_and_the_latest_across_units(tmp_path):
-    f = Factory.create(tmp_path / "c.duckdb")
-    assert case_data_start(f.con, "xa-a") is None  # no case export at all
-    f.ingest("xa-a", "cases", covers_from=date(2026, 1, 1))
-    f.ingest("xa-a", "cases", covers_from=date(2026, 5, 15))
-    f.ingest("xa-a", "catalogue")  # a catalogue has no range and does not matter
-    f.ingest("xa-b", "cases", covers_from=date(2026, 3, 1))
-    assert case_data_start(f.con, "xa-a") == date(2026, 1, 1)
-    assert case_data_start(f.con, ["xa-a", "xa-b"]) == date(2026, 3, 1)
-    assert case_data_start(f.con, ["xa-a", "xa-c"]) is None  # xa-c has no export
-    f.ingest("xa-b", "cases")  # a list whose title names no range: coverage unknown
-    assert case_data_start(f.con, "xa-b") is None
-    f.con.close()
-
-
-@pytest.mark.parametrize(
-    ("start", "end", "data_start", "expected"),
-    [
-        (date(2025, 12, 15), date(2026, 1, 14), date(2026, 1, 1), "partial"),
-        (date(2025, 11, 15), date(2025, 12, 14), date(2026, 1, 1), "before_data"),
-        (date(2026, 1, 1), date(2026, 1, 31), date(2026, 1, 1), "complete"),
-        (date(2025, 12, 1), date(2025, 12, 31), date(2026, 1, 1), "before_data"),
-        (date(2025, 12, 15), date(2026, 1, 14), date(2026, 1, 14), "partial"),
-        (date(2025, 12, 15), date(2026, 1, 14), None, "unknown"),
-    ],
-)
-def test_month_coverage(start, end, data_start, expected):
-    assert month_coverage(start, end, data_start) == expected
 
 
 def test_months_before_the_data_have_no_counts_and_the_first_is_partial(factory):

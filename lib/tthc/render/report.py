@@ -440,7 +440,7 @@ def payload(data: ReportData) -> dict[str, Any]:
             "number": data.narrative.number,
             "date": data.narrative.issue_date,
         },
-        "warnings": list(data.narrative.warnings),
+        "warnings": [*data.figures.coverage_warnings, *data.narrative.warnings],
         "checks_ok": data.figures.ok,
     }
     return json.loads(json.dumps(out, default=_json_default))

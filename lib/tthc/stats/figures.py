@@ -29,6 +29,7 @@ from tthc.stats.casetable import (
     within_sql,
 )
 from tthc.stats.checks import Check
+from tthc.stats.coverage import case_data_start, coverage_notes, covers
 from tthc.stats.numbers import format_count, format_rate, rate
 from tthc.stats.periods import Period, ytd_start
 from tthc.stats.profile import RATE_SPECS, Profile
@@ -149,6 +150,9 @@ class Figures:
     third_bucket: dict[str, int]
     comparisons: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # The notes saying the exports do not cover the period or the year to date (also in notes):
+    # a reviewer must see them before the figures, so the runner reports them as warnings.
+    coverage_warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -481,13 +485,17 @@ def compute_figures(
     list (the flat values and the total row's checks remain).
     """
     first = _first_received(con, unit)
+    data_start = case_data_start(con, unit)
     targets: list[tuple[str, Period]] = [("main", period)]
     if comparisons:
         for name, other in (
             ("previous", period.previous()),
             ("last_year", period.same_period_last_year()),
         ):
-            if first is not None and first < other.end_excl_ts:
+            # A period the exports do not cover from its first day is no basis for comparison;
+            # without export ranges, one before the first case received is not either.
+            covered = covers(data_start, other.start)
+            if covered or (covered is None and first is not None and first < other.end_excl_ts):
                 targets.append((name, other))
     snapshots = {tag: catalogue_snapshot(con, unit, per) for tag, per in targets}
     windows: list[Window] = []
@@ -509,6 +517,9 @@ def compute_figures(
         fig.notes.append(
             "Kho dữ liệu không có hồ sơ nào của đơn vị này: hãy kiểm tra đã nạp tệp xuất chưa."
         )
+    fig.coverage_warnings = coverage_notes(data_start, period.start, ytd_start(period, profile))
+    fig.notes.extend(fig.coverage_warnings)
+    fig.values["case_data_start"] = data_start.isoformat() if data_start else None
     fig.comparisons = comps
     fig.values["comparisons"] = comps
     return fig

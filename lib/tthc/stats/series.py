@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from tthc.stats.casetable import UNKNOWN_FIELD, Window, case_table, units_filter
+from tthc.stats.coverage import case_data_start, month_coverage
 from tthc.stats.numbers import rate
 from tthc.stats.periods import Period, period_of_month_containing
 from tthc.stats.profile import Profile
@@ -25,39 +26,6 @@ def reporting_months(start: date, end: date, rule: str) -> list[Period]:
     while out[-1].key != last.key:
         out.append(out[-1].next())
     return out
-
-
-def case_data_start(con: duckdb.DuckDBPyConnection, unit: str | Sequence[str]) -> date | None:
-    """The first day from which the case lists of ``unit`` (every unit, for a roll-up) are
-    complete: the earliest "Từ ngày …" among each unit's case exports, the latest of those
-    across units. None when it cannot be told: a unit with no case export, or with one whose
-    title names no range.
-
-    Assumes a unit's exports leave no gap after their earliest start (an export's last day is
-    its ``as_of``; gaps between exports are not detected here).
-    """
-    where, params = units_filter(unit)
-    units = [unit] if isinstance(unit, str) else list(unit)
-    rows = con.execute(
-        f"""
-        SELECT unit, bool_and(covers_from IS NOT NULL), min(covers_from)
-        FROM ingests WHERE kind = 'cases' AND {where} GROUP BY unit
-        """,
-        params,
-    ).fetchall()
-    starts = {u: first for u, known, first in rows if known}
-    if any(u not in starts for u in units):
-        return None
-    return max(starts.values())
-
-
-def month_coverage(start: date, end: date, data_start: date | None) -> str:
-    """'complete', 'partial' (the data begin inside the month), 'before_data' or 'unknown'."""
-    if data_start is None:
-        return "unknown"
-    if end < data_start:
-        return "before_data"
-    return "partial" if start < data_start else "complete"
 
 
 def monthly_series(
