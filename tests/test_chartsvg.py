@@ -233,3 +233,13 @@ def test_any_tree_resolves_the_same(star: list[tuple[str, str]], body: list[str]
     defs = f'<defs><style type="text/css">*{{{rule}}}</style></defs>' if star else ""
     original = f'<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt">{defs}{"".join(body)}</svg>'
     assert_same_drawing(original, tidy_svg(original))
+
+
+def test_an_svg_with_other_css_is_left_as_it_is() -> None:
+    markup = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10pt" height="10pt"><defs>'
+        '<style type="text/css">path{stroke: red}</style></defs>'
+        '<g><path d="M 0 0 L 1 1" style="fill: none"/></g></svg>'
+    )
+    # A rule that selects by element outranks presentation attributes: nothing is rewritten.
+    assert tidy_svg(markup) == markup

@@ -59,8 +59,9 @@ PRESENTATION = frozenset(
         "text-anchor",
     }
 )
-# Text keeps its characters; everywhere else text and tails are only the serializer's indentation.
-_TEXT_TAGS = frozenset({"text", "tspan", "title"})
+# These keep their characters (a <style> other than the * rule stays as it is); everywhere else
+# text and tails are only the serializer's indentation.
+_TEXT_TAGS = frozenset({"text", "tspan", "title", "desc", "style"})
 _NUMBER = re.compile(r"-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 _STAR_RULE = re.compile(r"^\s*\*\s*\{([^{}]*)\}\s*$")
 _ZERO_ROTATION = re.compile(r"^\s*rotate\(\s*-?0(?:\.0*)?(?:[\s,]+[-\d.eE+]+){0,2}\s*\)\s*$")
@@ -86,6 +87,18 @@ def _round_path(d: str, precision: int) -> str:
     return " ".join(d.split())
 
 
+def _only_a_star_rule(root: ET.Element) -> bool:
+    """Whether the SVG's only CSS is (at most) one ``*{…}`` rule of presentation properties."""
+    styles = list(root.iter(f"{{{SVG_NS}}}style"))
+    if len(styles) > 1:
+        return False
+    for style in styles:
+        rule = _STAR_RULE.match(style.text or "")
+        if rule is None or not all(n in PRESENTATION for n, _ in _declarations(rule.group(1))):
+            return False
+    return True
+
+
 def _take_star_rule(root: ET.Element) -> dict[str, str]:
     """Remove a ``<style>`` that holds only ``*{…}`` with presentation properties; return them."""
     star: dict[str, str] = {}
@@ -94,10 +107,7 @@ def _take_star_rule(root: ET.Element) -> dict[str, str]:
             rule = _STAR_RULE.match(style.text or "")
             if rule is None:
                 continue
-            pairs = _declarations(rule.group(1))
-            if star or not all(name in PRESENTATION for name, _ in pairs):
-                continue
-            star = dict(pairs)
+            star = dict(_declarations(rule.group(1)))
             defs.remove(style)
         if len(defs) == 0:
             root.remove(defs)
@@ -236,6 +246,10 @@ def tidy_svg(markup: str, *, precision: int = 2) -> str:
     root = ET.fromstring(markup)
     if root.tag != f"{{{SVG_NS}}}svg":
         raise ValueError(f"not an SVG document: <{root.tag}>")
+    if not _only_a_star_rule(root):
+        # Other CSS could select by element, id or position, or outrank presentation attributes:
+        # none of the rewrites below would be safe, and matplotlib never writes such CSS.
+        return markup
     uses_xlink = _plain_names(root)
     referenced = {a or b for a, b in _REFERENCE.findall(markup)}
     star = _take_star_rule(root)
