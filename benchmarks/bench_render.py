@@ -136,9 +136,17 @@ def main() -> int:
             "  + fonts parsed once per process": lambda: weasy(
                 export._charts_as_images(no_fonts), stylesheets=[fonts], font_config=config
             ),
-            "  + collector off the long-lived objects (= render_pdf)": lambda: frozen(
+            "  + collector off the long-lived objects": lambda: frozen(
                 lambda: weasy(
                     export._charts_as_images(no_fonts), stylesheets=[fonts], font_config=config
+                )
+            ),
+            "  + tagged PDF (= render_pdf; tags cost, they are not a speed-up)": lambda: frozen(
+                lambda: weasy(
+                    export._charts_as_images(no_fonts),
+                    stylesheets=[fonts],
+                    font_config=config,
+                    pdf_tags=True,
                 )
             ),
             "ours: render_html + render_pdf": lambda: export.render_pdf(
