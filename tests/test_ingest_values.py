@@ -401,6 +401,15 @@ def test_the_ledger_records_the_first_day_each_export_lists(tmp_path: Path, wh) 
         ("t.csv", dt.date(2026, 5, 15)),
         ("u.csv", None),
     ]
+    # A warehouse from before ranges were kept (schema 1) learns the range when the same file
+    # is given again; nothing else changes.
+    wh.execute("UPDATE ingests SET covers_from = NULL")
+    again = ingest(wh, titled)
+    assert again.already_ingested and again.counts.inserted == 0
+    assert wh.execute("SELECT file_name, covers_from FROM ingests ORDER BY 1").fetchall() == [
+        ("t.csv", dt.date(2026, 5, 15)),
+        ("u.csv", None),
+    ]
 
 
 def test_as_of_falls_back_to_latest_timestamp_then_ingest_time(tmp_path: Path, wh) -> None:

@@ -122,9 +122,27 @@ def ingest_file(
     sha = file_sha256(path)
     prev = previous_ingest(con, unit.unit, sha, kind)
     if prev is not None:
+        if prev["kind"] == Kind.CASES.value and prev["covers_from"] is None:
+            _record_range(con, path, aliases, prev)
         return _already(path, unit, sha, prev, kind)
     det = detect(open_export(path), aliases, path, kind)
     return _ingest_detected(con, path, sha, det, unit, aliases, kind is None, rejects_dir)
+
+
+def _record_range(
+    con: duckdb.DuckDBPyConnection, path: Path, aliases: AliasTable, prev: dict
+) -> None:
+    """A case list ingested before the ledger kept ranges (schema 1) gets its "Từ ngày …" when
+    it is given again: nothing else of the file is read into the warehouse."""
+    try:
+        det = detect(open_export(path), aliases, path, Kind.CASES)
+    except InputFileError:
+        return  # the file was taken once; a reader change must not refuse it now
+    start = title_covers_from(det.cmap.title_lines)
+    if start is not None:
+        con.execute(
+            "UPDATE ingests SET covers_from = ? WHERE ingest_id = ?", [start, prev["ingest_id"]]
+        )
 
 
 def _already(path: Path, unit: UnitParams, sha: str, prev: dict, kind: Kind | None) -> IngestResult:

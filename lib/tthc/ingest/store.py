@@ -76,7 +76,7 @@ def previous_ingest(
 ) -> dict | None:
     """The earlier ingest of the same file content for the unit (and kind), if any."""
     sql = (
-        "SELECT ingest_id, kind, rows_read, rejected, as_of, sheet FROM ingests "
+        "SELECT ingest_id, kind, rows_read, rejected, as_of, sheet, covers_from FROM ingests "
         "WHERE unit = ? AND file_sha256 = ?"
     )
     params: list = [unit, sha256]
@@ -86,7 +86,7 @@ def previous_ingest(
     row = con.execute(sql + " ORDER BY ingest_id LIMIT 1", params).fetchone()
     if row is None:
         return None
-    keys = ("ingest_id", "kind", "rows_read", "rejected", "as_of", "sheet")
+    keys = ("ingest_id", "kind", "rows_read", "rejected", "as_of", "sheet", "covers_from")
     return dict(zip(keys, row, strict=True))
 
 
