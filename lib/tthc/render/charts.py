@@ -26,6 +26,7 @@ import pandas as pd
 from tthc.render.chartsvg import tidy_svg
 from tthc.render.fonts import CSS_FAMILY, register_matplotlib
 from tthc.stats.numbers import NA, format_count, format_rate, rate
+from tthc.stats.periods import vn_padded_date
 from tthc.stats.profile import NumberFormat
 
 # Greys from near-black to light, each paired with a hatch: distinct on screen and on paper.
@@ -181,7 +182,7 @@ def _coverage_notes(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
     for _, r in rows.iterrows():
         coverage = r.get("coverage", "complete")
         start = r.get("data_start")
-        since = f"{start.day:02d}/{start.month:02d}/{start.year}" if start is not None else ""
+        since = vn_padded_date(start) if start is not None else ""
         label = str(r["label"])
         if coverage == "partial":
             labels.append(label + "*")

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from tthc.render.document import e
 from tthc.stats.numbers import NA, format_count, format_rate
-from tthc.stats.periods import vn_date
+from tthc.stats.periods import vn_date, vn_padded_date
 from tthc.stats.profile import Profile
 
 
@@ -83,7 +83,7 @@ def results_lines(
     lines = [
         Line(
             1,
-            f"Tính từ ngày {_dmy(ytd_start)} đến hết ngày {vn_date(period_end)}, {unit_name} đã "
+            f"Tính từ ngày {vn_padded_date(ytd_start)} đến hết ngày {vn_date(period_end)}, {unit_name} đã "
             f"phát sinh {s.count('procedures_with_cases')}/{s.count('procedures_catalogue')} thủ "
             f"tục hành chính, đạt {s.rate('procedures_with_cases')}, trong đó:",
         ),
@@ -197,8 +197,3 @@ def lines_html(lines: list[Line], *, section: str) -> str:
     """Computed lines as indented paragraphs, marked so the document can be checked."""
     body = "\n".join(f'<p class="l{ln.level}">{e(ln.to_markdown())}</p>' for ln in lines)
     return f'<div class="computed" data-section="{e(section)}">\n{body}\n</div>'
-
-
-def _dmy(d: date) -> str:
-    """'01/01/2026': the sample writes the YTD start zero-padded."""
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"

@@ -42,6 +42,7 @@ import yaml
 
 from tthc.errors import ParamsError
 from tthc.paths import params_dir
+from tthc.stats.periods import vn_date
 
 # Order of the sections in the document (Nghị định 30 body of the sample report).
 SECTION_IDS: tuple[str, ...] = (
@@ -126,17 +127,12 @@ def narrative_file(unit: str, period_key: str, base: Path | None = None) -> Path
     return (base or params_dir()) / "narrative" / unit / f"{period_key}.md"
 
 
-def vn_short_date(d: date) -> str:
-    """'15/5/2026': no zero padding, as the sample's range phrase writes dates."""
-    return f"{d.day}/{d.month}/{d.year}"
-
-
 def placeholder_values(period: PeriodLike) -> dict[str, str]:
     return {
         "ky-bao-cao": period.title_phrase,
         "ky-sau": period.next().title_phrase,
-        "tu-ngay": vn_short_date(period.start),
-        "den-ngay": vn_short_date(period.end),
+        "tu-ngay": vn_date(period.start),
+        "den-ngay": vn_date(period.end),
         "nam": str(period.year),
     }
 
@@ -206,7 +202,7 @@ def check_issue_date(front: FrontMatter, period: PeriodLike, path: Path) -> None
     if front.issue_date is not None and front.issue_date < period.end:
         raise ParamsError(
             f"{path}: khóa 'date' là '{front.issue_date.isoformat()}' nhưng báo cáo không thể "
-            f"ban hành trước ngày cuối kỳ ({vn_short_date(period.end)})."
+            f"ban hành trước ngày cuối kỳ ({vn_date(period.end)})."
         )
 
 

@@ -15,6 +15,7 @@ from datetime import date
 import duckdb
 
 from tthc.stats.casetable import units_filter
+from tthc.stats.periods import vn_padded_date
 
 
 def case_data_start(con: duckdb.DuckDBPyConnection, unit: str | Sequence[str]) -> date | None:
@@ -50,10 +51,6 @@ def month_coverage(start: date, end: date, data_start: date | None) -> str:
     return "partial" if start < data_start else "complete"
 
 
-def _ddmmyyyy(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"
-
-
 def covers(data_start: date | None, start: date) -> bool | None:
     """Whether the case data cover a window beginning on ``start``; None when unknown."""
     return None if data_start is None else data_start <= start
@@ -64,14 +61,14 @@ def coverage_notes(data_start: date | None, period_start: date, ytd_start: date)
     case data do (none when the data cover both, or when coverage is unknown)."""
     if data_start is None or (data_start <= ytd_start and data_start <= period_start):
         return []
-    since = _ddmmyyyy(data_start)
+    since = vn_padded_date(data_start)
     if data_start > period_start:
         return [
             f"Các tệp danh sách hồ sơ đã nạp chỉ bắt đầu từ ngày {since}, sau ngày đầu kỳ báo cáo "
-            f"({_ddmmyyyy(period_start)}): số liệu của kỳ và lũy kế chưa đầy đủ; hãy nạp tệp xuất "
+            f"({vn_padded_date(period_start)}): số liệu của kỳ và lũy kế chưa đầy đủ; hãy nạp tệp xuất "
             "từ đầu kỳ (hoặc từ đầu năm)."
         ]
     return [
         f"Các tệp danh sách hồ sơ đã nạp chỉ bắt đầu từ ngày {since}: các số liệu lũy kế từ ngày "
-        f"{_ddmmyyyy(ytd_start)} chỉ tính hồ sơ từ ngày {since}."
+        f"{vn_padded_date(ytd_start)} chỉ tính hồ sơ từ ngày {since}."
     ]

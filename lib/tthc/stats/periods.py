@@ -335,6 +335,11 @@ def vn_date(d: date) -> str:
     return f"{d.day}/{d.month}/{d.year}"
 
 
+def vn_padded_date(d: date) -> str:
+    """'01/01/2026': day and month on two digits, as the sample writes the YTD start."""
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+
+
 def vn_long_date(d: date) -> str:
     """'ngày 14 tháng 6 năm 2026'."""
     return f"ngày {d.day} tháng {d.month} năm {d.year}"
