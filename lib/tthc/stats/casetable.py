@@ -26,6 +26,7 @@ from datetime import date, datetime, time, timedelta
 import duckdb
 import pandas as pd
 
+from tthc.stats.checks import CASE_COLUMNS
 from tthc.stats.profile import Profile
 
 TOTAL_LABEL = "Tổng cộng"
@@ -49,23 +50,12 @@ BASES: dict[str, str] = {
     "handled": "keep",
 }
 
+# The case-table counts: the national form's (checks.CASE_COLUMNS) and the internal ones the
+# figures need to tell channels apart and to place the third bucket.
 COUNT_COLUMNS = (
-    "cases_total",
-    "cases_new",
-    "cases_new_online",
-    "cases_new_in_person",
-    "cases_new_postal",
+    *CASE_COLUMNS,
     "cases_new_channel_missing",
     "cases_new_online_flag",
-    "cases_carried_over",
-    "cases_resolved",
-    "cases_resolved_early",
-    "cases_resolved_on_time",
-    "cases_resolved_late",
-    "cases_in_progress",
-    "cases_in_progress_within",
-    "cases_in_progress_overdue",
-    "cases_withdrawn",
     "third_withdrawn",
     "third_stopped",
     "third_returned",

@@ -25,6 +25,8 @@ import pandas as pd
 
 from tthc.stats.profile import Profile
 
+# The case counts of the national form, in its column order: the ones the identities hold
+# between. casetable.COUNT_COLUMNS and figures.BY_FIELD_COLUMNS are built from this list.
 CASE_COLUMNS = (
     "cases_total",
     "cases_new",

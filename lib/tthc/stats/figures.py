@@ -28,7 +28,7 @@ from tthc.stats.casetable import (
     units_filter,
     within_sql,
 )
-from tthc.stats.checks import Check
+from tthc.stats.checks import CASE_COLUMNS, Check
 from tthc.stats.coverage import case_data_start, coverage_notes, covers
 from tthc.stats.numbers import format_count, format_rate, rate
 from tthc.stats.periods import Period, ytd_start
@@ -50,22 +50,13 @@ NATIONAL_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("cases_withdrawn", "", "Rút, dừng, trả lại"),
 )
 
+# The public per-field keys: the national form's counts, with the in-person-or-postal sum (the
+# form's column 3) right after its two parts.
+_AFTER_POSTAL = CASE_COLUMNS.index("cases_new_postal") + 1
 BY_FIELD_COLUMNS = (
-    "cases_total",
-    "cases_new",
-    "cases_new_online",
-    "cases_new_in_person",
-    "cases_new_postal",
+    *CASE_COLUMNS[:_AFTER_POSTAL],
     "cases_new_in_person_postal",
-    "cases_carried_over",
-    "cases_resolved",
-    "cases_resolved_early",
-    "cases_resolved_on_time",
-    "cases_resolved_late",
-    "cases_in_progress",
-    "cases_in_progress_within",
-    "cases_in_progress_overdue",
-    "cases_withdrawn",
+    *CASE_COLUMNS[_AFTER_POSTAL:],
 )
 
 # Which column's absence makes a flag unknown (the reason shown for N/A).
