@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 import papermill
 import pytest
+from report_fixture import sample_warehouse
 
-from tthc.cli import main
 from tthc.report.explore import EXPLORE_MIME
 from tthc.stats.figures import compute_figures
 from tthc.stats.periods import month_period
@@ -23,14 +23,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("explore")
-    exports = base / "exports"
-    db = base / "tthc.duckdb"
-    assert main(["sample", "--out", str(exports)]) == 0
-    assert (
-        main(["ingest", "--db", str(db), "--unit", "an-truong", *map(str, exports.iterdir())]) == 0
-    )
-    return db
+    return sample_warehouse(tmp_path_factory.mktemp("explore"))
 
 
 def run(db: Path, out: Path, **params) -> tuple[dict, nbformat.NotebookNode]:

@@ -9,50 +9,21 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from report_fixture import sample_warehouse
 
 from tthc.cli import main
 from tthc.render.export import figures_payload
 from tthc.report import runner
 from tthc.report.jobs import build_jobs
 from tthc.report.manifest import read_manifest, sha256_file
+from tthc.sample.targets import FIGURES
 
 pytestmark = pytest.mark.slow
-
-# domain.md §10.
-EXPECTED = {
-    "cases_total": 2751,
-    "cases_new": 2668,
-    "cases_new_online": 2668,
-    "cases_carried_over": 83,
-    "cases_resolved": 2686,
-    "cases_resolved_early": 2685,
-    "cases_resolved_on_time": 0,
-    "cases_resolved_late": 1,
-    "cases_in_progress": 65,
-    "cases_in_progress_within": 65,
-    "cases_in_progress_overdue": 0,
-    "procedures_with_cases": 51,
-    "rate_procedures_with_cases": 13.6,
-    "rate_procedures_partial": 18.1,
-    "rate_procedures_full": 10.4,
-    "rate_dvctt_online": 100.0,
-    "rate_reuse": 99.87,
-    "rate_on_time": 99.96,
-    "pakn_received": 2,
-    "pakn_on_time": 2,
-}
 
 
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("sample")
-    exports = base / "exports"
-    db = base / "tthc.duckdb"
-    assert main(["sample", "--out", str(exports)]) == 0
-    assert (
-        main(["ingest", "--db", str(db), "--unit", "an-truong", *map(str, exports.iterdir())]) == 0
-    )
-    return db
+    return sample_warehouse(tmp_path_factory.mktemp("sample"))
 
 
 def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> None:
@@ -76,7 +47,7 @@ def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> N
         "unit": "an-truong", "period": "2026-06", "db": str(sample_db), "profile": "an-truong",
     }  # fmt: skip
     files = {i["file_name"]: i["file_sha256"] for i in m["warehouse"]["ingests"]}
-    exports = sample_db.parent / "exports"
+    exports = sample_db.parent / "sample"  # where sample_warehouse writes the exports
     assert files == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in exports.iterdir()}
     assert len([w for w in m["warnings"] if w.startswith("Mục ")]) == 4
     for fmt in ("ipynb", "html", "pdf"):
@@ -85,7 +56,7 @@ def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> N
 
     # The values the notebook computed are the sample report's.
     figures = figures_payload(folder / "report.ipynb")["figures"]
-    assert {k: figures[k] for k in EXPECTED} == EXPECTED
+    assert {k: figures[k] for k in FIGURES} == FIGURES
     html = (folder / "report.html").read_text(encoding="utf-8")
     for text in ("2751", "2668", "2686", "2685", "99.87%", "99.96%",
                  "Thực hiện Công văn số 137/UBND-TTPVHCC ngày 23/01/2026",

@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tthc.stats.checks import check_case_table, check_pakn, check_row
+from tthc.sample.targets import FIGURES
+from tthc.stats.checks import CASE_COLUMNS, check_case_table, check_pakn, check_row
 from tthc.stats.profile import Profile
 
-SAMPLE_TOTAL = {
-    "field": "Tổng cộng",
-    "cases_total": 2751,
-    "cases_new": 2668,
-    "cases_new_online": 2668,
-    "cases_new_in_person": 0,
-    "cases_new_postal": 0,
-    "cases_carried_over": 83,
-    "cases_resolved": 2686,
-    "cases_resolved_early": 2685,
-    "cases_resolved_on_time": 0,
-    "cases_resolved_late": 1,
-    "cases_in_progress": 65,
-    "cases_in_progress_within": 65,
-    "cases_in_progress_overdue": 0,
-    "cases_withdrawn": 0,
-}
+# The total row of the sample report (domain.md §10).
+SAMPLE_TOTAL = {"field": "Tổng cộng", **{k: FIGURES[k] for k in CASE_COLUMNS}}
 
 
 def _by_name(checks):
