@@ -90,6 +90,10 @@ class Factory:
         self._ingest[(unit, kind)] = row[0]
         return row[0]
 
+    def set_covers_from(self, day: date) -> None:
+        """Every case export starts on ``day``, as its title's "Từ ngày …" would say."""
+        self.con.execute("UPDATE ingests SET covers_from = ? WHERE kind = 'cases'", [day])
+
     def _ingest_id(self, unit: str, kind: str) -> int:
         if (unit, kind) not in self._ingest:
             self.ingest(unit, kind)

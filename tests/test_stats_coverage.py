@@ -73,24 +73,20 @@ def factory(tmp_path):
     f.con.close()
 
 
-def _set_covers_from(f: Factory, day: str) -> None:
-    f.con.execute(f"UPDATE ingests SET covers_from = DATE '{day}' WHERE kind = 'cases'")
-
-
 def test_figures_compare_only_with_periods_the_exports_cover(factory) -> None:
     # Without export ranges, the first case received decides (as before ranges were recorded).
     f = compute_figures(factory.con, "xa-a", JUNE, Profile())
     assert f.comparisons["previous"] is not None and f.comparisons["last_year"] is not None
     assert f.values["case_data_start"] is None
     # The case list starts on 01/01/2026: May is covered, June 2025 is not, whatever is stored.
-    _set_covers_from(factory, "2026-01-01")
+    factory.set_covers_from(date(2026, 1, 1))
     f = compute_figures(factory.con, "xa-a", JUNE, Profile())
     assert f.comparisons["previous"]["cases_new"] == 1
     assert f.comparisons["last_year"] is None
     assert f.values["case_data_start"] == "2026-01-01"
     assert f.coverage_warnings == [] and not any("chỉ bắt đầu" in n for n in f.notes)
     # Starting on 20/4/2026: the previous period (15/4-14/5) is only partly there.
-    _set_covers_from(factory, "2026-04-20")
+    factory.set_covers_from(date(2026, 4, 20))
     f = compute_figures(factory.con, "xa-a", JUNE, Profile())
     assert f.comparisons == {"previous": None, "last_year": None}
     assert any(
@@ -100,7 +96,7 @@ def test_figures_compare_only_with_periods_the_exports_cover(factory) -> None:
         for n in f.notes
     )
     # Starting inside the report period itself: the period's own figures are incomplete.
-    _set_covers_from(factory, "2026-05-20")
+    factory.set_covers_from(date(2026, 5, 20))
     f = compute_figures(factory.con, "xa-a", JUNE, Profile())
     [warning] = f.coverage_warnings
     assert "sau ngày đầu kỳ báo cáo (15/05/2026)" in warning and warning in f.notes

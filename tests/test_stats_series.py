@@ -79,7 +79,7 @@ def test_processing_times(factory):
 
 def test_months_before_the_data_have_no_counts_and_the_first_is_partial(factory):
     # The cases' export listed cases received from 1/5 on (its title said "Từ ngày 01/05/2026").
-    factory.con.execute("UPDATE ingests SET covers_from = DATE '2026-05-01' WHERE kind = 'cases'")
+    factory.set_covers_from(date(2026, 5, 1))
     df = monthly_series(factory.con, "xa-a", date(2026, 3, 20), date(2026, 6, 14), Profile())
     assert list(df["coverage"]) == ["before_data", "partial", "complete"]
     assert list(df["data_start"]) == [date(2026, 5, 1)] * 3
