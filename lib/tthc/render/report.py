@@ -434,12 +434,7 @@ def payload(data: ReportData) -> dict[str, Any]:
         "db": str(data.db),
         "document_title": data.title,
         "figures": data.figures.to_json(),
-        "narrative": {
-            "path": str(data.narrative.path),
-            "is_placeholder": data.narrative.is_placeholder,
-            "number": data.narrative.number,
-            "date": data.narrative.issue_date,
-        },
+        "narrative": data.narrative.summary(),
         "warnings": [*data.figures.coverage_warnings, *data.narrative.warnings],
         "checks_ok": data.figures.ok,
     }

@@ -66,11 +66,7 @@ class PreparedJob:
     profile: str
     period_title: str
     period_range: str
-    narrative_path: str
-    narrative_placeholder: bool
-    # Số and ngày ban hành the narrative gives this document (None: filled in at signing).
-    document_number: str | None = None
-    issue_date: str | None = None
+    narrative: dict[str, Any]  # Narrative.summary(): file, placeholder, number, issue date
     warnings: list[str] = field(default_factory=list)  # narrative lint and missing sections
     ingests: list[dict[str, Any]] = field(default_factory=list)
     validate_seconds: float = 0.0
@@ -207,10 +203,7 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
         profile=unit.profile,
         period_title=period.title_phrase,
         period_range=period.range_phrase,
-        narrative_path=str(narrative.path),
-        narrative_placeholder=narrative.is_placeholder,
-        document_number=narrative.number,
-        issue_date=narrative.issue_date.isoformat() if narrative.issue_date else None,
+        narrative=narrative.summary(),
         warnings=warnings,
         ingests=ingests,
         validate_seconds=round(time.perf_counter() - t0, 4),

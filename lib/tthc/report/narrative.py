@@ -110,14 +110,21 @@ class Narrative:
     number: str | None = None
     issue_date: date | None = None
 
-    def to_json(self) -> dict:
+    def summary(self) -> dict:
+        """What the manifest and the figures bundle record of it: file, placeholder or not, and
+        the document's number and issue date."""
         return {
-            "unit": self.unit,
-            "period": self.period_key,
             "path": str(self.path),
             "is_placeholder": self.is_placeholder,
             "number": self.number,
             "date": self.issue_date.isoformat() if self.issue_date else None,
+        }
+
+    def to_json(self) -> dict:
+        return {
+            "unit": self.unit,
+            "period": self.period_key,
+            **self.summary(),
             "sections": dict(self.sections),
             "warnings": list(self.warnings),
         }

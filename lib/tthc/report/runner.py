@@ -238,12 +238,7 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
         outputs=outputs,
         ingests=pj.ingests,
         warnings=result.warnings,
-        narrative={
-            "path": pj.narrative_path,
-            "is_placeholder": pj.narrative_placeholder,
-            "number": pj.document_number,
-            "date": pj.issue_date,
-        },
+        narrative=pj.narrative,
         error=error,
         kernel={
             "name": kernel.kernel_name,
