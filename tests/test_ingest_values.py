@@ -372,21 +372,36 @@ def test_title_as_of(lines: list[str], expected: dt.datetime | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("lines", "expected"),
+    ("lines", "first", "last"),
     [
-        (["DANH SÁCH HỒ SƠ", "Từ ngày 01/01/2026 đến ngày 14/06/2026"], dt.date(2026, 1, 1)),
-        (["Từ 15/05/2026 đến 14/06/2026"], dt.date(2026, 5, 15)),
-        (["từ ngày 1 tháng 1 năm 2026 đến ngày 3 tháng 2 năm 2026"], dt.date(2026, 1, 1)),
-        (["TỪ NGÀY: 05/01/2026 ĐẾN NGÀY: 14/06/2026"], dt.date(2026, 1, 5)),
-        (["Tính đến ngày 14/06/2026"], None),  # a cut-off, not a range
-        (["Từ ngày 31/02/2026 đến ngày 14/06/2026"], None),  # no such day
-        (["DANH SÁCH HỒ SƠ"], None),
+        (
+            ["DANH SÁCH HỒ SƠ", "Từ ngày 01/01/2026 đến ngày 14/06/2026"],
+            dt.date(2026, 1, 1),
+            dt.date(2026, 6, 14),
+        ),
+        (["Từ 15/05/2026 đến 14/06/2026"], dt.date(2026, 5, 15), dt.date(2026, 6, 14)),
+        (["Từ 15/05/2026 - 14/06/2026"], dt.date(2026, 5, 15), dt.date(2026, 6, 14)),
+        (
+            ["từ ngày 1 tháng 1 năm 2026 đến ngày 3 tháng 2 năm 2026"],
+            dt.date(2026, 1, 1),
+            dt.date(2026, 2, 3),
+        ),
+        (
+            ["TỪ NGÀY: 05/01/2026 ĐẾN HẾT NGÀY: 14/06/2026"],
+            dt.date(2026, 1, 5),
+            dt.date(2026, 6, 14),
+        ),
+        (["Tính đến ngày 14/06/2026"], None, None),  # a cut-off, not a range
+        (["Từ ngày 31/02/2026 đến ngày 14/06/2026"], None, dt.date(2026, 6, 14)),  # no such day
+        (["Từ ngày 01/01/2026 đến ngày 31/06/2026"], dt.date(2026, 1, 1), None),
+        (["DANH SÁCH HỒ SƠ"], None, None),
     ],
 )
-def test_title_covers_from(lines: list[str], expected: dt.date | None) -> None:
-    from tthc.ingest.asof import title_covers_from
+def test_title_range(lines: list[str], first: dt.date | None, last: dt.date | None) -> None:
+    from tthc.ingest.asof import title_covers_from, title_covers_to
 
-    assert title_covers_from(lines) == expected
+    assert title_covers_from(lines) == first
+    assert title_covers_to(lines) == last
 
 
 def test_the_ledger_records_the_first_day_each_export_lists(tmp_path: Path, wh) -> None:
@@ -397,19 +412,18 @@ def test_the_ledger_records_the_first_day_each_export_lists(tmp_path: Path, wh) 
     )
     ingest(wh, titled)
     ingest(wh, write_csv(tmp_path / "u.csv", header, [["B", *rows[0][1:]]]))
-    assert wh.execute("SELECT file_name, covers_from FROM ingests ORDER BY 1").fetchall() == [
-        ("t.csv", dt.date(2026, 5, 15)),
-        ("u.csv", None),
+    ranges = "SELECT file_name, covers_from, covers_to, as_of_source FROM ingests ORDER BY 1"
+    expected = [
+        ("t.csv", dt.date(2026, 5, 15), dt.date(2026, 6, 14), "title"),
+        ("u.csv", None, None, "data"),
     ]
-    # A warehouse from before ranges were kept (schema 1) learns the range when the same file
-    # is given again; nothing else changes.
-    wh.execute("UPDATE ingests SET covers_from = NULL")
+    assert wh.execute(ranges).fetchall() == expected
+    # A warehouse from before ranges were kept (schemas 1 and 2) learns the range when the same
+    # file is given again; nothing else changes.
+    wh.execute("UPDATE ingests SET covers_from = NULL, covers_to = NULL")
     again = ingest(wh, titled)
     assert again.already_ingested and again.counts.inserted == 0
-    assert wh.execute("SELECT file_name, covers_from FROM ingests ORDER BY 1").fetchall() == [
-        ("t.csv", dt.date(2026, 5, 15)),
-        ("u.csv", None),
-    ]
+    assert wh.execute(ranges).fetchall() == expected
 
 
 def test_as_of_falls_back_to_latest_timestamp_then_ingest_time(tmp_path: Path, wh) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 # 2: ingests.covers_from (the first day an export lists).
-SCHEMA_VERSION = 2
+# 3: ingests.covers_to (the last day of the title's range) and ingests.as_of_source (where as_of
+#    came from: an export time is a fact about the file, a latest date inside it is not).
+SCHEMA_VERSION = 3
 
 
 class Kind(StrEnum):
@@ -100,6 +102,8 @@ CREATE TABLE IF NOT EXISTS ingests (
     header_row INTEGER,                  -- 1-based row of the (last) header line
     as_of TIMESTAMP,                     -- the export's own date: title row, else latest date inside
     covers_from DATE,                    -- first day the list covers ("Từ ngày …" in the title)
+    covers_to DATE,                      -- last day of that range ("… đến ngày …"); NULL if none
+    as_of_source VARCHAR,                -- title | data | ingest_time (see ingest.pipeline)
     ingested_at TIMESTAMP NOT NULL,
     rows_read INTEGER NOT NULL,
     inserted INTEGER NOT NULL,

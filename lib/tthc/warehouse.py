@@ -48,6 +48,10 @@ def connect(db: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnec
 # keeps its data across upgrades. Columns added this way are NULL for rows already stored.
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: ("ALTER TABLE ingests ADD COLUMN IF NOT EXISTS covers_from DATE",),
+    2: (
+        "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS covers_to DATE",
+        "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS as_of_source VARCHAR",
+    ),
 }
 
 

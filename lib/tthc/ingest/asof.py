@@ -71,6 +71,33 @@ def title_covers_from(lines: list[str]) -> dt.date | None:
     return None
 
 
+_DATE_ONLY = r"(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})"
+_TO = r"\s*(?:[-–—]|đến|tới)\s*(?:hết\s+)?"
+# (range start, range end): the end's groups are the 4th to 6th.
+_RANGES = (
+    _FROM + _DATE_ONLY + _TO + r"(?:ngày\s*)?:?\s*" + _DATE_ONLY,
+    r"từ\s+" + _WORDS + _TO + _WORDS,
+)
+
+
+def title_covers_to(lines: list[str]) -> dt.date | None:
+    """The last day of the range the title names ("Từ ngày 01/01/2026 đến ngày 14/06/2026" ->
+    14/06/2026; "từ ngày 1 tháng 1 năm 2026 đến ngày 14 tháng 6 năm 2026"), or None.
+
+    Only the end of a "từ … đến …" range counts: "Tính đến ngày …" alone is an as-of date, not
+    the end of a listed range.
+    """
+    text = unicodedata.normalize("NFC", " | ".join(lines)).casefold()
+    for pattern in _RANGES:
+        for m in re.finditer(pattern, text):
+            d, mo, y = m.groups()[3:6]
+            try:
+                return dt.date(int(y), int(mo), int(d))
+            except ValueError:
+                continue
+    return None
+
+
 def now_local() -> dt.datetime:
     """Vietnam local time (UTC+7, no daylight saving), naive, to the second."""
     tz = dt.timezone(dt.timedelta(hours=7))

@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 from tthc import __version__
 from tthc.errors import InputFileError, TthcError
 from tthc.ingest.aliases import AliasTable, load_aliases
-from tthc.ingest.asof import now_local, title_as_of, title_covers_from
+from tthc.ingest.asof import now_local, title_as_of, title_covers_from, title_covers_to
 from tthc.ingest.detect import Detected, detect
 from tthc.ingest.personal import dropped_personal, keep_personal
 from tthc.ingest.readers import check_path, file_sha256, open_export
@@ -122,7 +122,9 @@ def ingest_file(
     sha = file_sha256(path)
     prev = previous_ingest(con, unit.unit, sha, kind)
     if prev is not None:
-        if prev["kind"] == Kind.CASES.value and prev["covers_from"] is None:
+        if prev["kind"] == Kind.CASES.value and (
+            prev["covers_from"] is None or prev["covers_to"] is None
+        ):
             _record_range(con, path, aliases, prev)
         return _already(path, unit, sha, prev, kind)
     det = detect(open_export(path), aliases, path, kind)
@@ -132,17 +134,18 @@ def ingest_file(
 def _record_range(
     con: duckdb.DuckDBPyConnection, path: Path, aliases: AliasTable, prev: dict
 ) -> None:
-    """A case list ingested before the ledger kept ranges (schema 1) gets its "Từ ngày …" when
-    it is given again: nothing else of the file is read into the warehouse."""
+    """A case list ingested before the ledger kept ranges (schemas 1 and 2) gets its "Từ ngày …
+    đến ngày …" when it is given again: nothing else of the file is read into the warehouse."""
     try:
         det = detect(open_export(path), aliases, path, Kind.CASES)
     except InputFileError:
         return  # the file was taken once; a reader change must not refuse it now
-    start = title_covers_from(det.cmap.title_lines)
-    if start is not None:
-        con.execute(
-            "UPDATE ingests SET covers_from = ? WHERE ingest_id = ?", [start, prev["ingest_id"]]
-        )
+    lines = det.cmap.title_lines
+    con.execute(
+        "UPDATE ingests SET covers_from = coalesce(covers_from, ?), "
+        "covers_to = coalesce(covers_to, ?) WHERE ingest_id = ?",
+        [title_covers_from(lines), title_covers_to(lines), prev["ingest_id"]],
+    )
 
 
 def _already(path: Path, unit: UnitParams, sha: str, prev: dict, kind: Kind | None) -> IngestResult:
@@ -227,6 +230,8 @@ def _ingest_detected(
             header_row=cmap.header_row,
             as_of=as_of,
             covers_from=title_covers_from(cmap.title_lines),
+            covers_to=title_covers_to(cmap.title_lines),
+            as_of_source=as_of_source,
             ingested_at=now_local(),
             column_map=cmap.column_map,
             dropped_personal=dropped_personal(cmap, unit),

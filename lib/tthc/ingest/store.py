@@ -64,6 +64,8 @@ class LedgerEntry:
     header_row: int
     as_of: dt.datetime
     covers_from: dt.date | None
+    covers_to: dt.date | None
+    as_of_source: str
     ingested_at: dt.datetime
     column_map: dict[str, str]
     dropped_personal: list[str]
@@ -76,18 +78,19 @@ def previous_ingest(
 ) -> dict | None:
     """The earlier ingest of the same file content for the unit (and kind), if any."""
     sql = (
-        "SELECT ingest_id, kind, rows_read, rejected, as_of, sheet, covers_from FROM ingests "
+        "SELECT ingest_id, kind, rows_read, rejected, as_of, sheet, covers_from, covers_to "
+        "FROM ingests "
         "WHERE unit = ? AND file_sha256 = ?"
     )
     params: list = [unit, sha256]
     if kind is not None:
         sql += " AND kind = ?"
         params.append(kind.value)
-    row = con.execute(sql + " ORDER BY ingest_id LIMIT 1", params).fetchone()
+    cur = con.execute(sql + " ORDER BY ingest_id LIMIT 1", params)
+    row = cur.fetchone()
     if row is None:
         return None
-    keys = ("ingest_id", "kind", "rows_read", "rejected", "as_of", "sheet", "covers_from")
-    return dict(zip(keys, row, strict=True))
+    return dict(zip([d[0] for d in cur.description], row, strict=True))
 
 
 def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -307,9 +310,10 @@ def write_ledger(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, counts: Cou
     con.execute(
         """
         INSERT INTO ingests (ingest_id, unit, kind, file_name, file_sha256, sheet, header_row,
-            as_of, covers_from, ingested_at, rows_read, inserted, updated, unchanged, rejected,
-            conflicts, column_map, dropped_personal, ignored_columns, tool_version)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            as_of, covers_from, covers_to, as_of_source, ingested_at, rows_read, inserted, updated,
+            unchanged, rejected, conflicts, column_map, dropped_personal, ignored_columns,
+            tool_version)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
             entry.ingest_id,
@@ -321,6 +325,8 @@ def write_ledger(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, counts: Cou
             entry.header_row,
             entry.as_of,
             entry.covers_from,
+            entry.covers_to,
+            entry.as_of_source,
             entry.ingested_at,
             counts.rows_read,
             counts.inserted,
