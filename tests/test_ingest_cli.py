@@ -109,10 +109,11 @@ def test_folder_is_ingested_catalogue_first_with_failures_reported(tmp_path: Pat
     assert arr[3] == {
         "file": str(folder / "bad_corrupt.xlsx"),
         "ok": False,
-        "error": "Không đọc được tệp bad_corrupt.xlsx: tệp hỏng hoặc không phải Excel (ZipError).",
+        "error": "Không đọc được tệp bad_corrupt.xlsx: tệp nén hỏng hoặc tải về chưa hết (BadZipFile); hãy tải hoặc xuất lại.",
     }
     assert err.splitlines() == [
-        "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp hỏng hoặc không phải Excel (ZipError).",
+        "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp nén hỏng hoặc tải về chưa hết "
+        "(BadZipFile); hãy tải hoặc xuất lại.",
         "Lỗi: 1/4 tệp không nạp được (3 tệp đã nạp).",
     ]
     # A directory argument means its files.
@@ -133,7 +134,8 @@ def test_folder_is_ingested_catalogue_first_with_failures_reported(tmp_path: Pat
         (
             "bad_corrupt.xlsx",
             [],
-            "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp hỏng hoặc không phải Excel (ZipError).",
+            "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp nén hỏng hoặc tải về chưa hết "
+            "(BadZipFile); hãy tải hoặc xuất lại.",
         ),
         (
             "bad_encrypted.xlsx",
@@ -144,7 +146,7 @@ def test_folder_is_ingested_catalogue_first_with_failures_reported(tmp_path: Pat
         (
             "notes.txt",
             [],
-            "Lỗi: Tệp notes.txt: định dạng '.txt' không được hỗ trợ (chỉ nhận .xlsx, .xlsm, .xls, .csv).",
+            "Lỗi: Tệp notes.txt: định dạng '.txt' không được hỗ trợ (chỉ nhận .xlsx, .xlsm, .xls, .ods, .csv).",
         ),
         (
             "bad_noheader.xlsx",
@@ -187,8 +189,9 @@ def test_undecodable_csv(tmp_path: Path, capsys) -> None:
     )
     assert (code, out) == (2, "")
     assert err == (
-        "Lỗi: Không đọc được tệp rac.csv: bảng mã không nhận ra (cần UTF-8, UTF-16 hoặc "
-        "Windows-1258).\n"
+        "Lỗi: Không đọc được tệp rac.csv: bảng mã không nhận ra (không phải UTF-8, UTF-16, "
+        "Windows-1258, TCVN3 hay VNI; chữ giải mã ra không phải tiếng Việt): hãy mở bằng Excel và "
+        "lưu lại dạng 'CSV UTF-8'.\n"
     )
 
 
@@ -227,7 +230,8 @@ def test_real_process_prints_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert (
         proc.stderr
-        == "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp hỏng hoặc không phải Excel (ZipError).\n"
+        == "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp nén hỏng hoặc tải về chưa hết "
+        "(BadZipFile); hãy tải hoặc xuất lại.\n"
     )
     assert "Traceback" not in proc.stderr
 

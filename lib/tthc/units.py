@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -53,6 +53,17 @@ class PersonalData(_Strict):
     reason: str | None = None  # required when allow is true: the legal ground, for the audit trail
 
 
+class ExportSettings(_Strict):
+    """How the unit's one-stop software writes its exports, where a file cannot tell.
+
+    ``date_order``: ``dmy`` (day first, 13/06/2026: Vietnamese systems; the default) or ``mdy``
+    (month first). Used only for a file whose dates prove neither order (no day above 12 in
+    any of them); the choice is recorded in the ingest ledger (:mod:`tthc.ingest.dates`).
+    """
+
+    date_order: Literal["dmy", "mdy"] = "dmy"
+
+
 class UnitParams(_Strict):
     unit: str = Field(description="slug, same as the file name")
     name: str = Field(description="tên đơn vị without the kind, e.g. 'An Trường'")
@@ -67,6 +78,7 @@ class UnitParams(_Strict):
     recipients: list[str] = Field(default_factory=list)  # "Nơi nhận", last one "Lưu: VT, …"
     aliases: dict[str, list[str]] = Field(default_factory=dict)  # canonical field -> extra headers
     personal_data: PersonalData = PersonalData()
+    exports: ExportSettings = ExportSettings()
 
     @field_validator("unit")
     @classmethod

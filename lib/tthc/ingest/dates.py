@@ -1,0 +1,282 @@
+"""Dates and times in exports, decided per file from the evidence of whole columns.
+
+An export's dates are text (or Excel date cells, read as ISO text) in one of these forms, all in
+Vietnam local time (UTC+7) and stored naive:
+
+- ``dd/mm/yyyy`` with ``/``, ``-`` or ``.``, with an optional time after it (``HH:MM``,
+  ``HH:MM:SS``, fractions), or before it (``08:30 18/05/2026``), separated by a space, ``,`` or
+  ``-``; ``8h30`` for ``8:30``; a 12-hour time with ``SA``/``CH`` (sáng, chiều: vi-VN Windows)
+  or ``AM``/``PM``;
+- ``mm/dd/yyyy`` (an export re-saved on an English Windows), the same with month first;
+- ISO ``yyyy-mm-dd[ HH:MM[:SS[.ffffff]]]`` or with ``T``, optionally with a zone (``Z``,
+  ``+07:00``) which is converted to Vietnam time;
+- Excel serial numbers (20000-80000, 1954-2119) counted from the workbook's own epoch: 1900
+  (30/12/1899) or 1904 (01/01/1904, Excel for Mac), read from the workbook;
+- two-digit years: ``yy`` is ``20yy`` (every one-stop system post-dates 2000); the date is then
+  checked for plausibility like any other (:mod:`.plausibility`).
+
+**Day or month first is decided from the evidence of the whole file** (:func:`decide`): a first
+number of 13-31 in any date proves day-first, a second number of 13-31 proves month-first. One
+proof settles every date column of the file (one export tool, one locale); a column, or a file,
+with proofs both ways is refused: which of its dates are which cannot be told. Without any
+proof, the unit's convention applies (``exports.date_order`` in ``params/units/<unit>.yaml``,
+default day first), and the choice is recorded in the ledger.
+
+**Placeholders** (``-``, ``N/A``, ``chưa có``, ``0``, ``00/00/0000`` …) in a date cell mean "no
+date": the cell is blank, and counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import duckdb
+
+from tthc.errors import InputFileError
+from tthc.ingest.values import lit
+
+SERIAL_MIN, SERIAL_MAX = 20000, 80000
+PLACEHOLDERS = (
+    "-", "--", "---", "—", "–", "_", "n/a", "na", "#n/a!", "null", "none", "...", "…", "0",
+    "chưa có", "không có", "chưa", "không", "chưa kết thúc", "chưa xử lý", "chưa trả",
+    "00/00/0000", "0000-00-00", "00-00-0000", "0/0/0000",
+)  # fmt: skip
+
+# Fast path: the common forms, which DuckDB's strptime parses in C++. Formats are tried in
+# order and a failed attempt costs about ten times a match: the most frequent come first.
+_TIMES = (" %H:%M:%S", " %H:%M", "", " %H:%M:%S.%f")
+_ISO = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
+)  # fmt: skip
+
+# Slow path, for the rows the fast path leaves: rewrite the other forms into the fast ones.
+# (pattern, replacement) applied in order on the upper-cased text.
+_REWRITES = (
+    (r"(\d)\s*(SÁNG|SA)(\s|$)", r"\1 AM\3"),  # vi-VN 12-hour markers
+    (r"(\d)\s*(CHIỀU|TỐI|CH)(\s|$)", r"\1 PM\3"),
+    (r"(\d{1,2})H(\d{2})", r"\1:\2"),  # 8h30
+    # time before date: "08:30 18/05/2026" -> "18/05/2026 08:30"
+    (
+        r"^(\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?:\s*[AP]M)?)\s*[,\-]?\s+"
+        r"(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4})$",
+        r"\2 \1",
+    ),
+    (r"^(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4})\s*[,\-T]\s*", r"\1 "),  # "18/05/2026, 8:30"
+    (r"^(\d{1,2})[.\-](\d{1,2})[.\-]", r"\1/\2/"),
+    (r"^(\d{1,2})/(\d{1,2})/(\d{2})(\s|$)", r"\1/\2/20\3\4"),  # two-digit year: 20yy
+    (r"(\d)([AP]M)$", r"\1 \2"),
+    (r"Z$", "+00:00"),  # ISO zone letter
+)
+_SLOW_TIMES = (" %I:%M:%S %p", " %I:%M %p", " %H:%M:%S.%f", " %H:%M:%S", " %H:%M", "")
+_ZONED = ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z",
+          "%Y-%m-%d %H:%M:%S.%f%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M%z")  # fmt: skip
+_VN_OFFSET_US = 7 * 3600 * 1_000_000
+_SERIAL = r"^\d{5}(?:\.\d+)?$"
+# Evidence: a date (at the start or after a time) whose first, or second, number cannot be a month.
+_DATE_AT = r"(?:^|\s)"
+_DAY_FIRST = _DATE_AT + r"(?:1[3-9]|2\d|3[01])[/.\-]\d{1,2}[/.\-]\d{2,4}"
+_MONTH_FIRST = _DATE_AT + r"\d{1,2}[/.\-](?:1[3-9]|2\d|3[01])[/.\-]\d{2,4}"
+_SLASH_DATE = _DATE_AT + r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
+_TWO_DIGIT_YEAR = _DATE_AT + r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}(?:\D|$)"
+_TWELVE_HOUR = r"\d\s*(?:AM|PM|SA|CH|SÁNG|CHIỀU|TỐI)$|^\d{1,2}[:H]\d{2}\S*\s*(?:AM|PM|SA|CH)\s"
+
+
+@dataclass
+class ColumnEvidence:
+    """What one date column's text shows (counts of non-blank cells)."""
+
+    label: str
+    cells: int = 0
+    slash_dates: int = 0  # dd/mm/yyyy-like (either order)
+    day_first: int = 0  # proofs of day first (13-31 first)
+    month_first: int = 0  # proofs of month first (13-31 second)
+    two_digit_years: int = 0
+    twelve_hour: int = 0
+    serials: int = 0
+    placeholders: int = 0
+    day_first_example: str | None = None
+    month_first_example: str | None = None
+
+
+@dataclass
+class DateDecision:
+    """How a file's dates are read, and the record of why (for the ledger)."""
+
+    order: str = "dmy"  # dmy | mdy
+    date1904: bool = False
+    records: list[dict] = field(default_factory=list)
+
+
+def gather(
+    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, tuple[str, str]]
+) -> dict[str, ColumnEvidence]:
+    """Evidence per date column. ``columns``: field -> (SQL column over ``table``, label)."""
+    if not columns:
+        return {}
+    parts = []
+    for col, _label in columns.values():
+        t = f"nullif({col}, '')"
+        u = f"upper({t})"
+        parts.append(
+            f"""count({t}),
+            count(*) FILTER (WHERE regexp_matches({t}, {lit(_SLASH_DATE)})),
+            count(*) FILTER (WHERE regexp_matches({t}, {lit(_DAY_FIRST)})),
+            count(*) FILTER (WHERE regexp_matches({t}, {lit(_MONTH_FIRST)})),
+            count(*) FILTER (WHERE regexp_matches({t}, {lit(_TWO_DIGIT_YEAR)})),
+            count(*) FILTER (WHERE regexp_matches({u}, {lit(_TWELVE_HOUR)})),
+            count(*) FILTER (WHERE regexp_full_match({t}, {lit(_SERIAL)})),
+            count(*) FILTER (WHERE {is_placeholder(t)}),
+            min({t}) FILTER (WHERE regexp_matches({t}, {lit(_DAY_FIRST)})),
+            min({t}) FILTER (WHERE regexp_matches({t}, {lit(_MONTH_FIRST)}))"""
+        )
+    row = con.execute(f"SELECT {', '.join(parts)} FROM {table}").fetchone()
+    out: dict[str, ColumnEvidence] = {}
+    for i, (f, (_col, label)) in enumerate(columns.items()):
+        vals = row[i * 10 : (i + 1) * 10]
+        out[f] = ColumnEvidence(label, *(int(v or 0) for v in vals[:8]), vals[8], vals[9])
+    return out
+
+
+def decide(evidence: dict[str, ColumnEvidence], default_order: str, date1904: bool, name: str):
+    """The file's :class:`DateDecision`; an :class:`InputFileError` for contradicting evidence."""
+    decision = DateDecision(order=default_order, date1904=date1904)
+    for ev in evidence.values():
+        if ev.day_first and ev.month_first:
+            raise InputFileError(
+                f'Tệp {name}: cột "{ev.label}" có ngày viết theo cả hai kiểu ngày/tháng '
+                f'("{ev.day_first_example}") và tháng/ngày ("{ev.month_first_example}"): '
+                "không xác định được các ngày còn lại; hãy xuất lại với một định dạng dd/mm/yyyy."
+            )
+    dmy = [ev for ev in evidence.values() if ev.day_first]
+    mdy = [ev for ev in evidence.values() if ev.month_first]
+    if dmy and mdy:
+        raise InputFileError(
+            f'Tệp {name}: cột "{dmy[0].label}" viết ngày trước tháng ("{dmy[0].day_first_example}") '
+            f'nhưng cột "{mdy[0].label}" viết tháng trước ngày ("{mdy[0].month_first_example}"): '
+            "không xác định được thứ tự ngày/tháng; hãy xuất lại với một định dạng dd/mm/yyyy."
+        )
+    slash = sum(ev.slash_dates for ev in evidence.values())
+    if mdy:
+        decision.order = "mdy"
+        ev = mdy[0]
+        decision.records.append(
+            {
+                "what": "date_order",
+                "order": "mdy",
+                "source": "evidence",
+                "detail": f'ngày viết tháng trước ngày (kiểu Excel tiếng Anh): cột "{ev.label}" có '
+                f'"{ev.month_first_example}" (số thứ hai trên 12 không thể là tháng); áp dụng cho '
+                f"{slash} ô ngày của tệp",
+            }
+        )
+    elif dmy:
+        decision.order = "dmy"
+        ev = dmy[0]
+        decision.records.append(
+            {
+                "what": "date_order",
+                "order": "dmy",
+                "source": "evidence",
+                "detail": f'ngày viết ngày trước tháng: cột "{ev.label}" có "{ev.day_first_example}"',
+            }
+        )
+    elif slash:
+        decision.records.append(
+            {
+                "what": "date_order",
+                "order": default_order,
+                "source": "unit_setting",
+                "detail": f"{slash} ô ngày không có ngày nào trên 12 nên không tự xác định được thứ "
+                "tự ngày/tháng: theo quy ước của đơn vị ("
+                + ("ngày trước tháng" if default_order == "dmy" else "tháng trước ngày")
+                + ", khóa exports.date_order)",
+            }
+        )
+    years = sum(ev.two_digit_years for ev in evidence.values())
+    if years:
+        decision.records.append(
+            {
+                "what": "two_digit_year",
+                "cells": years,
+                "detail": f"{years} ô ngày ghi năm 2 chữ số: hiểu 'yy' là năm 20yy",
+            }
+        )
+    twelve = sum(ev.twelve_hour for ev in evidence.values())
+    if twelve:
+        decision.records.append(
+            {
+                "what": "twelve_hour",
+                "cells": twelve,
+                "detail": f"{twelve} ô giờ ghi kiểu 12 giờ (SA/CH, AM/PM): đã đổi sang 24 giờ",
+            }
+        )
+    serials = sum(ev.serials for ev in evidence.values())
+    if serials:
+        decision.records.append(
+            {
+                "what": "serial_epoch",
+                "epoch": 1904 if date1904 else 1900,
+                "cells": serials,
+                "detail": f"{serials} ô ngày là số sê-ri Excel: tính từ mốc "
+                + ("01/01/1904 (tệp Excel cho Mac)" if date1904 else "30/12/1899 (mốc 1900)"),
+            }
+        )
+    placeholders = sum(ev.placeholders for ev in evidence.values())
+    if placeholders:
+        decision.records.append(
+            {
+                "what": "date_placeholders",
+                "cells": placeholders,
+                "detail": f"{placeholders} ô ngày ghi ký hiệu thay cho 'chưa có' ('-', 'N/A' …): "
+                "coi là để trống",
+            }
+        )
+    return decision
+
+
+def is_placeholder(t: str) -> str:
+    """SQL: the text ``t`` (already blank -> NULL) is a "no date" placeholder."""
+    return f"coalesce(lower({t}) IN ({', '.join(lit(p) for p in PLACEHOLDERS)}), false)"
+
+
+def timestamp_sql(col: str, decision: DateDecision | None = None) -> str:
+    """SQL: the timestamp a date cell means under ``decision``; NULL when blank, a placeholder
+    or not a date (the caller tells those apart with :func:`is_placeholder`).
+
+    The common forms go through one ``try_strptime`` in C++; only the cells it leaves are
+    rewritten (:data:`_REWRITES`) and parsed again, so a file in the usual form pays nothing
+    for the rarer ones.
+    """
+    decision = decision or DateDecision()
+    t = f"nullif({col}, '')"
+    d, m = ("%d", "%m") if decision.order == "dmy" else ("%m", "%d")
+    slash = [f"{d}/{m}/%Y{time}" for time in _TIMES]
+    others = [f"{d}{sep}{m}{sep}%Y{time}" for sep in ("-", ".") for time in _TIMES]
+    fast_sql = f"try_strptime({t}, [{_fmts(slash + list(_ISO) + others)}])"
+    rewritten = f"upper({t})"
+    for pattern, replacement in _REWRITES:
+        rewritten = f"regexp_replace({rewritten}, {lit(pattern)}, {lit(replacement)})"
+    slow = [f"{d}/{m}/%Y{time}" for time in _SLOW_TIMES]
+    slow_sql = f"try_strptime({rewritten}, [{_fmts(slow)}])"
+    zoned = (
+        f"make_timestamp(epoch_us(try_strptime({rewritten}, [{_fmts(list(_ZONED))}])) "
+        f"+ {_VN_OFFSET_US})"
+    )
+    base = "TIMESTAMP '1904-01-01'" if decision.date1904 else "TIMESTAMP '1899-12-30'"
+    serial = (
+        f"{base} + to_microseconds(CAST(round(TRY_CAST({t} AS DOUBLE) * 86400) AS BIGINT) "
+        "* 1000000)"
+    )
+    return f"""(CASE
+        WHEN {t} IS NULL THEN NULL
+        WHEN year({fast_sql}) >= 1000 THEN {fast_sql}
+        WHEN regexp_full_match({t}, {lit(_SERIAL)}) THEN
+            CASE WHEN TRY_CAST({t} AS DOUBLE) BETWEEN {SERIAL_MIN} AND {SERIAL_MAX} THEN {serial} END
+        WHEN regexp_matches({t}, '^\\d{{4}}-') THEN {zoned}
+        ELSE {slow_sql}
+    END)"""
+
+
+def _fmts(formats: list[str]) -> str:
+    return ", ".join(lit(f) for f in formats)
