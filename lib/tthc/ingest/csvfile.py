@@ -258,6 +258,7 @@ def _body_slow(
     kept: list[list[str]] = []
     numbers: list[int] = []
     bad: list[tuple[int, str]] = []
+    seen: list[tuple[int, list[str]]] = []  # every row in order, kept or not (footer detection)
     i = first
     with _field_limit(name):
         while i < len(lines):
@@ -275,6 +276,7 @@ def _body_slow(
                     continue
                 if len(row) > ncols and not any(x.strip() for x in row[ncols:]):
                     row = row[:ncols]  # a trailing delimiter: the extra fields hold nothing
+                seen.append((start, row))
                 if len(row) == ncols:
                     kept.append(row)
                     numbers.append(start)
@@ -293,8 +295,7 @@ def _body_slow(
         c: pa.array(list(transposed[c]) if c < ncols else [""] * len(kept), type=pa.string())
         for c in cols
     }
-    tail = list(zip(numbers[-TAIL_ROWS:], kept[-TAIL_ROWS:], strict=True))
-    return Body(columns, np.array(numbers, dtype=np.int64), bad, tail=tail)
+    return Body(columns, np.array(numbers, dtype=np.int64), bad, tail=seen[-TAIL_ROWS:])
 
 
 __all__ = ["ENCODING_NAMES", "decode_csv_bytes", "open_csv", "physical_lines", "sniff_delimiter"]

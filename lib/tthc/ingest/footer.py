@@ -8,7 +8,8 @@ rows, with their row numbers; they are not rows read.
 
 Only the rows after the table's last row are considered, and only when they contain a totals
 or signature marker: trailing rows that carry no such marker stay data (and are rejected with
-a reason if they are not valid cases). Blank rows in the footer area count with it.
+a reason if they are not valid cases). Blank rows may sit between them; like every blank row
+they are no rows at all.
 """
 
 from __future__ import annotations
@@ -52,5 +53,6 @@ def trailing_non_data(rows: list[tuple[int, list[str]]]) -> list[tuple[int, str]
     # The footer begins at its first marker; rows before that marker stay data.
     while start < len(kinds) and kinds[start][1] != "marker":
         start += 1
-    why = {"blank": "dòng trống", "marker": "dòng tổng cộng / chữ ký", "name": "họ tên người ký"}
-    return [(n, why[k]) for n, k in kinds[start:]]
+    why = {"marker": "dòng tổng cộng / chữ ký", "name": "họ tên người ký"}
+    # Blank rows are no rows anywhere (ingest skips them): only the written ones are listed.
+    return [(n, why[k]) for n, k in kinds[start:] if k != "blank"]

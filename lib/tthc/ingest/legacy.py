@@ -157,8 +157,12 @@ def looks_legacy(text: str) -> bool:
 
 
 def _all_caps(text: str) -> bool:
+    """Typed in a capitals font (.VnTimeH): every ASCII letter a capital, and a word with two
+    or more of them ("Hé T\xad", Title Case with accented tails, is not)."""
     letters = [ch for ch in text if ch.isascii() and ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+    if not letters or not all(ch.isupper() for ch in letters):
+        return False
+    return any(sum(ch.isascii() and ch.isalpha() for ch in w) >= 2 for w in text.split())
 
 
 def from_tcvn3(text: str) -> str:
@@ -199,8 +203,16 @@ def _representable(text: str) -> bool:
 
 
 def _from_utf8_as_cp1252(text: str) -> str | None:
+    """UTF-8 bytes that were shown as Windows-1252 ("ÄÃ£ tráº£" for "Đã trả"), read back.
+
+    Windows passes the five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    through as the C1 controls U+0081…: they go back to their bytes.
+    """
     try:
-        fixed = text.encode("cp1252").decode("utf-8")
+        raw = b"".join(
+            bytes([ord(ch)]) if 0x80 <= ord(ch) <= 0x9F else ch.encode("cp1252") for ch in text
+        )
+        fixed = raw.decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         return None
     return fixed if fixed != text else None
@@ -213,10 +225,13 @@ class Reading:
     as_is: bool  # valid Vietnamese as it is
     legacy: dict[str, str]  # encoding -> converted text, for each conversion that gives valid text
     marked: bool  # could be legacy text and carries characters typical of it
+    neutral: bool = False  # reads the same in every encoding ("ký"): evidence of nothing
 
     @property
     def definite(self) -> str | None:
         """The one reading this value proves on its own, or None when it fits several or none."""
+        if self.neutral:
+            return None
         if self.as_is and not self.legacy:
             return "unicode"
         if not self.as_is and len(self.legacy) == 1:
@@ -230,19 +245,23 @@ def classify(text: str) -> Reading:
     Text with a character beyond U+00FF cannot come from an 8-bit font: it is Unicode as it is.
     """
     nfc = unicodedata.normalize("NFC", text)
-    if text.isascii() or not _representable(text):
+    if text.isascii():
+        return Reading(True, {}, False, neutral=True)
+    if not _representable(text):
         return Reading(True, {}, False)
     marked = looks_legacy(nfc)
     as_is = vietnamese_words_ok(nfc) and not marked
     legacy: dict[str, str] = {}
+    changed = False
     for name, convert in (("tcvn3", from_tcvn3), ("vni", from_vni)):
         converted = convert(text)
+        changed |= converted != text
         if converted != text and vietnamese_words_ok(converted):
             legacy[name] = converted
     fixed = _from_utf8_as_cp1252(text)
     if fixed is not None and vietnamese_words_ok(fixed):
         legacy["utf8_as_cp1252"] = fixed
-    return Reading(as_is, legacy, marked)
+    return Reading(as_is, legacy, marked, neutral=not changed and fixed is None)
 
 
 @dataclass
@@ -282,7 +301,7 @@ def decide_column(values: list[str], prior: str | None = None) -> ColumnDecision
     replace: dict[str, str] = {}
     undecided: list[str] = []
     for value, r in readings.items():
-        if r.definite == "unicode":
+        if r.definite == "unicode" or r.neutral:
             continue
         if encoding is not None and encoding in r.legacy:
             if r.as_is and unicode_found:
@@ -396,3 +415,35 @@ def decode_column(arr, prior: str | None = None):
         return arr, decision
     fixed = pa.array([decision.replace.get(v, v) for v in dictionary.to_pylist()], pa.string())
     return pc.take(fixed, enc.indices), decision
+
+
+def to_tcvn3(text: str) -> str:
+    """Unicode Vietnamese as a .VnTime font stores it (lower-case positions; capitals other than
+    Ă Â Ê Ô Ơ Ư Đ and the VN1 capitals are written in lower case, as typing with .VnTime does).
+    The inverse of :func:`from_tcvn3`; for building test exports."""
+    inverse = {v: k for k, v in TCVN3_MAP.items()}
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in inverse:
+            out.append(inverse[ch])
+        elif ch.lower() in inverse and ch.isupper():
+            out.append(inverse[ch.lower()])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def to_vni(text: str) -> str:
+    """Unicode Vietnamese as VNI-Windows stores it (base letter + mark byte). The inverse of
+    :func:`from_vni`; for building test exports."""
+    pairs = {v: base + mark for base, marks in _VNI_PAIRS.items() for mark, v in marks.items()}
+    singles = {v: k for k, v in _VNI_SINGLE.items() if k != v}
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        low = ch.lower()
+        enc = singles.get(low) or pairs.get(low)
+        if enc is None:
+            out.append(ch)
+        else:
+            out.append(enc.upper() if ch != low else enc)
+    return "".join(out)

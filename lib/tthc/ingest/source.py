@@ -160,6 +160,8 @@ def build_source(
         footer = trailing_non_data(body.tail)
         numbers = body.row_numbers
         columns = dict(body.columns)
+        footer_rows = {n for n, _ in footer}
+        bad = [(r, why) for r, why in body.bad_rows if r not in footer_rows]
         if footer:
             drop = np.isin(numbers, [n for n, _ in footer])
             keep = pa.array(~drop)
@@ -179,13 +181,13 @@ def build_source(
         found = _error_cells(sheet, m, arrays, numbers)
         errors.extend(found)
         tables.append(pa.table(arrays))
-        bad_rows.extend((sheet.name, r, why) for r, why in body.bad_rows)
+        bad_rows.extend((sheet.name, r, why) for r, why in bad)
         sheets.append(
             {
                 "sheet": sheet.name,
                 "status": "read",
                 "header_row": m.header_row + sheet.row0,
-                "rows": n + len(body.bad_rows),
+                "rows": n + len(bad),
                 "non_data_rows": len(footer),
             }
         )
