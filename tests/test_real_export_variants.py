@@ -403,6 +403,7 @@ def test_ambiguous_lost_zeros_are_not_matched(tmp_path: Path, db: Path, capsys) 
     ingest_json(db, write_xlsx(tmp_path / "a.xlsx", {"DS": first}, title=title), capsys)
     second = _codes(control_rows(), ["120", "121", "130", "131", "132", "133"])
     code, result, _ = ingest_json(db, write_xlsx(tmp_path / "b.xlsx", {"DS": second}), capsys)
+    assert code == 0
     assert decisions(result, "leading_zeros")[0]["matched"] == 4
     assert decisions(result, "leading_zeros_ambiguous")[0]["codes"] == 1
     assert result["inserted"] == 2  # "120" (two candidates) and "121" stay their own codes
