@@ -242,3 +242,38 @@ def test_unknown_unit_slug_is_a_params_error(tmp_path: Path, capsys) -> None:
     )
     assert code == 2
     assert err == "Lỗi: Tên đơn vị 'An Truong' không hợp lệ: dùng dạng 'an-truong'.\n"
+
+
+def test_json_is_printed_for_refused_files_and_problems_before_any_file(
+    tmp_path: Path, capsys
+) -> None:
+    db = str(tmp_path / "w.duckdb")
+    code, out, err = run(
+        capsys, "--db", db, "--unit", "an-truong", "--json", str(FIX / "bad_empty.csv")
+    )
+    assert code == 2 and err.startswith("Lỗi: ") and err.count("\n") == 1
+    obj = json.loads(out)
+    assert obj["ok"] is False and obj["file"].endswith("bad_empty.csv") and obj["error"]
+    # A problem before any file is read is a JSON document too.
+    code, out, err = run(capsys, "--db", db, "--unit", "Sai Tên", "--json", str(FIX / "pakn.xlsx"))
+    assert code == 2
+    assert json.loads(out) == {"ok": False, "error": err.removeprefix("Lỗi: ").rstrip("\n")}
+
+
+def test_a_file_whose_every_row_is_rejected_exits_non_zero(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "hong.csv"
+    bad.write_text(
+        "Mã hồ sơ,Mã TTHC,Ngày nhận,Ngày hẹn trả\nA,1.001193,hôm qua,\nB,1.001193,31/02/2026,\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "--db", str(tmp_path / "w.duckdb"), "--unit", "an-truong", str(bad)
+    )
+    assert code == 2
+    assert "Đọc 2 dòng: thêm mới 0, cập nhật 0, không đổi 0, bị loại 2" in out
+    assert err.startswith("Lỗi: Tệp hong.csv: cả 2 dòng đều bị loại, không nạp được hồ sơ nào")
+    # The same file again changes nothing and is not a new failure.
+    code, _out, err = run(
+        capsys, "--db", str(tmp_path / "w.duckdb"), "--unit", "an-truong", str(bad)
+    )
+    assert (code, err) == (0, "")

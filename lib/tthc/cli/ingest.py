@@ -84,7 +84,6 @@ def _run(args: argparse.Namespace) -> int:
         r
         for r in results
         if isinstance(r, IngestResult)
-        and not r.already_ingested
         and r.counts.rows_read
         and r.counts.rejected == r.counts.rows_read
     ]

@@ -28,9 +28,11 @@ date": the cell is blank, and counted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tthc.errors import InputFileError
 from tthc.ingest.values import lit
@@ -73,13 +75,15 @@ _ZONED = ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z"
           "%Y-%m-%d %H:%M:%S.%f%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M%z")  # fmt: skip
 _VN_OFFSET_US = 7 * 3600 * 1_000_000
 _SERIAL = r"^\d{5}(?:\.\d+)?$"
-# Evidence: a date (at the start or after a time) whose first, or second, number cannot be a month.
-_DATE_AT = r"(?:^|\s)"
-_DAY_FIRST = _DATE_AT + r"(?:1[3-9]|2\d|3[01])[/.\-]\d{1,2}[/.\-]\d{2,4}"
-_MONTH_FIRST = _DATE_AT + r"\d{1,2}[/.\-](?:1[3-9]|2\d|3[01])[/.\-]\d{2,4}"
-_SLASH_DATE = _DATE_AT + r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
-_TWO_DIGIT_YEAR = _DATE_AT + r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}(?:\D|$)"
-_TWELVE_HOUR = r"\d\s*(?:AM|PM|SA|CH|SÁNG|CHIỀU|TỐI)$|^\d{1,2}[:H]\d{2}\S*\s*(?:AM|PM|SA|CH)\s"
+# Evidence: the numbers of a d/m/y date at the start of a cell, or after a time.
+_DATE_START = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
+_TIME_START = re.compile(r"^\d{1,2}[:hH]\d{2}")
+_TIME_MARKER = re.compile(r"^\d{1,2}[:H]\d{2}\S*\s*(?:AM|PM|SA|CH)\s")
+_TIME_FIRST = re.compile(
+    r"^\d{1,2}[:hH]\d{2}\S*\s*(?:\S+\s+)?(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\s*$"
+)
+_TWELVE_HOUR_END = re.compile(r"\d\s*(?:AM|PM|SA|CH|SÁNG|CHIỀU|TỐI)$")
+_SERIAL_START = re.compile(r"^\d{5}(?:\.\d*)?$")
 
 
 @dataclass
@@ -108,34 +112,78 @@ class DateDecision:
     records: list[dict] = field(default_factory=list)
 
 
-def gather(
-    con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, tuple[str, str]]
-) -> dict[str, ColumnEvidence]:
-    """Evidence per date column. ``columns``: field -> (SQL column over ``table``, label)."""
-    if not columns:
-        return {}
-    parts = []
-    for col, _label in columns.values():
-        t = f"nullif({col}, '')"
-        u = f"upper({t})"
-        parts.append(
-            f"""count({t}),
-            count(*) FILTER (WHERE regexp_matches({t}, {lit(_SLASH_DATE)})),
-            count(*) FILTER (WHERE regexp_matches({t}, {lit(_DAY_FIRST)})),
-            count(*) FILTER (WHERE regexp_matches({t}, {lit(_MONTH_FIRST)})),
-            count(*) FILTER (WHERE regexp_matches({t}, {lit(_TWO_DIGIT_YEAR)})),
-            count(*) FILTER (WHERE regexp_matches({u}, {lit(_TWELVE_HOUR)})),
-            count(*) FILTER (WHERE regexp_full_match({t}, {lit(_SERIAL)})),
-            count(*) FILTER (WHERE {is_placeholder(t)}),
-            min({t}) FILTER (WHERE regexp_matches({t}, {lit(_DAY_FIRST)})),
-            min({t}) FILTER (WHERE regexp_matches({t}, {lit(_MONTH_FIRST)}))"""
-        )
-    row = con.execute(f"SELECT {', '.join(parts)} FROM {table}").fetchone()
-    out: dict[str, ColumnEvidence] = {}
-    for i, (f, (_col, label)) in enumerate(columns.items()):
-        vals = row[i * 10 : (i + 1) * 10]
-        out[f] = ColumnEvidence(label, *(int(v or 0) for v in vals[:8]), vals[8], vals[9])
-    return out
+def gather(columns: dict[str, tuple[pa.Array | pa.ChunkedArray, str]]) -> dict[str, ColumnEvidence]:
+    """Evidence per date column. ``columns``: field -> (clean text column, label).
+
+    Every cell is looked at, cheaply: a column's cells share few date prefixes (a year of
+    exports has a few hundred distinct days), so the first ten characters are counted by value
+    in Arrow and each distinct prefix is read once in Python; only cells with the time before
+    the date are read whole.
+    """
+    return {f: _evidence(arr, label) for f, (arr, label) in columns.items()}
+
+
+def _evidence(arr: pa.Array | pa.ChunkedArray, label: str) -> ColumnEvidence:
+    ev = ColumnEvidence(label)
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if len(arr) == 0:
+        return ev
+    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    ev.cells = len(arr) - arr.null_count
+    if ev.cells == 0:
+        return ev
+    counts: dict[str, int] = {}
+    for item in pc.value_counts(pc.utf8_slice_codeunits(arr, 0, 10)).to_pylist():
+        if item["values"] is not None:
+            counts[item["values"]] = item["counts"]
+    time_first = [v for v in counts if _TIME_START.match(v)]
+    if time_first:
+        whole = pc.filter(arr, pc.match_substring_regex(arr, _TIME_START.pattern))
+        for item in pc.value_counts(whole).to_pylist():
+            m = _TIME_FIRST.match(item["values"])
+            if _TIME_MARKER.search(item["values"].upper()):
+                ev.twelve_hour += item["counts"]
+            if m:
+                _count_date(ev, m.group(1), m.group(2), m.group(3), item["values"], item["counts"])
+    for value, n in counts.items():
+        if value in time_first:
+            continue
+        m = _DATE_START.match(value)
+        if m:
+            _count_date(ev, m.group(1), m.group(2), m.group(3), value, n)
+        if _SERIAL_START.match(value):
+            ev.serials += n
+        elif value.lower() in PLACEHOLDERS:
+            ev.placeholders += n
+    for item in pc.value_counts(pc.utf8_slice_codeunits(arr, -6)).to_pylist():
+        if item["values"] is not None and _TWELVE_HOUR_END.search(item["values"].upper()):
+            ev.twelve_hour += item["counts"]
+    ev.day_first_example = _whole(arr, ev.day_first_example)
+    ev.month_first_example = _whole(arr, ev.month_first_example)
+    return ev
+
+
+def _whole(arr: pa.Array, prefix: str | None) -> str | None:
+    """The first cell that starts with ``prefix`` (an example for messages)."""
+    if prefix is None:
+        return None
+    hits = pc.filter(arr, pc.starts_with(arr, prefix))
+    return hits[0].as_py() if len(hits) else prefix.strip()
+
+
+def _count_date(ev: ColumnEvidence, a: str, b: str, y: str, example: str, n: int) -> None:
+    first, second = int(a), int(b)
+    if not (1 <= first <= 31 and 1 <= second <= 31):
+        return
+    ev.slash_dates += n
+    if len(y) == 2:
+        ev.two_digit_years += n
+    if first > 12 and second <= 12:
+        ev.day_first += n
+        ev.day_first_example = ev.day_first_example or example
+    elif second > 12 and first <= 12:
+        ev.month_first += n
+        ev.month_first_example = ev.month_first_example or example
 
 
 def decide(evidence: dict[str, ColumnEvidence], default_order: str, date1904: bool, name: str):

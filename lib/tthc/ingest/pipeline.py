@@ -201,9 +201,11 @@ def _ingest_detected(
         ingest_time=now_local(),
     )
     date_columns = {
-        f: (f'_src."c_{f}"', cmap.label(f)) for f in DATE_FIELDS[cmap.kind] if f in cmap.fields
+        f: (source.table.column(f"c_{f}"), cmap.label(f))
+        for f in DATE_FIELDS[cmap.kind]
+        if f in cmap.fields
     }
-    evidence = dates.gather(con, "_src", date_columns)
+    evidence = dates.gather(date_columns)
     date1904 = any(s.date1904 for s in opened.sheets if s is det.sheet)
     decision = dates.decide(evidence, unit.exports.date_order, date1904, path.name)
     decisions = opened.decisions + source.decisions + decision.records
