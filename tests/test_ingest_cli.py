@@ -272,8 +272,8 @@ def test_a_file_whose_every_row_is_rejected_exits_non_zero(tmp_path: Path, capsy
     assert code == 2
     assert "Đọc 2 dòng: thêm mới 0, cập nhật 0, không đổi 0, bị loại 2" in out
     assert err.startswith("Lỗi: Tệp hong.csv: cả 2 dòng đều bị loại, không nạp được hồ sơ nào")
-    # The same file again changes nothing and is not a new failure.
-    code, _out, err = run(
+    # The same file again changes nothing, and still says that none of it went in.
+    code, out, err = run(
         capsys, "--db", str(tmp_path / "w.duckdb"), "--unit", "an-truong", str(bad)
     )
-    assert (code, err) == (0, "")
+    assert code == 2 and "đã được nạp trước đó" in out and "cả 2 dòng đều bị loại" in err
