@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from tthc.errors import InputFileError
@@ -117,11 +118,7 @@ def _field_limit(name: str):
         def __exit__(self, exc_type, exc, tb):
             csv.field_size_limit(self.old)
             if exc_type is csv.Error and "field larger" in str(exc):
-                raise InputFileError(
-                    f"Tệp {name} có ô dài quá {limits.MAX_CELL_CHARS:,} ký tự (giới hạn của "
-                    "tthc): tệp không phải danh sách xuất từ phần mềm, hoặc có dấu ngoặc kép "
-                    "không đóng; hãy kiểm tra và xuất lại."
-                ) from exc
+                raise _too_long(name) from exc
             return False
 
     return _Cap()
@@ -191,6 +188,7 @@ def open_csv(path: Path, data: bytes | None = None) -> Sheet:
                 return _body_slow(utf8, delimiter, first, ncols, cols, path.name)
         if bad or _may_hide_lines(utf8):
             return _body_slow(utf8, delimiter, first, ncols, cols, path.name)
+        _check_field_length(table, path.name)
         n = table.num_rows
         columns = {
             c: (table.column(f"f{c}") if c < ncols else pa.array([""] * n, type=pa.string()))
@@ -200,6 +198,22 @@ def open_csv(path: Path, data: bytes | None = None) -> Sheet:
         return Body(columns, numbers, tail=_tail(utf8, delimiter, numbers))
 
     return Sheet(None, head, [], load_body, row0=skip, source="csv", encoding=encoding)
+
+
+def _check_field_length(table: pa.Table, name: str) -> None:
+    """The same cap on a field as the record-by-record path (:func:`_field_limit`)."""
+    for column in table.columns:
+        longest = pc.max(pc.utf8_length(column)).as_py() if len(column) else 0
+        if (longest or 0) > limits.MAX_CELL_CHARS:
+            raise _too_long(name)
+
+
+def _too_long(name: str) -> InputFileError:
+    return InputFileError(
+        f"Tệp {name} có ô dài quá {limits.MAX_CELL_CHARS:,} ký tự (giới hạn của tthc): tệp không "
+        "phải danh sách xuất từ phần mềm, hoặc có dấu ngoặc kép không đóng; hãy kiểm tra và "
+        "xuất lại."
+    )
 
 
 def _may_hide_lines(utf8: bytes) -> bool:
