@@ -154,6 +154,17 @@ def test_a_stray_cell_in_the_last_column_is_refused_before_reading(
     refused(db, path, capsys, "ngoài cột ZZ")
 
 
+@pytest.mark.parametrize("ref", ["XFD1048576", "ZZ1048576", "XFD5"])
+def test_a_stray_cell_under_a_small_dimension_is_refused_before_reading(
+    ref: str, tmp_path: Path, db: Path, capsys
+) -> None:
+    """The dimension element says A1:K12; one cell lies far out anyway (the fuzzer's finding F1:
+    the reader aborted allocating the grid)."""
+    src = write_xlsx(tmp_path / "ok.xlsx", {"DS": control_rows()})
+    path = _with_stray_cell(src, tmp_path / "stray.xlsx", ref, None)
+    refused(db, path, capsys, "ngoài cột ZZ" if ref.startswith("XFD") else "giới hạn")
+
+
 def test_a_lying_huge_dimension_with_a_small_sheet_is_read(
     tmp_path: Path, db: Path, capsys
 ) -> None:

@@ -57,9 +57,6 @@ def sniff(path: Path) -> Container:
         head = f.read(_SNIFF)
     ext = path.suffix.lower()
     if head.startswith(OLE_MAGIC):
-        if ext in (".xlsx", ".xlsm"):
-            # Office stores a password-protected xlsx as an OLE container holding the package.
-            return Container("encrypted")
         return _ole(path)
     if head.startswith(ZIP_MAGIC):
         return _zip(path)
@@ -112,18 +109,30 @@ def _has_table(path: Path) -> bool:
 
 
 def _ole(path: Path) -> Container:
-    with path.open("rb") as f:
-        data = f.read(1 << 16)
-    # Directory entries are UTF-16 names: an encrypted OOXML package and an Excel workbook
-    # stream can be told apart by name without parsing the compound file.
-    if "EncryptedPackage".encode("utf-16-le") in data:
+    """An OLE2 compound file: an encrypted OOXML package (a password-protected .xlsx), an Excel
+    97-2003 workbook, a Word document, or something else, told apart by its stream names."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True)}
+    except Exception as exc:  # olefile raises OSError and its own errors for broken files
+        raise InputFileError(
+            f"Không đọc được tệp {path.name}: tệp Office (OLE) hỏng hoặc tải về chưa hết; hãy "
+            "tải hoặc xuất lại."
+        ) from exc
+    if "encryptedpackage" in streams:
         return Container("encrypted")
-    if "Word".encode("utf-16-le") in data and "Workbook".encode("utf-16-le") not in data:
+    if "workbook" in streams or "book" in streams:
+        return Container("xls", "Excel 97-2003 (.xls)" if path.suffix.lower() != ".xls" else "")
+    if "worddocument" in streams:
         raise InputFileError(
             f"Tệp {path.name} là văn bản Word (.doc), không phải bảng tính: "
             "hãy xuất lại danh sách từ phần mềm một cửa."
         )
-    return Container("xls", "Excel 97-2003 (.xls)" if path.suffix.lower() != ".xls" else "")
+    raise InputFileError(
+        f"Tệp {path.name} là tệp Office (OLE) không chứa bảng tính Excel: hãy xuất lại."
+    )
 
 
 def _zip(path: Path) -> Container:
