@@ -84,6 +84,7 @@ def load_report_data(
 ) -> ReportData:
     """Open the warehouse read-only and gather every input of the report."""
     from tthc import warehouse
+    from tthc.known import require_unit
     from tthc.paths import default_db
 
     params = load_unit(unit)
@@ -92,6 +93,7 @@ def load_report_data(
     path = Path(db) if db else default_db()
     con = warehouse.connect(path, read_only=True)
     try:
+        require_unit(unit, con)
         figures = compute_figures(con, unit, per, prof)
         monthly = monthly_series(con, unit, figures.ytd_start, per.end, prof)
         times = processing_times(con, unit, per)
