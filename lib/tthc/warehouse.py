@@ -8,6 +8,7 @@ import duckdb
 
 from tthc.errors import WarehouseError
 from tthc.schema import DDL, SCHEMA_VERSION
+from tthc.warehouse_errors import warehouse_error
 
 
 def connect(db: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -25,12 +26,12 @@ def connect(db: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnec
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
+    except duckdb.Error as exc:  # IO, version, corruption: one plain line each
         if "lock" in str(exc).lower():
             raise WarehouseError(
                 f"Kho dữ liệu {path} đang được một tiến trình khác ghi; hãy chờ tiến trình đó kết thúc."
             ) from exc
-        raise WarehouseError(f"Không mở được kho dữ liệu {path}: {exc}") from exc
+        raise warehouse_error(exc, path) from exc
     if read_only:
         _check_version(con, path)
     else:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tthc.cli.vietnamese import positive_int
+
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
@@ -32,7 +34,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--formats", default="ipynb,html,pdf", help="định dạng xuất, mặc định ipynb,html,pdf"
     )
     p.add_argument("--force", action="store_true", help="ghi đè báo cáo đã có")
-    p.add_argument("--workers", type=int, default=1, help="số kernel chạy song song (mặc định 1)")
+    p.add_argument(
+        "--workers", type=positive_int, default=1, help="số kernel chạy song song (mặc định 1)"
+    )
     p.add_argument(
         "--continue-on-error",
         action="store_true",
@@ -56,8 +60,6 @@ def run(args: argparse.Namespace) -> int:
 
     if (args.date_from is None) != (args.date_to is None):
         raise ParamsError("Cần cả --from và --to (YYYY-MM-DD).")
-    if args.workers < 1:
-        raise ParamsError("--workers phải là số nguyên dương.")
     units = list_units() if args.unit == "all" else [u.strip() for u in args.unit.split(",")]
     if not units:
         raise ParamsError("Không có đơn vị nào trong params/units/: không có báo cáo để lập.")
