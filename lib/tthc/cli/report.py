@@ -87,6 +87,11 @@ def run(args: argparse.Namespace) -> int:
             _err(f"Cảnh báo [{res.unit} {res.period}]: {w}")
         if res.ok:
             _err(f"Đã lập báo cáo {res.unit} {res.period}: {res.folder}/ ({_secs(res.seconds)})")
+        elif res.status == "skipped":
+            _err(
+                f"Đã có báo cáo {res.unit} {res.period} ({res.message}): {res.folder}/ — không "
+                "lập lại; thêm --force để lập lại."
+            )
         else:
             _err(f"Lỗi [{res.unit} {res.period}]: {res.message}")
             if res.detail:
@@ -102,7 +107,8 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         on_result=show,
     )
-    failed = [r for r in results if not r.ok]
+    # A report already complete is not a failure: running a batch again is safe.
+    failed = [r for r in results if r.status not in ("ok", "skipped")]
     if len(results) > 1 or args.continue_on_error:
         print(summary_table(results))
     if failed:
@@ -115,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
 
 def summary_table(results) -> str:
     rows = [("Đơn vị", "Kỳ", "Kết quả", "Thời gian", "Ghi chú")]
-    label = {"ok": "xong", "failed": "LỖI", "cancelled": "bỏ qua"}
+    label = {"ok": "xong", "failed": "LỖI", "skipped": "đã có", "cancelled": "không chạy"}
     for r in results:
         note = r.message if not r.ok else (f"{len(r.warnings)} cảnh báo" if r.warnings else "")
         rows.append((r.unit, r.period, label.get(r.status, r.status), _secs(r.seconds), note))
