@@ -7,12 +7,12 @@ updated (new output hashes, a ``renders`` entry) so it still describes the folde
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tthc import atomic
 from tthc.errors import ReportError
+from tthc.vntime import iso_vn, now_vn
 
 RENDER_FORMATS = ("html", "pdf")
 
@@ -76,7 +76,7 @@ def rerender(
             }
         manifest.setdefault("renders", []).append(
             {
-                "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                "at": iso_vn(now_vn()),
                 "formats": list(written),
                 "timings": {k: round(v, 4) for k, v in timings.items()},
             }
