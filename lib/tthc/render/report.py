@@ -29,7 +29,7 @@ from tthc.render.charts import (
     processing_time_chart,
     top_procedures_chart,
 )
-from tthc.render.export import FIGURES_MIME
+from tthc.render.export import CHECKS, FIGURES_MIME, PART_KEY
 from tthc.report.narrative import Narrative, fill_computed, load_narrative, placeholder_text
 from tthc.stats.figures import Figures, compute_figures
 from tthc.stats.periods import Period, parse_period, vn_long_date
@@ -391,8 +391,31 @@ def cutoff_sentence(data: ReportData) -> str:
     return out + "."
 
 
+@dataclass(frozen=True)
+class Part:
+    """An HTML part of the report that the renderer places by its output metadata: the
+    internal checks go to the companion file, or also to the appendix when ``in_document``
+    (``tthc.render.export``)."""
+
+    html: str
+    part: str
+    in_document: bool = False
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        meta = {PART_KEY: {"part": self.part, "in_document": self.in_document}}
+        return {"text/html": self.html}, meta
+
+
+def checks(data: ReportData) -> Part:
+    """The internal checks (:func:`data_quality`) as the part the notebook displays: in the
+    companion file ``kiem-tra``, and in the appendix too when the unit's
+    ``document.checks_in_appendix`` says so."""
+    return Part(data_quality(data), CHECKS, data.unit.document.checks_in_appendix)
+
+
 def data_quality(data: ReportData) -> str:
-    """Where the figures came from and what a reviewer should look at."""
+    """Where the figures came from and what a reviewer should look at: the one place the
+    internal checks are built (the companion file shows exactly this)."""
     f, p = data.figures, data.profile
     return (
         '<section class="appendix-part dq" data-part="quality">'
@@ -438,6 +461,7 @@ def payload(data: ReportData) -> dict[str, Any]:
         "figures": data.figures.to_json(),
         "narrative": data.narrative.summary(),
         "warnings": [*data.figures.coverage_warnings, *data.narrative.warnings],
+        "checks_in_document": data.unit.document.checks_in_appendix,
         "checks_ok": data.figures.ok,
     }
     return json.loads(json.dumps(out, default=_json_default))
