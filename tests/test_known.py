@@ -60,7 +60,9 @@ def test_stats_refuses_a_misspelt_unit(db: Path, capsys) -> None:
     assert err.endswith("Các đơn vị hiện có: an-truong, xa-du-lieu.\n")
 
 
-def test_report_refuses_a_misspelt_unit_and_writes_nothing(db: Path, tmp_path: Path, capsys) -> None:
+def test_report_refuses_a_misspelt_unit_and_writes_nothing(
+    db: Path, tmp_path: Path, capsys
+) -> None:
     out = tmp_path / "out"
     rc = main(["report", "--db", str(db), "--unit", "an-truonng", "--month", "2026-06",
                "--out", str(out), "--no-progress"])  # fmt: skip
