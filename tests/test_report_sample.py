@@ -114,3 +114,18 @@ def test_real_report_in_a_batch_equals_the_report_alone(sample_db: Path, tmp_pat
     may = figures_payload(tmp_path / "batch" / "an-truong" / "2026-05" / "report.ipynb")
     assert may["figures"]["cases_total"] == 2374  # the previous month really ran first
     runner._shutdown_worker_kernel()
+
+
+def test_the_channel_chart_says_what_the_text_says(sample_db: Path) -> None:
+    """Q2 2026: 7509 of 7511 new cases online; the text's 99.97% and the chart's share agree."""
+    from tthc.render import report
+
+    data = report.load_report_data("an-truong", "2026-Q2", db=sample_db)
+    assert (data.figures.values["cases_new_online"], data.figures.values["cases_new"]) == (
+        7509, 7511,
+    )  # fmt: skip
+    written = data.figures.fmt("rate_online")
+    assert written == "99.97%"
+    channels = report.charts(data)[1]
+    assert f"Trực tuyến: 7509 hồ sơ ({written})" in channels.alt
+    assert f">7509 ({written})<" in channels.svg

@@ -354,8 +354,7 @@ def charts(data: ReportData) -> list[Chart]:
     used = pd.to_numeric(t["days_used"], errors="coerce")
     ok = allowed > 0
     times = pd.DataFrame({"used_share": (used[ok] / allowed[ok])})
-    fmt = data.profile.number_format
-    numbers = NumberStyle(fmt)
+    numbers = NumberStyle.for_profile(data.profile)
     return [
         monthly_cases_chart(monthly, year=data.period.end.year, numbers=numbers),
         channel_chart({k: int(c) for k, c in channels.items() if c is not None}, numbers=numbers),
