@@ -228,7 +228,15 @@ def test_month_without_narrative_gets_marked_placeholders(tmp_path: Path) -> Non
     assert payload["period"] == "2026-05" and payload["narrative"]["is_placeholder"] is True
     assert any("Chưa có nội dung" in w for w in payload["warnings"])
     html = export.render_html(nb)
-    assert html.count('class="narrative placeholder"') == 9
+    assert html.count('<p class="placeholder">[Chưa viết phần ') == 9
+    body = html[html.index('<main class="document">') :]
+    for internal in ("params/narrative", ".md", "mo-dau", "mục I.1"):
+        assert internal not in re.sub(r"<[^>]+>", " ", body), internal
+    # II.1's computed sentence is text, not styled like the placeholder below it.
+    ii1 = re.search(r'<div class="narrative" data-section="II.1">(.*?)</div>', html, re.S).group(1)
+    computed, placeholder = re.findall(r"<p[^>]*>.*?</p>", ii1)
+    assert computed.startswith("<p>- ") and "trước hạn và đúng hạn đạt" in computed
+    assert placeholder.startswith('<p class="placeholder">[Chưa viết phần kết quả đã đạt được')
     assert "137/UBND-TTPVHCC" not in html  # never another month's text
     assert "tháng 5 năm 2026 và nhiệm vụ trọng tâm tháng 6 năm 2026" in html
     assert "(Từ ngày 15/4/2026 đến 14/5/2026)" in html

@@ -121,10 +121,7 @@ def load_report_data(
 
 def _narrative(data: ReportData, sid: str, text: str | None = None) -> str:
     raw = data.narrative.sections[sid] if text is None else text
-    is_placeholder = data.narrative.is_placeholder or raw.strip() == placeholder_text(
-        sid, data.narrative.path
-    )
-    return doc.narrative_html(raw, placeholder=is_placeholder, section=sid)
+    return doc.narrative_html(raw, placeholders=[placeholder_text(sid)], section=sid)
 
 
 def front_matter(data: ReportData) -> str:
