@@ -424,3 +424,61 @@ def test_date_columns_sort_by_date_not_by_day(tmp_path: Path) -> None:
         "01/07/2026", "05/06/2026", "14/05/2026 08:00", "20/12/2025 10:30", "",
     ]  # an empty date stays last both ways  # fmt: skip
     assert seen["text"]["up"] == ["20/12/2025", "14/05/2026 08:00", "05/06/2026", "01/07/2026"]
+
+
+TITLES_FIT_JS = r"""(() => {
+  // As in a notebook without the embedded font; DejaVu Serif is wider than the font the
+  // charts were laid out with.
+  const style = document.createElement("style");
+  style.textContent = 'svg text { font-family: "DejaVu Serif" !important; }';
+  document.head.appendChild(style);
+  const out = [];
+  for (const svg of document.querySelectorAll("figure.chart > svg")) {
+    const box = svg.getBoundingClientRect();
+    const lines = [...svg.querySelectorAll("text")].filter(t => t.getAttribute("font-weight") === "700");
+    out.push({lines: lines.map(t => t.textContent),
+              over: Math.max(...lines.map(t => t.getBoundingClientRect().right - box.right)),
+              under: Math.max(...lines.map(t => box.left - t.getBoundingClientRect().left))});
+  }
+  // The old layout's longest title on one line, in the same font, for comparison.
+  const probe = document.createElementNS("http://www.w3.org/2000/svg", "text");
+  probe.setAttribute("font-size", "10.5px");
+  probe.setAttribute("font-weight", "700");
+  probe.textContent = document.querySelector("figure.chart").getAttribute("aria-label").split("?")[0] + "?";
+  const first = document.querySelector("figure.chart > svg");
+  first.appendChild(probe);
+  const scale = first.getBoundingClientRect().width / first.viewBox.baseVal.width;
+  const oneLine = probe.getComputedTextLength() * scale;
+  probe.remove();
+  return {charts: out, oneLine, width: first.getBoundingClientRect().width};
+})()"""
+
+
+def test_chart_titles_are_not_cut_off_without_the_embedded_font(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from tthc.render import charts
+
+    monthly = pd.DataFrame({"label": ["T5/2026", "T6/2026"], "received": [2374, 2668],
+                            "resolved": [2287, 2686], "rate_on_time": [99.9, 99.96]})  # fmt: skip
+    procs = pd.DataFrame({"procedure": ["Cấp bản sao điện tử được chứng thực từ bản chính"] * 3,
+                          "received": [1187, 317, 226]})  # fmt: skip
+    made = [
+        charts.monthly_cases_chart(monthly, year=2026),
+        charts.channel_chart({"online": 2668, "in_person": 0}),
+        charts.top_procedures_chart(procs),
+        charts.processing_time_chart(pd.DataFrame({"used_share": [0.1, 0.5, 1.6]})),
+    ]
+    # A notebook's output: the charts' HTML and nothing else (no @font-face).
+    page = tmp_path / "charts.html"
+    page.write_text("<!DOCTYPE html><html><body style='width:700px'>"
+                    + "".join(c.to_html() for c in made) + "</body></html>", encoding="utf-8")  # fmt: skip
+    seen = _look(page, tmp_path, width=800, height=1600, js=TITLES_FIT_JS,
+                 shot="charts-without-embedded-font.png")  # fmt: skip
+    assert seen["oneLine"] > seen["width"]  # on one line, the first title would be cut off
+    for chart in seen["charts"]:
+        assert chart["over"] <= 0 and chart["under"] <= 0, chart
+    assert seen["charts"][0]["lines"] == [
+        "Mỗi tháng năm 2026 tiếp nhận, giải quyết bao nhiêu hồ sơ,",
+        "tỷ lệ trước hạn và đúng hạn ra sao?",
+    ]

@@ -34,6 +34,10 @@ PALETTE = ("#262626", "#7a7a7a", "#bdbdbd", "#e0e0e0")
 HATCHES = ("", "///", "\\\\\\", "xx")
 MARKERS = ("o", "s", "^", "D")
 WIDTH_IN = 6.3  # 160 mm: the text width of an A4 portrait page with the decree's margins
+# The SVG's font: the embedded face, then faces with its metrics (Times New Roman's), then any
+# serif. Quoted names inside a double-quoted attribute.
+SVG_FONT_STACK = f"'{CSS_FAMILY}', 'Liberation Serif', 'Times New Roman', Tinos, serif"
+TITLE_WIDTH = 58  # characters per title line: room to spare even in a wider fallback font
 
 _RC: dict[str, Any] = {
     "svg.fonttype": "none",
@@ -126,6 +130,9 @@ def _svg_markup(fig: Any, key: str, alt: str) -> str:
     text = re.sub(r"url\(#", f"url(#{prefix}", text)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
     text = tidy_svg(text)
+    # Where the embedded font is missing (a notebook in JupyterLab), fonts with the same metrics
+    # come next, so text keeps the width it was laid out with.
+    text = text.replace(f"font-family=\"'{CSS_FAMILY}'\"", f'font-family="{SVG_FONT_STACK}"')
     # Accessible name for screen readers and the browser test.
     text = re.sub(
         r"<svg\b",
@@ -151,9 +158,46 @@ def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_
         fig = Figure(figsize=(WIDTH_IN, height_in))
         ax = fig.subplots()
         draw(ax)
-        ax.set_title(title, loc="left", pad=10)
+        _place_title(fig, ax, title)
         svg = _svg_markup(fig, key, alt)
     return Chart(key=key, title=title, alt=alt, svg=svg)
+
+
+def _place_title(fig: Any, ax: Any, title: str) -> None:
+    """The question above the chart, from the chart's own left edge (its tick labels included,
+    not the plot area's, which long labels push right), on two balanced lines when long.
+
+    Laid out for the embedded font, a one-line title filled the width; in a notebook without
+    that font it ran past the right edge and was cut off.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    left = ax.get_tightbbox(renderer).x0
+    x = ax.transAxes.inverted().transform((left, 0))[0]
+    ax.set_title(_title_lines(title), loc="left", x=x, pad=10)
+
+
+def _title_lines(title: str) -> str:
+    """``title`` on one line up to :data:`TITLE_WIDTH` characters, else on two: after a comma
+    or question mark when one leaves both lines short enough, else between the words that make
+    the lines most even."""
+    import textwrap
+
+    if len(title) <= TITLE_WIDTH:
+        return title
+    words = title.split()
+
+    def lines(i: int) -> tuple[str, str]:
+        return " ".join(words[:i]), " ".join(words[i:])
+
+    fits = [i for i in range(1, len(words)) if max(map(len, lines(i))) <= TITLE_WIDTH]
+    if not fits:  # a very long title: as many lines as it takes
+        return "\n".join(textwrap.wrap(title, TITLE_WIDTH))
+    pauses = [i for i in fits if words[i - 1].endswith((",", "?", ";", ":"))]
+    best = min(pauses or fits, key=lambda i: abs(len(lines(i)[0]) - len(lines(i)[1])))
+    return "\n".join(lines(best))
 
 
 def _hatch_bars(ax: Any, containers: list[Any]) -> None:
