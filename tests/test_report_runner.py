@@ -84,6 +84,13 @@ def report(*args: str, notebook: Path = TRIVIAL) -> int:
     return main(["report", "--no-progress", "--notebook", str(notebook), *args])
 
 
+def summary_rows(out: str) -> dict[tuple[str, str], str]:
+    """The batch summary table printed on stdout: (unit, period) -> result column."""
+    table = [re.split(r"\s{2,}", line.strip()) for line in out.strip().splitlines()]
+    assert table[0][:3] == ["Đơn vị", "Kỳ", "Kết quả"]
+    return {(r[0], r[1]): r[2] for r in table[2:]}
+
+
 def payload(nb_path: Path) -> dict:
     return export.figures_payload(nb_path)
 
@@ -187,9 +194,7 @@ def test_a_second_identical_batch_skips_what_is_complete_and_exits_0(env, capsys
     capsys.readouterr()
     assert report(*batch) == 0
     cap = capsys.readouterr()
-    table = [re.split(r"\s{2,}", line) for line in cap.out.strip().splitlines()]
-    rows = {(r[0], r[1]): r[2] for r in table[2:]}
-    assert rows == {
+    assert summary_rows(cap.out) == {
         ("xa-a", "2026-05"): "xong",
         ("xa-a", "2026-06"): "đã có",
         ("xa-b", "2026-05"): "xong",
@@ -321,10 +326,7 @@ def test_unit_all_two_workers_continue_on_error_summary(env, capsys) -> None:
     )  # fmt: skip
     cap = capsys.readouterr()
     assert rc == 1
-    table = [line.split() for line in cap.out.strip().splitlines()]
-    assert table[0][:3] == ["Đơn", "vị", "Kỳ"]
-    rows = {(r[0], r[1]): r[2] for r in table[2:]}
-    assert rows == {
+    assert summary_rows(cap.out) == {
         ("xa-a", "2026-05"): "xong",
         ("xa-a", "2026-06"): "xong",
         ("xa-b", "2026-05"): "xong",
