@@ -33,7 +33,11 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--formats", default="ipynb,html,pdf", help="định dạng xuất, mặc định ipynb,html,pdf"
     )
-    p.add_argument("--force", action="store_true", help="ghi đè báo cáo đã có")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="lập lại cả báo cáo đã có đầy đủ (mặc định: bỏ qua, ghi 'đã có')",
+    )
     p.add_argument(
         "--workers", type=positive_int, default=1, help="số kernel chạy song song (mặc định 1)"
     )

@@ -86,7 +86,7 @@ METAVARS: dict[str, str] = {
     "workers": "SỐ",
     "notebook": "NOTEBOOK",
     "profile": "TÊN",
-    "kind": "LOẠI",
+    "seed": "SỐ",
 }
 
 

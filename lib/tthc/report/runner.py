@@ -428,7 +428,7 @@ def _run_jobs(
     def record(res: JobResult) -> None:
         by_key[(res.unit, res.period)] = res
         bar.update(1)
-        bar.set_postfix_str(f"{res.unit} {res.period} {'✗' if res.status == 'failed' else '✓'}")
+        bar.set_postfix_str(f"{res.unit} {res.period} {'✓' if res.ok else '✗'}")
         if on_result:
             on_result(res)
 
@@ -442,7 +442,7 @@ def _run_jobs(
                 stop.check()
                 res = JobResult(**run_prepared(prepared_to_json(pj), renderer))
                 record(res)
-                if res.status == "failed" and not continue_on_error:
+                if not res.ok and not continue_on_error:
                     break
         else:
             own = executor is None
@@ -468,7 +468,7 @@ def _run_jobs(
                         raise
                     res = JobResult(**data)
                     record(res)
-                    if res.status == "failed" and not continue_on_error:
+                    if not res.ok and not continue_on_error:
                         for other in futures:
                             other.cancel()
                         break
