@@ -15,7 +15,7 @@ from tthc.render import sections, tables
 from tthc.sample.targets import FIGURES
 from tthc.stats.profile import Profile, load_profile
 
-SAMPLE = {**FIGURES, "rate_online": 100.0}
+SAMPLE = {**FIGURES, "rate_online": 100.0, "pakn_carried_over": 0}
 
 
 def figs(values: dict | None = None, na: dict | None = None) -> SimpleNamespace:
@@ -115,6 +115,18 @@ def test_pakn_and_achievement() -> None:
         "chính trên Cổng Dịch vụ công quốc gia và qua tổng đài 1022: Tổng số PAKN đã tiếp nhận: 2; "
         "số PAKN đã xử lý đúng hạn: 2; số PAKN đã xử lý quá hạn: 0; số PAKN đang xử lý: 0."
     ]
+    # May 2026 of the sample: nothing received, one PAKN of April handled on time. The sentence
+    # names it, instead of "received 0; handled on time 1".
+    may = figs({"pakn_received": 0, "pakn_carried_over": 1, "pakn_on_time": 1})
+    assert md(sections.pakn_lines(may, an_truong()))[0].endswith(
+        "Tổng số PAKN đã tiếp nhận: 0; số PAKN kỳ trước chuyển qua: 1; số PAKN đã xử lý đúng "
+        "hạn: 1; số PAKN đã xử lý quá hạn: 0; số PAKN đang xử lý: 0."
+    )
+    unknown = figs({"pakn_carried_over": None}, na={"pakn_carried_over": "thiếu tệp PAKN"})
+    assert (
+        "số PAKN kỳ trước chuyển qua: N/A (thiếu tệp PAKN);"
+        in md(sections.pakn_lines(unknown, an_truong()))[0]
+    )
     assert sections.achievement_line(figs(), an_truong()).to_markdown() == (
         "- 100% hồ sơ, thủ tục hành chính được tiếp nhận trực tuyến; hồ sơ được giải quyết và trả "
         "kết quả trước hạn và đúng hạn đạt 99.96%."

@@ -44,6 +44,10 @@ class DocumentSettings(_Strict):
     """
 
     symbol: str = "BC-UBND"
+    # The internal checks (data quality, identity checks, warnings, how each rate was computed)
+    # always go to the companion file kiem-tra.html/.pdf; true also puts them back at the end of
+    # the document's appendix.
+    checks_in_appendix: bool = False
 
 
 class PersonalData(_Strict):

@@ -18,6 +18,7 @@ import duckdb
 
 from tthc.errors import WarehouseError
 from tthc.schema import DDL, SCHEMA_VERSION
+from tthc.warehouse_errors import warehouse_error
 
 _LOCK = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 
@@ -70,10 +71,10 @@ def connect(
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             break
-        except duckdb.IOException as exc:
+        except duckdb.Error as exc:  # IO, version, corruption: one plain line each
             holder = lock_holder(str(exc))
             if holder is None:
-                raise WarehouseError(f"Không mở được kho dữ liệu {path}: {exc}") from exc
+                raise warehouse_error(exc, path) from exc
             if time.monotonic() >= deadline:
                 waited = f" (đã chờ {wait:g} giây)" if wait > 0 else ""
                 raise WarehouseError(

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tthc.cli.vietnamese import positive_int
+
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
@@ -31,8 +33,14 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument(
         "--formats", default="ipynb,html,pdf", help="định dạng xuất, mặc định ipynb,html,pdf"
     )
-    p.add_argument("--force", action="store_true", help="ghi đè báo cáo đã có")
-    p.add_argument("--workers", type=int, default=1, help="số kernel chạy song song (mặc định 1)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="lập lại cả báo cáo đã có đầy đủ (mặc định: bỏ qua, ghi 'đã có')",
+    )
+    p.add_argument(
+        "--workers", type=positive_int, default=1, help="số kernel chạy song song (mặc định 1)"
+    )
     p.add_argument(
         "--continue-on-error",
         action="store_true",
@@ -56,8 +64,6 @@ def run(args: argparse.Namespace) -> int:
 
     if (args.date_from is None) != (args.date_to is None):
         raise ParamsError("Cần cả --from và --to (YYYY-MM-DD).")
-    if args.workers < 1:
-        raise ParamsError("--workers phải là số nguyên dương.")
     units = list_units() if args.unit == "all" else [u.strip() for u in args.unit.split(",")]
     if not units:
         raise ParamsError("Không có đơn vị nào trong params/units/: không có báo cáo để lập.")
@@ -85,6 +91,11 @@ def run(args: argparse.Namespace) -> int:
             _err(f"Cảnh báo [{res.unit} {res.period}]: {w}")
         if res.ok:
             _err(f"Đã lập báo cáo {res.unit} {res.period}: {res.folder}/ ({_secs(res.seconds)})")
+        elif res.status == "skipped":
+            _err(
+                f"Đã có báo cáo {res.unit} {res.period} ({res.message}): {res.folder}/ — không "
+                "lập lại; thêm --force để lập lại."
+            )
         else:
             _err(f"Lỗi [{res.unit} {res.period}]: {res.message}")
             if res.detail:
@@ -100,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         on_result=show,
     )
-    failed = [r for r in results if not r.ok]
+    # A report already complete is not a failure: running a batch again is safe.
+    failed = [r for r in results if r.status not in ("ok", "skipped")]
     if len(results) > 1 or args.continue_on_error:
         print(summary_table(results))
     if failed:
@@ -113,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
 
 def summary_table(results) -> str:
     rows = [("Đơn vị", "Kỳ", "Kết quả", "Thời gian", "Ghi chú")]
-    label = {"ok": "xong", "failed": "LỖI", "cancelled": "bỏ qua"}
+    label = {"ok": "xong", "failed": "LỖI", "skipped": "đã có", "cancelled": "không chạy"}
     for r in results:
         note = r.message if not r.ok else (f"{len(r.warnings)} cảnh báo" if r.warnings else "")
         rows.append((r.unit, r.period, label.get(r.status, r.status), _secs(r.seconds), note))

@@ -56,6 +56,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from tthc import warehouse
     from tthc.errors import ParamsError
+    from tthc.known import require_unit
     from tthc.paths import default_db
     from tthc.stats.figures import compute_figures
     from tthc.stats.periods import parse_period
@@ -75,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     )
     con = warehouse.connect(args.db or default_db(), read_only=True)
     try:
+        require_unit(args.unit, con)
         figures = compute_figures(con, args.unit, period, profile)
     finally:
         con.close()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 from html import escape
 from typing import Protocol
@@ -255,8 +255,13 @@ def narrative_paragraphs(markdown: str) -> list[str]:
     return out
 
 
-def narrative_html(markdown: str, *, placeholder: bool = False, section: str = "") -> str:
-    """A narrative section as justified, indented paragraphs."""
-    cls = "narrative placeholder" if placeholder else "narrative"
-    body = "\n".join(f"<p>{inline(p)}</p>" for p in narrative_paragraphs(markdown))
-    return f'<div class="{cls}" data-section="{e(section)}">\n{body}\n</div>'
+def narrative_html(markdown: str, *, placeholders: Collection[str] = (), section: str = "") -> str:
+    """A narrative section as justified, indented paragraphs. A paragraph that is one of
+    ``placeholders`` (a section nobody has written yet) is marked and styled as such; the
+    others, the computed sentence of II.1 among them, read as text."""
+    marked = {" ".join(t.split()) for t in placeholders}
+    body = "\n".join(
+        f'<p class="placeholder">{inline(p)}</p>' if p in marked else f"<p>{inline(p)}</p>"
+        for p in narrative_paragraphs(markdown)
+    )
+    return f'<div class="narrative" data-section="{e(section)}">\n{body}\n</div>'

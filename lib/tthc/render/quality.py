@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from tthc.render.tables import sort_key
 from tthc.stats.numbers import format_count, format_rate
 from tthc.stats.profile import Profile
 
@@ -104,7 +105,7 @@ def ledger_html(df: pd.DataFrame, profile: Profile) -> str:
             f'<td class="center">{int(r["ingest_id"])}</td>'
             f'<td class="text">{escape(_KIND.get(r["kind"], r["kind"]))}</td>'
             f'<td class="text">{escape(name)}</td>'
-            f'<td class="center">{_ts(r["as_of"])}</td>'
+            f'<td class="center"{sort_key(r["as_of"], "datetime")}>{_ts(r["as_of"])}</td>'
             + "".join(
                 f'<td class="num">{_cnt(r[k], profile)}</td>'
                 for k in ("rows_read", "inserted", "updated", "unchanged", "rejected", "conflicts")

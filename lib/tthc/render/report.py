@@ -29,7 +29,7 @@ from tthc.render.charts import (
     processing_time_chart,
     top_procedures_chart,
 )
-from tthc.render.export import FIGURES_MIME
+from tthc.render.export import CHECKS, FIGURES_MIME, PART_KEY
 from tthc.report.narrative import Narrative, fill_computed, load_narrative, placeholder_text
 from tthc.stats.figures import Figures, compute_figures
 from tthc.stats.periods import Period, parse_period, vn_long_date
@@ -84,6 +84,7 @@ def load_report_data(
 ) -> ReportData:
     """Open the warehouse read-only and gather every input of the report."""
     from tthc import warehouse
+    from tthc.known import require_unit
     from tthc.paths import default_db
 
     params = load_unit(unit)
@@ -92,6 +93,7 @@ def load_report_data(
     path = Path(db) if db else default_db()
     con = warehouse.connect(path, read_only=True)
     try:
+        require_unit(unit, con)
         figures = compute_figures(con, unit, per, prof)
         monthly = monthly_series(con, unit, figures.ytd_start, per.end, prof)
         times = processing_times(con, unit, per)
@@ -119,10 +121,7 @@ def load_report_data(
 
 def _narrative(data: ReportData, sid: str, text: str | None = None) -> str:
     raw = data.narrative.sections[sid] if text is None else text
-    is_placeholder = data.narrative.is_placeholder or raw.strip() == placeholder_text(
-        sid, data.narrative.path
-    )
-    return doc.narrative_html(raw, placeholder=is_placeholder, section=sid)
+    return doc.narrative_html(raw, placeholders=[placeholder_text(sid)], section=sid)
 
 
 def front_matter(data: ReportData) -> str:
@@ -352,8 +351,7 @@ def charts(data: ReportData) -> list[Chart]:
     used = pd.to_numeric(t["days_used"], errors="coerce")
     ok = allowed > 0
     times = pd.DataFrame({"used_share": (used[ok] / allowed[ok])})
-    fmt = data.profile.number_format
-    numbers = NumberStyle(fmt)
+    numbers = NumberStyle.for_profile(data.profile)
     return [
         monthly_cases_chart(monthly, year=data.period.end.year, numbers=numbers),
         channel_chart({k: int(c) for k, c in channels.items() if c is not None}, numbers=numbers),
@@ -389,8 +387,31 @@ def cutoff_sentence(data: ReportData) -> str:
     return out + "."
 
 
+@dataclass(frozen=True)
+class Part:
+    """An HTML part of the report that the renderer places by its output metadata: the
+    internal checks go to the companion file, or also to the appendix when ``in_document``
+    (``tthc.render.export``)."""
+
+    html: str
+    part: str
+    in_document: bool = False
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
+        meta = {PART_KEY: {"part": self.part, "in_document": self.in_document}}
+        return {"text/html": self.html}, meta
+
+
+def checks(data: ReportData) -> Part:
+    """The internal checks (:func:`data_quality`) as the part the notebook displays: in the
+    companion file ``kiem-tra``, and in the appendix too when the unit's
+    ``document.checks_in_appendix`` says so."""
+    return Part(data_quality(data), CHECKS, data.unit.document.checks_in_appendix)
+
+
 def data_quality(data: ReportData) -> str:
-    """Where the figures came from and what a reviewer should look at."""
+    """Where the figures came from and what a reviewer should look at: the one place the
+    internal checks are built (the companion file shows exactly this)."""
     f, p = data.figures, data.profile
     return (
         '<section class="appendix-part dq" data-part="quality">'
@@ -436,6 +457,7 @@ def payload(data: ReportData) -> dict[str, Any]:
         "figures": data.figures.to_json(),
         "narrative": data.narrative.summary(),
         "warnings": [*data.figures.coverage_warnings, *data.narrative.warnings],
+        "checks_in_document": data.unit.document.checks_in_appendix,
         "checks_ok": data.figures.ok,
     }
     return json.loads(json.dumps(out, default=_json_default))

@@ -169,14 +169,24 @@ def _resolved_sentence(s: Sentences, profile: Profile) -> str:
 
 
 def pakn_lines(figures: FiguresLike, profile: Profile) -> list[Line]:
-    """Section I.4 "Kết quả tiếp nhận và xử lý phản ánh, kiến nghị"."""
+    """Section I.4 "Kết quả tiếp nhận và xử lý phản ánh, kiến nghị".
+
+    The handled and pending counts include PAKN carried over from the previous period, so when
+    there are any the sentence names them after the received ones: otherwise "received 0;
+    handled on time 1" reads as an error. Without carried-over PAKN the sentence is the
+    sample's own.
+    """
     s = Sentences(figures, profile)
+    carried = figures.values.get("pakn_carried_over")
+    carried_clause = (
+        f"; số PAKN kỳ trước chuyển qua: {s.count('pakn_carried_over')}" if carried != 0 else ""
+    )
     return [
         Line(
             1,
             "Tình hình tiếp nhận và xử lý phản ánh, kiến nghị (PAKN) về quy định và hành vi "
             "hành chính trên Cổng Dịch vụ công quốc gia và qua tổng đài 1022: Tổng số PAKN đã "
-            f"tiếp nhận: {s.count('pakn_received')}; số PAKN đã xử lý đúng hạn: "
+            f"tiếp nhận: {s.count('pakn_received')}{carried_clause}; số PAKN đã xử lý đúng hạn: "
             f"{s.count('pakn_on_time')}; số PAKN đã xử lý quá hạn: {s.count('pakn_late')}; "
             f"số PAKN đang xử lý: {s.count('pakn_in_progress')}.",
         )

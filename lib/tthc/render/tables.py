@@ -186,6 +186,14 @@ def _fmt(value: Any, kind: str, profile: Profile) -> tuple[str, str]:
     return str(value), "text"
 
 
+def sort_key(value: Any, kind: str) -> str:
+    """' data-sort="2026-06-02T09:30:00"' for a date cell: the browser sorts dates by this, not
+    by their text, which starts with the day (sort.js). '' for other cells and empty dates."""
+    if kind not in ("datetime", "date") or value is None or pd.isna(value):
+        return ""
+    return f' data-sort="{pd.Timestamp(value).isoformat()}"'
+
+
 def table_html(
     df: pd.DataFrame,
     columns: Sequence[Column],
@@ -209,7 +217,9 @@ def table_html(
         cells = [f'<td class="center">{n}</td>'] if numbered else []
         for c in present:
             text, cls = _fmt(rec.get(c.key), c.kind, profile)
-            cells.append(f'<td class="{cls} c-{c.key}">{escape(text)}</td>')
+            cells.append(
+                f'<td class="{cls} c-{c.key}"{sort_key(rec.get(c.key), c.kind)}>{escape(text)}</td>'
+            )
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>\n" if caption else ""
     return (

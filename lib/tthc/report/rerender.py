@@ -7,12 +7,12 @@ updated (new output hashes, a ``renders`` entry) so it still describes the folde
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tthc import atomic
 from tthc.errors import ReportError
+from tthc.vntime import iso_vn, now_vn
 
 RENDER_FORMATS = ("html", "pdf")
 
@@ -24,14 +24,16 @@ def rerender(
     out: Path | None = None,
     renderer: Any = None,
 ) -> dict[str, Path]:
-    """Write ``<stem>.html`` / ``<stem>.pdf`` beside the notebook (or in ``out``); their paths."""
+    """Write ``<stem>.html`` / ``<stem>.pdf`` beside the notebook (or in ``out``), and the
+    companion file of internal checks ``kiem-tra.html`` / ``.pdf`` when the notebook has them;
+    their paths by output key (``html``, ``pdf``, ``checks_html``, ``checks_pdf``)."""
     from tthc.report.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
     import nbformat
 
     from tthc.report.manifest import read_manifest, sha256_file, write_manifest
-    from tthc.report.runner import _resolve_renderer
+    from tthc.report.runner import CHECKS_NAMES, _checks_html, _resolve_renderer
 
     bad = [f for f in formats if f not in RENDER_FORMATS]
     if bad or not formats:
@@ -52,15 +54,22 @@ def rerender(
     t0 = time.perf_counter()
     html = render.render_html(nb)
     timings["html"] = time.perf_counter() - t0
-    if "html" in formats:
-        written["html"] = folder / f"{notebook.stem}.html"
-        atomic.write_text(written["html"], html)
-    if "pdf" in formats:
-        written["pdf"] = folder / f"{notebook.stem}.pdf"
-        t0 = time.perf_counter()
-        with atomic.atomic_path(written["pdf"]) as tmp:
-            render.render_pdf(html, tmp)
-        timings["pdf"] = time.perf_counter() - t0
+    checks = _checks_html(render, nb)
+    for fmt in formats:
+        for key, text, path in (
+            (fmt, html, folder / f"{notebook.stem}.{fmt}"),
+            (f"checks_{fmt}", checks, folder / CHECKS_NAMES[fmt]),
+        ):
+            if text is None:
+                continue
+            t0 = time.perf_counter()
+            if fmt == "html":
+                atomic.write_text(path, text)
+            else:
+                with atomic.atomic_path(path) as tmp:
+                    render.render_pdf(text, tmp)
+            timings[key] = timings.get(key, 0.0) + time.perf_counter() - t0
+            written[key] = path
 
     manifest = read_manifest(folder)
     if (
@@ -76,7 +85,7 @@ def rerender(
             }
         manifest.setdefault("renders", []).append(
             {
-                "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                "at": iso_vn(now_vn()),
                 "formats": list(written),
                 "timings": {k: round(v, 4) for k, v in timings.items()},
             }

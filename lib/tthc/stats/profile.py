@@ -276,8 +276,14 @@ def load_profile(name_or_path: str | Path, base: Path | None = None) -> Profile:
             )
         path = profiles_dir(base) / f"{text}.yaml"
     if not path.exists():
-        known = ", ".join(list_profiles(base)) or "không có"
-        raise ParamsError(f"Không tìm thấy bộ quy ước báo cáo (profile) {path} (hiện có: {known}).")
+        from tthc.known import suggestion
+
+        known = list_profiles(base)
+        hint = suggestion(text if not looks_like_path else path.stem, known, "bộ quy ước báo cáo")
+        raise ParamsError(
+            f"Không tìm thấy bộ quy ước báo cáo (profile) '{text}': không có tệp {path}."
+            + (hint or " Chưa có bộ quy ước báo cáo nào trong params/profiles/.")
+        )
     data = read_yaml(path)
     data.setdefault("name", path.stem)
     try:
