@@ -20,10 +20,13 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "ingest",
         help="nạp tệp xuất (hồ sơ, danh mục TTHC, PAKN) vào kho dữ liệu",
         description=(
-            "Nạp tệp xuất từ phần mềm một cửa (.xlsx, .xls, .csv) vào kho dữ liệu DuckDB. "
-            "Nhiều tệp: danh mục được nạp trước, rồi hồ sơ, rồi PAKN; mỗi tệp là một giao dịch, "
-            "tệp lỗi không để lại gì và không làm dừng các tệp khác (mã thoát 2 nếu có tệp lỗi). "
-            "Dòng bị loại được ghi vào <thư mục kho>/rejects/<lần nạp>-<tên tệp>.csv."
+            "Nạp tệp xuất từ phần mềm một cửa (.xlsx, .xls, .ods, .csv; cả bảng HTML và Excel "
+            "2003 XML lưu dưới tên .xls) vào kho dữ liệu DuckDB. Nhiều tệp: danh mục được nạp "
+            "trước, rồi hồ sơ, rồi PAKN; mỗi tệp là một giao dịch, tệp lỗi không để lại gì và "
+            "không làm dừng các tệp khác (mã thoát 2 nếu có tệp không nạp được hoặc tệp mà mọi "
+            "dòng đều bị loại). Dòng bị loại được ghi vào <thư mục kho>/rejects/<lần nạp>-<tên "
+            "tệp>.csv; mọi quyết định khi đọc tệp (bảng mã, thứ tự ngày/tháng, mã bị Excel làm "
+            "hỏng …) được ghi vào sổ nạp và in ra."
         ),
     )
     p.add_argument("--db", help="tệp kho dữ liệu (mặc định: $TTHC_DB hoặc data/tthc.duckdb)")
