@@ -33,3 +33,19 @@ def _private_user_files(tmp_path_factory: pytest.TempPathFactory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def sample_catalogue(tmp_path_factory) -> Path:
+    """The sample's procedure catalogue export (375 procedures), written once per session."""
+    from real_exports import catalogue_file
+
+    return catalogue_file(tmp_path_factory.mktemp("catalogue"))
+
+
+@pytest.fixture
+def catalogued_db(tmp_path: Path, sample_catalogue: Path) -> Path:
+    """A fresh warehouse holding only the sample catalogue, as the real-export cases start."""
+    from real_exports import new_warehouse
+
+    return new_warehouse(tmp_path, sample_catalogue)

@@ -3,6 +3,7 @@ with one Vietnamese line; never a traceback, never a row lost without a count.""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -10,22 +11,15 @@ import pytest
 from real_exports import (
     HEADER,
     TITLE,
-    catalogue_file,
     control_rows,
     ingest_json,
-    new_warehouse,
     write_xlsx,
 )
 
 
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory) -> Path:
-    return catalogue_file(tmp_path_factory.mktemp("catalogue"))
-
-
 @pytest.fixture
-def db(tmp_path: Path, catalogue: Path) -> Path:
-    return new_warehouse(tmp_path, catalogue)
+def db(catalogued_db: Path) -> Path:
+    return catalogued_db
 
 
 def csv_lines(rows, title=TITLE, header=HEADER, sep=",") -> list[str]:
@@ -125,25 +119,29 @@ def test_fifty_thousand_fields_in_a_body_row_reject_that_row(
     assert (code, result["inserted"], result["rejected"]) == (0, 48, 1)
 
 
-def _with_stray_cell(src: Path, dst: Path, ref: str, dimension: str | None) -> Path:
-    """Copy an xlsx adding one value cell at ``ref`` (and a declared dimension)."""
+def _rewrite_part(src: Path, dst: Path, part: str, change) -> Path:
+    """Copy an xlsx with ``change(bytes) -> bytes`` applied to one of its parts."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                row = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-                stray = f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>'.encode()
-                data = data.replace(b"</sheetData>", stray + b"</sheetData>")
-                if dimension:
-                    import re
-
-                    data = re.sub(
-                        rb'<dimension ref="[^"]*"/>',
-                        f'<dimension ref="{dimension}"/>'.encode(),
-                        data,
-                    )
-            zout.writestr(item, data)
+            zout.writestr(item, change(data) if item.filename == part else data)
     return dst
+
+
+def _with_stray_cell(src: Path, dst: Path, ref: str, dimension: str | None) -> Path:
+    """Copy an xlsx adding one value cell at ``ref`` (and a declared dimension)."""
+    row = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    stray = f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>'.encode()
+
+    def change(data: bytes) -> bytes:
+        data = data.replace(b"</sheetData>", stray + b"</sheetData>")
+        if dimension:
+            data = re.sub(
+                rb'<dimension ref="[^"]*"/>', f'<dimension ref="{dimension}"/>'.encode(), data
+            )
+        return data
+
+    return _rewrite_part(src, dst, "xl/worksheets/sheet1.xml", change)
 
 
 def test_a_stray_cell_in_the_last_column_is_refused_before_reading(
@@ -169,15 +167,12 @@ def test_a_lying_huge_dimension_with_a_small_sheet_is_read(
     tmp_path: Path, db: Path, capsys
 ) -> None:
     src = write_xlsx(tmp_path / "ok.xlsx", {"DS": control_rows()})
-    path = tmp_path / "dim.xlsx"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(
-                    b'<dimension ref="A1:K12"/>', b'<dimension ref="A1:XFD1048576"/>'
-                )
-            zout.writestr(item, data)
+    path = _rewrite_part(
+        src,
+        tmp_path / "dim.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda d: d.replace(b'<dimension ref="A1:K12"/>', b'<dimension ref="A1:XFD1048576"/>'),
+    )
     code, result, _ = ingest_json(db, path, capsys)
     assert (code, result["inserted"]) == (0, 6)
 
@@ -199,15 +194,14 @@ def test_entity_expansion_in_an_xlsx_workbook_part_is_refused(
     tmp_path: Path, db: Path, capsys
 ) -> None:
     src = write_xlsx(tmp_path / "ok.xlsx", {"DS": control_rows()})
-    path = tmp_path / "lol.xlsx"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/workbook.xml":
-                data = data.replace(
-                    b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>', 1
-                )
-            zout.writestr(item, data)
+    path = _rewrite_part(
+        src,
+        tmp_path / "lol.xlsx",
+        "xl/workbook.xml",
+        lambda d: d.replace(
+            b"?>", b'?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>', 1
+        ),
+    )
     refused(db, path, capsys, "cấu trúc Excel hỏng")
 
 

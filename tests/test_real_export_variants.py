@@ -13,12 +13,10 @@ from real_exports import (
     HEADER,
     SIX_EARLY,
     TITLE,
-    catalogue_file,
     control_rows,
     decisions,
     figures,
     ingest_json,
-    new_warehouse,
     stats,
     write_csv,
     write_xlsx,
@@ -30,14 +28,9 @@ SIX = tuple(SIX_EARLY)
 STATUS, RECEIVED, DUE, ENDED = 6, 7, 8, 9
 
 
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory) -> Path:
-    return catalogue_file(tmp_path_factory.mktemp("catalogue"))
-
-
 @pytest.fixture
-def db(tmp_path: Path, catalogue: Path) -> Path:
-    return new_warehouse(tmp_path, catalogue)
+def db(catalogued_db: Path) -> Path:
+    return catalogued_db
 
 
 def six_early(db: Path, path: Path, capsys, *extra: str) -> dict:

@@ -9,25 +9,18 @@ import pytest
 from real_exports import (
     REAL,
     SIX_EARLY,
-    catalogue_file,
     decisions,
     figures,
     ingest_json,
-    new_warehouse,
     stats,
 )
 
 SIX = tuple(SIX_EARLY)
 
 
-@pytest.fixture(scope="module")
-def catalogue(tmp_path_factory) -> Path:
-    return catalogue_file(tmp_path_factory.mktemp("catalogue"))
-
-
 @pytest.fixture
-def db(tmp_path: Path, catalogue: Path) -> Path:
-    return new_warehouse(tmp_path, catalogue)
+def db(catalogued_db: Path) -> Path:
+    return catalogued_db
 
 
 def ingest_ok(db: Path, path: Path, capsys) -> dict:

@@ -241,45 +241,21 @@ def decide(evidence: dict[str, ColumnEvidence], default_order: str, date1904: bo
                 + ", khóa exports.date_order)",
             }
         )
-    years = sum(ev.two_digit_years for ev in evidence.values())
-    if years:
-        decision.records.append(
-            {
-                "what": "two_digit_year",
-                "cells": years,
-                "detail": f"{years} ô ngày ghi năm 2 chữ số: hiểu 'yy' là năm 20yy",
-            }
-        )
-    twelve = sum(ev.twelve_hour for ev in evidence.values())
-    if twelve:
-        decision.records.append(
-            {
-                "what": "twelve_hour",
-                "cells": twelve,
-                "detail": f"{twelve} ô giờ ghi kiểu 12 giờ (SA/CH, AM/PM): đã đổi sang 24 giờ",
-            }
-        )
-    serials = sum(ev.serials for ev in evidence.values())
-    if serials:
-        decision.records.append(
-            {
-                "what": "serial_epoch",
-                "epoch": 1904 if date1904 else 1900,
-                "cells": serials,
-                "detail": f"{serials} ô ngày là số sê-ri Excel: tính từ mốc "
-                + ("01/01/1904 (tệp Excel cho Mac)" if date1904 else "30/12/1899 (mốc 1900)"),
-            }
-        )
-    placeholders = sum(ev.placeholders for ev in evidence.values())
-    if placeholders:
-        decision.records.append(
-            {
-                "what": "date_placeholders",
-                "cells": placeholders,
-                "detail": f"{placeholders} ô ngày ghi ký hiệu thay cho 'chưa có' ('-', 'N/A' …): "
-                "coi là để trống",
-            }
-        )
+    epoch = "01/01/1904 (tệp Excel cho Mac)" if date1904 else "30/12/1899 (mốc 1900)"
+    counted = (
+        ("two_digit_years", "two_digit_year", "ô ngày ghi năm 2 chữ số: hiểu 'yy' là năm 20yy"),
+        ("twelve_hour", "twelve_hour", "ô giờ ghi kiểu 12 giờ (SA/CH, AM/PM): đã đổi sang 24 giờ"),
+        ("serials", "serial_epoch", f"ô ngày là số sê-ri Excel: tính từ mốc {epoch}"),
+        ("placeholders", "date_placeholders",
+         "ô ngày ghi ký hiệu thay cho 'chưa có' ('-', 'N/A' …): coi là để trống"),
+    )  # fmt: skip
+    for attr, what, text in counted:
+        cells = sum(getattr(ev, attr) for ev in evidence.values())
+        if cells:
+            record = {"what": what, "cells": cells, "detail": f"{cells} {text}"}
+            if what == "serial_epoch":
+                record["epoch"] = 1904 if date1904 else 1900
+            decision.records.append(record)
     return decision
 
 
