@@ -80,9 +80,14 @@ def resolve_period(text: str, rule: str) -> Period:
 
 
 def load_report_data(
-    unit: str, period: str, db: str | Path | None = None, profile: str | None = None
+    unit: str,
+    period: str,
+    db: str | Path | None = None,
+    profile: str | None = None,
+    allow_partial: bool | None = None,
 ) -> ReportData:
-    """Open the warehouse read-only and gather every input of the report."""
+    """Open the warehouse read-only and gather every input of the report. ``allow_partial``
+    (None: the profile's setting) prints figures the exports cover only in part, marked."""
     from tthc import warehouse
     from tthc.paths import default_db
 
@@ -92,7 +97,7 @@ def load_report_data(
     path = Path(db) if db else default_db()
     con = warehouse.connect(path, read_only=True)
     try:
-        figures = compute_figures(con, unit, per, prof)
+        figures = compute_figures(con, unit, per, prof, allow_partial=allow_partial)
         monthly = monthly_series(con, unit, figures.ytd_start, per.end, prof)
         times = processing_times(con, unit, per)
         ledger = quality.ledger(con, unit)
@@ -316,7 +321,9 @@ def charts(data: ReportData) -> list[Chart]:
             "resolved": data.monthly["cases_resolved"],
             "rate_on_time": data.monthly["rate_on_time"],
             "coverage": data.monthly["coverage"],
-            "data_start": data.monthly["data_start"],
+            "covered_from": data.monthly["covered_from"],
+            "covered_to": data.monthly["covered_to"],
+            "period_end": data.monthly["period_end"],
         }
     )
     v = f.values
@@ -325,11 +332,15 @@ def charts(data: ReportData) -> list[Chart]:
         "in_person": v.get("cases_new_in_person"),
         "postal": v.get("cases_new_postal"),
     }
-    if any(c is None for c in channels.values()):
+    if v.get("cases_new") is None:  # the exports do not cover the period's receptions
+        channels = {}
+    elif any(c is None for c in channels.values()):
         # Channel unknown for some cases: show what is known and the rest as "không rõ".
         known = sum(c or 0 for c in channels.values())
         channels["unknown"] = int(v["cases_new"]) - known
     rows = f.by_field[~f.by_field["is_total"]]
+    if "cases_total" in f.coverage_na:  # no count per field to draw
+        rows = rows.iloc[0:0]
     by_field = pd.DataFrame(
         {
             "field": rows["field"].astype(str),
@@ -348,6 +359,8 @@ def charts(data: ReportData) -> list[Chart]:
     )
     top = top[top["received"] > 0]
     t = data.times
+    if "cases_resolved" in f.coverage_na:  # what was resolved in the period is not known
+        t = t.iloc[0:0]
     allowed = pd.to_numeric(t["days_allowed"], errors="coerce")
     used = pd.to_numeric(t["days_used"], errors="coerce")
     ok = allowed > 0
@@ -437,6 +450,13 @@ def payload(data: ReportData) -> dict[str, Any]:
         "narrative": data.narrative.summary(),
         "warnings": [*data.figures.coverage_warnings, *data.narrative.warnings],
         "checks_ok": data.figures.ok,
+        # Read by the runner: a report that is not complete gets that status, not 'ok'.
+        "completeness": {
+            "status": data.figures.completeness,
+            "note": data.figures.completeness_note,
+            "na": sorted(data.figures.coverage_na),
+            "partial": sorted(data.figures.partial),
+        },
     }
     return json.loads(json.dumps(out, default=_json_default))
 
