@@ -31,7 +31,7 @@ from tthc.render.charts import (
 )
 from tthc.render.export import FIGURES_MIME
 from tthc.report.narrative import Narrative, fill_computed, load_narrative, placeholder_text
-from tthc.stats.figures import Figures, compute_figures
+from tthc.stats.figures import NATIONAL_COLUMNS, Figures, compute_figures
 from tthc.stats.periods import Period, parse_period, vn_long_date
 from tthc.stats.profile import Profile, load_profile
 from tthc.stats.series import monthly_series, processing_times
@@ -142,9 +142,19 @@ def front_matter(data: ReportData) -> str:
                 issue_date=data.narrative.issue_date,
             ),
             doc.title_block(data.period),
+            completeness_mark(data),
             _narrative(data, "mo-dau"),
         ]
     )
+
+
+def completeness_mark(data: ReportData) -> str:
+    """The boxed "BÁO CÁO CHƯA ĐẦY ĐỦ" line of a report the exports do not cover entirely
+    (empty for a complete report)."""
+    f = data.figures
+    if f.completeness == "complete":
+        return ""
+    return doc.incomplete_mark(f.completeness_note, partial=f.completeness == "partial")
 
 
 def _unit_in_text(data: ReportData) -> str:
@@ -248,7 +258,7 @@ def appendix_field_table(data: ReportData) -> str:
 
 
 def _field_table_note(data: ReportData) -> str:
-    notes = []
+    notes = _coverage_table_notes(data, [k for k, _, _ in NATIONAL_COLUMNS])
     if data.profile.third_bucket == "separate":
         notes.append(
             "Cột (12): hồ sơ công dân rút, dừng xử lý hoặc trả lại trong kỳ, không tính vào cột (5) "
@@ -265,12 +275,33 @@ def _field_table_note(data: ReportData) -> str:
     return "".join(f'<p class="noindent note">{doc.e(n)}</p>' for n in notes)
 
 
+def _coverage_table_notes(data: ReportData, keys: list[str]) -> list[str]:
+    """'N/A: <reason>.' and '<days>: …' notes for the columns of a table the exports do not
+    cover entirely (each reason or span once)."""
+    f = data.figures
+    out: list[str] = []
+    for key in keys:
+        if key in f.coverage_na:
+            out.append(f"N/A: {f.coverage_na[key]}.")
+        elif key in f.partial:
+            out.append(f"Số liệu {f.partial[key].note}, chưa đủ cả kỳ.")
+    return list(dict.fromkeys(out))
+
+
 def appendix_late_cases(data: ReportData) -> str:
+    f = data.figures
+    if "late_cases" in f.na:
+        body = f'<p class="noindent" data-table="late">N/A ({doc.e(f.na["late_cases"])}).</p>'
+    else:
+        body = tables.late_cases_html(f.late_cases, data.profile) + "".join(
+            f'<p class="noindent note">{doc.e(n)}</p>'
+            for n in _coverage_table_notes(data, ["late_cases"])
+        )
     return (
         '<section class="appendix-part" data-part="late">'
         + f'<h3 class="app">Biểu 2. Hồ sơ quá hạn {doc.e(data.period.title_phrase)} '
         + "(đã giải quyết quá hạn trong kỳ và đang giải quyết quá hạn đến cuối kỳ)</h3>"
-        + tables.late_cases_html(data.figures.late_cases, data.profile)
+        + body
         + "</section>"
     )
 
@@ -296,11 +327,19 @@ def appendix_comparison(data: ReportData) -> str:
         if missing
         else ""
     )
+    # A figure of part of the period compares with nothing: N/A in this table.
+    current = {
+        k: (None if k in data.figures.partial else v) for k, v in data.figures.values.items()
+    }
+    if data.figures.partial:
+        note += (
+            '<p class="noindent note">Số liệu chỉ tính một phần kỳ không được so sánh (N/A).</p>'
+        )
     return (
         '<section class="appendix-part" data-part="comparison">'
         + '<h3 class="app">Biểu 3. So sánh với kỳ trước và cùng kỳ năm trước</h3>'
         + tables.comparison_html(
-            data.figures.values,
+            current,
             comps.get("previous"),
             comps.get("last_year"),
             data.profile,
@@ -377,9 +416,15 @@ def charts(data: ReportData) -> list[Chart]:
 
 
 def charts_html(data: ReportData) -> str:
+    notes = _coverage_table_notes(
+        data, ["cases_new", "cases_total", "cases_resolved", "cases_in_progress"]
+    )
     return (
         '<section class="appendix-part charts" data-part="charts">'
         + '<h3 class="app">Biểu đồ</h3>'
+        + "".join(
+            f'<p class="noindent note">Biểu đồ của kỳ báo cáo — {doc.e(n)}</p>' for n in notes
+        )
         + "\n".join(c.to_html() for c in charts(data))
         + "</section>"
     )
