@@ -34,6 +34,8 @@ class Job:
     force: bool = False
     rule: str = "nd09"
     notebook: str = ""  # the report notebook; default notebooks/monthly_report.ipynb
+    # Print figures the exports cover only in part, marked (None: the profile's allow_partial).
+    allow_partial: bool | None = None
 
     @property
     def folder(self) -> Path:
@@ -121,6 +123,7 @@ def build_jobs(
     force: bool = False,
     notebook: str | Path | None = None,
     params_base: Path | None = None,
+    allow_partial: bool | None = None,
 ) -> list[Job]:
     """One job per (unit, period), units outer, periods in order.
 
@@ -163,6 +166,7 @@ def build_jobs(
                     force=force,
                     rule=rule,
                     notebook=str(Path(notebook).resolve()) if notebook else "",
+                    allow_partial=allow_partial,
                 )
             )
     return jobs
@@ -199,6 +203,7 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
             "period": notebook_period(period),
             "db": job.db,
             "profile": unit.profile,
+            "allow_partial": job.allow_partial,
         },
         profile=unit.profile,
         period_title=period.title_phrase,
@@ -214,7 +219,8 @@ def check_output_folder(job: Job) -> None:
     """A complete report (manifest with status ok) is never overwritten without --force.
 
     A folder left by a failed or interrupted run (no manifest, or status other than ok) holds
-    nothing worth keeping, so a new run may replace it without --force.
+    nothing worth keeping, so a new run may replace it without --force; so does a report the
+    exports did not cover entirely (``incomplete``, ``partial``): newer exports may complete it.
     """
     from tthc.report.manifest import read_manifest
 

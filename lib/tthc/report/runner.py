@@ -10,6 +10,12 @@ A report folder ``DIR/<unit>/<period key>/`` is written in this order: the old m
 first (the folder is now visibly incomplete), then ``report.ipynb``, ``report.html``,
 ``report.pdf``, each atomically, and ``manifest.json`` last. A failed report keeps its partial
 notebook as ``report.failed.ipynb`` and gets a manifest with ``status: failed``.
+
+A report made to the end whose figures the exports do not all determine is not ``ok`` either
+(:data:`NOT_COMPLETE`): ``incomplete`` when some main figures are N/A for lack of coverage,
+``partial`` when partial figures were allowed (``--allow-partial``) and printed, marked. Both
+carry the "BÁO CÁO CHƯA ĐẦY ĐỦ" mark on their first page; the manifest's ``completeness`` says
+why.
 """
 
 from __future__ import annotations
@@ -37,11 +43,15 @@ FIGURES_MIME = "application/vnd.tthc.figures+json"
 WARNINGS_MIME = "application/vnd.tthc.warnings+json"
 
 
+# Manifest statuses of a report made to the end that is not complete (see the module docstring).
+NOT_COMPLETE = ("incomplete", "partial")
+
+
 @dataclass
 class JobResult:
     unit: str
     period: str
-    status: str  # "ok" | "failed"
+    status: str  # "ok" | "incomplete" | "partial" | "failed" | "cancelled"
     folder: str
     seconds: float = 0.0
     message: str = ""  # one line: why it failed
@@ -53,6 +63,11 @@ class JobResult:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def failed(self) -> bool:
+        """Not made (a failing cell, a bad input): stops a batch without --continue-on-error."""
+        return self.status not in ("ok", *NOT_COMPLETE)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -174,6 +189,7 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
         warming = _prewarm(renderer)
     tmp_nb = atomic.temp_path_for(folder / OUTPUT_NAMES["ipynb"])
     error: dict[str, Any] | None = None
+    completeness: dict[str, Any] | None = None
     result = JobResult(job.unit, job.period, "ok", str(folder), warnings=list(pj.warnings))
     try:
         t0 = time.perf_counter()
@@ -183,6 +199,7 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
             timings["execute"] = time.perf_counter() - t0
         nb = nbformat.read(tmp_nb, as_version=4)
         result.warnings = _dedupe(result.warnings + notebook_warnings(nb))
+        completeness = notebook_completeness(nb)
         if "ipynb" in job.formats:
             atomic.commit(tmp_nb, folder / OUTPUT_NAMES["ipynb"])
             outputs["ipynb"] = folder / OUTPUT_NAMES["ipynb"]
@@ -227,6 +244,9 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
         with contextlib.suppress(FileNotFoundError):
             tmp_nb.unlink()
 
+    if result.ok and completeness and completeness.get("status") in NOT_COMPLETE:
+        result.status = completeness["status"]
+        result.message = completeness_message(completeness)
     timings["total"] = pj.validate_seconds + time.perf_counter() - t_start
     result.timings = {k: round(v, 4) for k, v in timings.items()}
     result.seconds = round(timings["total"], 3)
@@ -247,6 +267,7 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
             "reused": kernel.last_use > 1,
         },
     )
+    manifest["completeness"] = completeness
     manifest["period_title"] = pj.period_title
     manifest["period_range"] = pj.period_range
     manifest["profile"] = pj.profile
@@ -260,6 +281,29 @@ def _stage(timings: dict[str, float]) -> str:
 
 def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def notebook_completeness(nb: Any) -> dict[str, Any] | None:
+    """The ``completeness`` the report notebook left in its figures bundle (status, note, N/A
+    and partial keys), or None when it left none."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            bundle = out.get("data", {}).get(FIGURES_MIME)
+            if isinstance(bundle, dict) and isinstance(bundle.get("completeness"), dict):
+                return dict(bundle["completeness"])
+    return None
+
+
+def completeness_message(completeness: dict[str, Any]) -> str:
+    """Why a report made to the end is not complete, in a few words ("51 số liệu N/A vì thiếu
+    dữ liệu"); what the exports cover is in the warnings and the manifest."""
+    na, partial = len(completeness.get("na") or []), len(completeness.get("partial") or [])
+    what = []
+    if na:
+        what.append(f"{na} số liệu N/A vì thiếu dữ liệu")
+    if partial:
+        what.append(f"{partial} số liệu chỉ tính một phần kỳ")
+    return ", ".join(what) or "báo cáo chưa đầy đủ"
 
 
 def notebook_warnings(nb: Any) -> list[str]:
@@ -346,7 +390,7 @@ def run_jobs(
             for pj in prepared:
                 res = JobResult(**run_prepared(prepared_to_json(pj), renderer))
                 record(res)
-                if not res.ok and not continue_on_error:
+                if res.failed and not continue_on_error:
                     break
         else:
             own = executor is None
@@ -366,7 +410,7 @@ def run_jobs(
                 for fut in as_completed(futures):
                     res = JobResult(**fut.result())
                     record(res)
-                    if not res.ok and not continue_on_error:
+                    if res.failed and not continue_on_error:
                         for other in futures:
                             other.cancel()
                         break
