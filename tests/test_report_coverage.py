@@ -15,7 +15,7 @@ from report_fixture import sample_warehouse
 from tthc.cli import main
 from tthc.cli.report import EXIT_INCOMPLETE
 from tthc.render.export import figures_payload
-from tthc.report.manifest import read_manifest
+from tthc.report.manifest import read_manifest, sha256_file
 
 pytestmark = pytest.mark.slow
 
@@ -90,6 +90,12 @@ def test_a_month_before_the_data_is_na_too(sample_db, tmp_path, capsys) -> None:
     text = body_text((folder / "report.html").read_text(encoding="utf-8"))
     assert "0/375" not in text and "N/A" in text
     assert read_manifest(folder)["status"] == "incomplete"
+    # tthc render keeps the manifest of a report that is not complete in step too.
+    (folder / "report.html").unlink()
+    assert main(["render", str(folder / "report.ipynb"), "--formats", "html"]) == 0
+    m = read_manifest(folder)
+    assert m["status"] == "incomplete" and m["renders"][0]["formats"] == ["html"]
+    assert m["outputs"]["html"]["sha256"] == sha256_file(folder / "report.html")
 
 
 def test_a_partly_covered_month_with_allow_partial(sample_db, tmp_path, capsys) -> None:

@@ -36,15 +36,12 @@ from tthc import atomic
 from tthc.errors import TthcError
 from tthc.report.fastimport import skip_slow_optional_imports
 from tthc.report.jobs import FAILED_NOTEBOOK, Job, PreparedJob, prepare_job
+from tthc.report.manifest import NOT_COMPLETE
 
 OUTPUT_NAMES = {"ipynb": "report.ipynb", "html": "report.html", "pdf": "report.pdf"}
 DEFAULT_RENDERER = "tthc.render.export"
 FIGURES_MIME = "application/vnd.tthc.figures+json"
 WARNINGS_MIME = "application/vnd.tthc.warnings+json"
-
-
-# Manifest statuses of a report made to the end that is not complete (see the module docstring).
-NOT_COMPLETE = ("incomplete", "partial")
 
 
 @dataclass
