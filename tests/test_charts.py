@@ -182,24 +182,40 @@ def test_empty_inputs_say_so() -> None:
 def test_months_the_exports_do_not_fully_cover_are_marked_not_shown_as_zero() -> None:
     from datetime import date
 
-    series = MONTHLY.assign(coverage="complete", data_start=date(2026, 1, 1))
+    series = MONTHLY.assign(
+        coverage="complete",
+        covered_from=None,
+        covered_to=None,
+        period_end=[date(2026, m, 14) for m in range(1, 7)],
+    )
     series.loc[0, ["received", "resolved", "rate_on_time", "coverage"]] = [
         None,
         None,
         None,
-        "before_data",
+        "none",
     ]
-    series.loc[1, "coverage"] = "partial"
+    series.loc[1, ["coverage", "covered_from", "covered_to"]] = [
+        "partial",
+        date(2026, 1, 20),
+        date(2026, 2, 14),
+    ]
+    series.loc[2, ["coverage", "covered_from", "covered_to"]] = [
+        "partial",
+        date(2026, 2, 15),
+        date(2026, 3, 10),
+    ]
     chart = charts.monthly_cases_chart(series, year=2026)
-    first, second = MONTHLY["label"][0], MONTHLY["label"][1]
+    first, second, third = MONTHLY["label"][0], MONTHLY["label"][1], MONTHLY["label"][2]
     assert f"{first}: không có số liệu;" in chart.alt
     assert f"{second}*: tiếp nhận" in chart.alt
-    assert f"* {second}: số liệu từ 01/01/2026, chưa đủ cả tháng báo cáo." in chart.alt
+    assert f"* {second}: số liệu từ 20/01/2026, chưa đủ cả tháng báo cáo." in chart.alt
     shown = texts(chart)
     assert f"{second}*" in shown
-    assert f"{first}: không có số liệu (tệp xuất bắt đầu từ 01/01/2026)." in shown
-    assert f"* {second}: số liệu từ 01/01/2026, chưa đủ cả tháng báo cáo." in shown
-    assert "(không có)" in shown  # under the tick of the month with no data
+    assert f"{first}: không có số liệu (tệp xuất không có các ngày này)." in shown
+    assert f"* {second}: số liệu từ 20/01/2026, chưa đủ cả tháng báo cáo." in shown
+    # A month whose data stop before its end says until when.
+    assert f"* {third}: số liệu từ 15/02/2026 đến 10/03/2026, chưa đủ cả tháng báo cáo." in shown
+    assert "(N/A)" in shown  # under the tick of the month with no data
     # Without coverage columns (or with coverage unknown) nothing is marked.
     plain = charts.monthly_cases_chart(MONTHLY, year=2026)
     assert "*" not in plain.alt and "không có số liệu" not in plain.alt

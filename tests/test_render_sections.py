@@ -91,7 +91,40 @@ def test_na_carries_its_reason() -> None:
     )
     f = figs({"cases_new_postal": None}, {"cases_new_postal": "không tách được"})
     joined = " ".join(results(f, an_truong()))
-    assert "bưu chính: N/A (không tách được) hồ sơ" in joined
+    assert "bưu chính: N/A (không tách được))" in joined
+
+
+def test_a_reason_is_written_once_per_line() -> None:
+    gone = "thiếu dữ liệu hồ sơ từ 15/08/2026 đến 14/09/2026"
+    keys = ("cases_in_progress", "cases_in_progress_within", "cases_in_progress_overdue")
+    f = figs(dict.fromkeys(keys), dict.fromkeys(keys, gone))
+    [line] = [x for x in results(f, an_truong()) if "đang giải quyết" in x]
+    assert line == (
+        f"+ Số lượng hồ sơ đang giải quyết: N/A ({gone}) (Trong đó, trong hạn: N/A, quá hạn: N/A)."
+    )
+
+
+def test_partial_figures_carry_a_mark_and_their_days() -> None:
+    from tthc.stats.completeness import Verdict
+
+    days = Verdict(False, "thiếu", ((date(2026, 1, 1), date(2026, 1, 14)),))
+    ytd = Verdict(False, "thiếu", ((date(2026, 1, 1), date(2026, 9, 14)),))
+    f = figs()
+    f.partial = {"cases_total": days, "cases_new": days, "cases_new_online": days}
+    f.partial |= {"procedures_with_cases": ytd, "rate_procedures_with_cases": ytd}
+    out = results(f, an_truong())
+    assert (
+        "+ Tổng số hồ sơ: 2751¹ hồ sơ (¹ chỉ tính số liệu từ 01/01/2026 đến 14/01/2026), trong đó:"
+        in out
+    )
+    assert (
+        "Số mới tiếp nhận trong kỳ: 2668¹ hồ sơ (¹ chỉ tính số liệu từ 01/01/2026 đến 14/01/2026) "
+        "(Tiếp nhận trực tuyến: 2668¹ hồ sơ; Tiếp nhận trực tiếp và qua dịch vụ bưu chính: 0 hồ sơ)"
+    ) in out
+    assert out[0].startswith(
+        "- Tính từ ngày 01/01/2026 đến hết ngày 14/6/2026, xã An Trường đã phát sinh 51¹ (¹ chỉ "
+        "tính số liệu từ 01/01/2026 đến 14/09/2026)/375 thủ tục hành chính, đạt 13.6%¹, trong đó:"
+    )
 
 
 def test_third_bucket_line_follows_the_profile() -> None:

@@ -279,6 +279,7 @@ def test_manifest_contents(env) -> None:
     assert m["status"] == "ok" and m["error"] is None
     assert m["parameters"] == {
         "unit": "xa-a", "period": "2026-06", "db": str(env["db"]), "profile": "default",
+        "allow_partial": None,
     }  # fmt: skip
     assert m["period_range"] == "Từ ngày 15/5/2026 đến 14/6/2026"
     [ingest] = m["warehouse"]["ingests"]

@@ -46,7 +46,9 @@ def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> N
     assert m["status"] == "ok" and m["period_range"] == "Từ ngày 15/5/2026 đến 14/6/2026"
     assert m["parameters"] == {
         "unit": "an-truong", "period": "2026-06", "db": str(sample_db), "profile": "an-truong",
+        "allow_partial": None,
     }  # fmt: skip
+    assert m["completeness"]["status"] == "complete"
     files = {i["file_name"]: i["file_sha256"] for i in m["warehouse"]["ingests"]}
     exports = sample_db.parent / "sample"  # where sample_warehouse writes the exports
     assert files == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in exports.iterdir()}

@@ -250,15 +250,20 @@ def _coverage_notes(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
     labels, notes = [], []
     for _, r in rows.iterrows():
         coverage = r.get("coverage", "complete")
-        start = r.get("data_start")
-        since = vn_padded_date(start) if start is not None else ""
+        first, last = r.get("covered_from"), r.get("covered_to")
         label = str(r["label"])
-        if coverage == "partial":
+        if coverage == "partial" and first is not None and last is not None:
             labels.append(label + "*")
-            notes.append(f"* {label}: số liệu từ {since}, chưa đủ cả tháng báo cáo.")
-        elif coverage == "before_data":
-            labels.append(label + "\n(không có)")
-            notes.append(f"{label}: không có số liệu (tệp xuất bắt đầu từ {since}).")
+            days = (
+                f"từ {vn_padded_date(first)}"
+                if last == r.get("period_end")
+                else f"từ {vn_padded_date(first)} đến {vn_padded_date(last)}"
+            )
+            notes.append(f"* {label}: số liệu {days}, chưa đủ cả tháng báo cáo.")
+        elif coverage in ("none", "unknown"):
+            labels.append(label + "\n(N/A)")
+            why = "tệp xuất không có các ngày này" if coverage == "none" else "không rõ phạm vi"
+            notes.append(f"{label}: không có số liệu ({why}).")
         else:
             labels.append(label)
     return labels, notes
@@ -271,8 +276,8 @@ def monthly_cases_chart(
 
     ``series`` has one row per month in order: ``label`` (e.g. "T6"), ``received``, ``resolved``
     (None for a month the exports do not cover) and ``rate_on_time`` (percent, NaN/None when
-    nothing was resolved); optionally ``coverage`` and ``data_start`` as
-    ``tthc.stats.series.monthly_series`` gives them, so that a month the exports cover only in
+    nothing was resolved); optionally ``coverage``, ``covered_from``, ``covered_to`` and
+    ``period_end`` as ``tthc.stats.series.monthly_series`` gives them, so that a month the exports cover only in
     part is marked and one they do not cover shows no bars instead of zeros.
     """
     when = f"tháng năm {year}" if year else "tháng"

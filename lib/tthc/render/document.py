@@ -157,6 +157,17 @@ def title_block(period: PeriodLike) -> str:
 </div>"""
 
 
+def incomplete_mark(detail: str, *, partial: bool) -> str:
+    """The boxed line under the title of a report the exports do not cover entirely:
+    'BÁO CÁO CHƯA ĐẦY ĐỦ: ' and what they cover (``detail``); ``partial`` when figures computed
+    from part of their window are printed (``--allow-partial``)."""
+    kind = "partial" if partial else "incomplete"
+    return (
+        f'<div class="incomplete-mark" data-block="incomplete" data-kind="{kind}" role="note">'
+        f"<strong>BÁO CÁO CHƯA ĐẦY ĐỦ:</strong> {e(detail)}</div>"
+    )
+
+
 def heading(number: str, text: str, level: int = 1) -> str:
     """'I. KẾT QUẢ …' (level 1), '1. Công tác …' (2), '2.1. …' (3): bold, numbered."""
     tag, cls = {1: ("h2", "sec"), 2: ("h3", "sub"), 3: ("h4", "subsub")}[level]

@@ -31,7 +31,7 @@ from tthc.render.charts import (
 )
 from tthc.render.export import CHECKS, FIGURES_MIME, PART_KEY
 from tthc.report.narrative import Narrative, fill_computed, load_narrative, placeholder_text
-from tthc.stats.figures import Figures, compute_figures
+from tthc.stats.figures import NATIONAL_COLUMNS, Figures, compute_figures
 from tthc.stats.periods import Period, parse_period, vn_long_date
 from tthc.stats.profile import Profile, load_profile
 from tthc.stats.series import monthly_series, processing_times
@@ -80,9 +80,14 @@ def resolve_period(text: str, rule: str) -> Period:
 
 
 def load_report_data(
-    unit: str, period: str, db: str | Path | None = None, profile: str | None = None
+    unit: str,
+    period: str,
+    db: str | Path | None = None,
+    profile: str | None = None,
+    allow_partial: bool | None = None,
 ) -> ReportData:
-    """Open the warehouse read-only and gather every input of the report."""
+    """Open the warehouse read-only and gather every input of the report. ``allow_partial``
+    (None: the profile's setting) prints figures the exports cover only in part, marked."""
     from tthc import warehouse
     from tthc.known import require_unit
     from tthc.paths import default_db
@@ -94,7 +99,7 @@ def load_report_data(
     con = warehouse.connect(path, read_only=True)
     try:
         require_unit(unit, con)
-        figures = compute_figures(con, unit, per, prof)
+        figures = compute_figures(con, unit, per, prof, allow_partial=allow_partial)
         monthly = monthly_series(con, unit, figures.ytd_start, per.end, prof)
         times = processing_times(con, unit, per)
         ledger = quality.ledger(con, unit)
@@ -136,9 +141,19 @@ def front_matter(data: ReportData) -> str:
                 issue_date=data.narrative.issue_date,
             ),
             doc.title_block(data.period),
+            completeness_mark(data),
             _narrative(data, "mo-dau"),
         ]
     )
+
+
+def completeness_mark(data: ReportData) -> str:
+    """The boxed "BÁO CÁO CHƯA ĐẦY ĐỦ" line of a report the exports do not cover entirely
+    (empty for a complete report)."""
+    f = data.figures
+    if f.completeness == "complete":
+        return ""
+    return doc.incomplete_mark(f.completeness_note, partial=f.completeness == "partial")
 
 
 def _unit_in_text(data: ReportData) -> str:
@@ -242,7 +257,7 @@ def appendix_field_table(data: ReportData) -> str:
 
 
 def _field_table_note(data: ReportData) -> str:
-    notes = []
+    notes = _coverage_table_notes(data, [k for k, _, _ in NATIONAL_COLUMNS])
     if data.profile.third_bucket == "separate":
         notes.append(
             "Cột (12): hồ sơ công dân rút, dừng xử lý hoặc trả lại trong kỳ, không tính vào cột (5) "
@@ -259,12 +274,33 @@ def _field_table_note(data: ReportData) -> str:
     return "".join(f'<p class="noindent note">{doc.e(n)}</p>' for n in notes)
 
 
+def _coverage_table_notes(data: ReportData, keys: list[str]) -> list[str]:
+    """'N/A: <reason>.' and '<days>: …' notes for the columns of a table the exports do not
+    cover entirely (each reason or span once)."""
+    f = data.figures
+    out: list[str] = []
+    for key in keys:
+        if key in f.coverage_na:
+            out.append(f"N/A: {f.coverage_na[key]}.")
+        elif key in f.partial:
+            out.append(f"Số liệu {f.partial[key].note}, chưa đủ cả kỳ.")
+    return list(dict.fromkeys(out))
+
+
 def appendix_late_cases(data: ReportData) -> str:
+    f = data.figures
+    if "late_cases" in f.na:
+        body = f'<p class="noindent" data-table="late">N/A ({doc.e(f.na["late_cases"])}).</p>'
+    else:
+        body = tables.late_cases_html(f.late_cases, data.profile) + "".join(
+            f'<p class="noindent note">{doc.e(n)}</p>'
+            for n in _coverage_table_notes(data, ["late_cases"])
+        )
     return (
         '<section class="appendix-part" data-part="late">'
         + f'<h3 class="app">Biểu 2. Hồ sơ quá hạn {doc.e(data.period.title_phrase)} '
         + "(đã giải quyết quá hạn trong kỳ và đang giải quyết quá hạn đến cuối kỳ)</h3>"
-        + tables.late_cases_html(data.figures.late_cases, data.profile)
+        + body
         + "</section>"
     )
 
@@ -290,11 +326,19 @@ def appendix_comparison(data: ReportData) -> str:
         if missing
         else ""
     )
+    # A figure of part of the period compares with nothing: N/A in this table.
+    current = {
+        k: (None if k in data.figures.partial else v) for k, v in data.figures.values.items()
+    }
+    if data.figures.partial:
+        note += (
+            '<p class="noindent note">Số liệu chỉ tính một phần kỳ không được so sánh (N/A).</p>'
+        )
     return (
         '<section class="appendix-part" data-part="comparison">'
         + '<h3 class="app">Biểu 3. So sánh với kỳ trước và cùng kỳ năm trước</h3>'
         + tables.comparison_html(
-            data.figures.values,
+            current,
             comps.get("previous"),
             comps.get("last_year"),
             data.profile,
@@ -315,7 +359,9 @@ def charts(data: ReportData) -> list[Chart]:
             "resolved": data.monthly["cases_resolved"],
             "rate_on_time": data.monthly["rate_on_time"],
             "coverage": data.monthly["coverage"],
-            "data_start": data.monthly["data_start"],
+            "covered_from": data.monthly["covered_from"],
+            "covered_to": data.monthly["covered_to"],
+            "period_end": data.monthly["period_end"],
         }
     )
     v = f.values
@@ -324,11 +370,15 @@ def charts(data: ReportData) -> list[Chart]:
         "in_person": v.get("cases_new_in_person"),
         "postal": v.get("cases_new_postal"),
     }
-    if any(c is None for c in channels.values()):
+    if v.get("cases_new") is None:  # the exports do not cover the period's receptions
+        channels = {}
+    elif any(c is None for c in channels.values()):
         # Channel unknown for some cases: show what is known and the rest as "không rõ".
         known = sum(c or 0 for c in channels.values())
         channels["unknown"] = int(v["cases_new"]) - known
     rows = f.by_field[~f.by_field["is_total"]]
+    if "cases_total" in f.coverage_na:  # no count per field to draw
+        rows = rows.iloc[0:0]
     by_field = pd.DataFrame(
         {
             "field": rows["field"].astype(str),
@@ -347,6 +397,8 @@ def charts(data: ReportData) -> list[Chart]:
     )
     top = top[top["received"] > 0]
     t = data.times
+    if "cases_resolved" in f.coverage_na:  # what was resolved in the period is not known
+        t = t.iloc[0:0]
     allowed = pd.to_numeric(t["days_allowed"], errors="coerce")
     used = pd.to_numeric(t["days_used"], errors="coerce")
     ok = allowed > 0
@@ -362,9 +414,15 @@ def charts(data: ReportData) -> list[Chart]:
 
 
 def charts_html(data: ReportData) -> str:
+    notes = _coverage_table_notes(
+        data, ["cases_new", "cases_total", "cases_resolved", "cases_in_progress"]
+    )
     return (
         '<section class="appendix-part charts" data-part="charts">'
         + '<h3 class="app">Biểu đồ</h3>'
+        + "".join(
+            f'<p class="noindent note">Biểu đồ của kỳ báo cáo — {doc.e(n)}</p>' for n in notes
+        )
         + "\n".join(c.to_html() for c in charts(data))
         + "</section>"
     )
@@ -459,6 +517,13 @@ def payload(data: ReportData) -> dict[str, Any]:
         "warnings": [*data.figures.coverage_warnings, *data.narrative.warnings],
         "checks_in_document": data.unit.document.checks_in_appendix,
         "checks_ok": data.figures.ok,
+        # Read by the runner: a report that is not complete gets that status, not 'ok'.
+        "completeness": {
+            "status": data.figures.completeness,
+            "note": data.figures.completeness_note,
+            "na": sorted(data.figures.coverage_na),
+            "partial": sorted(data.figures.partial),
+        },
     }
     return json.loads(json.dumps(out, default=_json_default))
 

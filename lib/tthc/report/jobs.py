@@ -34,6 +34,8 @@ class Job:
     force: bool = False
     rule: str = "nd09"
     notebook: str = ""  # the report notebook; default notebooks/monthly_report.ipynb
+    # Print figures the exports cover only in part, marked (None: the profile's allow_partial).
+    allow_partial: bool | None = None
 
     @property
     def folder(self) -> Path:
@@ -121,6 +123,7 @@ def build_jobs(
     force: bool = False,
     notebook: str | Path | None = None,
     params_base: Path | None = None,
+    allow_partial: bool | None = None,
 ) -> list[Job]:
     """One job per (unit, period), units outer, periods in order.
 
@@ -163,6 +166,7 @@ def build_jobs(
                     force=force,
                     rule=rule,
                     notebook=str(Path(notebook).resolve()) if notebook else "",
+                    allow_partial=allow_partial,
                 )
             )
     return jobs
@@ -202,6 +206,7 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
             "period": notebook_period(period),
             "db": job.db,
             "profile": unit.profile,
+            "allow_partial": job.allow_partial,
         },
         profile=unit.profile,
         period_title=period.title_phrase,
@@ -216,9 +221,10 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
 def complete_report(job: Job) -> dict[str, Any] | None:
     """The manifest of the complete report already in the job's folder, else None.
 
-    Complete means a manifest whose status is ``ok``. Any other status (a failed, interrupted
-    or incomplete run) or no manifest at all means the folder holds nothing worth keeping, so a
-    new run replaces it without --force.
+    Complete means a manifest whose status is ``ok``. Any other status (a failed or interrupted
+    run, or a report the exports did not cover entirely: ``incomplete``, ``partial``, which newer
+    exports may complete) or no manifest at all means the folder holds nothing worth keeping, so
+    a new run replaces it without --force.
     """
     from tthc.report.manifest import read_manifest
 

@@ -22,6 +22,9 @@ from tthc.vntime import iso_vn, now_vn
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
+# Statuses of a report made to the end whose figures the exports do not all determine:
+# ``incomplete`` (some are N/A for lack of coverage) and ``partial`` (partial figures allowed).
+NOT_COMPLETE = ("incomplete", "partial")
 PACKAGES = ("tthc", "papermill", "nbconvert", "nbclient", "weasyprint", "duckdb", "pandas")
 
 

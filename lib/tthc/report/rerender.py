@@ -32,7 +32,7 @@ def rerender(
     skip_slow_optional_imports()
     import nbformat
 
-    from tthc.report.manifest import read_manifest, sha256_file, write_manifest
+    from tthc.report.manifest import NOT_COMPLETE, read_manifest, sha256_file, write_manifest
     from tthc.report.runner import CHECKS_NAMES, _checks_html, _resolve_renderer
 
     bad = [f for f in formats if f not in RENDER_FORMATS]
@@ -74,7 +74,7 @@ def rerender(
     manifest = read_manifest(folder)
     if (
         manifest
-        and manifest.get("status") == "ok"
+        and manifest.get("status") in ("ok", *NOT_COMPLETE)
         and notebook.resolve().parent == folder.resolve()
     ):
         for fmt, path in written.items():

@@ -16,6 +16,12 @@ a run stopped by Ctrl-C or SIGTERM (:mod:`tthc.report.stop`) leaves the destinat
 A job whose folder already holds a complete report (manifest status ``ok``) is skipped, status
 ``skipped``, unless it was built with ``force``: running a batch again makes only what is
 missing or incomplete.
+
+A report made to the end whose figures the exports do not all determine is not ``ok`` either
+(:data:`NOT_COMPLETE`): ``incomplete`` when some main figures are N/A for lack of coverage,
+``partial`` when partial figures were allowed (``--allow-partial``) and printed, marked. Both
+carry the "BÁO CÁO CHƯA ĐẦY ĐỦ" mark on their first page; the manifest's ``completeness`` says
+why.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from tthc.errors import TthcError
 from tthc.report import staging, stop
 from tthc.report.fastimport import skip_slow_optional_imports
 from tthc.report.jobs import FAILED_NOTEBOOK, Job, PreparedJob, complete_report, prepare_job
+from tthc.report.manifest import NOT_COMPLETE
 from tthc.vntime import VN_TZ
 
 OUTPUT_NAMES = {"ipynb": "report.ipynb", "html": "report.html", "pdf": "report.pdf"}
@@ -56,7 +63,7 @@ WARNINGS_MIME = "application/vnd.tthc.warnings+json"
 class JobResult:
     unit: str
     period: str
-    status: str  # "ok" | "failed"
+    status: str  # "ok" | "incomplete" | "partial" | "failed" | "cancelled"
     folder: str
     seconds: float = 0.0
     message: str = ""  # one line: why it failed
@@ -68,6 +75,12 @@ class JobResult:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def failed(self) -> bool:
+        """Not made (a failing cell, a bad input, not run): stops a batch without
+        --continue-on-error. Complete already (``skipped``) or made but not complete is not."""
+        return self.status not in ("ok", "skipped", *NOT_COMPLETE)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -206,6 +219,7 @@ def _make_report(
         warming = _prewarm(renderer)
     nb_path = stage / OUTPUT_NAMES["ipynb"]
     error: dict[str, Any] | None = None
+    completeness: dict[str, Any] | None = None
     result = JobResult(job.unit, job.period, "ok", str(job.folder), warnings=list(pj.warnings))
     try:
         t0 = time.perf_counter()
@@ -217,6 +231,7 @@ def _make_report(
         stop.check()
         nb = nbformat.read(nb_path, as_version=4)
         result.warnings = _dedupe(result.warnings + notebook_warnings(nb))
+        completeness = notebook_completeness(nb)
         if "ipynb" in job.formats:
             staging.seal(nb_path)
             outputs["ipynb"] = nb_path
@@ -279,6 +294,9 @@ def _make_report(
         result.message = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
         error = {"stage": _stage(timings), "message": result.message}
 
+    if result.ok and completeness and completeness.get("status") in NOT_COMPLETE:
+        result.status = completeness["status"]
+        result.message = completeness_message(completeness)
     timings["total"] = pj.validate_seconds + time.perf_counter() - t_start
     result.timings = {k: round(v, 4) for k, v in timings.items()}
     result.seconds = round(timings["total"], 3)
@@ -299,6 +317,7 @@ def _make_report(
             "reused": kernel.last_use > 1,
         },
     )
+    manifest["completeness"] = completeness
     manifest["period_title"] = pj.period_title
     manifest["period_range"] = pj.period_range
     manifest["profile"] = pj.profile
@@ -318,6 +337,29 @@ def _stage(timings: dict[str, float]) -> str:
 
 def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def notebook_completeness(nb: Any) -> dict[str, Any] | None:
+    """The ``completeness`` the report notebook left in its figures bundle (status, note, N/A
+    and partial keys), or None when it left none."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            bundle = out.get("data", {}).get(FIGURES_MIME)
+            if isinstance(bundle, dict) and isinstance(bundle.get("completeness"), dict):
+                return dict(bundle["completeness"])
+    return None
+
+
+def completeness_message(completeness: dict[str, Any]) -> str:
+    """Why a report made to the end is not complete, in a few words ("51 số liệu N/A vì thiếu
+    dữ liệu"); what the exports cover is in the warnings and the manifest."""
+    na, partial = len(completeness.get("na") or []), len(completeness.get("partial") or [])
+    what = []
+    if na:
+        what.append(f"{na} số liệu N/A vì thiếu dữ liệu")
+    if partial:
+        what.append(f"{partial} số liệu chỉ tính một phần kỳ")
+    return ", ".join(what) or "báo cáo chưa đầy đủ"
 
 
 def notebook_warnings(nb: Any) -> list[str]:
@@ -442,7 +484,7 @@ def _run_jobs(
                 stop.check()
                 res = JobResult(**run_prepared(prepared_to_json(pj), renderer))
                 record(res)
-                if not res.ok and not continue_on_error:
+                if res.failed and not continue_on_error:
                     break
         else:
             own = executor is None
@@ -468,7 +510,7 @@ def _run_jobs(
                         raise
                     res = JobResult(**data)
                     record(res)
-                    if not res.ok and not continue_on_error:
+                    if res.failed and not continue_on_error:
                         for other in futures:
                             other.cancel()
                         break
