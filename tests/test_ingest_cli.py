@@ -157,7 +157,8 @@ def test_folder_is_ingested_catalogue_first_with_failures_reported(tmp_path: Pat
         (
             "bad_header_only.xlsx",
             [],
-            "Lỗi: Tệp bad_header_only.xlsx: không có dòng dữ liệu nào dưới dòng tiêu đề (dòng 1).",
+            "Lỗi: Tệp bad_header_only.xlsx: không có dòng dữ liệu nào dưới dòng tiêu đề (dòng 1) "
+            "và tiêu đề không ghi khoảng thời gian hay ngày xuất.",
         ),
         (
             "pakn.xlsx",
@@ -277,3 +278,23 @@ def test_a_file_whose_every_row_is_rejected_exits_non_zero(tmp_path: Path, capsy
         capsys, "--db", str(tmp_path / "w.duckdb"), "--unit", "an-truong", str(bad)
     )
     assert code == 2 and "đã được nạp trước đó" in out and "cả 2 dòng đều bị loại" in err
+
+
+def test_an_empty_list_that_says_its_range_records_it(tmp_path: Path, capsys) -> None:
+    """No PAKN in a month is a fact: the empty list's days are covered (issue 10's coverage)."""
+    db = tmp_path / "w.duckdb"
+    empty = tmp_path / "pakn-trong.csv"
+    empty.write_text(
+        "DANH SÁCH PHẢN ÁNH, KIẾN NGHỊ\nTừ ngày 15/05/2026 đến ngày 14/06/2026\n"
+        "Ngày xuất: 15/06/2026 08:00\nMã PAKN,Ngày tiếp nhận,Hạn xử lý,Ngày xử lý,Nguồn\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "--db", str(db), "--unit", "an-truong", "--json", str(empty))
+    obj = json.loads(out)
+    assert (code, err, obj["rows_read"], obj["kind"]) == (0, "", 0, "pakn")
+    assert [d["what"] for d in obj["decisions"]] == ["empty_list"]
+    # Without a range or an export time it tells nothing and is refused.
+    bare = tmp_path / "trong.csv"
+    bare.write_text("Mã PAKN,Ngày tiếp nhận,Hạn xử lý,Ngày xử lý,Nguồn\n", encoding="utf-8")
+    code, out, err = run(capsys, "--db", str(db), "--unit", "an-truong", str(bare))
+    assert code == 2 and "không ghi khoảng thời gian" in err

@@ -217,9 +217,23 @@ def _ingest_detected(
         staged = int(con.execute("SELECT count(*) FROM _stg").fetchone()[0])
         rows_read = staged + len(source.bad_rows)
         if rows_read == 0:
-            raise InputFileError(
-                f"Tệp {path.name}: không có dòng dữ liệu nào dưới dòng tiêu đề "
-                f"(dòng {cmap.header_row + det.sheet.row0})."
+            # An empty list is a fact only when it says what it covers: "no complaint from 15/05
+            # to 14/06" keeps those days covered. A catalogue is never empty.
+            says_when = window.covers_to is not None or window.export_time is not None
+            if cmap.kind is Kind.CATALOGUE or not says_when:
+                raise InputFileError(
+                    f"Tệp {path.name}: không có dòng dữ liệu nào dưới dòng tiêu đề "
+                    f"(dòng {cmap.header_row + det.sheet.row0})"
+                    + ("" if says_when else " và tiêu đề không ghi khoảng thời gian hay ngày xuất")
+                    + "."
+                )
+            decisions.append(
+                {
+                    "what": "empty_list",
+                    "detail": "danh sách không có dòng nào: ghi nhận là không có "
+                    + ("hồ sơ" if cmap.kind is Kind.CASES else "PAKN")
+                    + " trong khoảng thời gian tệp ghi",
+                }
             )
         if cmap.kind in (Kind.CASES, Kind.PAKN):
             decisions += _lost_zeros(con, cmap.kind, unit.unit)
