@@ -33,3 +33,8 @@ class ReportError(TthcError):
     """A report could not be produced (failed cell, existing outputs without --force)."""
 
     exit_code = 1
+
+
+class OutputError(TthcError):
+    """A file or folder the tool writes cannot be created (a file in the way, no permission,
+    read-only file system, name too long or not UTF-8). Raised before anything is written."""

@@ -73,9 +73,11 @@ def run(args: argparse.Namespace) -> int:
         date_to=args.date_to if args.date_from else None,
         rule=profile.period_rule,
     )
-    con = warehouse.connect(args.db or default_db(), read_only=True)
+    db = args.db or default_db()
+    con = warehouse.connect(db, read_only=True)
     try:
-        figures = compute_figures(con, args.unit, period, profile)
+        with warehouse.reading(db):
+            figures = compute_figures(con, args.unit, period, profile)
     finally:
         con.close()
     if args.json:

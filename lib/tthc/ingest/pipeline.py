@@ -410,7 +410,7 @@ def ingest_paths(
     files = expand_paths(paths)
     if not files:
         raise InputFileError("Không có tệp nào để nạp.")
-    con = connect(db)
+    con = connect(db, backup=True)
     rejects_dir = rejects_dir_for(db)
     results: list[IngestResult | FailedFile] = []
     try:
