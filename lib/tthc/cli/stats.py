@@ -83,7 +83,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         text = json.dumps(figures.to_json(), ensure_ascii=False, indent=2, default=str) + "\n"
     elif args.csv:
-        text = figures.by_field.drop(columns=["is_total"]).to_csv(index=False)
+        from tthc.cellsafe import frame_to_csv
+
+        text = frame_to_csv(figures.by_field.drop(columns=["is_total"]))
     else:
         text = render_text(figures)
     try:

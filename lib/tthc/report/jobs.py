@@ -211,13 +211,16 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
 
 
 def check_output_folder(job: Job) -> None:
-    """A complete report (manifest with status ok) is never overwritten without --force.
+    """The folder can be created and written, and a complete report (manifest with status ok)
+    is never overwritten without --force.
 
     A folder left by a failed or interrupted run (no manifest, or status other than ok) holds
     nothing worth keeping, so a new run may replace it without --force.
     """
+    from tthc.folders import check_writable_folder
     from tthc.report.manifest import read_manifest
 
+    check_writable_folder(job.folder, "thư mục báo cáo")  # a file in the way, no permission
     if job.force:
         return
     manifest = read_manifest(job.folder)
