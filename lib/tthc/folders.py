@@ -39,9 +39,7 @@ def os_reason(exc: OSError) -> str:
 
 def shown(path: str | Path) -> str:
     """The path as it can be printed: bytes that are not UTF-8 shown as U+FFFD."""
-    text = os.fsencode(path).decode("utf-8", "replace")
-    # One line whatever the name holds: control characters (newline, ESC) are shown escaped.
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+    return os.fsencode(path).decode("utf-8", "replace")  # TthcError escapes control characters
 
 
 def is_utf8(path: str | Path) -> bool:
@@ -51,6 +49,18 @@ def is_utf8(path: str | Path) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+NAME_MAX = 255  # bytes in one file or folder name, on every file system tthc runs on
+
+
+def too_long_part(path: str | Path) -> str | None:
+    """The first part of ``path`` longer than a file system allows (255 bytes), if any.
+
+    Checked before any folder is made: the system reports ENOENT for a missing folder before
+    it looks at a long name below it, so a long name is otherwise found only after a mkdir.
+    """
+    return next((part for part in Path(path).parts if len(os.fsencode(part)) > NAME_MAX), None)
 
 
 def check_utf8_name(path: str | Path, what: str) -> None:
@@ -86,6 +96,10 @@ def check_writable_folder(folder: Path, what: str) -> None:
     """
     folder = Path(folder)
     check_utf8_name(folder, what)
+    if too_long_part(folder):
+        raise OutputError(
+            f"Không tạo được {what} {shown(folder)}: {os_reason(OSError(errno.ENAMETOOLONG, ''))}."
+        )
     probe = folder
     try:
         while not probe.exists():

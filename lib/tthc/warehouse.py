@@ -35,6 +35,7 @@ from tthc.folders import (
     os_reason,
     read_only_fs,
     shown,
+    too_long_part,
 )
 from tthc.schema import DDL, SCHEMA_VERSION
 
@@ -166,6 +167,11 @@ def _check_path(path: Path, *, read_only: bool) -> None:
             f"Tên kho dữ liệu {shown(path)} có byte không phải UTF-8: hãy đổi tên tệp hoặc thư "
             "mục (chữ, số, gạch nối)."
         )
+    if too_long_part(path):
+        raise WarehouseError(
+            f"Không mở được kho dữ liệu {shown(path)}: tên quá dài so với giới hạn của hệ thống "
+            "tệp (255 byte một tên)."
+        )
     try:
         _check_existing(path, read_only=read_only)
     except OSError as exc:  # stat itself failed: name too long, no access to a folder above
@@ -246,6 +252,13 @@ def _open_error(path: Path, exc: duckdb.Error) -> WarehouseError:
         return WarehouseError(
             f"{shown(path)} không phải kho dữ liệu tthc (không phải tệp DuckDB, hoặc phần đầu "
             f"tệp đã hỏng): tthc không ghi gì vào tệp này; chọn tệp khác bằng --db.{hint}"
+        )
+    if "wal" in low and ("does not match" in low or "replaying" in low):
+        wal = shown(wal_path(path))
+        return WarehouseError(
+            f"Tệp nhật ký {wal} bên cạnh kho dữ liệu {shown(path)} không khớp với kho (có thể "
+            f"chép từ kho khác): chuyển {wal} ra chỗ khác rồi chạy lại; nếu kho vẫn lỗi, "
+            f"{restore_hint(path)}."
         )
     if "version number" in low or "newer version" in low or "older version" in low:
         return WarehouseError(

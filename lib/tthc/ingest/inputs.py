@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 from tthc.errors import InputFileError, TthcError
-from tthc.folders import check_writable_folder, is_utf8, os_reason, shown
+from tthc.folders import check_writable_folder, is_utf8, os_reason, shown, too_long_part
 from tthc.ingest.limits import MAX_FILE_ENV, max_file_bytes, mb_text, size_past_cap
 from tthc.ingest.readers import check_path
 
@@ -28,6 +28,10 @@ def check_input(path: Path) -> None:
         raise InputFileError(
             f"Tên tệp {shown(path)} có byte không phải UTF-8 (tên đặt trên máy dùng bảng mã "
             "khác): hãy đổi tên tệp rồi nạp lại."
+        )
+    if too_long_part(path):
+        raise InputFileError(
+            f"Không đọc được tệp {shown(path)}: tên quá dài so với giới hạn của hệ thống tệp."
         )
     try:
         st = path.stat() if path.exists() else None

@@ -380,11 +380,20 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if _is_dir(p):
             out.extend(sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith(".")))
         else:
             out.append(p)
     return out
+
+
+def _is_dir(path: Path) -> bool:
+    """A folder to expand; a path the system cannot even look at goes on as a file, which
+    :func:`check_input` then refuses with the reason (a name too long, no permission)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def rejects_dir_for(db: Path | str) -> Path:
