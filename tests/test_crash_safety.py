@@ -28,9 +28,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from warehouse_helpers import table_contents
 
 from tthc.sample import CASES_FILE, write_sample
-from tthc.warehouse import backup_path, connect, wal_path
+from tthc.warehouse import backup_path, wal_path
 
 UNIT = "an-truong"
 SEED = int(os.environ.get("TTHC_CRASH_SEED", "13"))
@@ -38,17 +39,8 @@ RANDOM_KILLS = 6
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, sorted, through tthc's own read-only open (so it must open)."""
-    con = connect(db, read_only=True)
-    try:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-        out = {}
-        for table in sorted(tables):
-            cols = "* EXCLUDE (ingested_at)" if table == "ingests" else "*"
-            out[table] = con.execute(f'SELECT {cols} FROM "{table}" ORDER BY ALL').fetchall()
-        return out
-    finally:
-        con.close()
+    """Every table, through tthc's own read-only open (so the warehouse must open)."""
+    return table_contents(db, through_tthc=True)
 
 
 def ingest_cmd(db: Path, export: Path) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from warehouse_helpers import damage_used_block, table_contents
 
 from tthc.backup import make_backup, temp_backup_path
 from tthc.errors import WarehouseError
@@ -24,16 +25,6 @@ FIX = Path(__file__).parent / "fixtures" / "ingest"
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def contents(db: Path) -> dict[str, list]:
-    """Every row of every table, sorted: what "the same warehouse" means in these tests."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}
-    finally:
-        con.close()
 
 
 def siblings(db: Path) -> list[str]:
@@ -90,44 +81,30 @@ def test_a_new_warehouse_appears_complete_and_leaves_no_temporary_file(tmp_path:
 
 def test_every_writing_ingest_first_copies_the_warehouse_to_bak(ingested: Path) -> None:
     assert not backup_path(ingested).exists()  # nothing to keep before the first ingest
-    after_first = contents(ingested)
+    after_first = table_contents(ingested)
     [r] = ingest_paths(ingested, "an-truong", [FIX / "pakn.xlsx"])
     assert r.counts.inserted > 0
-    assert contents(backup_path(ingested)) == after_first
-    assert contents(ingested) != after_first
+    assert table_contents(backup_path(ingested)) == after_first
+    assert table_contents(ingested) != after_first
     assert not temp_backup_path(ingested).exists()
     # Restoring is copying the backup back: the warehouse is then as it was before that ingest.
     os.replace(backup_path(ingested), ingested)
-    assert contents(ingested) == after_first
+    assert table_contents(ingested) == after_first
 
 
 def test_a_damaged_warehouse_never_replaces_a_good_backup(ingested: Path) -> None:
     ingest_paths(ingested, "an-truong", [FIX / "pakn.xlsx"])
     good = digest(backup_path(ingested))
-    damage_a_used_block(ingested)
+    damage_used_block(ingested)
     damaged = digest(ingested)
     with pytest.raises(WarehouseError, match=r"bị hỏng \(một khối dữ liệu sai tổng kiểm tra\)"):
         ingest_paths(ingested, "an-truong", [FIX / "cases_sample_utf8.csv"])
     assert digest(backup_path(ingested)) == good and digest(ingested) == damaged
 
 
-def damage_a_used_block(db: Path) -> None:
-    """Flip bytes in the first block holding the cases table (checksummed by DuckDB)."""
-    con = duckdb.connect(str(db), read_only=True)
-    block = con.execute(
-        "SELECT min(block_id) FROM pragma_storage_info('cases') WHERE block_id >= 0"
-    ).fetchone()[0]
-    size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
-    con.close()
-    data = bytearray(db.read_bytes())
-    start = 3 * 4096 + block * size + 64  # three header blocks, then fixed-size blocks
-    data[start : start + 64] = bytes(b ^ 0xFF for b in data[start : start + 64])
-    db.write_bytes(bytes(data))
-
-
 def test_damage_is_reported_with_the_restore_command(ingested: Path) -> None:
     ingest_paths(ingested, "an-truong", [FIX / "pakn.xlsx"])
-    damage_a_used_block(ingested)
+    damage_used_block(ingested)
     con = connect(ingested, read_only=True)  # the header is fine: the damage is further in
     with pytest.raises(WarehouseError) as err:
         verify(con, ingested)
@@ -165,8 +142,8 @@ def test_a_write_ahead_log_left_by_a_killed_writer_is_kept_and_backed_up(ingeste
     proc = subprocess.run([sys.executable, "-c", code, str(ingested)])
     assert proc.returncode == -signal.SIGKILL and wal_path(ingested).exists()
     ingest_paths(ingested, "an-truong", [FIX / "pakn.xlsx"])
-    assert ("probe", "committed") in contents(backup_path(ingested))["meta"]
-    assert ("probe", "committed") in contents(ingested)["meta"]
+    assert ("probe", "committed") in table_contents(backup_path(ingested))["meta"]
+    assert ("probe", "committed") in table_contents(ingested)["meta"]
 
 
 def test_a_backup_is_refused_while_a_writer_holds_the_warehouse(ingested: Path) -> None:
@@ -193,10 +170,10 @@ def test_a_backup_is_refused_while_a_writer_holds_the_warehouse(ingested: Path) 
 
 def test_a_backup_that_cannot_be_written_stops_the_ingest_before_any_write(ingested: Path) -> None:
     backup_path(ingested).mkdir()  # something in the way of <db>.bak
-    before = contents(ingested)
+    before = table_contents(ingested)
     with pytest.raises(WarehouseError, match=r"Không tạo được bản sao lưu .*chưa ghi gì vào kho"):
         ingest_paths(ingested, "an-truong", [FIX / "pakn.xlsx"])
-    assert contents(ingested) == before
+    assert table_contents(ingested) == before
 
 
 def test_a_newer_schema_is_refused_with_update_advice(ingested: Path) -> None:

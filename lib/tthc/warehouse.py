@@ -86,16 +86,17 @@ def connect(
         _create(path)
         backup = False  # nothing to keep yet
     for _attempt in range(3):
-        version, stamp = _inspect(path, deep=backup)
-        if backup:
-            from tthc.backup import make_backup
+        version = _inspect(path, deep=backup)
+        if not backup:
+            con = _open(path, read_only=False)
+            break
+        from tthc.backup import make_backup
 
-            if wal_path(path).exists():
-                _fold_wal(path)
-                version, _ = _inspect(path, deep=False)
-            stamp = make_backup(path)
+        if wal_path(path).exists():
+            _fold_wal(path)
+        copied = make_backup(path)
         con = _open(path, read_only=False)
-        if not backup or _stamp(path) == stamp:
+        if _stamp(path) == copied:
             break
         con.close()  # another writer came in between the copy and this open: copy again
     try:
@@ -150,7 +151,7 @@ def restore_hint(path: Path) -> str:
         return (
             "khi không có lệnh tthc nào đang chạy, khôi phục bản sao lưu bằng "
             f"'cp {shlex.quote(shown(bak))} {shlex.quote(shown(path))}' rồi xoá "
-            f"{shown(wal_path(path))} nếu có (README, mục Sao lưu kho dữ liệu)"
+            f"{shown(wal_path(path))} nếu có"
         )
     return (
         f"không có bản sao lưu {shown(bak)}; đổi tên tệp hỏng để giữ lại, rồi nạp lại các tệp "
@@ -265,15 +266,10 @@ def _open_error(path: Path, exc: duckdb.Error) -> WarehouseError:
             f"Kho dữ liệu {shown(path)} được ghi bởi một phiên bản DuckDB khác mà bản tthc này "
             f"không đọc được ({_first_line(exc)}): hãy dùng phiên bản tthc đã tạo kho."
         )
-    for needle, err in (("permission denied", 13), ("read-only file system", 30)):
-        if needle in low:
-            return (
-                _not_writable(path, path)
-                if err == 30
-                else WarehouseError(
-                    f"Không mở được kho dữ liệu {shown(path)}: {os_reason(OSError(err, needle))}."
-                )
-            )
+    if "read-only file system" in low:
+        return _not_writable(path, path)
+    if "permission denied" in low:
+        return WarehouseError(f"Không mở được kho dữ liệu {shown(path)}: không có quyền truy cập.")
     return damaged(path, exc)
 
 
@@ -284,7 +280,7 @@ def _damage_words(exc: BaseException) -> str | None:
         return "tệp bị cắt cụt: ngắn hơn phần dữ liệu nó khai báo"
     if "checksum" in low or "corrupt" in low:
         return "một khối dữ liệu sai tổng kiểm tra"
-    if "invalidated" in low or "fatal" in low:
+    if "invalidated" in low:
         return "DuckDB dừng đọc tệp sau một lỗi nghiêm trọng"
     if "not a valid duckdb database file" in low:
         return "phần đầu tệp không phải của tệp DuckDB"
@@ -344,11 +340,9 @@ def _check_version(path: Path, version: int, *, writable: bool) -> None:
     )
 
 
-def _inspect(path: Path, *, deep: bool) -> tuple[int, tuple[int, int, int] | None]:
-    """Open read-only, identify and check the version (and with ``deep`` read every block).
-
-    Returns the schema version and the file's stamp (inode, size, mtime) while it was open.
-    """
+def _inspect(path: Path, *, deep: bool) -> int:
+    """Open read-only, identify, check the version (and with ``deep`` read every block);
+    returns the schema version."""
     con = _open(path, read_only=True)
     try:
         version = _identify(con, path)
@@ -357,10 +351,11 @@ def _inspect(path: Path, *, deep: bool) -> tuple[int, tuple[int, int, int] | Non
             verify(con, path)
     finally:
         con.close()
-    return version, _stamp(path)
+    return version
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """(inode, size, mtime in ns): changes when another process writes the file."""
     try:
         st = path.stat()
     except OSError:

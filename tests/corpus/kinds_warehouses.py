@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+from warehouse_helpers import damage_used_block
 
 from corpus.framework import Run, Workspace, kind, prints, read, refused
 
@@ -38,20 +39,6 @@ def refused_untouched(w: Workspace, run: Run, *paths: Path) -> Run:
     """The warehouse (and anything beside it) is byte for byte as before, nothing added."""
     w.untouched(*(paths or (w.db,)), w.db.parent)
     return run
-
-
-def damage_used_block(db: Path) -> None:
-    """Flip bytes inside the first block holding the cases table (DuckDB checksums blocks)."""
-    con = duckdb.connect(str(db), read_only=True)
-    block = con.execute(
-        "SELECT min(block_id) FROM pragma_storage_info('cases') WHERE block_id >= 0"
-    ).fetchone()[0]
-    size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
-    con.close()
-    data = bytearray(db.read_bytes())
-    start = 3 * 4096 + block * size + 64
-    data[start : start + 64] = bytes(b ^ 0xFF for b in data[start : start + 64])
-    db.write_bytes(bytes(data))
 
 
 def with_backup(w: Workspace) -> Path:

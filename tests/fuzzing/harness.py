@@ -11,10 +11,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from corpus.framework import VIETNAMESE
+
 WORKER = Path(__file__).with_name("worker.py")
-VIETNAMESE = re.compile(
-    "[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I
-)
 
 
 class Worker:
