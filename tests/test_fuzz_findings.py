@@ -29,7 +29,8 @@ def ingest(worker: Worker, tmp_path: Path, name: str, data: bytes) -> dict:
     return worker.ingest(path, tmp_path / "w.duckdb")
 
 
-def stray_cell_xlsx() -> bytes:
+def corner_cell_xlsx(*, with_table: bool) -> bytes:
+    """An xlsx with a cell at XFD1048576, the sheet's last cell (with a small table or alone)."""
     import io
 
     import xlsxwriter
@@ -37,18 +38,19 @@ def stray_cell_xlsx() -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet("Danh sách")
-    for c, text in enumerate(HEADER.split(",")):
-        ws.write_string(0, c, text)
-    for c, text in enumerate(["HS-1", "1.001193", "Đang xử lý", "02/06/2026"]):
-        ws.write_string(1, c, text)
-    ws.write_string(1048575, 16383, " ")  # XFD1048576
+    if with_table:
+        for c, text in enumerate(HEADER.split(",")):
+            ws.write_string(0, c, text)
+        for c, text in enumerate(["HS-1", "1.001193", "Đang xử lý", "02/06/2026"]):
+            ws.write_string(1, c, text)
+    ws.write_string(1048575, 16383, " ")
     wb.close()
     return buf.getvalue()
 
 
 @pytest.mark.xfail(strict=True, reason="fuzz-findings-13w.md F1: calamine allocates the grid")
 def test_f1_a_stray_cell_in_the_last_cell_does_not_abort(worker, tmp_path) -> None:
-    answer = ingest(worker, tmp_path, "stray.xlsx", stray_cell_xlsx())
+    answer = ingest(worker, tmp_path, "stray.xlsx", corner_cell_xlsx(with_table=True))
     check(answer)
 
 
@@ -81,3 +83,9 @@ def test_f5_an_unclosed_quote_loses_no_row(worker, tmp_path) -> None:
     answer = ingest(worker, tmp_path, "quote.csv", "\n".join([HEADER, *rows, ""]).encode())
     check(answer)
     assert answer["result"]["rows_read"] == 3, answer["result"]  # every data line is counted
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz-findings-13w.md F6: calamine panics (pyo3)")
+def test_f6_a_sheet_whose_only_cell_is_the_last_cell(worker, tmp_path) -> None:
+    answer = ingest(worker, tmp_path, "corner.xlsx", corner_cell_xlsx(with_table=False))
+    check(answer)

@@ -130,3 +130,16 @@ def _(w: Workspace):
     ws.write_string(1048575, 16383, " ")
     wb.close()
     return w.ingest(path)
+
+
+@kind("container-xlsx-only-cell-XFD1048576", "containers", refused(r"Không đọc được|giới hạn"),
+      "an xlsx whose only cell is the sheet's last cell: a clear refusal, not a Rust panic",
+      finding="F6")  # fmt: skip
+def _(w: Workspace):
+    import xlsxwriter
+
+    path = w.path("corner.xlsx")
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Danh sách").write_string(1048575, 16383, "x")
+    wb.close()
+    return w.ingest(path)

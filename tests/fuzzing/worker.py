@@ -20,11 +20,13 @@ def answer(request: dict) -> dict:
 
     try:
         results = ingest_paths(request["db"], "fuzz", [request["path"]])
-    except Exception as exc:
+    except BaseException as exc:  # a Rust panic (pyo3's PanicException) is a BaseException
         from tthc.errors import TthcError
 
         if isinstance(exc, TthcError):
             return {"outcome": "refused", "error": str(exc)}
+        if isinstance(exc, KeyboardInterrupt):
+            raise
         return {"outcome": "exception", "error": repr(exc), "traceback": traceback.format_exc()}
     [r] = results
     if isinstance(r, FailedFile):
