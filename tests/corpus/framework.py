@@ -347,8 +347,27 @@ def file_kind(
 # --- running -----------------------------------------------------------------------------------
 
 
+class Unsupported(Exception):
+    """This machine cannot set up what the kind needs (user namespaces for a read-only mount)."""
+
+
+def user_namespaces() -> bool:
+    """Whether ``unshare`` may mount here (off in some containers)."""
+    probe = ["unshare", "--user", "--map-root-user", "--mount", "true"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=30).returncode == 0
+    except OSError:
+        return False
+
+
 def execute(run: Run, w: Workspace, timeout: float = 180) -> subprocess.CompletedProcess:
-    """Run ``tthc`` in a subprocess as the kind asks; the helper process, if any, meanwhile."""
+    """Run ``tthc`` in a subprocess as the kind asks; the helper process, if any, meanwhile.
+
+    Raises :class:`Unsupported` when the kind needs a read-only mount and the machine allows
+    no user namespaces.
+    """
+    if run.read_only is not None and not user_namespaces():
+        raise Unsupported("unshare --user --mount is not allowed on this machine")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TTHC_")}
     env |= {
         "TTHC_OUTPUTS": str(w.root / "outputs"),

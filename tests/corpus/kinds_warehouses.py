@@ -358,7 +358,7 @@ def _(w: Workspace) -> Run:
 def _(w: Workspace) -> Run:
     w.warehouse()
     w.db.parent.chmod(0o777)
-    w.db.chmod(0o644)
+    w.db.chmod(0o444)  # read-only for everyone, the owner too (when not run as root)
     run = refused_untouched(w, w.ingest(w.csv("new.csv")))
     run.as_nobody = True
     return run
@@ -370,7 +370,7 @@ def _(w: Workspace) -> Run:
 def _(w: Workspace) -> Run:
     w.warehouse()
     w.db.chmod(0o666)
-    w.db.parent.chmod(0o755)
+    w.db.parent.chmod(0o555)
     run = refused_untouched(w, w.ingest(w.csv("new.csv")))
     run.as_nobody = True
     return run
