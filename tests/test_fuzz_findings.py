@@ -89,3 +89,13 @@ def test_f5_an_unclosed_quote_loses_no_row(worker, tmp_path) -> None:
 def test_f6_a_sheet_whose_only_cell_is_the_last_cell(worker, tmp_path) -> None:
     answer = ingest(worker, tmp_path, "corner.xlsx", corner_cell_xlsx(with_table=False))
     check(answer)
+
+
+@pytest.mark.xfail(strict=True, reason="fuzz-findings-13w.md F7: two-digit year 00 is 1 BC")
+def test_f7_a_two_digit_year_is_not_stored_as_year_zero() -> None:
+    import datetime as dt
+
+    from tthc.ingest.values import parse_timestamps
+
+    out = parse_timestamps(["01/01/00", "02/06/26"])
+    assert all(v is None or (isinstance(v, dt.datetime) and v.year >= 1900) for v in out), out

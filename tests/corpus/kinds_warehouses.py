@@ -490,3 +490,16 @@ def _(w: Workspace) -> Run:
 
     w.check(backup_whole)
     return w.ingest(w.csv("new.csv", rows=[["HS-7", "1.001193", "X", "Đang xử lý", "04/06/2026"]]))
+
+
+@kind("values-year-zero-then-stats", "values", prints(r'"cases_new": 1,'),
+      "an export whose 'Ngày nhận' is 01/01/00 (two-digit year): stored as year 0 (1 BC), which "
+      "DuckDB hands to Python as text, and 'tthc stats' then fails with a TypeError",
+      finding="F7")  # fmt: skip
+def _(w: Workspace) -> Run:
+    rows = [
+        ["HS-1", "1.001193", "X", "Đang xử lý", "01/01/00"],
+        ["HS-2", "1.001193", "X", "Đang xử lý", "02/06/2026"],
+    ]
+    w.warehouse(w.db, w.csv("years.csv", rows=rows))
+    return w.stats()  # fmt: skip
