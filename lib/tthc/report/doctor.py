@@ -146,15 +146,21 @@ def check_pdf_engine() -> str:
 
 
 def check_warehouse(db: Path) -> str:
+    """Opens read-only, reads every block (a damaged file says how to restore the backup), and
+    lists the units with their latest export date and the rolling backup's date."""
+    import datetime as dt
+
     from tthc.schema import SCHEMA_VERSION
-    from tthc.warehouse import connect
+    from tthc.warehouse import backup_path, connect, reading, verify
 
     con = connect(db, read_only=True)
     try:
-        rows = con.execute(
-            "SELECT unit, max(as_of), count(*) FROM ingests GROUP BY unit ORDER BY unit"
-        ).fetchall()
-        cases = dict(con.execute("SELECT unit, count(*) FROM cases GROUP BY unit").fetchall())
+        verify(con, db)
+        with reading(db):
+            rows = con.execute(
+                "SELECT unit, max(as_of), count(*) FROM ingests GROUP BY unit ORDER BY unit"
+            ).fetchall()
+            cases = dict(con.execute("SELECT unit, count(*) FROM cases GROUP BY unit").fetchall())
     finally:
         con.close()
     if not rows:
@@ -165,7 +171,13 @@ def check_warehouse(db: Path) -> str:
         else f"{u} ({cases.get(u, 0)} hồ sơ)"
         for u, as_of, _n in rows
     )
-    return f"{db}, lược đồ phiên bản {SCHEMA_VERSION}: {units}"
+    bak = backup_path(db)
+    if bak.is_file():
+        taken = dt.datetime.fromtimestamp(bak.stat().st_mtime)
+        backup = f"bản sao lưu {bak} lúc {taken:%H:%M %d/%m/%Y}"
+    else:
+        backup = "chưa có bản sao lưu (lần nạp sau sẽ tạo)"
+    return f"{db}, lược đồ phiên bản {SCHEMA_VERSION}: {units}; {backup}"
 
 
 def check_params(base: Path | None = None) -> list[Check]:

@@ -175,19 +175,21 @@ def build_jobs(
 def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
     """Validate one job without starting a kernel; raise the user's one-line error if bad.
 
-    Order: unit params, the unit known (a params file or data, :mod:`tthc.known`), profile,
+    Order: output folder writable, unit params, the unit known (a params file or data, :mod:`tthc.known`), profile,
     narrative (and its lint), notebook file, warehouse (read-only, the unit's ingest ledger for
     the manifest). A complete report already made is skipped before this
     (:func:`complete_report`, ``tthc.report.runner.validate_jobs``).
     """
     import time
 
+    from tthc.folders import check_writable_folder
     from tthc.known import require_unit_in
     from tthc.report.narrative import load_narrative
     from tthc.stats.profile import load_profile
     from tthc.units import load_unit
 
     t0 = time.perf_counter()
+    check_writable_folder(job.folder, "thư mục báo cáo")  # a file in the way, no permission
     unit = load_unit(job.unit, params_base)
     require_unit_in(job.unit, job.db, params_base)
     load_profile(unit.profile, params_base)  # validated here, loaded again in the kernel
