@@ -7,6 +7,9 @@ in the document's own font: matplotlib lays it out with the bundled Liberation S
 under the embedded ``@font-face`` family name, so the browser and WeasyPrint draw it with the
 same embedded font (full Vietnamese, selectable, small files, fast PDF).
 
+Each chart is also drawn once more as a greyscale PNG at print resolution (:data:`PNG_DPI`), for
+the DOCX, whose readers (Word 2010 and 2013 among them) need a raster image.
+
 Inputs are plain DataFrames / mappings (documented per function), so the charts do not depend on
 how the statistics were computed.
 """
@@ -25,6 +28,7 @@ import pandas as pd
 
 from tthc.render.chartsvg import tidy_svg
 from tthc.render.fonts import CSS_FAMILY, register_matplotlib
+from tthc.render.model import Figure
 from tthc.stats.numbers import NA, format_count, format_rate, rate
 from tthc.stats.periods import vn_padded_date
 from tthc.stats.profile import NumberFormat
@@ -34,6 +38,7 @@ PALETTE = ("#262626", "#7a7a7a", "#bdbdbd", "#e0e0e0")
 HATCHES = ("", "///", "\\\\\\", "xx")
 MARKERS = ("o", "s", "^", "D")
 WIDTH_IN = 6.3  # 160 mm: the text width of an A4 portrait page with the decree's margins
+PNG_DPI = 300  # print resolution of the DOCX's images
 
 _RC: dict[str, Any] = {
     "svg.fonttype": "none",
@@ -80,20 +85,20 @@ class NumberStyle:
 OFFICIAL = NumberStyle()
 
 
-@dataclass(frozen=True)
-class Chart:
-    """One rendered chart: its question (title), alt text and inline SVG markup."""
+def figure_html(fig: Figure) -> str:
+    """A chart as an HTML ``figure``: the inline SVG, named by its alt text."""
+    return (
+        f'<figure class="chart" role="img" aria-label="{escape(fig.alt)}" '
+        f'data-chart="{escape(fig.key)}">\n{fig.svg}\n</figure>'
+    )
 
-    key: str
-    title: str
-    alt: str
-    svg: str
+
+@dataclass(frozen=True)
+class Chart(Figure):
+    """One rendered chart: its question (title), alt text, inline SVG markup and PNG."""
 
     def to_html(self) -> str:
-        return (
-            f'<figure class="chart" role="img" aria-label="{escape(self.alt)}" '
-            f'data-chart="{escape(self.key)}">\n{self.svg}\n</figure>'
-        )
+        return figure_html(self)
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -123,6 +128,23 @@ def _svg_markup(fig: Any, key: str, alt: str) -> str:
     return text
 
 
+def _png(fig: Any, dpi: int = PNG_DPI) -> tuple[bytes, float]:
+    """The figure as a greyscale PNG at ``dpi``, cropped as the SVG is (``savefig.bbox:
+    tight``), and its width in inches."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    buf.seek(0)
+    with Image.open(buf) as image:
+        # Greys only (PALETTE, black text and hatches on white): "L" keeps every pixel, at a
+        # third of the size of matplotlib's RGBA.
+        grey = image.convert("L")
+    out = io.BytesIO()
+    grey.save(out, format="PNG", dpi=(dpi, dpi))
+    return out.getvalue(), grey.width / dpi
+
+
 def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_in: float) -> Chart:
     # A bare Figure, not pyplot: no global figure registry, no backend, nothing an inline
     # backend in the kernel could pick up and display a second time.
@@ -138,7 +160,8 @@ def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_
         draw(ax)
         ax.set_title(title, loc="left", pad=10)
         svg = _svg_markup(fig, key, alt)
-    return Chart(key=key, title=title, alt=alt, svg=svg)
+        png, width_in = _png(fig)
+    return Chart(key=key, title=title, alt=alt, svg=svg, png=png, width_in=width_in)
 
 
 def _hatch_bars(ax: Any, containers: list[Any]) -> None:

@@ -35,6 +35,8 @@ REMOVE_INPUT_TAGS = ("remove-input",)
 REMOVE_OUTPUT_TAGS = ("remove-output",)
 
 FIGURES_MIME = "application/vnd.tthc.figures+json"
+# tthc.render.model.DOCUMENT_MIME, repeated so that rendering HTML imports nothing more.
+DOCUMENT_MIME = "application/vnd.tthc.document+json"
 
 
 @lru_cache(maxsize=1)
@@ -67,12 +69,14 @@ def _exporter() -> Any:
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
     config.HTMLExporter.embed_images = True
-    # The figures bundle is data for the runner, not for the page: listed last so that nbconvert
-    # knows the type (instead of warning that it cannot represent it) and the template's empty
-    # data_other block drops it.
+    # The figures bundle and the document blocks are data for the runner and the DOCX, not for
+    # the page: listed last so that nbconvert knows the types (instead of warning that it cannot
+    # represent them), the HTML beside them wins, and the template's empty data_other block
+    # drops them.
     config.NbConvertBase.display_data_priority = [
         *HTMLExporter().default_config.NbConvertBase.display_data_priority,
         FIGURES_MIME,
+        DOCUMENT_MIME,
     ]
     exporter = ReportExporter(
         config=config,
@@ -98,6 +102,11 @@ def _title(nb: nbformat.NotebookNode) -> str:
     return str(title or "Báo cáo cải cách thủ tục hành chính")
 
 
+def _author(nb: nbformat.NotebookNode) -> str:
+    """The issuing body the notebook left in its figures bundle ('' without)."""
+    return str(figures_payload(nb).get("document_author") or "")
+
+
 def render_html(nb: nbformat.NotebookNode | str | Path, *, title: str | None = None) -> str:
     """The executed notebook as the official document (one self-contained HTML string).
 
@@ -112,6 +121,7 @@ def render_html(nb: nbformat.NotebookNode | str | Path, *, title: str | None = N
     resources = {
         "tthc": {
             "title": title or _title(nb),
+            "author": _author(nb),
             "font_css": font_face_css(),
             "version": __version__,
         }

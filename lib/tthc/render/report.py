@@ -1,9 +1,11 @@
 """Everything the report notebook displays, one function per part of the document.
 
 The notebook stays thin: it loads :class:`ReportData` once (warehouse opened read-only, unit
-params, profile, narrative, figures, chart series, ingest ledger) and displays the HTML
-fragments below in document order. Nothing here catches an error: a problem stops the notebook,
-and the runner reports the failing cell.
+params, profile, narrative, figures, chart series, ingest ledger) and displays the parts below in
+document order. Each part of the signed document is a :class:`~tthc.render.part.Part`: blocks of
+content (:mod:`tthc.render.model`) shown as HTML, with the same blocks as JSON beside it for the
+DOCX. Nothing here catches an error: a problem stops the notebook, and the runner reports the
+failing cell.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from tthc.render.charts import (
     top_procedures_chart,
 )
 from tthc.render.export import FIGURES_MIME
+from tthc.render.model import Group, Heading, Paragraph, Run, Text
+from tthc.render.part import Part
 from tthc.report.narrative import Narrative, fill_computed, load_narrative, placeholder_text
 from tthc.stats.figures import Figures, compute_figures
 from tthc.stats.periods import Period, parse_period, vn_long_date
@@ -117,28 +121,29 @@ def load_report_data(
 # --- the body ---------------------------------------------------------------------------------
 
 
-def _narrative(data: ReportData, sid: str, text: str | None = None) -> str:
+def _narrative(data: ReportData, sid: str, text: str | None = None) -> Text:
     raw = data.narrative.sections[sid] if text is None else text
     is_placeholder = data.narrative.is_placeholder or raw.strip() == placeholder_text(
         sid, data.narrative.path
     )
-    return doc.narrative_html(raw, placeholder=is_placeholder, section=sid)
+    return doc.narrative(raw, placeholder=is_placeholder, section=sid)
 
 
-def front_matter(data: ReportData) -> str:
+def front_matter(data: ReportData) -> Part:
     """Header block, 'BÁO CÁO' with the summary line, and the opening paragraph."""
-    return "\n".join(
+    return Part(
+        "front",
         [
             # Số and ngày ban hành belong to this one report: its narrative file gives them.
-            doc.header_block(
+            doc.header(
                 data.unit,
                 data.period,
                 number=data.narrative.number,
                 issue_date=data.narrative.issue_date,
             ),
-            doc.title_block(data.period),
+            doc.title(data.period),
             _narrative(data, "mo-dau"),
-        ]
+        ],
     )
 
 
@@ -146,28 +151,27 @@ def _unit_in_text(data: ReportData) -> str:
     return data.unit.display_name
 
 
-def part_one(data: ReportData) -> str:
-    """I. Results: direction (I.1), regulatory reform (I.2), computed results (I.3, I.4),
-    communication (I.5)."""
+def part_one(data: ReportData) -> Part:
+    """I. Results: direction (I.1), regulatory reform (I.2), computed results (I.3, with the
+    figures supplied from outside the exports), PAKN (I.4), communication (I.5)."""
     f, p = data.figures, data.profile
-    return "\n".join(
+    return Part(
+        "part-one",
         [
-            doc.heading("I.", f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ {data.period.title_phrase.upper()}"),
-            doc.heading("1.", "Công tác chỉ đạo, điều hành", 2),
+            Heading("I.", f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ {data.period.title_phrase.upper()}"),
+            Heading("1.", "Công tác chỉ đạo, điều hành", 2),
             _narrative(data, "I.1"),
-            doc.heading("2.", "Cải cách quy định thủ tục hành chính", 2),
-            doc.heading(
+            Heading("2.", "Cải cách quy định thủ tục hành chính", 2),
+            Heading(
                 "2.1.",
                 "Kết quả kiểm soát quy định thủ tục hành chính trong các văn bản quy phạm pháp luật.",
                 3,
             ),
             _narrative(data, "I.2.1"),
-            doc.heading(
-                "2.2.", "Đối với việc rà soát, cắt giảm, đơn giản hóa thủ tục hành chính.", 3
-            ),
+            Heading("2.2.", "Đối với việc rà soát, cắt giảm, đơn giản hóa thủ tục hành chính.", 3),
             _narrative(data, "I.2.2"),
-            doc.heading("3.", "Kết quả thực hiện công tác cải cách thủ tục hành chính.", 2),
-            sections.lines_html(
+            Heading("3.", "Kết quả thực hiện công tác cải cách thủ tục hành chính.", 2),
+            sections.computed(
                 sections.results_lines(
                     f,
                     p,
@@ -176,73 +180,79 @@ def part_one(data: ReportData) -> str:
                     period_start=data.period.start,
                     period_end=data.period.end,
                     ytd_start=f.ytd_start,
+                    supplied=data.narrative.supplied,
                 ),
                 section="I.3",
             ),
-            doc.heading("4.", "Kết quả tiếp nhận và xử lý phản ánh, kiến nghị", 2),
-            sections.lines_html(sections.pakn_lines(f, p), section="I.4"),
-            doc.heading("5.", "Công tác truyền thông về cải cách thủ tục hành chính.", 2),
+            Heading("4.", "Kết quả tiếp nhận và xử lý phản ánh, kiến nghị", 2),
+            sections.computed(sections.pakn_lines(f, p), section="I.4"),
+            Heading("5.", "Công tác truyền thông về cải cách thủ tục hành chính.", 2),
             _narrative(data, "I.5"),
-        ]
+        ],
     )
 
 
-def part_two(data: ReportData) -> str:
+def part_two(data: ReportData) -> Part:
     """II. Assessment: achievements (with the computed bullet) and shortcomings."""
     bullet = sections.achievement_line(data.figures, data.profile).to_markdown()
-    return "\n".join(
+    return Part(
+        "part-two",
         [
-            doc.heading("II.", "ĐÁNH GIÁ CHUNG"),
-            doc.heading("1.", "Kết quả đã đạt được.", 2),
+            Heading("II.", "ĐÁNH GIÁ CHUNG"),
+            Heading("1.", "Kết quả đã đạt được.", 2),
             _narrative(data, "II.1", fill_computed(data.narrative.sections["II.1"], bullet)),
-            doc.heading("2.", "Một số tồn tại, hạn chế", 2),
+            Heading("2.", "Một số tồn tại, hạn chế", 2),
             _narrative(data, "II.2"),
-        ]
+        ],
     )
 
 
-def part_three_four(data: ReportData) -> str:
+def part_three_four(data: ReportData) -> Part:
     """III. Next period's tasks, IV. Proposals, the closing sentence."""
-    return "\n".join(
+    return Part(
+        "part-three-four",
         [
-            doc.heading("III.", f"PHƯƠNG HƯỚNG NHIỆM VỤ {data.period.next().title_phrase.upper()}"),
+            Heading("III.", f"PHƯƠNG HƯỚNG NHIỆM VỤ {data.period.next().title_phrase.upper()}"),
             _narrative(data, "III"),
-            doc.heading("IV.", "KIẾN NGHỊ VÀ ĐỀ XUẤT"),
+            Heading("IV.", "KIẾN NGHỊ VÀ ĐỀ XUẤT"),
             _narrative(data, "IV"),
-            f'<p class="closing">{doc.e(doc.closing_sentence(data.unit, data.period))}</p>',
-        ]
+            Paragraph((Run(doc.closing_sentence(data.unit, data.period)),), style="closing"),
+        ],
     )
 
 
-def signature(data: ReportData) -> str:
-    return doc.signature_block(data.unit)
+def signature(data: ReportData) -> Part:
+    return Part("signature", [doc.signature(data.unit)])
 
 
 # --- the appendix ------------------------------------------------------------------------------
 
 
-def appendix_field_table(data: ReportData) -> str:
+def _note(text: str) -> Paragraph:
+    return Paragraph((Run(text),), style="noindent note")
+
+
+def appendix_field_table(data: ReportData) -> Part:
     """Appendix heading and the national form's table, on a landscape page."""
-    table = tables.field_table_html(
+    table = tables.field_table(
         data.figures.by_field,
         data.profile,
         caption=f"Biểu 1. Tình hình, kết quả giải quyết thủ tục hành chính theo lĩnh vực ({data.period.range_phrase.lower()})",
     )
-    return (
-        '<section class="appendix landscape" data-part="appendix">'
-        + doc.appendix_heading(
-            data.unit,
-            data.period,
-            number=data.narrative.number,
-            issue_date=data.narrative.issue_date,
-        )
-        + table
-        + _field_table_note(data)
-        + "</section>"
+    head = doc.appendix_head(
+        data.unit,
+        data.period,
+        number=data.narrative.number,
+        issue_date=data.narrative.issue_date,
+    )
+    notes = [_note(n) for n in _field_table_notes(data)]
+    return Part(
+        "appendix",
+        [Group("appendix", "appendix", (head, table, *notes), landscape=True)],
     )
 
 
-def _field_table_note(data: ReportData) -> str:
+def _field_table_notes(data: ReportData) -> list[str]:
     notes = []
     if data.profile.third_bucket == "separate":
         notes.append(
@@ -257,24 +267,23 @@ def _field_table_note(data: ReportData) -> str:
         notes.append("Hồ sơ rút, dừng xử lý, trả lại không tính vào tổng số (cột 1).")
     cmp = "theo thời điểm" if data.profile.comparison == "timestamp" else "theo ngày"
     notes.append(f"Trước hạn / đúng hạn / quá hạn: so sánh ngày kết thúc với ngày hẹn trả {cmp}.")
-    return "".join(f'<p class="noindent note">{doc.e(n)}</p>' for n in notes)
+    return notes
 
 
-def appendix_late_cases(data: ReportData) -> str:
-    return (
-        '<section class="appendix-part" data-part="late">'
-        + f'<h3 class="app">Biểu 2. Hồ sơ quá hạn {doc.e(data.period.title_phrase)} '
-        + "(đã giải quyết quá hạn trong kỳ và đang giải quyết quá hạn đến cuối kỳ)</h3>"
-        + tables.late_cases_html(data.figures.late_cases, data.profile)
-        + "</section>"
+def appendix_late_cases(data: ReportData) -> Part:
+    title = (
+        f"Biểu 2. Hồ sơ quá hạn {data.period.title_phrase} "
+        "(đã giải quyết quá hạn trong kỳ và đang giải quyết quá hạn đến cuối kỳ)"
     )
+    table = tables.late_cases(data.figures.late_cases, data.profile)
+    return Part("late", [Group("late", "appendix-part", (Heading("", title, 4), table))])
 
 
 def _period_label(p: Period) -> str:
     return p.title_phrase[:1].upper() + p.title_phrase[1:]
 
 
-def appendix_comparison(data: ReportData) -> str:
+def appendix_comparison(data: ReportData) -> Part:
     comps = data.figures.comparisons
     labels = (
         _period_label(data.period),
@@ -286,24 +295,16 @@ def appendix_comparison(data: ReportData) -> str:
         for key, label in (("previous", labels[1]), ("last_year", labels[2]))
         if comps.get(key) is None
     ]
-    note = (
-        f'<p class="noindent note">Không có dữ liệu cho: {doc.e(", ".join(missing))} (N/A).</p>'
-        if missing
-        else ""
+    table = tables.comparison(
+        data.figures.values,
+        comps.get("previous"),
+        comps.get("last_year"),
+        data.profile,
+        labels=labels,
     )
-    return (
-        '<section class="appendix-part" data-part="comparison">'
-        + '<h3 class="app">Biểu 3. So sánh với kỳ trước và cùng kỳ năm trước</h3>'
-        + tables.comparison_html(
-            data.figures.values,
-            comps.get("previous"),
-            comps.get("last_year"),
-            data.profile,
-            labels=labels,
-        )
-        + note
-        + "</section>"
-    )
+    notes = [_note(f"Không có dữ liệu cho: {', '.join(missing)} (N/A).")] if missing else []
+    title = Heading("", "Biểu 3. So sánh với kỳ trước và cùng kỳ năm trước", 4)
+    return Part("comparison", [Group("comparison", "appendix-part", (title, table, *notes))])
 
 
 def charts(data: ReportData) -> list[Chart]:
@@ -363,13 +364,10 @@ def charts(data: ReportData) -> list[Chart]:
     ]
 
 
-def charts_html(data: ReportData) -> str:
-    return (
-        '<section class="appendix-part charts" data-part="charts">'
-        + '<h3 class="app">Biểu đồ</h3>'
-        + "\n".join(c.to_html() for c in charts(data))
-        + "</section>"
-    )
+def appendix_charts(data: ReportData) -> Part:
+    """The five charts, SVG in the HTML and PDF, PNG in the DOCX."""
+    blocks = (Heading("", "Biểu đồ", 4), *charts(data))
+    return Part("charts", [Group("charts", "appendix-part charts", blocks)])
 
 
 def cutoff_sentence(data: ReportData) -> str:
@@ -404,6 +402,9 @@ def data_quality(data: ReportData) -> str:
         + quality.bullet_list(
             data.narrative.warnings, empty="Không có cảnh báo.", key="narrative-warnings"
         )
+        + '<p class="noindent"><strong>Số liệu do đơn vị cung cấp (không tính từ tệp xuất).'
+        + "</strong></p>"
+        + quality.supplied_html(data.narrative.supplied, f.values, f.na, p)
         + '<p class="noindent"><strong>Số liệu không tính được (N/A) và lý do.</strong></p>'
         + quality.bullet_list(quality.na_items(f.na, f.rates), empty="Không có.", key="na")
         + '<p class="noindent"><strong>Ghi chú của phần thống kê.</strong></p>'
@@ -433,6 +434,7 @@ def payload(data: ReportData) -> dict[str, Any]:
         "profile": data.profile.name,
         "db": str(data.db),
         "document_title": data.title,
+        "document_author": doc.document_author(data.unit),
         "figures": data.figures.to_json(),
         "narrative": data.narrative.summary(),
         "warnings": [*data.figures.coverage_warnings, *data.narrative.warnings],
