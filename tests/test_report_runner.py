@@ -238,12 +238,13 @@ def test_manifest_contents(env) -> None:
         "pandas",
     }
     assert all(m["versions"][k] for k in ("papermill", "nbconvert", "weasyprint", "duckdb"))
-    assert set(m["timings"]) == {"validate", "execute", "html", "pdf", "total"}
+    assert set(m["timings"]) == {"validate", "execute", "html", "pdf", "docx", "total"}
     assert m["timings"]["total"] >= m["timings"]["execute"] > 0
-    for fmt, name in (("ipynb", "report.ipynb"), ("html", "report.html"), ("pdf", "report.pdf")):
-        assert m["outputs"][fmt]["file"] == name
-        assert m["outputs"][fmt]["sha256"] == sha256_file(folder / name)
+    for fmt in ("ipynb", "html", "pdf", "docx"):
+        assert m["outputs"][fmt]["file"] == f"report.{fmt}"
+        assert m["outputs"][fmt]["sha256"] == sha256_file(folder / f"report.{fmt}")
     assert (folder / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert (folder / "report.docx").read_bytes().startswith(b"PK")  # a zip: OOXML
     # Narrative lint from params and a warning the notebook recorded, each once.
     lint = [w for w in m["warnings"] if w.startswith("Mục mo-dau:")]
     assert len(lint) == 1 and "'tháng 5 năm 2026'" in lint[0]
@@ -375,9 +376,33 @@ def test_build_jobs_dedupes_and_orders(env) -> None:
         ("xa-b", "2026-06"), ("xa-b", "2026-05"), ("xa-a", "2026-06"), ("xa-a", "2026-05"),
     ]  # fmt: skip
     assert jobs[0].folder == env["out"] / "xa-b" / "2026-06"
-    assert jobs[0].db == str(env["db"]) and jobs[0].formats == ("ipynb", "html", "pdf")
-    with pytest.raises(ParamsError, match="Định dạng 'docx' không hỗ trợ"):
-        build_jobs(["xa-a"], ["2026-06"], formats=["docx"])
+    # Without --formats: the notebook and what the unit's params choose (all three by default).
+    assert jobs[0].db == str(env["db"]) and jobs[0].formats == ("ipynb", "html", "pdf", "docx")
+    with pytest.raises(ParamsError, match="Định dạng 'odt' không hỗ trợ"):
+        build_jobs(["xa-a"], ["2026-06"], formats=["odt"])
+
+
+def test_a_unit_chooses_its_formats(env) -> None:
+    (env["params"] / "units" / "xa-b.yaml").write_text(
+        "unit: xa-b\nname: B\nprofile: default\nformats: [pdf, docx]\n", encoding="utf-8"
+    )
+    jobs = build_jobs(["xa-a", "xa-b"], ["2026-06"])
+    assert [j.formats for j in jobs] == [("ipynb", "html", "pdf", "docx"), ("ipynb", "pdf", "docx")]
+    # --formats applies to every unit.
+    assert {j.formats for j in build_jobs(["xa-a", "xa-b"], ["2026-06"], formats=["html"])} == {
+        ("html",)
+    }
+    assert report("--unit", "xa-b", "--month", "2026-06") == 0
+    folder = env["out"] / "xa-b" / "2026-06"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "manifest.json", "report.docx", "report.ipynb", "report.pdf",
+    ]  # fmt: skip
+    assert set(read_manifest(folder)["outputs"]) == {"ipynb", "pdf", "docx"}
+    (env["params"] / "units" / "xa-b.yaml").write_text(
+        "unit: xa-b\nname: B\nformats: [odt]\n", encoding="utf-8"
+    )
+    with pytest.raises(ParamsError, match="khóa 'formats.0': giá trị không thuộc danh sách"):
+        build_jobs(["xa-b"], ["2026-06"])
 
 
 def test_kernel_is_recycled_after_n_reports(env, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -67,6 +67,18 @@ class UnitParams(_Strict):
     recipients: list[str] = Field(default_factory=list)  # "Nơi nhận", last one "Lưu: VT, …"
     aliases: dict[str, list[str]] = Field(default_factory=dict)  # canonical field -> extra headers
     personal_data: PersonalData = PersonalData()
+    # The documents each report writes besides its notebook: the official HTML, the PDF/A
+    # to sign and archive, the DOCX to edit in Word (``tthc report --formats`` overrides).
+    formats: list[Literal["html", "pdf", "docx"]] = Field(
+        default_factory=lambda: ["html", "pdf", "docx"]
+    )
+
+    @field_validator("formats")
+    @classmethod
+    def _some_formats(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("chọn ít nhất một định dạng: html, pdf, docx")
+        return list(dict.fromkeys(v))
 
     @field_validator("unit")
     @classmethod

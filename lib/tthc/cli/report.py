@@ -12,11 +12,11 @@ import sys
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "report",
-        help="lập báo cáo (notebook, HTML, PDF, manifest) cho đơn vị và kỳ",
+        help="lập báo cáo (notebook, HTML, PDF, DOCX, manifest) cho đơn vị và kỳ",
         description=(
-            "Chạy notebooks/monthly_report.ipynb bằng papermill cho từng đơn vị và kỳ, xuất HTML "
-            "và PDF vào DIR/<đơn vị>/<kỳ>/ cùng manifest.json. Mặc định: kỳ tháng gần nhất đã "
-            "khóa số liệu (Nghị định 09/2019/NĐ-CP)."
+            "Chạy notebooks/monthly_report.ipynb bằng papermill cho từng đơn vị và kỳ, xuất HTML, "
+            "PDF/A và DOCX vào DIR/<đơn vị>/<kỳ>/ cùng manifest.json. Mặc định: kỳ tháng gần nhất "
+            "đã khóa số liệu (Nghị định 09/2019/NĐ-CP)."
         ),
     )
     p.add_argument("--db", help="kho dữ liệu DuckDB (mặc định $TTHC_DB hoặc data/tthc.duckdb)")
@@ -29,7 +29,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", help="đến ngày YYYY-MM-DD (cùng --from)")
     p.add_argument("--out", help="thư mục kết quả (mặc định outputs/)")
     p.add_argument(
-        "--formats", default="ipynb,html,pdf", help="định dạng xuất, mặc định ipynb,html,pdf"
+        "--formats",
+        help="định dạng xuất trong ipynb,html,pdf,docx; mặc định: ipynb và các định dạng khóa "
+        "'formats' của đơn vị chọn (html,pdf,docx)",
     )
     p.add_argument("--force", action="store_true", help="ghi đè báo cáo đã có")
     p.add_argument("--workers", type=int, default=1, help="số kernel chạy song song (mặc định 1)")
@@ -61,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
     units = list_units() if args.unit == "all" else [u.strip() for u in args.unit.split(",")]
     if not units:
         raise ParamsError("Không có đơn vị nào trong params/units/: không có báo cáo để lập.")
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    formats = (
+        None if args.formats is None else [f.strip() for f in args.formats.split(",") if f.strip()]
+    )
     common = dict(
         out_dir=args.out, formats=formats, db=args.db, force=args.force, notebook=args.notebook
     )

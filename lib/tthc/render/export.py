@@ -1,9 +1,12 @@
-"""Executed report notebook -> the official HTML document -> PDF (WeasyPrint).
+"""Executed report notebook -> the official HTML document -> PDF (WeasyPrint); and the DOCX.
 
 The HTML is one self-contained file: the project's nbconvert template (``templates/tthc``), CSS
 and fonts inline, charts as inline SVG, no script or resource from any other host. Code cells,
 the injected-parameters cell and anything tagged for removal never reach it; a notebook holding
 an error output is refused rather than rendered as a document that looks complete.
+
+The DOCX is built from the document
+blocks the notebook carries beside its HTML (:func:`render_docx`, :mod:`tthc.render.word`).
 """
 
 from __future__ import annotations
@@ -221,16 +224,26 @@ _WARM_UP_HTML = (
 
 def warm_up() -> None:
     """Render a miniature report once (about 0.5 s, mostly loading WeasyPrint, Pango and the
-    embedded fonts), e.g. in a thread while the report notebook executes, so that the report's
-    own PDF starts with every code path and cache of the real one warm."""
+    embedded fonts; then python-docx), e.g. in a thread while the report notebook executes, so
+    that the report's own PDF and DOCX start with every code path and cache of the real one
+    warm."""
     import tempfile
 
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
+    from tthc.render import word
+    from tthc.render.model import Heading, Paragraph, Run, Table
+
     cell = new_code_cell(outputs=[new_output("display_data", data={"text/html": _WARM_UP_HTML})])
     html = render_html(new_notebook(cells=[cell]), title="Khởi động")
+    blocks = (
+        Heading("I.", "Độc lập"),
+        Paragraph((Run("Tự do", bold=True), Run(note="Hạnh phúc"))),
+        Table("x", "data", "Biểu", (), (), empty="Không có."),
+    )
     with tempfile.TemporaryDirectory(prefix="tthc-warm-up-") as folder:
         render_pdf(html, Path(folder) / "warm-up.pdf")
+        word.write_docx(blocks, Path(folder) / "warm-up.docx", title="Khởi động", author="")
 
 
 def render_pdf(html: str, out_path: str | Path) -> Path:
@@ -261,6 +274,23 @@ def render_pdf(html: str, out_path: str | Path) -> Path:
         raise ReportError(
             f"Báo cáo tham chiếu tài nguyên bên ngoài, không được phép: {exc}"
         ) from exc
+    return out
+
+
+def render_docx(nb: nbformat.NotebookNode | str | Path, out_path: str | Path) -> Path:
+    """The signed document as DOCX (Nghị định 30 layout), from the document blocks the executed
+    notebook carries; written atomically. See :mod:`tthc.render.word`."""
+    from tthc.render import word
+
+    if isinstance(nb, (str, Path)):
+        nb = nbformat.read(str(nb), as_version=4)
+    errors = _errors(nb)
+    if errors:
+        raise ReportError(f"Sổ tay có ô bị lỗi, không xuất báo cáo: {errors[0]}")
+    blocks = word.document_blocks(nb)
+    out = Path(out_path)
+    with atomic_path(out) as tmp:
+        word.write_docx(blocks, tmp, title=_title(nb), author=_author(nb))
     return out
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from tthc import atomic
 from tthc.errors import ReportError
 
-RENDER_FORMATS = ("html", "pdf")
+RENDER_FORMATS = ("html", "pdf", "docx")
 
 
 def rerender(
@@ -24,7 +24,8 @@ def rerender(
     out: Path | None = None,
     renderer: Any = None,
 ) -> dict[str, Path]:
-    """Write ``<stem>.html`` / ``<stem>.pdf`` beside the notebook (or in ``out``); their paths."""
+    """Write ``<stem>.html`` / ``.pdf`` / ``.docx`` beside the notebook (or in ``out``); their
+    paths. The DOCX comes from the document blocks the notebook carries, as in ``tthc report``."""
     from tthc.report.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
@@ -35,7 +36,7 @@ def rerender(
 
     bad = [f for f in formats if f not in RENDER_FORMATS]
     if bad or not formats:
-        raise ReportError(f"Định dạng '{','.join(bad)}' không xuất lại được: chọn html, pdf.")
+        raise ReportError(f"Định dạng '{','.join(bad)}' không xuất lại được: chọn html, pdf, docx.")
     if not notebook.exists():
         raise ReportError(f"Không tìm thấy notebook {notebook}.")
     try:
@@ -49,9 +50,10 @@ def rerender(
     render = _resolve_renderer(renderer)
     timings: dict[str, float] = {}
     written: dict[str, Path] = {}
-    t0 = time.perf_counter()
-    html = render.render_html(nb)
-    timings["html"] = time.perf_counter() - t0
+    if "html" in formats or "pdf" in formats:
+        t0 = time.perf_counter()
+        html = render.render_html(nb)
+        timings["html"] = time.perf_counter() - t0
     if "html" in formats:
         written["html"] = folder / f"{notebook.stem}.html"
         atomic.write_text(written["html"], html)
@@ -61,6 +63,12 @@ def rerender(
         with atomic.atomic_path(written["pdf"]) as tmp:
             render.render_pdf(html, tmp)
         timings["pdf"] = time.perf_counter() - t0
+    if "docx" in formats:
+        written["docx"] = folder / f"{notebook.stem}.docx"
+        t0 = time.perf_counter()
+        with atomic.atomic_path(written["docx"]) as tmp:
+            render.render_docx(nb, tmp)
+        timings["docx"] = time.perf_counter() - t0
 
     manifest = read_manifest(folder)
     if (

@@ -8,7 +8,8 @@ machine boundary. Each worker process keeps one warm kernel (see :mod:`tthc.repo
 
 A report folder ``DIR/<unit>/<period key>/`` is written in this order: the old manifest is removed
 first (the folder is now visibly incomplete), then ``report.ipynb``, ``report.html``,
-``report.pdf``, each atomically, and ``manifest.json`` last. A failed report keeps its partial
+``report.pdf``, ``report.docx`` (those the job's formats name), each atomically, and
+``manifest.json`` last. A failed report keeps its partial
 notebook as ``report.failed.ipynb`` and gets a manifest with ``status: failed``.
 """
 
@@ -31,7 +32,12 @@ from tthc.errors import TthcError
 from tthc.report.fastimport import skip_slow_optional_imports
 from tthc.report.jobs import FAILED_NOTEBOOK, Job, PreparedJob, prepare_job
 
-OUTPUT_NAMES = {"ipynb": "report.ipynb", "html": "report.html", "pdf": "report.pdf"}
+OUTPUT_NAMES = {
+    "ipynb": "report.ipynb",
+    "html": "report.html",
+    "pdf": "report.pdf",
+    "docx": "report.docx",
+}
 DEFAULT_RENDERER = "tthc.render.export"
 FIGURES_MIME = "application/vnd.tthc.figures+json"
 WARNINGS_MIME = "application/vnd.tthc.warnings+json"
@@ -170,7 +176,8 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
     outputs: dict[str, Path] = {}
     kernel = _worker_kernel(job.notebook_path.parent)
     warming = None
-    if ("html" in job.formats or "pdf" in job.formats) and not _RENDERER_WARM:
+    documents = [f for f in job.formats if f in ("html", "pdf", "docx")]
+    if documents and not _RENDERER_WARM:
         warming = _prewarm(renderer)
     tmp_nb = atomic.temp_path_for(folder / OUTPUT_NAMES["ipynb"])
     error: dict[str, Any] | None = None
@@ -188,10 +195,10 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
             outputs["ipynb"] = folder / OUTPUT_NAMES["ipynb"]
         else:
             tmp_nb.unlink()
+        if warming is not None:
+            warming.join()
+        render = _resolve_renderer(renderer)
         if "html" in job.formats or "pdf" in job.formats:
-            if warming is not None:
-                warming.join()
-            render = _resolve_renderer(renderer)
             t0 = time.perf_counter()
             html = render.render_html(nb)
             timings["html"] = time.perf_counter() - t0
@@ -204,6 +211,13 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
                     render.render_pdf(html, tmp_pdf)
                 timings["pdf"] = time.perf_counter() - t0
                 outputs["pdf"] = folder / OUTPUT_NAMES["pdf"]
+        if "docx" in job.formats:
+            t0 = time.perf_counter()
+            with atomic.atomic_path(folder / OUTPUT_NAMES["docx"]) as tmp_docx:
+                render.render_docx(nb, tmp_docx)
+            timings["docx"] = time.perf_counter() - t0
+            outputs["docx"] = folder / OUTPUT_NAMES["docx"]
+        if documents:
             _mark_renderer_warm()
     except NotebookFailed as exc:
         failure = exc.failure
