@@ -1,11 +1,13 @@
-"""Executed report notebook -> the official HTML document -> PDF (WeasyPrint); and the DOCX.
+"""Executed report notebook -> the official HTML document -> PDF/A (WeasyPrint); and the DOCX.
 
 The HTML is one self-contained file: the project's nbconvert template (``templates/tthc``), CSS
 and fonts inline, charts as inline SVG, no script or resource from any other host. Code cells,
 the injected-parameters cell and anything tagged for removal never reach it; a notebook holding
 an error output is refused rather than rendered as a document that looks complete.
 
-The DOCX is built from the document
+The PDF is PDF/A-2b (ISO 19005-2, level B: what an archive needs to render it the same in
+decades: fonts embedded, sRGB output intent, XMP metadata with title, author and language) and
+tagged (structure, reading order, table headers, alt texts). The DOCX is built from the document
 blocks the notebook carries beside its HTML (:func:`render_docx`, :mod:`tthc.render.word`).
 """
 
@@ -40,6 +42,9 @@ REMOVE_OUTPUT_TAGS = ("remove-output",)
 FIGURES_MIME = "application/vnd.tthc.figures+json"
 # tthc.render.model.DOCUMENT_MIME, repeated so that rendering HTML imports nothing more.
 DOCUMENT_MIME = "application/vnd.tthc.document+json"
+# PDF/A-2b: part 2 allows the transparency of the charts' hatches; level B (visual appearance)
+# is what an archive needs and what can be checked here (veraPDF is not installable).
+PDF_VARIANT = "pdf/a-2b"
 
 
 @lru_cache(maxsize=1)
@@ -247,7 +252,9 @@ def warm_up() -> None:
 
 
 def render_pdf(html: str, out_path: str | Path) -> Path:
-    """Print ``html`` to ``out_path`` as PDF with WeasyPrint; written atomically (temp, rename)."""
+    """Print ``html`` to ``out_path`` as a tagged PDF/A-2b with WeasyPrint; written atomically
+    (temp, rename). Title, author and language come from the HTML's ``<title>``, ``<meta
+    name="author">`` and ``<html lang>``."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -264,6 +271,7 @@ def render_pdf(html: str, out_path: str | Path) -> Path:
             )
             document.write_pdf(
                 tmp,
+                pdf_variant=PDF_VARIANT,
                 # Tagged (structure, reading order, table headers) for screen readers and reflow
                 # in mobile viewers; about 0.03 s of a report.
                 pdf_tags=True,
