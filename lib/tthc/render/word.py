@@ -419,6 +419,17 @@ def _set_styles(doc: Any) -> None:
     styles = doc.styles
     defaults = styles.element.find(qn("w:docDefaults"))
     _fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")), BODY_PT)
+    # Every other style of the template too (Title, Quote, Heading 5 …): an official who applies
+    # one gets Times New Roman in black, not the template's theme fonts and blues.
+    for fonts in styles.element.iter(qn("w:rFonts")):
+        for key in list(fonts.attrib):
+            del fonts.attrib[key]
+        for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+            fonts.set(qn(f"w:{slot}"), FONT)
+    for color in styles.element.iter(qn("w:color")):
+        for key in list(color.attrib):
+            del color.attrib[key]
+        color.set(qn("w:val"), "000000")
 
     normal = styles["Normal"]
     _fonts(normal.element.get_or_add_rPr(), BODY_PT)
