@@ -35,7 +35,7 @@ def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> N
     assert rc == 0, cap.err
     assert cap.out.strip() == str(folder)
     assert sorted(p.name for p in folder.iterdir()) == [
-        "manifest.json", "report.html", "report.ipynb", "report.pdf",
+        "manifest.json", "report.docx", "report.html", "report.ipynb", "report.pdf",
     ]  # fmt: skip
     # Warnings reach the terminal: the sample's stale month and years.
     assert cap.err.count("Cảnh báo [an-truong 2026-06]: Mục mo-dau:") == 2
@@ -50,7 +50,7 @@ def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> N
     exports = sample_db.parent / "sample"  # where sample_warehouse writes the exports
     assert files == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in exports.iterdir()}
     assert len([w for w in m["warnings"] if w.startswith("Mục ")]) == 4
-    for fmt in ("ipynb", "html", "pdf"):
+    for fmt in ("ipynb", "html", "pdf", "docx"):
         entry = m["outputs"][fmt]
         assert entry["sha256"] == sha256_file(folder / entry["file"])
 
