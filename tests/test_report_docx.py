@@ -9,7 +9,6 @@ again by `tthc render` from the executed notebook alone.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import shutil
@@ -303,11 +302,8 @@ def test_page_one_shows_the_header_block(converted: Path) -> None:
     """The two columns of the header block side by side at the top of page 1 (word boxes),
     and the page as a PNG (tests/artifacts/report-docx-page-1.png, to look at)."""
     boxes = run("pdftotext", "-f", "1", "-l", "1", "-bbox", str(converted), "-")
-    words = [
-        (w, float(x0), float(y0))
-        for x0, y0, w in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>',
-                                    boxes)  # fmt: skip
-    ]
+    box = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>')
+    words = [(w, float(x0), float(y0)) for x0, y0, w in box.findall(boxes)]
 
     def where(word: str) -> tuple[float, float]:
         return next((x, y) for w, x, y in words if w == word)
@@ -334,7 +330,5 @@ def test_tthc_render_writes_the_docx_again_from_the_notebook(folder: Path, docum
     again = docx.Document(str(folder / "report.docx"))
     assert text_of(again) == before
     manifest = read_manifest(folder)
-    assert manifest["outputs"]["docx"]["sha256"] == hashlib.sha256(
-        (folder / "report.docx").read_bytes()
-    ).hexdigest()
+    assert manifest["outputs"]["docx"]["sha256"] == sha256_file(folder / "report.docx")
     assert manifest["renders"][-1]["formats"] == ["docx"]

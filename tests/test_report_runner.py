@@ -401,7 +401,7 @@ def test_a_unit_chooses_its_formats(env) -> None:
     (env["params"] / "units" / "xa-b.yaml").write_text(
         "unit: xa-b\nname: B\nformats: [odt]\n", encoding="utf-8"
     )
-    with pytest.raises(ParamsError, match="khóa 'formats.0': giá trị không thuộc danh sách"):
+    with pytest.raises(ParamsError, match=r"khóa 'formats\.0': giá trị không thuộc danh sách"):
         build_jobs(["xa-b"], ["2026-06"])
 
 
