@@ -129,20 +129,31 @@ def _svg_markup(fig: Any, key: str, alt: str) -> str:
 
 
 def _png(fig: Any, dpi: int = PNG_DPI) -> tuple[bytes, float]:
-    """The figure as a greyscale PNG at ``dpi``, cropped as the SVG is (``savefig.bbox:
-    tight``), and its width in inches."""
+    """The figure as a greyscale PNG at ``dpi``, cropped as ``savefig.bbox: tight`` crops the
+    SVG, and its width in inches.
+
+    matplotlib draws raw RGBA (its own PNG would be encoded in colour, then decoded here);
+    the charts are greys only (PALETTE, black text and hatches on white), so "L" keeps every
+    pixel at a quarter of the data.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
+    # The tight box as savefig finds it: lay the figure out (ticks, legends), then measure.
+    canvas = FigureCanvasAgg(fig)
+    fig.draw_without_rendering()
+    box = fig.get_tightbbox(canvas.get_renderer()).padded(_RC["savefig.pad_inches"])
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-    buf.seek(0)
-    with Image.open(buf) as image:
-        # Greys only (PALETTE, black text and hatches on white): "L" keeps every pixel, at a
-        # third of the size of matplotlib's RGBA.
-        grey = image.convert("L")
+    fig.savefig(buf, format="rgba", dpi=dpi, bbox_inches=box)
+    raw = buf.getvalue()
+    # The canvas size as matplotlib's Agg canvas computes it (figure box times dpi, truncated).
+    width, height = int(box.width * dpi), int(box.height * dpi)
+    if width * height * 4 != len(raw):
+        raise RuntimeError(f"chart {width}x{height} px but {len(raw)} bytes of RGBA")
+    grey = Image.frombuffer("RGBA", (width, height), raw).convert("L")
     out = io.BytesIO()
-    grey.save(out, format="PNG", dpi=(dpi, dpi))
-    return out.getvalue(), grey.width / dpi
+    grey.save(out, format="PNG", dpi=(dpi, dpi), compress_level=3)
+    return out.getvalue(), width / dpi
 
 
 def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_in: float) -> Chart:
