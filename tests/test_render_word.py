@@ -35,6 +35,8 @@ from tthc.render.model import (
     plain_text,
     to_json,
 )
+from tthc.stats.periods import month_period
+from tthc.units import load_unit
 
 texts = st.text(alphabet="aăâđêôơư *-_Ạ\n", max_size=30)
 runs = st.builds(Run, texts, st.booleans(), st.booleans(), st.none() | texts)
@@ -227,3 +229,37 @@ def test_a_part_displays_as_html_and_as_blocks() -> None:
     assert repr(part) == "Part('appendix', 1 khối)"  # the same text/plain in every run
     landscape = Part("x", [Group("appendix", "appendix", (), landscape=True)])
     assert landscape.html().startswith('<section class="appendix landscape" data-part="appendix">')
+
+
+def test_properties_are_in_the_schema_order_word_requires(tmp_path: Path) -> None:
+    """Word refuses a file whose property elements are out of the schema's sequence (LibreOffice
+    does not mind, so the conversion test cannot see it): every pPr, rPr, tblPr, trPr and tcPr
+    of a document with every kind of block lists its children in that order."""
+    head = (Row((Cell("A", header=True, rowspan=2), Cell("B", header=True, colspan=2))),
+            Row((Cell("B1", header=True), Cell("B2", header=True))))  # fmt: skip
+    buf = io.BytesIO()
+    Image.new("L", (60, 30), 255).save(buf, format="PNG")
+    blocks = (
+        doc.header(load_unit("an-truong"), month_period(2026, 6)),
+        doc.title(month_period(2026, 6)),
+        Heading("I.", "A"),
+        Paragraph((Run("a", bold=True), Run("b", italic=True), Run(note="n"))),
+        doc.signature(load_unit("an-truong")),
+        Group(
+            "appendix",
+            "appendix",
+            (Table("t", "data", "Biểu", head, (Row((Cell("1"),) * 3),)),),
+            landscape=True,
+        ),
+        Group("charts", "appendix-part", (Figure("x", "T", "alt", png=buf.getvalue()),)),
+    )
+    d = build(blocks, tmp_path)
+    checked = 0
+    for root in (d.element, d.styles.element, d.sections[0].header._element):
+        for tag, order in word._ORDER.items():
+            for props in root.iter(qn(tag)):
+                tags = [f"w:{c.tag.rsplit('}', 1)[1]}" for c in props]
+                known = [order.index(t) for t in tags if t in order]
+                assert known == sorted(known), (tag, tags)
+                checked += 1
+    assert checked > 100

@@ -343,6 +343,57 @@ class _Builder:
 
 _W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
+# The order WordprocessingML's schema gives the children of the property elements this module
+# writes itself (ECMA-376 Part 1, §17): Word refuses a file whose elements are out of order.
+_ORDER = {
+    "w:pPr": (
+        "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+        "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+        "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+        "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+        "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap",
+        "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+        "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
+    ),
+    "w:rPr": (
+        "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps",
+        "w:strike", "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof",
+        "w:snapToGrid", "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern",
+        "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
+        "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+        "w:specVanish", "w:oMath",
+    ),
+    "w:tblPr": (
+        "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+        "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd",
+        "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+        "w:tblDescription", "w:tblPrChange",
+    ),
+    "w:trPr": (
+        "w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter",
+        "w:cantSplit", "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden",
+    ),
+    "w:tcPr": (
+        "w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders", "w:shd",
+        "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+    ),
+}  # fmt: skip
+
+
+def _place(parent: Any, tag: str, xml: str = "", **attrs: str) -> Any:
+    """Put a ``tag`` element (``xml`` its content) into the properties element ``parent``, in
+    the schema's order, replacing one of the same tag; ``attrs`` are ``w:`` attributes."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    for old in parent.findall(qn(tag)):
+        parent.remove(old)
+    values = "".join(f' w:{k}="{v}"' for k, v in attrs.items())
+    child = parse_xml(f"<{tag} {_W_NS}{values}>{xml}</{tag}>")
+    order = _ORDER[f"w:{parent.tag.rsplit('}', 1)[1]}"]
+    parent.insert_element_before(child, *order[order.index(tag) + 1 :])
+    return child
+
 
 def _xml_text(text: str) -> str:
     from xml.sax.saxutils import escape
@@ -384,30 +435,13 @@ def _page_number(header: Any) -> None:
 
 def _fonts(rpr: Any, size: float | None = None) -> None:
     """Times New Roman for every script slot, no theme font or colour, Vietnamese."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    for tag in ("w:rFonts", "w:color", "w:lang"):
-        for old in rpr.findall(qn(tag)):
-            rpr.remove(old)
-    fonts = OxmlElement("w:rFonts")
-    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{slot}"), FONT)
-    rpr.insert(0, fonts)
-    color = OxmlElement("w:color")
-    color.set(qn("w:val"), "000000")
-    rpr.append(color)
+    _place(rpr, "w:rFonts", ascii=FONT, hAnsi=FONT, eastAsia=FONT, cs=FONT)
+    _place(rpr, "w:color", val="000000")
     if size is not None:
-        for tag in ("w:sz", "w:szCs"):
-            for old in rpr.findall(qn(tag)):
-                rpr.remove(old)
-            el = OxmlElement(tag)
-            el.set(qn("w:val"), str(round(size * 2)))
-            rpr.append(el)
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), LANG)
-    lang.set(qn("w:eastAsia"), LANG)
-    rpr.append(lang)
+        half_points = str(round(size * 2))
+        _place(rpr, "w:sz", val=half_points)
+        _place(rpr, "w:szCs", val=half_points)
+    _place(rpr, "w:lang", val=LANG, eastAsia=LANG)
 
 
 def _set_styles(doc: Any) -> None:
@@ -601,7 +635,6 @@ def _flush(p: Any) -> Any:
 
 def _rule(p: Any, *, indent_mm: float) -> Any:
     """A short centred rule: an empty paragraph's bottom border between equal indents."""
-    from docx.oxml import parse_xml
     from docx.shared import Mm, Pt
 
     fmt = p.paragraph_format
@@ -609,11 +642,10 @@ def _rule(p: Any, *, indent_mm: float) -> Any:
     fmt.left_indent = fmt.right_indent = Mm(indent_mm)
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing = Pt(3)
-    p._p.get_or_add_pPr().append(
-        parse_xml(
-            f'<w:pBdr {_W_NS}><w:bottom w:val="single" w:sz="6" w:space="1" '
-            'w:color="000000"/></w:pBdr>'
-        )
+    _place(
+        p._p.get_or_add_pPr(),
+        "w:pBdr",
+        f'<w:bottom {_W_NS} w:val="single" w:sz="6" w:space="1" w:color="000000"/>',
     )
     return p
 
@@ -648,32 +680,27 @@ def _fixed_layout(
     table: Any, widths_mm: tuple[float, ...], *, margins_mm: float, padding_mm: float = 0
 ) -> None:
     """Column widths that Word keeps (fixed layout), cell margins left/right and top/bottom."""
-    from docx.oxml import parse_xml
     from docx.shared import Mm
 
-    tbl = table._tbl
-    pr = tbl.tblPr
+    table.autofit = False  # w:tblLayout fixed
     side = round(margins_mm / 25.4 * 1440)
     pad = round(padding_mm / 25.4 * 1440)
-    pr.append(parse_xml(f'<w:tblLayout {_W_NS} w:type="fixed"/>'))
-    pr.append(
-        parse_xml(
-            f'<w:tblCellMar {_W_NS}><w:top w:w="{pad}" w:type="dxa"/>'
-            f'<w:left w:w="{side}" w:type="dxa"/><w:bottom w:w="{pad}" w:type="dxa"/>'
-            f'<w:right w:w="{side}" w:type="dxa"/></w:tblCellMar>'
-        )
+    _place(
+        table._tbl.tblPr,
+        "w:tblCellMar",
+        f'<w:top {_W_NS} w:w="{pad}" w:type="dxa"/><w:left {_W_NS} w:w="{side}" w:type="dxa"/>'
+        f'<w:bottom {_W_NS} w:w="{pad}" w:type="dxa"/>'
+        f'<w:right {_W_NS} w:w="{side}" w:type="dxa"/>',
     )
     for col, w in zip(table.columns, widths_mm, strict=True):
         col.width = Mm(w)
 
 
 def _keep_row_together(tr: Any, *, header: bool = False) -> None:
-    from docx.oxml import parse_xml
-
     tr_pr = tr.get_or_add_trPr()
-    tr_pr.append(parse_xml(f"<w:cantSplit {_W_NS}/>"))
+    _place(tr_pr, "w:cantSplit")
     if header:  # repeated at the top of every page the table runs onto
-        tr_pr.append(parse_xml(f"<w:tblHeader {_W_NS}/>"))
+        _place(tr_pr, "w:tblHeader")
 
 
 def _grid(rows: tuple[Any, ...]) -> list[list[tuple[int, Cell]]]:
@@ -751,7 +778,6 @@ def _data_table(doc: Any, t: Table, width_mm: float, *, size: float) -> Any:
 
 def _fill_cell(target: Any, cell: Cell, *, size: float, head: bool, row_style: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import parse_xml
     from docx.shared import Pt
 
     p = _styled(target.paragraphs[0], "TableText")
@@ -778,6 +804,4 @@ def _fill_cell(target: Any, cell: Cell, *, size: float, head: bool, row_style: s
         r.font.size = Pt(size - 1)
         r.italic = True
     if head and not italic:
-        target._tc.get_or_add_tcPr().append(
-            parse_xml(f'<w:shd {_W_NS} w:val="clear" w:color="auto" w:fill="F2F2F2"/>')
-        )
+        _place(target._tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill="F2F2F2")
