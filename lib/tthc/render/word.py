@@ -195,6 +195,8 @@ class _Builder:
         spacer.paragraph_format.first_line_indent = Mm(0)
 
     def title(self, t: Title) -> None:
+        from docx.shared import Pt
+
         p = self.doc.add_paragraph()
         _centre(p, before=6)
         _run(p, t.kind, size=14, bold=True)
@@ -202,11 +204,9 @@ class _Builder:
             p = self.doc.add_paragraph()
             _centre(p)
             _run(p, line, size=14, bold=True)
-        p = _rule(self.doc.add_paragraph(), indent_mm=self.text_width_mm * 0.35)
-        p.paragraph_format.keep_with_next = False
-        from docx.shared import Pt
-
-        p.paragraph_format.space_after = Pt(12)
+        # A short rule under the summary line (30% of the text width, as the HTML's).
+        rule = _rule(self.doc.add_paragraph(), indent_mm=self.text_width_mm * 0.35)
+        rule.paragraph_format.space_after = Pt(12)
 
     def heading(self, h: Heading) -> None:
         text = h.text if h.level == 4 else f"{h.number} {h.text}"
