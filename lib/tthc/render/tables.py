@@ -344,7 +344,7 @@ def late_cases(late: pd.DataFrame, profile: Profile) -> Table:
         profile,
         key="late",
         empty_text="Không có hồ sơ quá hạn.",
-        widths=(0.55, 1.9, 2.6, 1.1, 1.6, 1.6, 1.6, 1.1, 0.75),
+        widths=(0.75, 1.9, 2.5, 1.1, 1.6, 1.6, 1.6, 1.1, 0.8),
     )
 
 
