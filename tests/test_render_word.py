@@ -181,7 +181,7 @@ def test_a_figure_needs_its_png(tmp_path: Path) -> None:
     [shape] = d.inline_shapes
     assert shape._inline.docPr.get("descr") == "Một biểu đồ"
     assert round(shape.width.inches, 2) == 2.0
-    with pytest.raises(ReportError, match="Biểu đồ 'y' trong notebook không có ảnh PNG"):
+    with pytest.raises(ReportError, match="Biểu đồ 'y' trong notebook không có ảnh PNG cho DOCX"):
         build((Figure("y", "T", "alt"),), tmp_path)
 
 

@@ -232,6 +232,20 @@ def test_the_supplied_figure_has_a_real_footnote(document) -> None:
     assert line._p.xpath("./w:r/w:footnoteReference/@w:id") == ["1"]
 
 
+def test_a_report_without_docx_draws_no_png_and_cannot_give_one(folder: Path) -> None:
+    from tthc.errors import ReportError
+    from tthc.render import report, word
+    from tthc.render.model import Figure
+
+    db = folder.parents[2] / "sample.duckdb"  # where sample_warehouse wrote it
+    data = report.load_report_data("an-truong", "2026-06", db=db, docx=False)
+    [group] = report.appendix_charts(data).blocks
+    figures = [b for b in group.blocks if isinstance(b, Figure)]
+    assert len(figures) == 5 and all(f.svg and f.png == b"" for f in figures)
+    with pytest.raises(ReportError, match="không kèm định dạng docx"):
+        word.write_docx((group,), folder.parent / "x.docx", title="x", author="x")
+
+
 # --- as LibreOffice opens it -------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from tthc.cli import main
 from tthc.errors import ParamsError
 from tthc.render import export
 from tthc.report import runner
-from tthc.report.jobs import build_jobs, period_from_key
+from tthc.report.jobs import build_jobs, period_from_key, prepare_job
 from tthc.report.manifest import read_manifest, sha256_file
 from tthc.warehouse import connect
 
@@ -223,6 +223,7 @@ def test_manifest_contents(env) -> None:
     assert m["status"] == "ok" and m["error"] is None
     assert m["parameters"] == {
         "unit": "xa-a", "period": "2026-06", "db": str(env["db"]), "profile": "default",
+        "docx": True,
     }  # fmt: skip
     assert m["period_range"] == "Từ ngày 15/5/2026 đến 14/6/2026"
     [ingest] = m["warehouse"]["ingests"]
@@ -388,10 +389,11 @@ def test_a_unit_chooses_its_formats(env) -> None:
     )
     jobs = build_jobs(["xa-a", "xa-b"], ["2026-06"])
     assert [j.formats for j in jobs] == [("ipynb", "html", "pdf", "docx"), ("ipynb", "pdf", "docx")]
-    # --formats applies to every unit.
-    assert {j.formats for j in build_jobs(["xa-a", "xa-b"], ["2026-06"], formats=["html"])} == {
-        ("html",)
-    }
+    # --formats applies to every unit; without docx the notebook draws no PNG charts.
+    html_only = build_jobs(["xa-a", "xa-b"], ["2026-06"], formats=["html"])
+    assert {j.formats for j in html_only} == {("html",)}
+    assert prepare_job(html_only[0]).parameters["docx"] is False
+    assert prepare_job(jobs[1]).parameters["docx"] is True
     assert report("--unit", "xa-b", "--month", "2026-06") == 0
     folder = env["out"] / "xa-b" / "2026-06"
     assert sorted(p.name for p in folder.iterdir()) == [

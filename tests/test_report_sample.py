@@ -45,6 +45,7 @@ def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> N
     assert m["status"] == "ok" and m["period_range"] == "Từ ngày 15/5/2026 đến 14/6/2026"
     assert m["parameters"] == {
         "unit": "an-truong", "period": "2026-06", "db": str(sample_db), "profile": "an-truong",
+        "docx": True,
     }  # fmt: skip
     files = {i["file_name"]: i["file_sha256"] for i in m["warehouse"]["ingests"]}
     exports = sample_db.parent / "sample"  # where sample_warehouse writes the exports

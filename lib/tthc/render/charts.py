@@ -8,7 +8,9 @@ under the embedded ``@font-face`` family name, so the browser and WeasyPrint dra
 same embedded font (full Vietnamese, selectable, small files, fast PDF).
 
 Each chart is also drawn once more as a greyscale PNG at print resolution (:data:`PNG_DPI`), for
-the DOCX, whose readers (Word 2010 and 2013 among them) need a raster image.
+the DOCX, whose readers (Word 2010 and 2013 among them) need a raster image; inside
+``with raster_images(False):`` (a report that writes no DOCX) it is not, which saves the
+costliest part of a chart.
 
 Inputs are plain DataFrames / mappings (documented per function), so the charts do not depend on
 how the statistics were computed.
@@ -16,10 +18,12 @@ how the statistics were computed.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -39,6 +43,18 @@ HATCHES = ("", "///", "\\\\\\", "xx")
 MARKERS = ("o", "s", "^", "D")
 WIDTH_IN = 6.3  # 160 mm: the text width of an A4 portrait page with the decree's margins
 PNG_DPI = 300  # print resolution of the DOCX's images
+_RASTER: ContextVar[bool] = ContextVar("tthc_chart_png", default=True)
+
+
+@contextlib.contextmanager
+def raster_images(enabled: bool) -> Iterator[None]:
+    """Charts made inside draw their PNG (``enabled``) or leave it empty."""
+    token = _RASTER.set(enabled)
+    try:
+        yield
+    finally:
+        _RASTER.reset(token)
+
 
 _RC: dict[str, Any] = {
     "svg.fonttype": "none",
@@ -139,8 +155,10 @@ def _png(fig: Any, dpi: int = PNG_DPI) -> tuple[bytes, float]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    # The tight box as savefig finds it: lay the figure out (ticks, legends), then measure.
+    # The tight box as savefig finds it: lay the figure out (ticks, legends), then measure; at
+    # the drawing's dpi, so that the drawing reuses the text layouts (most of the time).
     canvas = FigureCanvasAgg(fig)
+    fig.set_dpi(dpi)
     fig.draw_without_rendering()
     box = fig.get_tightbbox(canvas.get_renderer()).padded(_RC["savefig.pad_inches"])
     buf = io.BytesIO()
@@ -152,7 +170,7 @@ def _png(fig: Any, dpi: int = PNG_DPI) -> tuple[bytes, float]:
         raise RuntimeError(f"chart {width}x{height} px but {len(raw)} bytes of RGBA")
     grey = Image.frombuffer("RGBA", (width, height), raw).convert("L")
     out = io.BytesIO()
-    grey.save(out, format="PNG", dpi=(dpi, dpi), compress_level=3)
+    grey.save(out, format="PNG", dpi=(dpi, dpi), compress_level=1)
     return out.getvalue(), width / dpi
 
 
@@ -171,7 +189,7 @@ def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_
         draw(ax)
         ax.set_title(title, loc="left", pad=10)
         svg = _svg_markup(fig, key, alt)
-        png, width_in = _png(fig)
+        png, width_in = _png(fig) if _RASTER.get() else (b"", WIDTH_IN)
     return Chart(key=key, title=title, alt=alt, svg=svg, png=png, width_in=width_in)
 
 

@@ -29,6 +29,7 @@ from tthc.render.charts import (
     field_chart,
     monthly_cases_chart,
     processing_time_chart,
+    raster_images,
     top_procedures_chart,
 )
 from tthc.render.export import FIGURES_MIME
@@ -58,6 +59,8 @@ class ReportData:
     ledger: pd.DataFrame
     rejects: pd.DataFrame
     db: Path
+    # The report writes a DOCX: its charts are also drawn as PNG (tthc.render.charts).
+    docx: bool = True
 
     @property
     def title(self) -> str:
@@ -84,9 +87,14 @@ def resolve_period(text: str, rule: str) -> Period:
 
 
 def load_report_data(
-    unit: str, period: str, db: str | Path | None = None, profile: str | None = None
+    unit: str,
+    period: str,
+    db: str | Path | None = None,
+    profile: str | None = None,
+    docx: bool = True,
 ) -> ReportData:
-    """Open the warehouse read-only and gather every input of the report."""
+    """Open the warehouse read-only and gather every input of the report; ``docx``: the report
+    writes a DOCX, so the charts carry a PNG too."""
     from tthc import warehouse
     from tthc.paths import default_db
 
@@ -115,6 +123,7 @@ def load_report_data(
         ledger=ledger,
         rejects=rejects,
         db=path,
+        docx=bool(docx),
     )
 
 
@@ -365,8 +374,10 @@ def charts(data: ReportData) -> list[Chart]:
 
 
 def appendix_charts(data: ReportData) -> Part:
-    """The five charts, SVG in the HTML and PDF, PNG in the DOCX."""
-    blocks = (Heading("", "Biểu đồ", 4), *charts(data))
+    """The five charts, SVG in the HTML and PDF, PNG in the DOCX (when the report writes one)."""
+    with raster_images(data.docx):
+        drawn = charts(data)
+    blocks = (Heading("", "Biểu đồ", 4), *drawn)
     return Part("charts", [Group("charts", "appendix-part charts", blocks)])
 
 

@@ -298,8 +298,8 @@ class _Builder:
 
         if not f.png:
             raise ReportError(
-                f"Biểu đồ '{f.key}' trong notebook không có ảnh PNG cho DOCX: chạy lại "
-                "'tthc report'."
+                f"Biểu đồ '{f.key}' trong notebook không có ảnh PNG cho DOCX (báo cáo được lập "
+                "không kèm định dạng docx): chạy lại 'tthc report' với định dạng docx."
             )
         p = self.doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -202,6 +202,8 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
             "period": notebook_period(period),
             "db": job.db,
             "profile": unit.profile,
+            # Only a report that writes a DOCX draws its charts a second time, as PNG.
+            "docx": "docx" in job.formats,
         },
         profile=unit.profile,
         period_title=period.title_phrase,
