@@ -120,13 +120,9 @@ def main() -> int:
         docx = str(work / "x.docx")
         data = report.load_report_data(UNIT, MONTH, db=db)
 
-        def svg_only() -> None:
-            original = charts._png
-            charts._png = lambda fig, dpi=charts.PNG_DPI: (b"", 0.0)
-            try:
+        def svg_only() -> None:  # as a report that writes no DOCX draws them
+            with charts.raster_images(False):
                 report.charts(data)
-            finally:
-                charts._png = original
 
         fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
         config, fonts = export._pdf_fonts()
