@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import gc
 import os
 import shutil
@@ -111,7 +112,7 @@ def main() -> int:
         from weasyprint import HTML
         from weasyprint.urls import URLFetcher
 
-        from tthc.render import charts, export, report
+        from tthc.render import export, report
 
         path, db = executed_notebook(work)
         nb = nbformat.read(str(path), as_version=4)
@@ -120,9 +121,10 @@ def main() -> int:
         docx = str(work / "x.docx")
         data = report.load_report_data(UNIT, MONTH, db=db)
 
+        no_docx = dataclasses.replace(data, docx=False)
+
         def svg_only() -> None:  # as a report that writes no DOCX draws them
-            with charts.raster_images(False):
-                report.charts(data)
+            report.charts(no_docx)
 
         fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
         config, fonts = export._pdf_fonts()

@@ -317,7 +317,13 @@ def appendix_comparison(data: ReportData) -> Part:
 
 
 def charts(data: ReportData) -> list[Chart]:
-    """The five charts, in the order the appendix shows them."""
+    """The five charts, in the order the appendix shows them; with their PNG when the report
+    writes a DOCX (``data.docx``)."""
+    with raster_images(data.docx):
+        return _charts(data)
+
+
+def _charts(data: ReportData) -> list[Chart]:
     f = data.figures
     monthly = pd.DataFrame(
         {
@@ -375,9 +381,7 @@ def charts(data: ReportData) -> list[Chart]:
 
 def appendix_charts(data: ReportData) -> Part:
     """The five charts, SVG in the HTML and PDF, PNG in the DOCX (when the report writes one)."""
-    with raster_images(data.docx):
-        drawn = charts(data)
-    blocks = (Heading("", "Biểu đồ", 4), *drawn)
+    blocks = (Heading("", "Biểu đồ", 4), *charts(data))
     return Part("charts", [Group("charts", "appendix-part charts", blocks)])
 
 
