@@ -43,12 +43,13 @@ UNIT, MONTH = "an-truong", "2026-06"
 
 
 def executed_notebook(work: Path) -> tuple[Path, Path]:
+    """The sample report executed as for a DOCX (its charts carry their PNG)."""
     db, exports, out = work / "bench.duckdb", work / "exports", work / "out"
     run = lambda *a: subprocess.run([str(BIN / "tthc"), *a], check=True, capture_output=True)  # noqa: E731
     run("sample", "--out", str(exports))
     run("ingest", "--db", str(db), "--unit", UNIT, *map(str, sorted(exports.iterdir())))
     run("report", "--db", str(db), "--unit", UNIT, "--month", MONTH, "--out", str(out), "--force",
-        "--no-progress", "--formats", "ipynb")  # fmt: skip
+        "--no-progress", "--formats", "ipynb,docx")  # fmt: skip
     return out / UNIT / MONTH / "report.ipynb", db
 
 
