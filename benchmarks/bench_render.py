@@ -11,6 +11,8 @@ after one warm-up rendering each, the variants below run interleaved, median of 
   ``weasyprint.HTML(string=html).write_pdf()``, on the notebook with matplotlib's own chart SVG;
 - the PDF route with one change at a time added (the ablation), on the same HTML;
 - ours: ``tthc.render.export.render_html`` + ``render_pdf`` on the notebook as the runner makes it;
+  the companion file of internal checks (``render_checks_html`` + ``render_pdf``), and, for
+  comparison, the document with those checks in its appendix, as every report was before issue 10;
 - ours with the DOCX (``render_docx``), and the DOCX alone;
 - in the kernel's place, the five charts drawn as the notebook draws them (SVG and PNG) against
   the same charts without their PNG: what the DOCX costs the notebook's execution.
@@ -51,6 +53,17 @@ def executed_notebook(work: Path) -> tuple[Path, Path]:
     run("report", "--db", str(db), "--unit", UNIT, "--month", MONTH, "--out", str(out), "--force",
         "--no-progress", "--formats", "ipynb,docx")  # fmt: skip
     return out / UNIT / MONTH / "report.ipynb", db
+
+
+def checks_in_document(nb: Any) -> Any:
+    """The notebook as a unit with ``document.checks_in_appendix: true`` makes it."""
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        for output in cell.get("outputs", []):
+            part = output.get("metadata", {}).get("tthc")
+            if isinstance(part, dict) and part.get("part") == "checks":
+                part["in_document"] = True
+    return out
 
 
 def with_raw_charts(nb: Any, db: Path) -> Any:
@@ -133,6 +146,7 @@ def main() -> int:
         ours_html = export.render_html(nb)
         plain_html = export.render_html(raw_nb)
         no_fonts, _ = export._without_font_block(ours_html)
+        with_checks = checks_in_document(nb)
 
         def weasy(html: str, **kw: Any) -> None:
             HTML(string=html, url_fetcher=fetcher).write_pdf(pdf, **kw)
@@ -177,6 +191,12 @@ def main() -> int:
                 export.render_html(nb), pdf
             ),
             "ours, HTML part only (render_html)": lambda: export.render_html(nb),
+            "ours: companion kiem-tra (render_checks_html + render_pdf)": lambda: export.render_pdf(
+                export.render_checks_html(nb), pdf
+            ),
+            "ours: document with the checks in its appendix (as before)": lambda: export.render_pdf(
+                export.render_html(with_checks), pdf
+            ),
             "ours + DOCX: render_html + render_pdf + render_docx": lambda: (
                 export.render_pdf(export.render_html(nb), pdf),
                 export.render_docx(nb, docx),
@@ -205,8 +225,14 @@ def main() -> int:
         for name, m in med.items():
             print(f"  {name:<{width}}  {m:6.3f} s  {base / m:5.2f}x baseline")
         ours = med["ours: render_html + render_pdf"]
+        companion = med["ours: companion kiem-tra (render_checks_html + render_pdf)"]
+        before = med["ours: document with the checks in its appendix (as before)"]
         print(f"rendering per report (HTML + PDF): {ours:.3f} s; target ≤ 1 s -> "
               f"{'OK' if ours <= 1 else 'MISSED'}")  # fmt: skip
+        print(
+            f"document + companion: {ours + companion:.3f} s, "
+            f"{(ours + companion) / before:.2f}x the document with its checks ({before:.3f} s)"
+        )
         with_docx = med["ours + DOCX: render_html + render_pdf + render_docx"] - ours
         pngs = (
             med["kernel: the five charts, SVG + PNG (as the notebook draws them)"]

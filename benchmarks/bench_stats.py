@@ -34,9 +34,16 @@ def build(path: Path, n: int, units: int) -> None:
     """N cases over ``units`` units, received over 2025-01 … 2026-07, with catalogue and PAKN."""
     con = warehouse.connect(path)
     con.execute(
-        """INSERT INTO ingests (unit, kind, file_name, file_sha256, as_of, ingested_at,
-               rows_read, inserted, updated, unchanged, rejected)
-           SELECT 'xa-' || u, k, 'bench.xlsx', 'x', TIMESTAMP '2026-01-02', now(), 0, 0, 0, 0, 0
+        # Case and PAKN lists "Từ ngày 01/01/2025 đến ngày 14/07/2026" taken on 15/07/2026, so
+        # every figure of June 2026 is determined; the catalogue is a snapshot of 02/01/2026.
+        """INSERT INTO ingests (unit, kind, file_name, file_sha256, as_of, covers_from, covers_to,
+               as_of_source, ingested_at, rows_read, inserted, updated, unchanged, rejected)
+           SELECT 'xa-' || u, k, 'bench.xlsx', 'x',
+                  CASE WHEN k = 'catalogue' THEN TIMESTAMP '2026-01-02'
+                       ELSE TIMESTAMP '2026-07-15 08:00' END,
+                  CASE WHEN k <> 'catalogue' THEN DATE '2025-01-01' END,
+                  CASE WHEN k <> 'catalogue' THEN DATE '2026-07-14' END,
+                  'title', now(), 0, 0, 0, 0, 0
            FROM range(?) r(u), (VALUES ('cases'), ('catalogue'), ('pakn')) t(k)""",
         [units],
     )

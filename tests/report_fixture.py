@@ -14,7 +14,7 @@ for the charts and comparisons; a few cases of the year without data reuse (99,8
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from stats_factory import insert_case_rows
@@ -23,6 +23,8 @@ from tthc import warehouse
 from tthc.sample.targets import FIGURES
 
 UNIT = "an-truong"
+COVERS_FROM = date(2025, 5, 15)
+COVERS_TO = date(2026, 6, 14)
 
 # domain.md §10, stated once for the whole project in tthc.sample.targets.
 EXPECTED = FIGURES
@@ -59,11 +61,16 @@ def build(path: Path) -> Path:
     def ingest(
         kind: str, name: str, as_of: datetime, read: int, inserted: int, rejected: int
     ) -> int:
+        # The lists cover 15/5/2025-14/6/2026 (the months a year back for the comparisons),
+        # "Ngày xuất" 15/6/2026 08:00; the catalogue is a snapshot with no range.
+        covers = (COVERS_FROM, COVERS_TO) if kind != "catalogue" else (None, None)
         return con.execute(
-            """INSERT INTO ingests (unit, kind, file_name, file_sha256, as_of, ingested_at,
-                   rows_read, inserted, updated, unchanged, rejected, conflicts, tool_version)
-               VALUES (?, ?, ?, 'fixture', ?, ?, ?, ?, 0, 0, ?, 0, 'fixture') RETURNING ingest_id""",
-            [UNIT, kind, name, as_of, now, read, inserted, rejected],
+            """INSERT INTO ingests (unit, kind, file_name, file_sha256, as_of, covers_from,
+                   covers_to, as_of_source, ingested_at, rows_read, inserted, updated, unchanged,
+                   rejected, conflicts, tool_version)
+               VALUES (?, ?, ?, 'fixture', ?, ?, ?, 'title', ?, ?, ?, 0, 0, ?, 0, 'fixture')
+               RETURNING ingest_id""",
+            [UNIT, kind, name, as_of, *covers, now, read, inserted, rejected],
         ).fetchall()[0][0]  # fetchall: DuckDB 2 leaves a fetchone() result unfinished
 
     catalogue = _catalogue()

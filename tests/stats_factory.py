@@ -52,6 +52,12 @@ def ts(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+# The lists a Factory creates by itself cover every day from FULL_FROM, exported at FULL_AS_OF:
+# tests about figures see every figure determined; coverage tests give their own ranges.
+FULL_FROM = date(2000, 1, 1)
+FULL_AS_OF = datetime(2100, 1, 1)
+
+
 @dataclass
 class Factory:
     """Writes ingests, cases, catalogue snapshots and PAKN rows into one warehouse."""
@@ -78,14 +84,28 @@ class Factory:
         as_of: datetime | str | None = None,
         file_name: str = "x.xlsx",
         covers_from: date | None = None,
+        covers_to: date | None = None,
+        as_of_source: str | None = "title",
     ) -> int:
+        """One ledger row; a list "Từ ngày ``covers_from`` đến ngày ``covers_to``" exported at
+        ``as_of`` (where ``as_of_source`` says it came from)."""
         if isinstance(as_of, str):
             as_of = ts(as_of)
         row = self.con.execute(
             """INSERT INTO ingests (unit, kind, file_name, file_sha256, as_of, covers_from,
-                                    ingested_at, rows_read, inserted, updated, unchanged, rejected)
-               VALUES (?, ?, ?, 'sha', ?, ?, ?, 0, 0, 0, 0, 0) RETURNING ingest_id""",
-            [unit, kind, file_name, as_of, covers_from, datetime(2030, 1, 1)],
+                                    covers_to, as_of_source, ingested_at, rows_read, inserted,
+                                    updated, unchanged, rejected)
+               VALUES (?, ?, ?, 'sha', ?, ?, ?, ?, ?, 0, 0, 0, 0, 0) RETURNING ingest_id""",
+            [
+                unit,
+                kind,
+                file_name,
+                as_of,
+                covers_from,
+                covers_to,
+                as_of_source if as_of is not None else None,
+                datetime(2030, 1, 1),
+            ],
         ).fetchall()[0]
         self._ingest[(unit, kind)] = row[0]
         return row[0]
@@ -94,9 +114,15 @@ class Factory:
         """Every case export starts on ``day``, as its title's "Từ ngày …" would say."""
         self.con.execute("UPDATE ingests SET covers_from = ? WHERE kind = 'cases'", [day])
 
+    def full_lists(self, *units: str) -> None:
+        """Case and PAKN lists covering every day for ``units`` (none in them yet)."""
+        for unit in units:
+            for kind in ("cases", "pakn"):
+                self._ingest_id(unit, kind)
+
     def _ingest_id(self, unit: str, kind: str) -> int:
         if (unit, kind) not in self._ingest:
-            self.ingest(unit, kind)
+            self.ingest(unit, kind, as_of=FULL_AS_OF, covers_from=FULL_FROM)
         return self._ingest[(unit, kind)]
 
     def case_row(

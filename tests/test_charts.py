@@ -79,7 +79,9 @@ def test_each_chart_is_valid_svg_with_title_and_alt(rendered: list[charts.Chart]
 def test_text_stays_text_in_the_document_font(rendered: list[charts.Chart]) -> None:
     for chart in rendered:
         families = {t.get("font-family") for t in svg_root(chart).iter(f"{{{SVG}}}text")}
-        assert families == {f"'{CSS_FAMILY}'"}
+        # The embedded face first; where it is missing, faces of the same metrics.
+        assert families == {charts.SVG_FONT_STACK}
+        assert charts.SVG_FONT_STACK.startswith(f"'{CSS_FAMILY}', 'Liberation Serif'")
         assert "<path d=" in chart.svg  # bars and axes are vector paths
         assert "<image" not in chart.svg  # no raster inside
 
@@ -145,6 +147,20 @@ def test_the_report_charts_write_numbers_as_the_unit_profile() -> None:
     assert "T6/2026: tiếp nhận 2668, giải quyết 2686, trước hạn và đúng hạn 99.96%" in monthly.alt
 
 
+def test_shares_are_rounded_as_the_text_rounds_them() -> None:
+    """Q2 2026 of the sample: 7509 of 7511 cases online. The text says 99.97% (two decimals,
+    legacy rounding); a chart rounding to one decimal said 100%."""
+    style = charts.NumberStyle.for_profile(load_profile("an-truong"))
+    assert (style.rounding, style.decimals) == ("legacy_float", 2)
+    chart = charts.channel_chart({"online": 7509, "in_person": 2, "postal": 0}, numbers=style)
+    assert "7509 (99.97%)" in texts(chart) and "2 (0.03%)" in texts(chart)
+    assert "Trực tuyến: 7509 hồ sơ (99.97%)" in chart.alt
+    assert "100%" not in " ".join(texts(chart))
+    # The legacy rule differs from exact rounding where it matters: 23/220 with one decimal.
+    assert charts.NumberStyle(rounding="legacy_float").pct(23, 220, 1) == "10,4%"
+    assert charts.NumberStyle().pct(23, 220, 1) == "10,5%"
+
+
 def test_same_data_same_svg() -> None:
     a = charts.field_chart(FIELDS)
     b = charts.field_chart(FIELDS)
@@ -166,24 +182,84 @@ def test_empty_inputs_say_so() -> None:
 def test_months_the_exports_do_not_fully_cover_are_marked_not_shown_as_zero() -> None:
     from datetime import date
 
-    series = MONTHLY.assign(coverage="complete", data_start=date(2026, 1, 1))
+    series = MONTHLY.assign(
+        coverage="complete",
+        covered_from=None,
+        covered_to=None,
+        period_end=[date(2026, m, 14) for m in range(1, 7)],
+    )
     series.loc[0, ["received", "resolved", "rate_on_time", "coverage"]] = [
         None,
         None,
         None,
-        "before_data",
+        "none",
     ]
-    series.loc[1, "coverage"] = "partial"
+    series.loc[1, ["coverage", "covered_from", "covered_to"]] = [
+        "partial",
+        date(2026, 1, 20),
+        date(2026, 2, 14),
+    ]
+    series.loc[2, ["coverage", "covered_from", "covered_to"]] = [
+        "partial",
+        date(2026, 2, 15),
+        date(2026, 3, 10),
+    ]
     chart = charts.monthly_cases_chart(series, year=2026)
-    first, second = MONTHLY["label"][0], MONTHLY["label"][1]
+    first, second, third = MONTHLY["label"][0], MONTHLY["label"][1], MONTHLY["label"][2]
     assert f"{first}: không có số liệu;" in chart.alt
     assert f"{second}*: tiếp nhận" in chart.alt
-    assert f"* {second}: số liệu từ 01/01/2026, chưa đủ cả tháng báo cáo." in chart.alt
+    assert f"* {second}: số liệu từ 20/01/2026, chưa đủ cả tháng báo cáo." in chart.alt
     shown = texts(chart)
     assert f"{second}*" in shown
-    assert f"{first}: không có số liệu (tệp xuất bắt đầu từ 01/01/2026)." in shown
-    assert f"* {second}: số liệu từ 01/01/2026, chưa đủ cả tháng báo cáo." in shown
-    assert "(không có)" in shown  # under the tick of the month with no data
+    assert f"{first}: không có số liệu (tệp xuất không có các ngày này)." in shown
+    assert f"* {second}: số liệu từ 20/01/2026, chưa đủ cả tháng báo cáo." in shown
+    # A month whose data stop before its end says until when.
+    assert f"* {third}: số liệu từ 15/02/2026 đến 10/03/2026, chưa đủ cả tháng báo cáo." in shown
+    assert "(N/A)" in shown  # under the tick of the month with no data
     # Without coverage columns (or with coverage unknown) nothing is marked.
     plain = charts.monthly_cases_chart(MONTHLY, year=2026)
     assert "*" not in plain.alt and "không có số liệu" not in plain.alt
+
+
+def _figure_of(make, monkeypatch: pytest.MonkeyPatch):
+    """The matplotlib figure a chart function draws (caught on its way to SVG)."""
+    caught = {}
+    original = charts._svg_markup
+
+    def keep(fig, key, alt):
+        caught["fig"] = fig
+        return original(fig, key, alt)
+
+    monkeypatch.setattr(charts, "_svg_markup", keep)
+    make()
+    fig = caught["fig"]
+    fig.canvas.draw()
+    return fig
+
+
+def test_the_rate_line_runs_above_the_bars(monkeypatch: pytest.MonkeyPatch) -> None:
+    """June 2026 of the sample: rates near 100% drew their line across the tallest bars."""
+    fig = _figure_of(lambda: charts.monthly_cases_chart(MONTHLY, year=2026), monkeypatch)
+    bars_ax, rate_ax = fig.axes
+    bar_tops = [bars_ax.transData.transform((p.get_x(), p.get_height()))[1]
+                for p in bars_ax.patches]  # fmt: skip
+    [line] = rate_ax.get_lines()
+    points = rate_ax.transData.transform(np.column_stack(line.get_data()).astype(float))
+    line_low = np.nanmin(points[:, 1])
+    assert line_low > max(bar_tops) + 5  # display points, y upwards: clear of every bar
+    # The right axis shows only the rates' own range, ending at 100.
+    ticks = rate_ax.get_yticks()
+    assert ticks.max() == 100 and ticks.min() >= 90
+
+
+def test_a_single_late_case_is_visible(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One late case beside 1,563 is a bar 0.06% long: it gets a marker and its number."""
+    fig = _figure_of(lambda: charts.field_chart(FIELDS), monkeypatch)
+    ax = fig.axes[0]
+    [markers] = [ln for ln in ax.get_lines() if ln.get_marker() == "D"]
+    assert list(markers.get_xdata()) == [1, 3]  # Chứng thực and Đất đai, not Hộ tịch (0)
+    assert markers.get_markersize() >= 5 and markers.get_clip_on() is False
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["1 quá hạn", "3 quá hạn"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Quá hạn" in legend

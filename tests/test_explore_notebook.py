@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -76,3 +78,74 @@ def test_explore_all_fields_no_procedure(sample_db: Path, tmp_path: Path) -> Non
     assert values["procedure_cases"] is None
     assert values["values"]["cases_total"] == 2374
     assert values["procedures_in_field"] > 0
+
+
+# What the notebook must never show: the warehouse's codes, pandas' missing-value marks, the
+# statistics' keys.
+NOT_FOR_READERS = re.compile(
+    r"\b(NaT|NaN|None|nan|full|partial|resolved|pending|online|in_person|postal|period|ytd|"
+    r"case_code|received_at|due_at|ended_at|procedure_name|procedure_code|days_late|unit)\b"
+    r"|`?cases_\w+|`?rate_\w+|`?pakn_\w+"
+)
+
+
+def _shown(nb: nbformat.NotebookNode) -> list[str]:
+    """The text of every table and Markdown the notebook displays (charts aside)."""
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            if "text/html" in data and "<svg" not in data["text/html"]:
+                page = re.sub(r"<style.*?</style>", "", data["text/html"], flags=re.S)
+                out.append(unescape(re.sub(r"<[^>]+>", " | ", page)))
+            elif "text/markdown" in data:
+                out.append(data["text/markdown"])
+    return out
+
+
+def _tables(nb: nbformat.NotebookNode) -> list[list[list[str]]]:
+    """Every HTML table the notebook displays, as rows of cell texts (header row first)."""
+    found = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            page = o.get("data", {}).get("text/html", "")
+            if "<table" not in page:
+                continue
+            rows = []
+            for tr in re.findall(r"<tr>(.*?)</tr>", page, re.S):
+                cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)
+                rows.append([unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells])
+            found.append(rows)
+    return found
+
+
+def test_explore_speaks_vietnamese_and_shows_no_nat(sample_db: Path, tmp_path: Path) -> None:
+    # A procedure with open cases at the period's end: they have no end date.
+    con = connect(sample_db, read_only=True)
+    f = compute_figures(con, "an-truong", month_period(2026, 6), profile_for_unit("an-truong"))
+    con.close()
+    procs = f.by_procedure
+    open_ = procs[(procs["cases_in_progress"] > 0) & (procs["cases_total"] < 60)]
+    proc = open_.sort_values("procedure_code").iloc[0]
+    _, nb = run(sample_db, tmp_path / "e.ipynb", field=str(proc["field"]),
+                procedure=str(proc["procedure_code"]))  # fmt: skip
+    shown = _shown(nb)
+    text = "\n".join(shown)
+    found = sorted(set(NOT_FOR_READERS.findall(text)))
+    assert found == [], found
+    for words in ("Chỉ tiêu", "Cách tính", "kỳ báo cáo, mẫu số: hồ sơ đã giải quyết",
+                  "lũy kế từ đầu năm", "Tỷ lệ thanh toán trực tuyến: thiếu cột Phí, lệ phí",
+                  "Lĩnh vực", "(1) Tổng số hồ sơ nhận giải quyết", "Mức độ", "Kênh",
+                  "trực tuyến", "đang giải quyết", "Ngày kết thúc xử lý"):  # fmt: skip
+        assert words in text, words
+    assert re.search(r"DVCTT (toàn trình|một phần)", text)
+    # An open case's row: its end date is an empty cell, its state in words.
+    [cases] = [t for t in _tables(nb) if t[0][-1] == "Tình trạng cuối kỳ"]
+    head, body = cases[0], cases[1:]
+    assert head == ["Mã hồ sơ", "Lĩnh vực", "Kênh", "Tiếp nhận", "Hẹn trả", "Kết thúc",
+                    "Tình trạng cuối kỳ"]  # fmt: skip
+    still_open = [r for r in body if r[-1] == "đang giải quyết"]
+    assert still_open and len(still_open) < len(body)
+    for row in body:
+        assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", row[3])  # Tiếp nhận
+        assert (row[5] == "") == (row in still_open)  # Kết thúc: empty exactly when open

@@ -109,10 +109,11 @@ def test_folder_is_ingested_catalogue_first_with_failures_reported(tmp_path: Pat
     assert arr[3] == {
         "file": str(folder / "bad_corrupt.xlsx"),
         "ok": False,
-        "error": "Không đọc được tệp bad_corrupt.xlsx: tệp hỏng hoặc không phải Excel (ZipError).",
+        "error": "Không đọc được tệp bad_corrupt.xlsx: tệp nén hỏng hoặc tải về chưa hết (BadZipFile); hãy tải hoặc xuất lại.",
     }
     assert err.splitlines() == [
-        "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp hỏng hoặc không phải Excel (ZipError).",
+        "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp nén hỏng hoặc tải về chưa hết "
+        "(BadZipFile); hãy tải hoặc xuất lại.",
         "Lỗi: 1/4 tệp không nạp được (3 tệp đã nạp).",
     ]
     # A directory argument means its files.
@@ -133,7 +134,8 @@ def test_folder_is_ingested_catalogue_first_with_failures_reported(tmp_path: Pat
         (
             "bad_corrupt.xlsx",
             [],
-            "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp hỏng hoặc không phải Excel (ZipError).",
+            "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp nén hỏng hoặc tải về chưa hết "
+            "(BadZipFile); hãy tải hoặc xuất lại.",
         ),
         (
             "bad_encrypted.xlsx",
@@ -144,7 +146,7 @@ def test_folder_is_ingested_catalogue_first_with_failures_reported(tmp_path: Pat
         (
             "notes.txt",
             [],
-            "Lỗi: Tệp notes.txt: định dạng '.txt' không được hỗ trợ (chỉ nhận .xlsx, .xlsm, .xls, .csv).",
+            "Lỗi: Tệp notes.txt: định dạng '.txt' không được hỗ trợ (chỉ nhận .xlsx, .xlsm, .xls, .ods, .csv).",
         ),
         (
             "bad_noheader.xlsx",
@@ -155,7 +157,8 @@ def test_folder_is_ingested_catalogue_first_with_failures_reported(tmp_path: Pat
         (
             "bad_header_only.xlsx",
             [],
-            "Lỗi: Tệp bad_header_only.xlsx: không có dòng dữ liệu nào dưới dòng tiêu đề (dòng 1).",
+            "Lỗi: Tệp bad_header_only.xlsx: không có dòng dữ liệu nào dưới dòng tiêu đề (dòng 1) "
+            "và tiêu đề không ghi khoảng thời gian hay ngày xuất.",
         ),
         (
             "pakn.xlsx",
@@ -187,8 +190,9 @@ def test_undecodable_csv(tmp_path: Path, capsys) -> None:
     )
     assert (code, out) == (2, "")
     assert err == (
-        "Lỗi: Không đọc được tệp rac.csv: bảng mã không nhận ra (cần UTF-8, UTF-16 hoặc "
-        "Windows-1258).\n"
+        "Lỗi: Không đọc được tệp rac.csv: bảng mã không nhận ra (không phải UTF-8, UTF-16, "
+        "Windows-1258, TCVN3 hay VNI; chữ giải mã ra không phải tiếng Việt): hãy mở bằng Excel và "
+        "lưu lại dạng 'CSV UTF-8'.\n"
     )
 
 
@@ -227,7 +231,8 @@ def test_real_process_prints_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert (
         proc.stderr
-        == "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp hỏng hoặc không phải Excel (ZipError).\n"
+        == "Lỗi: Không đọc được tệp bad_corrupt.xlsx: tệp nén hỏng hoặc tải về chưa hết "
+        "(BadZipFile); hãy tải hoặc xuất lại.\n"
     )
     assert "Traceback" not in proc.stderr
 
@@ -238,3 +243,58 @@ def test_unknown_unit_slug_is_a_params_error(tmp_path: Path, capsys) -> None:
     )
     assert code == 2
     assert err == "Lỗi: Tên đơn vị 'An Truong' không hợp lệ: dùng dạng 'an-truong'.\n"
+
+
+def test_json_is_printed_for_refused_files_and_problems_before_any_file(
+    tmp_path: Path, capsys
+) -> None:
+    db = str(tmp_path / "w.duckdb")
+    code, out, err = run(
+        capsys, "--db", db, "--unit", "an-truong", "--json", str(FIX / "bad_empty.csv")
+    )
+    assert code == 2 and err.startswith("Lỗi: ") and err.count("\n") == 1
+    obj = json.loads(out)
+    assert obj["ok"] is False and obj["file"].endswith("bad_empty.csv") and obj["error"]
+    # A problem before any file is read is a JSON document too.
+    code, out, err = run(capsys, "--db", db, "--unit", "Sai Tên", "--json", str(FIX / "pakn.xlsx"))
+    assert code == 2
+    assert json.loads(out) == {"ok": False, "error": err.removeprefix("Lỗi: ").rstrip("\n")}
+
+
+def test_a_file_whose_every_row_is_rejected_exits_non_zero(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "hong.csv"
+    bad.write_text(
+        "Mã hồ sơ,Mã TTHC,Ngày nhận,Ngày hẹn trả\nA,1.001193,hôm qua,\nB,1.001193,31/02/2026,\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "--db", str(tmp_path / "w.duckdb"), "--unit", "an-truong", str(bad)
+    )
+    assert code == 2
+    assert "Đọc 2 dòng: thêm mới 0, cập nhật 0, không đổi 0, bị loại 2" in out
+    assert err.startswith("Lỗi: Tệp hong.csv: cả 2 dòng đều bị loại, không nạp được hồ sơ nào")
+    # The same file again changes nothing, and still says that none of it went in.
+    code, out, err = run(
+        capsys, "--db", str(tmp_path / "w.duckdb"), "--unit", "an-truong", str(bad)
+    )
+    assert code == 2 and "đã được nạp trước đó" in out and "cả 2 dòng đều bị loại" in err
+
+
+def test_an_empty_list_that_says_its_range_records_it(tmp_path: Path, capsys) -> None:
+    """No PAKN in a month is a fact: the empty list's days are covered (issue 10's coverage)."""
+    db = tmp_path / "w.duckdb"
+    empty = tmp_path / "pakn-trong.csv"
+    empty.write_text(
+        "DANH SÁCH PHẢN ÁNH, KIẾN NGHỊ\nTừ ngày 15/05/2026 đến ngày 14/06/2026\n"
+        "Ngày xuất: 15/06/2026 08:00\nMã PAKN,Ngày tiếp nhận,Hạn xử lý,Ngày xử lý,Nguồn\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "--db", str(db), "--unit", "an-truong", "--json", str(empty))
+    obj = json.loads(out)
+    assert (code, err, obj["rows_read"], obj["kind"]) == (0, "", 0, "pakn")
+    assert [d["what"] for d in obj["decisions"]] == ["empty_list"]
+    # Without a range or an export time it tells nothing and is refused.
+    bare = tmp_path / "trong.csv"
+    bare.write_text("Mã PAKN,Ngày tiếp nhận,Hạn xử lý,Ngày xử lý,Nguồn\n", encoding="utf-8")
+    code, out, err = run(capsys, "--db", str(db), "--unit", "an-truong", str(bare))
+    assert code == 2 and "không ghi khoảng thời gian" in err

@@ -414,7 +414,7 @@ def test_the_ledger_records_the_first_day_each_export_lists(tmp_path: Path, wh) 
     ingest(wh, write_csv(tmp_path / "u.csv", header, [["B", *rows[0][1:]]]))
     ranges = "SELECT file_name, covers_from, covers_to, as_of_source FROM ingests ORDER BY 1"
     expected = [
-        ("t.csv", dt.date(2026, 5, 15), dt.date(2026, 6, 14), "title"),
+        ("t.csv", dt.date(2026, 5, 15), dt.date(2026, 6, 14), "title_range"),
         ("u.csv", None, None, "data"),
     ]
     assert wh.execute(ranges).fetchall() == expected
@@ -481,15 +481,24 @@ def test_end_date_of_an_unfinished_case_is_dropped_and_noted(tmp_path: Path, wh)
     ]
 
 
-def test_sheet_columns_from_rectangular_and_ragged_bodies() -> None:
-    from tthc.ingest.readers import _columns_of
+def test_arrow_sheet_numbers_rows_and_cells_as_the_sheet_does() -> None:
+    import pyarrow as pa
 
-    rect = [["a", 1, None], ["b", 2, "x"]]
-    assert dict(_columns_of(rect, [0, 2, 5])) == {
-        0: ("a", "b"),
-        2: (None, "x"),
-        5: (None, None),
+    from tthc.ingest.excel import arrow_sheet
+
+    # The reader's table starts at C5 of the sheet: rows and addresses are the sheet's own.
+    cols = [pa.array(["Tiêu đề", "Mã", "A", "B"]), pa.array([None, "Ngày", "x", None])]
+    sheet = arrow_sheet("S", cols, 4, 2, [], False, "xlsx")
+    assert sheet.head == [["Tiêu đề", ""], ["Mã", "Ngày"], ["A", "x"], ["B", ""]]
+    assert sheet.n_rows == 4
+    body = sheet.load_body(1, [0, 1, 5])
+    assert body.row_numbers.tolist() == [7, 8]
+    assert {c: a.to_pylist() for c, a in body.columns.items()} == {
+        0: ["A", "B"],
+        1: ["x", ""],
+        5: ["", ""],
     }
-    ragged = [["a", 1], ["b"]]
-    assert {c: list(v) for c, v in _columns_of(ragged, [0, 1])} == {0: ["a", "b"], 1: [1, None]}
-    assert list(_columns_of([], [0])) == [(0, [])]
+    assert body.tail == [(7, ["A", "x"]), (8, ["B", ""])]
+    assert sheet.cell_address(7, 1) == "D7"
+    with pytest.raises(RuntimeError):
+        sheet.load_body(1, [0])  # the body is handed over once (memory)

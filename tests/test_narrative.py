@@ -77,9 +77,14 @@ def test_missing_file_gives_marked_placeholders_never_another_month(tmp_path: Pa
     write(tmp_path, "xa-a", "2026-06", doc("## I.1\n\nVăn bản tháng sáu.\n"))
     n = load_narrative("xa-a", month_period(2026, 7), base=tmp_path)
     assert n.is_placeholder
+    # The reader is told what is missing in words; the file to write is in the warning.
     assert n.sections["I.1"] == (
-        f"[Chưa có nội dung mục I.1 — bổ sung tại {tmp_path}/narrative/xa-a/2026-07.md]"
+        "[Chưa viết phần công tác chỉ đạo, điều hành: cán bộ phụ trách bổ sung trước khi trình ký.]"
     )
+    assert n.sections["mo-dau"].startswith("[Chưa viết phần đoạn mở đầu:")
+    assert all("2026-07.md" not in t and "I.1" not in t and "mo-dau" not in t
+               for t in n.sections.values())  # fmt: skip
+    assert f"{tmp_path}/narrative/xa-a/2026-07.md" in n.warnings[0]
     assert all("tháng sáu" not in text for text in n.sections.values())
     assert COMPUTED_MARKER in n.sections["II.1"]
     assert len(n.warnings) == 1 and "2026-07" in n.warnings[0]
@@ -97,7 +102,7 @@ def test_placeholders_are_filled_from_the_period(tmp_path: Path) -> None:
         "(15/11/2026 – 14/12/2026, năm 2026)."
     )
     # The other sections are missing: each is marked and named in a warning.
-    assert n.sections["IV"].startswith("[Chưa có nội dung mục IV")
+    assert n.sections["IV"].startswith("[Chưa viết phần kiến nghị và đề xuất:")
     assert [w for w in n.warnings if "chưa có nội dung" in w] == [
         f"Mục {sid} chưa có nội dung trong {tmp_path}/narrative/xa-a/2026-12.md."
         for sid in SECTION_IDS

@@ -170,7 +170,10 @@ def test_narrative_keeps_dashes_as_text_and_escapes_html() -> None:
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert "<strong>đậm</strong>" in html and "<em>nghiêng</em>" in html
     assert "<ul" not in html and "<li" not in html
-    assert 'class="narrative placeholder"' in doc.narrative_html("x", placeholder=True)
+    marked = doc.narrative_html("- Số liệu tính được.\n\n[Chưa viết phần x.]",
+                                placeholders=["[Chưa viết phần x.]"])  # fmt: skip
+    assert '<p class="placeholder">[Chưa viết phần x.]</p>' in marked
+    assert "<p>- Số liệu tính được.</p>" in marked
 
 
 def test_text_is_normalised_to_nfc() -> None:

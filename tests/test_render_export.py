@@ -201,3 +201,32 @@ def test_the_figures_bundle_is_known_to_nbconvert_and_stays_off_the_page() -> No
         html = export.render_html(nb)
     assert "Bí mật" in html  # the <title> comes from the bundle…
     assert html.count("Bí mật") == 1  # …and nothing of it reaches the body
+
+
+def _checks_output(in_document: bool) -> object:
+    """The output the report notebook displays for ``tthc.render.report.checks(data)``."""
+    from tthc.render.report import Part
+
+    data, metadata = Part('<section data-part="quality">KIỂM TRA NỘI BỘ</section>', "checks",
+                          in_document)._repr_mimebundle_()  # fmt: skip
+    return new_output("display_data", data=data, metadata=metadata)
+
+
+def test_internal_checks_go_to_the_companion_unless_the_unit_puts_them_in_the_appendix() -> None:
+    companion = _notebook([_checks_output(in_document=False)])
+    document = export.render_html(companion)
+    assert '<p class="marker">Nội dung hiển thị</p>' in document
+    assert "KIỂM TRA NỘI BỘ" not in document
+    checks = export.render_checks_html(companion)
+    assert checks is not None and "KIỂM TRA NỘI BỘ" in checks
+    assert "Nội dung hiển thị" not in checks and "đậm" not in checks  # nothing of the document
+    assert "<title>Kiểm tra số liệu – Báo cáo thử – xã Thử</title>" in checks
+    assert "kèm báo cáo thử – xã Thử" in checks
+    # document.checks_in_appendix: true puts them back at the end of the document too.
+    appendix = _notebook([_checks_output(in_document=True)])
+    assert "KIỂM TRA NỘI BỘ" in export.render_html(appendix)
+    assert "KIỂM TRA NỘI BỘ" in export.render_checks_html(appendix)
+    # A notebook without checks has no companion.
+    assert export.render_checks_html(_notebook()) is None
+    # Rendering the document left the notebook itself whole.
+    assert any("KIỂM TRA NỘI BỘ" in str(o) for c in companion.cells for o in c.get("outputs", []))

@@ -15,7 +15,7 @@ from tthc.render import sections, tables
 from tthc.sample.targets import FIGURES
 from tthc.stats.profile import Profile, load_profile
 
-SAMPLE = {**FIGURES, "rate_online": 100.0}
+SAMPLE = {**FIGURES, "rate_online": 100.0, "pakn_carried_over": 0}
 
 
 def figs(values: dict | None = None, na: dict | None = None) -> SimpleNamespace:
@@ -91,7 +91,40 @@ def test_na_carries_its_reason() -> None:
     )
     f = figs({"cases_new_postal": None}, {"cases_new_postal": "không tách được"})
     joined = " ".join(results(f, an_truong()))
-    assert "bưu chính: N/A (không tách được) hồ sơ" in joined
+    assert "bưu chính: N/A (không tách được))" in joined
+
+
+def test_a_reason_is_written_once_per_line() -> None:
+    gone = "thiếu dữ liệu hồ sơ từ 15/08/2026 đến 14/09/2026"
+    keys = ("cases_in_progress", "cases_in_progress_within", "cases_in_progress_overdue")
+    f = figs(dict.fromkeys(keys), dict.fromkeys(keys, gone))
+    [line] = [x for x in results(f, an_truong()) if "đang giải quyết" in x]
+    assert line == (
+        f"+ Số lượng hồ sơ đang giải quyết: N/A ({gone}) (Trong đó, trong hạn: N/A, quá hạn: N/A)."
+    )
+
+
+def test_partial_figures_carry_a_mark_and_their_days() -> None:
+    from tthc.stats.completeness import Verdict
+
+    days = Verdict(False, "thiếu", ((date(2026, 1, 1), date(2026, 1, 14)),))
+    ytd = Verdict(False, "thiếu", ((date(2026, 1, 1), date(2026, 9, 14)),))
+    f = figs()
+    f.partial = {"cases_total": days, "cases_new": days, "cases_new_online": days}
+    f.partial |= {"procedures_with_cases": ytd, "rate_procedures_with_cases": ytd}
+    out = results(f, an_truong())
+    assert (
+        "+ Tổng số hồ sơ: 2751¹ hồ sơ (¹ chỉ tính số liệu từ 01/01/2026 đến 14/01/2026), trong đó:"
+        in out
+    )
+    assert (
+        "Số mới tiếp nhận trong kỳ: 2668¹ hồ sơ (¹ chỉ tính số liệu từ 01/01/2026 đến 14/01/2026) "
+        "(Tiếp nhận trực tuyến: 2668¹ hồ sơ; Tiếp nhận trực tiếp và qua dịch vụ bưu chính: 0 hồ sơ)"
+    ) in out
+    assert out[0].startswith(
+        "- Tính từ ngày 01/01/2026 đến hết ngày 14/6/2026, xã An Trường đã phát sinh 51¹ (¹ chỉ "
+        "tính số liệu từ 01/01/2026 đến 14/09/2026)/375 thủ tục hành chính, đạt 13.6%¹, trong đó:"
+    )
 
 
 def test_third_bucket_line_follows_the_profile() -> None:
@@ -115,6 +148,18 @@ def test_pakn_and_achievement() -> None:
         "chính trên Cổng Dịch vụ công quốc gia và qua tổng đài 1022: Tổng số PAKN đã tiếp nhận: 2; "
         "số PAKN đã xử lý đúng hạn: 2; số PAKN đã xử lý quá hạn: 0; số PAKN đang xử lý: 0."
     ]
+    # May 2026 of the sample: nothing received, one PAKN of April handled on time. The sentence
+    # names it, instead of "received 0; handled on time 1".
+    may = figs({"pakn_received": 0, "pakn_carried_over": 1, "pakn_on_time": 1})
+    assert md(sections.pakn_lines(may, an_truong()))[0].endswith(
+        "Tổng số PAKN đã tiếp nhận: 0; số PAKN kỳ trước chuyển qua: 1; số PAKN đã xử lý đúng "
+        "hạn: 1; số PAKN đã xử lý quá hạn: 0; số PAKN đang xử lý: 0."
+    )
+    unknown = figs({"pakn_carried_over": None}, na={"pakn_carried_over": "thiếu tệp PAKN"})
+    assert (
+        "số PAKN kỳ trước chuyển qua: N/A (thiếu tệp PAKN);"
+        in md(sections.pakn_lines(unknown, an_truong()))[0]
+    )
     assert sections.achievement_line(figs(), an_truong()).to_markdown() == (
         "- 100% hồ sơ, thủ tục hành chính được tiếp nhận trực tuyến; hồ sơ được giải quyết và trả "
         "kết quả trước hạn và đúng hạn đạt 99.96%."

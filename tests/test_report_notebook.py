@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -39,10 +40,20 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     nb = nbformat.read(str(nb_path), as_version=4)
     html = export.render_html(nb)
     pdf = export.render_pdf(html, folder / "report.pdf")
+    checks_html = export.render_checks_html(nb)
+    checks_pdf = export.render_pdf(checks_html, folder / "kiem-tra.pdf")
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "report.html").write_text(html, encoding="utf-8")
     shutil.copy(pdf, ARTIFACTS / "report.pdf")
-    return {"nb": nb, "html": html, "pdf": pdf, "payload": export.figures_payload(nb)}
+    shutil.copy(checks_pdf, ARTIFACTS / "kiem-tra.pdf")
+    return {
+        "nb": nb,
+        "html": html,
+        "pdf": pdf,
+        "checks_html": checks_html,
+        "checks_pdf": checks_pdf,
+        "payload": export.figures_payload(nb),
+    }
 
 
 def run(*args: str) -> str:
@@ -92,7 +103,7 @@ def test_html_is_a_clean_self_contained_document(report: dict) -> None:
         assert absent not in html
     for block in ('data-block="header"', 'data-block="title"', 'data-block="signature"',
                   'data-block="appendix"', 'data-table="fields"', 'data-table="late"',
-                  'data-table="comparison"', 'data-part="quality"'):  # fmt: skip
+                  'data-table="comparison"'):  # fmt: skip
         assert block in html
     assert html.count('<figure class="chart"') == 5
     assert html.count("<svg") == 5
@@ -113,8 +124,59 @@ def test_html_carries_the_narrative_and_computed_text(report: dict) -> None:
     assert "Vẫn còn để xảy ra quá hạn 01 hồ sơ chứng thực bản sao điện tử" in text
     assert "III. PHƯƠNG HƯỚNG NHIỆM VỤ THÁNG 7 NĂM 2026" in text
     assert "Cổng Dịch vụ công quốc gia và qua tổng đài 1022" in text
-    assert "Số liệu chốt đến hết ngày 14 tháng 6 năm 2026 (theo Nghị định 09/2019/NĐ-CP" in text
-    assert "tệp danh sách hồ sơ mới nhất xuất ngày 15 tháng 6 năm 2026" in text
+
+
+# What only the reviewer needs, never the document an official signs and sends (issue 10, 7).
+INTERNAL_CHECKS = (
+    "Chất lượng dữ liệu và cách tính",
+    "Số liệu chốt đến hết ngày 14 tháng 6 năm 2026",
+    "Các tệp dữ liệu đã nạp",
+    "an-truong-pakn.xlsx",
+    "Không có dòng dữ liệu nào bị loại",
+    "Tất cả 80 phép kiểm tra cân đối số liệu",
+    "Cảnh báo về nội dung do cán bộ viết",
+    "nhắc 'tháng 5' trong cụm 'kết quả …'",
+    "Số liệu không tính được (N/A) và lý do",
+    "Cách tính các tỷ lệ",
+    "Quy tắc làm tròn",
+)
+
+
+def test_internal_checks_are_in_the_companion_not_in_the_document(report: dict) -> None:
+    html_text = " ".join(unescape(re.sub(r"<[^>]+>", " ", report["html"])).split())
+    checks_text = " ".join(unescape(re.sub(r"<[^>]+>", " ", report["checks_html"])).split())
+    for needle in INTERNAL_CHECKS:
+        assert needle not in html_text, needle
+        assert needle in checks_text, needle
+    assert 'data-part="quality"' not in report["html"]
+    assert 'data-part="quality"' in report["checks_html"]
+    # The companion names the report it goes with and says what it is.
+    assert (
+        "KIỂM TRA SỐ LIỆU kèm báo cáo tình hình, kết quả cải cách thủ tục hành chính tháng 6"
+        in (checks_text)
+    )
+    assert "Không thuộc văn bản ký gửi đi." in checks_text
+    assert "<title>Kiểm tra số liệu – Báo cáo tình hình" in report["checks_html"]
+    # …and nothing of the document itself.
+    for absent in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Vũ Trọng Dũng", "Biểu 1.", "<svg"):
+        assert absent not in report["checks_html"], absent
+
+
+def test_signed_pdf_ends_with_the_appendix_and_the_companion_pdf_has_the_checks(
+    report: dict,
+) -> None:
+    text = " ".join(run("pdftotext", str(report["pdf"]), "-").split())
+    for needle in INTERNAL_CHECKS:
+        assert needle not in text, needle
+    # The appendix in order, and it is the end: Biểu 1, 2, 3, then the charts, nothing after.
+    order = [text.index(h) for h in ("Phụ lục", "Biểu 1.", "Biểu 2.", "Biểu 3.", "Biểu đồ")]
+    assert order == sorted(order)
+    pages = run("pdftotext", "-layout", str(report["pdf"]), "-").split("\f")
+    last = " ".join(next(p for p in reversed(pages) if p.strip()).split())
+    assert "Hồ sơ đã giải quyết dùng bao nhiêu phần thời hạn cho phép?" in last  # the last chart
+    checks = " ".join(run("pdftotext", str(report["checks_pdf"]), "-").split())
+    for needle in INTERNAL_CHECKS:
+        assert needle in checks, needle
 
 
 def test_pdf_is_an_a4_document_with_embedded_liberation_serif(report: dict) -> None:
@@ -208,7 +270,15 @@ def test_month_without_narrative_gets_marked_placeholders(tmp_path: Path) -> Non
     assert payload["period"] == "2026-05" and payload["narrative"]["is_placeholder"] is True
     assert any("Chưa có nội dung" in w for w in payload["warnings"])
     html = export.render_html(nb)
-    assert html.count('class="narrative placeholder"') == 9
+    assert html.count('<p class="placeholder">[Chưa viết phần ') == 9
+    body = html[html.index('<main class="document">') :]
+    for internal in ("params/narrative", ".md", "mo-dau", "mục I.1"):
+        assert internal not in re.sub(r"<[^>]+>", " ", body), internal
+    # II.1's computed sentence is text, not styled like the placeholder below it.
+    ii1 = re.search(r'<div class="narrative" data-section="II.1">(.*?)</div>', html, re.S).group(1)
+    computed, placeholder = re.findall(r"<p[^>]*>.*?</p>", ii1)
+    assert computed.startswith("<p>- ") and "trước hạn và đúng hạn đạt" in computed
+    assert placeholder.startswith('<p class="placeholder">[Chưa viết phần kết quả đã đạt được')
     assert "137/UBND-TTPVHCC" not in html  # never another month's text
     assert "tháng 5 năm 2026 và nhiệm vụ trọng tâm tháng 6 năm 2026" in html
     assert "(Từ ngày 15/4/2026 đến 14/5/2026)" in html

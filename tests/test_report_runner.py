@@ -6,6 +6,7 @@ a batch on a reused kernel being identical to one made alone.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -83,6 +84,13 @@ def report(*args: str, notebook: Path = TRIVIAL) -> int:
     return main(["report", "--no-progress", "--notebook", str(notebook), *args])
 
 
+def summary_rows(out: str) -> dict[tuple[str, str], str]:
+    """The batch summary table printed on stdout: (unit, period) -> result column."""
+    table = [re.split(r"\s{2,}", line.strip()) for line in out.strip().splitlines()]
+    assert table[0][:3] == ["Đơn vị", "Kỳ", "Kết quả"]
+    return {(r[0], r[1]): r[2] for r in table[2:]}
+
+
 def payload(nb_path: Path) -> dict:
     return export.figures_payload(nb_path)
 
@@ -148,21 +156,56 @@ def test_failing_cell_keeps_the_notebook_and_names_cell_and_cause(env, capsys) -
 # --- outputs: --force, atomic writes, manifest ----------------------------------------------------
 
 
-def test_existing_report_needs_force(env, capsys) -> None:
+def test_existing_report_is_kept_without_force(env, capsys) -> None:
     folder = env["out"] / "xa-a" / "2026-06"
     assert report("--unit", "xa-a", "--month", "2026-06") == 0
     first = read_manifest(folder)
     html_before = (folder / "report.html").read_bytes()
     capsys.readouterr()
-    assert report("--unit", "xa-a", "--month", "2026-06") == 1
-    err = capsys.readouterr().err
-    assert f"Lỗi: Thư mục {folder} đã có báo cáo hoàn chỉnh; thêm --force để ghi đè." in err
+    # Running it again is not an error: the complete report is kept, and said so.
+    assert report("--unit", "xa-a", "--month", "2026-06") == 0
+    cap = capsys.readouterr()
+    made = datetime.fromisoformat(first["created_at"])
+    assert cap.err == (
+        f"Đã có báo cáo xa-a 2026-06 (lập lúc {made:%H:%M %d/%m/%Y}): {folder}/ — không lập "
+        "lại; thêm --force để lập lại.\n"
+    )
+    assert cap.out == f"{folder}\n"
     assert read_manifest(folder) == first and (folder / "report.html").read_bytes() == html_before
     assert report("--unit", "xa-a", "--month", "2026-06", "--force", "--formats", "ipynb") == 0
     second = read_manifest(folder)
     assert second["status"] == "ok" and second["created_at"] >= first["created_at"]
     # Outputs of the earlier run that this run did not make are gone, not left to mislead.
     assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "report.ipynb"]
+
+
+def test_a_second_identical_batch_skips_what_is_complete_and_exits_0(env, capsys) -> None:
+    batch = ("--unit", "all", "--months", "2026-05:2026-06", "--formats", "ipynb")
+    assert report(*batch) == 0
+    made = {
+        (u, k): read_manifest(env["out"] / u / k)
+        for u in ("xa-a", "xa-b")
+        for k in ("2026-05", "2026-06")
+    }
+    # One report left unfinished (no manifest) and one failed: those two are made again.
+    (env["out"] / "xa-b" / "2026-05" / "manifest.json").unlink()
+    failed = read_manifest(env["out"] / "xa-a" / "2026-05") | {"status": "failed"}
+    (env["out"] / "xa-a" / "2026-05" / "manifest.json").write_text(json.dumps(failed))
+    capsys.readouterr()
+    assert report(*batch) == 0
+    cap = capsys.readouterr()
+    assert summary_rows(cap.out) == {
+        ("xa-a", "2026-05"): "xong",
+        ("xa-a", "2026-06"): "đã có",
+        ("xa-b", "2026-05"): "xong",
+        ("xa-b", "2026-06"): "đã có",
+    }
+    assert "không lập được" not in cap.err
+    for key in (("xa-a", "2026-06"), ("xa-b", "2026-06")):
+        assert read_manifest(env["out"] / key[0] / key[1]) == made[key]  # untouched
+    for key in (("xa-a", "2026-05"), ("xa-b", "2026-05")):
+        redone = read_manifest(env["out"] / key[0] / key[1])
+        assert redone["status"] == "ok" and redone["created_at"] >= made[key]["created_at"]
 
 
 def test_failed_folder_can_be_rerun_without_force(env) -> None:
@@ -206,14 +249,27 @@ def test_render_failure_after_html_leaves_no_ok_manifest_and_no_half_file(env) -
     assert manifest["outputs"]["html"]["sha256"] == sha256_file(folder / "report.html")
 
 
-def test_interrupted_run_leaves_no_manifest_at_all(env) -> None:
+def test_interrupted_run_leaves_the_earlier_report_and_no_half_folder(env) -> None:
     folder = env["out"] / "xa-a" / "2026-06"
     assert report("--unit", "xa-a", "--month", "2026-06") == 0  # a complete earlier report
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
     with pytest.raises(KeyboardInterrupt):
         _run_with(PdfFails(KeyboardInterrupt()), env)
-    names = sorted(p.name for p in folder.iterdir())
-    assert names == ["report.html", "report.ipynb"]  # visibly incomplete: no manifest
+    # The new report was made in a staging folder beside it, which is gone: nothing half-made.
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["2026-06"]
     runner._shutdown_worker_kernel()
+
+
+def test_files_someone_put_in_a_report_folder_survive_a_new_run(env) -> None:
+    folder = env["out"] / "xa-a" / "2026-06"
+    assert report("--unit", "xa-a", "--month", "2026-06", "--formats", "ipynb,html") == 0
+    (folder / "ban-ky.pdf").write_bytes(b"%PDF signed scan")
+    assert report("--unit", "xa-a", "--month", "2026-06", "--force", "--formats", "ipynb") == 0
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "ban-ky.pdf", "manifest.json", "report.ipynb",
+    ]  # fmt: skip
+    assert (folder / "ban-ky.pdf").read_bytes() == b"%PDF signed scan"
 
 
 def test_manifest_contents(env) -> None:
@@ -223,12 +279,15 @@ def test_manifest_contents(env) -> None:
     assert m["status"] == "ok" and m["error"] is None
     assert m["parameters"] == {
         "unit": "xa-a", "period": "2026-06", "db": str(env["db"]), "profile": "default",
-        "docx": True,
+        "allow_partial": None, "docx": True,
     }  # fmt: skip
     assert m["period_range"] == "Từ ngày 15/5/2026 đến 14/6/2026"
     [ingest] = m["warehouse"]["ingests"]
     assert ingest["file_name"] == "xa-a.xlsx" and ingest["file_sha256"] == "sha-xa-a"
-    assert ingest["as_of"] == "2026-06-15T07:00:00" and ingest["rows_read"] == 7
+    # Every timestamp carries its offset: the warehouse's are Vietnam time, and so is created_at.
+    assert ingest["as_of"] == "2026-06-15T07:00:00+07:00" and ingest["rows_read"] == 7
+    assert ingest["ingested_at"] == "2026-06-16T08:00:00+07:00"
+    assert datetime.fromisoformat(m["created_at"]).utcoffset() == timedelta(hours=7)
     assert len(m["git"]["commit"]) == 40
     assert set(m["versions"]) >= {
         "tthc",
@@ -269,10 +328,7 @@ def test_unit_all_two_workers_continue_on_error_summary(env, capsys) -> None:
     )  # fmt: skip
     cap = capsys.readouterr()
     assert rc == 1
-    table = [line.split() for line in cap.out.strip().splitlines()]
-    assert table[0][:3] == ["Đơn", "vị", "Kỳ"]
-    rows = {(r[0], r[1]): r[2] for r in table[2:]}
-    assert rows == {
+    assert summary_rows(cap.out) == {
         ("xa-a", "2026-05"): "xong",
         ("xa-a", "2026-06"): "xong",
         ("xa-b", "2026-05"): "xong",
@@ -421,3 +477,106 @@ def test_kernel_is_recycled_after_n_reports(env, tmp_path: Path) -> None:
         assert seen == [(1, 1), (1, 2), (2, 1)]
     finally:
         kernel.shutdown()
+
+
+# --- stopping: Ctrl-C (SIGINT to the terminal's process group) and kill (SIGTERM) ----------------
+
+WAITING = FIXTURES / "waiting.ipynb"
+
+
+def _stop_midway(env, tmp_path: Path, how: str, *extra: str) -> tuple[int, str, str, int]:
+    """Run `tthc report` in a real process, stop it once its notebook is executing; return the
+    exit code, stdout, stderr and the pid of the kernel that was executing."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    marker = tmp_path / f"executing-{how}"
+    environ = {
+        **os.environ,
+        "TTHC_PARAMS": str(env["params"]),
+        "TTHC_OUTPUTS": str(env["out"]),
+        "TTHC_DB": str(env["db"]),
+        "TTHC_TEST_MARKER": str(marker),
+    }
+    args = [sys.executable, "-m", "tthc", "report", "--unit", "xa-a", "--month", "2026-06",
+            "--no-progress", "--notebook", str(WAITING), *extra]  # fmt: skip
+    # Its own process group, as a command started from a terminal: Ctrl-C reaches the group.
+    proc = subprocess.Popen(args, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 180
+    while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert marker.exists(), proc.communicate()
+    time.sleep(0.3)  # inside the cell's sleep
+    if how == "SIGINT":
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    return proc.returncode, out, err, int(marker.read_text())
+
+
+def _gone(pid: int) -> bool:
+    import os
+    import time
+
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+STOP_LINE = (
+    "Đã dừng theo yêu cầu ({how}): kernel đã tắt, báo cáo đang lập dở không được lưu; "
+    "báo cáo đã lập xong trước đó vẫn giữ nguyên."
+)
+
+
+def test_ctrl_c_mid_execution_stops_cleanly_and_leaves_no_half_report(env, tmp_path) -> None:
+    rc, out, err, kernel_pid = _stop_midway(env, tmp_path, "SIGINT")
+    assert rc == 130
+    lines = [ln for ln in err.splitlines() if not ln.startswith("Cảnh báo [")]
+    assert lines == [STOP_LINE.format(how="Ctrl-C")]
+    assert "Traceback" not in err and "Error" not in err and out == ""
+    assert _gone(kernel_pid)  # the kernel was shut down, not orphaned
+    unit_folder = env["out"] / "xa-a"
+    assert not unit_folder.exists() or list(unit_folder.iterdir()) == []
+
+
+def test_sigterm_during_a_forced_rerun_keeps_the_earlier_report(env, tmp_path) -> None:
+    folder = env["out"] / "xa-a" / "2026-06"
+    assert report("--unit", "xa-a", "--month", "2026-06") == 0
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    rc, out, err, kernel_pid = _stop_midway(env, tmp_path, "SIGTERM", "--force")
+    assert rc == 143
+    lines = [ln for ln in err.splitlines() if not ln.startswith("Cảnh báo [")]
+    assert lines == [STOP_LINE.format(how="tín hiệu dừng SIGTERM")]
+    assert "Traceback" not in err and out == ""
+    assert _gone(kernel_pid)
+    # The complete report made before is untouched; the new one left nothing beside it.
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["2026-06"]
+
+
+def test_the_executed_notebook_is_saved_trusted_for_the_user_who_made_it(
+    env, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nbformat.sign import NotebookNotary
+
+    from tthc.report.trust import is_trusted
+
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-of-the-user"))
+    assert report("--unit", "xa-a", "--month", "2026-06", "--formats", "ipynb") == 0
+    nb = nbformat.read(env["out"] / "xa-a" / "2026-06" / "report.ipynb", as_version=4)
+    assert is_trusted(nb)  # what JupyterLab's notary will decide for this user
+    notary = NotebookNotary()
+    assert notary.db_file == str(tmp_path / "jupyter-of-the-user" / "nbsignatures.db")
+    # Another user (another Jupyter data folder) has no signature for it: untrusted there.
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "someone-else"))
+    assert not is_trusted(nb)

@@ -35,7 +35,8 @@ def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> N
     assert rc == 0, cap.err
     assert cap.out.strip() == str(folder)
     assert sorted(p.name for p in folder.iterdir()) == [
-        "manifest.json", "report.docx", "report.html", "report.ipynb", "report.pdf",
+        "kiem-tra.html", "kiem-tra.pdf", "manifest.json", "report.docx", "report.html",
+        "report.ipynb", "report.pdf",
     ]  # fmt: skip
     # Warnings reach the terminal: the sample's stale month and years.
     assert cap.err.count("Cảnh báo [an-truong 2026-06]: Mục mo-dau:") == 2
@@ -45,15 +46,20 @@ def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> N
     assert m["status"] == "ok" and m["period_range"] == "Từ ngày 15/5/2026 đến 14/6/2026"
     assert m["parameters"] == {
         "unit": "an-truong", "period": "2026-06", "db": str(sample_db), "profile": "an-truong",
-        "docx": True,
+        "allow_partial": None, "docx": True,
     }  # fmt: skip
+    assert m["completeness"]["status"] == "complete"
     files = {i["file_name"]: i["file_sha256"] for i in m["warehouse"]["ingests"]}
     exports = sample_db.parent / "sample"  # where sample_warehouse writes the exports
     assert files == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in exports.iterdir()}
     assert len([w for w in m["warnings"] if w.startswith("Mục ")]) == 4
-    for fmt in ("ipynb", "html", "pdf", "docx"):
+    for fmt in ("ipynb", "html", "pdf", "docx", "checks_html", "checks_pdf"):
         entry = m["outputs"][fmt]
         assert entry["sha256"] == sha256_file(folder / entry["file"])
+    # The companion file of internal checks is linked from the manifest.
+    assert (m["outputs"]["checks_html"]["file"], m["outputs"]["checks_pdf"]["file"]) == (
+        "kiem-tra.html", "kiem-tra.pdf",
+    )  # fmt: skip
 
     # The values the notebook computed are the sample report's.
     figures = figures_payload(folder / "report.ipynb")["figures"]
@@ -72,7 +78,8 @@ def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> N
     assert "99.96%" in again
     m2 = read_manifest(folder)
     assert m2["outputs"]["html"]["sha256"] == sha256_file(folder / "report.html")
-    assert m2["renders"][0]["formats"] == ["html"]
+    assert m2["renders"][0]["formats"] == ["html", "checks_html"]
+    assert m2["outputs"]["checks_html"]["sha256"] == sha256_file(folder / "kiem-tra.html")
 
 
 def _outputs(path: Path) -> list:
@@ -109,3 +116,18 @@ def test_real_report_in_a_batch_equals_the_report_alone(sample_db: Path, tmp_pat
     may = figures_payload(tmp_path / "batch" / "an-truong" / "2026-05" / "report.ipynb")
     assert may["figures"]["cases_total"] == 2374  # the previous month really ran first
     runner._shutdown_worker_kernel()
+
+
+def test_the_channel_chart_says_what_the_text_says(sample_db: Path) -> None:
+    """Q2 2026: 7509 of 7511 new cases online; the text's 99.97% and the chart's share agree."""
+    from tthc.render import report
+
+    data = report.load_report_data("an-truong", "2026-Q2", db=sample_db)
+    assert (data.figures.values["cases_new_online"], data.figures.values["cases_new"]) == (
+        7509, 7511,
+    )  # fmt: skip
+    written = data.figures.fmt("rate_online")
+    assert written == "99.97%"
+    channels = report.charts(data)[1]
+    assert f"Trực tuyến: 7509 hồ sơ ({written})" in channels.alt
+    assert f">7509 ({written})<" in channels.svg

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
-from stats_factory import Factory, make_catalogue
+from stats_factory import FULL_AS_OF, FULL_FROM, Factory, make_catalogue
 
 from tthc.sample.targets import FIGURES
 from tthc.stats.figures import compute_figures
@@ -208,16 +208,28 @@ def test_flag_columns_missing_give_reasons_not_zero(factory):
     assert f.values["rate_with_result_file"] == 100.0
 
 
-def test_zero_denominator_and_missing_catalogue_and_pakn(factory):
+def test_without_any_case_list_nothing_reads_as_zero(factory):
     f = fig(factory)
+    for key in ("cases_total", "cases_in_progress", "rate_on_time", "rate_online"):
+        assert f.values[key] is None
+        assert f.na[key] == f.coverage_na[key] == "chưa nạp danh sách hồ sơ"
+    assert f.completeness == "incomplete"
+    assert f.comparisons == {"previous": None, "last_year": None}
+
+
+def test_zero_denominator_and_missing_catalogue_and_pakn(factory):
+    # A case list covering every day, with no case in it: the counts are true zeros.
+    factory.ingest("xa-a", "cases", as_of=FULL_AS_OF, covers_from=FULL_FROM)
+    f = fig(factory)
+    assert f.values["cases_total"] == 0
     assert f.values["rate_on_time"] is None
     assert f.na["rate_on_time"] == "mẫu số bằng 0"
     assert f.values["procedures_catalogue"] is None
     assert f.na["rate_procedures_with_cases"] == "chưa nạp danh mục TTHC"
     assert f.values["pakn_received"] is None
-    assert f.na["pakn_received"].startswith("chưa nạp")
+    assert f.na["pakn_received"] == "chưa nạp danh sách phản ánh, kiến nghị"
     assert any("không có hồ sơ" in n for n in f.notes)
-    assert f.comparisons == {"previous": None, "last_year": None}
+    assert f.comparisons["previous"]["cases_total"] == 0
 
 
 def test_pakn_counts(factory):
@@ -237,9 +249,12 @@ def test_catalogue_snapshot_as_of_period(factory):
     v = fig(factory).values
     assert (v["procedures_catalogue"], v["procedures_partial_catalogue"]) == (4, 2)
     assert fig(factory, period=JUNE.next()).values["procedures_catalogue"] == 6
+    # No snapshot taken by 14/6/2025: the later one is not the catalogue of that month.
     f = fig(factory, period=month_period(2025, 6))
-    assert f.values["procedures_catalogue"] == 4
-    assert any("sớm nhất" in n for n in f.notes)
+    assert f.values["procedures_catalogue"] is None and f.values["rate_procedures_full"] is None
+    assert f.coverage_na["procedures_catalogue"] == (
+        "không có danh mục TTHC nạp đến ngày cuối kỳ 14/06/2025 (bản sớm nhất ngày 01/01/2026)"
+    )
 
 
 @pytest.mark.parametrize("comparison", ["date", "timestamp"])
@@ -311,6 +326,9 @@ def test_comparisons_previous_and_last_year(factory):
     assert f.comparisons["previous"]["cases_new"] == 1
     assert f.comparisons["last_year"]["cases_resolved"] == 1
     assert "checks" not in f.comparisons["previous"]
+    # The case list starts on 1/5/2025: January 2024 is not covered, so it compares with nothing.
+    factory.set_covers_from(date(2025, 5, 1))
+    assert fig(factory).comparisons["last_year"]["cases_resolved"] == 1
     g = fig(factory, period=month_period(2025, 1))
     assert g.comparisons["last_year"] is None
 

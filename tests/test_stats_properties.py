@@ -8,14 +8,15 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from stats_factory import Factory
+from stats_factory import FULL_AS_OF, FULL_FROM, Factory
 
 from tthc.schema import DDL
+from tthc.stats.completeness import figure_needs
 from tthc.stats.figures import BY_FIELD_COLUMNS, compute_figures
 from tthc.stats.periods import month_period
 from tthc.stats.profile import Profile
@@ -81,6 +82,7 @@ def _warehouse(cases: list[dict], paknl: list[dict]) -> Factory:
     con = duckdb.connect()
     con.execute(DDL)
     f = Factory(con)
+    f.full_lists("xa-a", "xa-b")  # exports covering every day: every figure is determined
     f.insert_cases([f.case_row(**kw) for kw in cases])
     for kw in paknl:
         f.pakn(**kw)
@@ -193,3 +195,117 @@ def test_city_rollup_is_the_sum_of_units(cases_a, cases_b, pakn_a, pakn_b, profi
     tb = b.by_field.set_index("field")["cases_total"]
     tu = both.by_field.set_index("field")["cases_total"]
     assert tu.to_dict() == ta.add(tb, fill_value=0).astype("int64").to_dict()
+
+
+# --- coverage: what the exports determine is the truth --------------------------------------------
+
+
+@st.composite
+def export_lists(draw) -> list[tuple[date, date | None, datetime]]:
+    """1-3 case lists "Từ ngày f đến ngày t" taken at x (sometimes before t: the list stops
+    there): a long one over most of the months the cases span, and shorter ones anywhere."""
+    out = []
+    for i in range(draw(st.integers(1, 3))):
+        if i == 0:
+            f = BASE.date() + timedelta(days=draw(st.integers(-10, 60)))
+            t = f + timedelta(days=draw(st.integers(40, 130)))
+        else:
+            f = BASE.date() + timedelta(days=draw(st.integers(-20, 110)))
+            t = f + timedelta(days=draw(st.integers(0, 60)))
+        x = datetime.combine(t, time()) + timedelta(hours=draw(st.integers(-72, 400)))
+        out.append((f, t, x))
+    return out
+
+
+def _export(truth: list[dict], lists: list[tuple[date, date | None, datetime]]) -> list[dict]:
+    """What the lists say, as ingest stores it: each case in the state the newest list that
+    lists it gives (received in [f, t] before x, or open at 00:00 on f), as of that list's x."""
+    stored: dict[int, tuple[datetime, dict]] = {}
+    for f, t, x in lists:
+        start = datetime.combine(f, time())
+        for i, kw in enumerate(truth):
+            r, e = kw["received"], kw["ended"]
+            in_range = start <= r < min(datetime.combine(t + timedelta(days=1), time()), x)
+            open_at_start = r < start and (e is None or e >= start)
+            if not (in_range or open_at_start):
+                continue
+            seen = dict(kw)
+            if kw["outcome"] in ENDED and (e is None or e >= x):
+                seen["outcome"], seen["ended"] = "pending", None  # not ended yet when taken
+            if i not in stored or stored[i][0] < x:
+                stored[i] = (x, seen)
+    return [seen for _, seen in stored.values()]
+
+
+def _comparable(fig) -> dict[str, object]:
+    """The figures that have a coverage need, with their values (None: N/A)."""
+    needs = figure_needs(fig.profile)
+    return {k: fig.values[k] for k in needs if k in fig.values}
+
+
+@_settings(40)
+@given(
+    st.lists(case_kwargs(), max_size=40),
+    export_lists(),
+    st.sampled_from(PROFILES),
+    st.sampled_from(PERIODS),
+)
+def test_what_the_exports_determine_is_the_truth(truth, lists, profile, period):
+    """Every figure the coverage calls determined equals the figure over the full history."""
+    codes = [f"HS-{i:05d}" for i in range(len(truth))]
+    truth = [{**kw, "code": c} for kw, c in zip(truth, codes, strict=True)]
+    whole = _warehouse(truth, [])
+    expected = compute_figures(whole.con, "xa-a", period, profile)
+    con = duckdb.connect()
+    con.execute(DDL)
+    seen = Factory(con)
+    for f, t, x in lists:
+        seen.ingest("xa-a", "cases", x, covers_from=f, covers_to=t)
+    seen.ingest("xa-a", "pakn", BASE, covers_from=BASE.date())  # PAKN: not what this is about
+    seen.insert_cases([seen.case_row(**kw) for kw in _export(truth, lists)])
+    got = compute_figures(con, "xa-a", period, profile)
+    want = _comparable(expected)
+    for key, value in _comparable(got).items():
+        if value is not None and not key.startswith("pakn"):
+            assert value == want[key], (key, got.values[key], want[key])
+    for tag in ("previous", "last_year"):
+        if got.comparisons[tag] is None:
+            continue
+        for key, value in got.comparisons[tag].items():
+            if key in want and value is not None and not key.startswith("pakn"):
+                assert value == expected.comparisons[tag][key], (tag, key)
+
+
+@_settings(25)
+@given(
+    st.lists(case_kwargs("xa-a"), max_size=30),
+    st.lists(case_kwargs("xa-b"), max_size=30),
+    export_lists(),
+    export_lists(),
+    st.sampled_from(PROFILES),
+    st.sampled_from(PERIODS),
+)
+def test_a_rollup_knows_a_figure_when_every_unit_does(
+    cases_a, cases_b, lists_a, lists_b, profile, period
+):
+    con = duckdb.connect()
+    con.execute(DDL)
+    f = Factory(con)
+    for unit, lists in (("xa-a", lists_a), ("xa-b", lists_b)):
+        for start, end, x in lists:
+            f.ingest(unit, "cases", x, covers_from=start, covers_to=end)
+        f.ingest(unit, "pakn", FULL_AS_OF, covers_from=FULL_FROM)
+    f.insert_cases([f.case_row(**kw) for kw in cases_a + cases_b])
+    a = compute_figures(con, "xa-a", period, profile, comparisons=False)
+    b = compute_figures(con, "xa-b", period, profile, comparisons=False)
+    both = compute_figures(con, ["xa-a", "xa-b"], period, profile, comparisons=False)
+    for key in figure_needs(profile):
+        if key not in both.values:
+            continue
+        assert (key in both.coverage_na) == (key in a.coverage_na or key in b.coverage_na), key
+        va, vb, vu = a.values[key], b.values[key], both.values[key]
+        if key in COUNT_KEYS and va is not None and vb is not None and vu is not None:
+            if key in ("cases_new_in_person", "cases_new_postal"):
+                continue  # see test_city_rollup_is_the_sum_of_units
+            assert vu == va + vb, key
+    assert both.ok, [c for c in both.checks if not c.ok]

@@ -81,8 +81,9 @@ def test_months_before_the_data_have_no_counts_and_the_first_is_partial(factory)
     # The cases' export listed cases received from 1/5 on (its title said "Từ ngày 01/05/2026").
     factory.set_covers_from(date(2026, 5, 1))
     df = monthly_series(factory.con, "xa-a", date(2026, 3, 20), date(2026, 6, 14), Profile())
-    assert list(df["coverage"]) == ["before_data", "partial", "complete"]
-    assert list(df["data_start"]) == [date(2026, 5, 1)] * 3
+    assert list(df["coverage"]) == ["none", "partial", "complete"]
+    assert list(df["covered_from"]) == [None, date(2026, 5, 1), date(2026, 5, 15)]
+    assert list(df["covered_to"]) == [None, date(2026, 5, 14), date(2026, 6, 14)]
     first = df.iloc[0]
     # No counts (missing), where a covered month with no cases would say 0.
     assert all(pd.isna(first[c]) for c in ("cases_new", "cases_resolved", "rate_on_time"))

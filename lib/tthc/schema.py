@@ -11,8 +11,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 # 2: ingests.covers_from (the first day an export lists).
-# 3: ingests.covers_to (the last day of the title's range) and ingests.as_of_source (where as_of
-#    came from: an export time is a fact about the file, a latest date inside it is not).
+# 3: ingests.covers_to (the last day of the title's range), ingests.as_of_source (where as_of
+#    came from: an export time is a fact about the file, a latest date inside it is not), and
+#    ingests.sheets / ingests.decisions (every sheet read or skipped; what reading decided).
 SCHEMA_VERSION = 3
 
 
@@ -103,7 +104,7 @@ CREATE TABLE IF NOT EXISTS ingests (
     as_of TIMESTAMP,                     -- the export's own date: title row, else latest date inside
     covers_from DATE,                    -- first day the list covers ("Từ ngày …" in the title)
     covers_to DATE,                      -- last day of that range ("… đến ngày …"); NULL if none
-    as_of_source VARCHAR,                -- title | data | ingest_time (see ingest.pipeline)
+    as_of_source VARCHAR,                -- title | title_range | data | ingest_time (ingest.pipeline)
     ingested_at TIMESTAMP NOT NULL,
     rows_read INTEGER NOT NULL,
     inserted INTEGER NOT NULL,
@@ -114,7 +115,9 @@ CREATE TABLE IF NOT EXISTS ingests (
     column_map JSON,                     -- {source header: canonical field}
     dropped_personal JSON,               -- [source header] dropped as personal data
     ignored_columns JSON,                -- [{header, reason}]
-    tool_version VARCHAR
+    tool_version VARCHAR,
+    sheets JSON,                         -- [{sheet, status: read|skipped, header_row, rows, reason}]
+    decisions JSON                       -- [{what, detail, ...}]: encodings, date order, matches
 );
 
 -- Current state of each case (hồ sơ), one row per (unit, case_code).

@@ -44,6 +44,10 @@ class DocumentSettings(_Strict):
     """
 
     symbol: str = "BC-UBND"
+    # The internal checks (data quality, identity checks, warnings, how each rate was computed)
+    # always go to the companion file kiem-tra.html/.pdf; true also puts them back at the end of
+    # the document's appendix.
+    checks_in_appendix: bool = False
 
 
 class PersonalData(_Strict):
@@ -51,6 +55,17 @@ class PersonalData(_Strict):
 
     allow: bool = False
     reason: str | None = None  # required when allow is true: the legal ground, for the audit trail
+
+
+class ExportSettings(_Strict):
+    """How the unit's one-stop software writes its exports, where a file cannot tell.
+
+    ``date_order``: ``dmy`` (day first, 13/06/2026: Vietnamese systems; the default) or ``mdy``
+    (month first). Used only for a file whose dates prove neither order (no day above 12 in
+    any of them); the choice is recorded in the ingest ledger (:mod:`tthc.ingest.dates`).
+    """
+
+    date_order: Literal["dmy", "mdy"] = "dmy"
 
 
 class UnitParams(_Strict):
@@ -67,6 +82,7 @@ class UnitParams(_Strict):
     recipients: list[str] = Field(default_factory=list)  # "Nơi nhận", last one "Lưu: VT, …"
     aliases: dict[str, list[str]] = Field(default_factory=dict)  # canonical field -> extra headers
     personal_data: PersonalData = PersonalData()
+    exports: ExportSettings = ExportSettings()
     # The documents each report writes besides its notebook: the official HTML, the PDF/A
     # to sign and archive, the DOCX to edit in Word (``tthc report --formats`` overrides).
     formats: list[Literal["html", "pdf", "docx"]] = Field(

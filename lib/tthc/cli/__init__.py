@@ -10,17 +10,22 @@ import importlib
 import sys
 
 from tthc import __version__
+from tthc.cli import vietnamese
 from tthc.errors import TthcError
 
 COMMANDS = ("ingest", "sample", "stats", "report", "render", "doctor")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    """The ``tthc`` parser, its usage, help and errors in Vietnamese (:mod:`tthc.cli.vietnamese`)."""
+    vietnamese.activate()
+    parser = vietnamese.ArgumentParser(
         prog="tthc",
         description="Báo cáo tình hình, kết quả giải quyết thủ tục hành chính hằng tháng.",
     )
-    parser.add_argument("--version", action="version", version=f"tthc {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"tthc {__version__}", help="in phiên bản rồi thoát"
+    )
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     for name in COMMANDS:
         module = importlib.import_module(f"tthc.cli.{name}")
@@ -35,14 +40,25 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2
+    from tthc.logfile import logging_to_file
+
     try:
-        return int(args._run(args) or 0)
+        with logging_to_file():
+            return int(args._run(args) or 0)
     except TthcError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("Đã dừng theo yêu cầu.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or tthc.report.stop.Stopped (SIGINT, SIGTERM)
+        print(getattr(exc, "message", None) or "Đã dừng theo yêu cầu.", file=sys.stderr)
+        return int(getattr(exc, "exit_code", 130))
+    except Exception as exc:
+        from tthc.warehouse_errors import is_duckdb_error, warehouse_error
+
+        if not is_duckdb_error(exc):
+            raise
+        error = warehouse_error(exc)
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return error.exit_code
 
 
 if __name__ == "__main__":  # pragma: no cover

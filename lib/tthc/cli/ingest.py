@@ -1,9 +1,12 @@
 """`tthc ingest`: one-stop exports (xlsx/xls/csv) into the DuckDB warehouse.
 
-Output: one Vietnamese summary block per file; with ``--json``, one JSON object for a single
-file, or a JSON array (one object per file, in ingest order) for several. A file that cannot be
-used as a whole is reported on stderr (one line) and leaves nothing in the warehouse; the other
-files still go in, and the exit code is 2 when any file failed.
+Output: one Vietnamese summary block per file; with ``--json``, always a JSON document on
+stdout: one object for a single file, or an array (one object per file, in ingest order) for
+several, failures included (``"ok": false`` and the ``error``); a problem before any file is
+read (unknown unit, warehouse held or damaged) is ``{"ok": false, "error": …}``. A file that
+cannot be used as a whole is reported on stderr (one line) and leaves nothing in the warehouse;
+the other files still go in. The exit code is 2 when any file was refused or had every row
+rejected, else 0.
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "ingest",
         help="nạp tệp xuất (hồ sơ, danh mục TTHC, PAKN) vào kho dữ liệu",
         description=(
-            "Nạp tệp xuất từ phần mềm một cửa (.xlsx, .xls, .csv) vào kho dữ liệu DuckDB. "
-            "Nhiều tệp: danh mục được nạp trước, rồi hồ sơ, rồi PAKN; mỗi tệp là một giao dịch, "
-            "tệp lỗi không để lại gì và không làm dừng các tệp khác (mã thoát 2 nếu có tệp lỗi). "
-            "Dòng bị loại được ghi vào <thư mục kho>/rejects/<lần nạp>-<tên tệp>.csv."
+            "Nạp tệp xuất từ phần mềm một cửa (.xlsx, .xls, .ods, .csv; cả bảng HTML và Excel "
+            "2003 XML lưu dưới tên .xls) vào kho dữ liệu DuckDB. Nhiều tệp: danh mục được nạp "
+            "trước, rồi hồ sơ, rồi PAKN; mỗi tệp là một giao dịch, tệp lỗi không để lại gì và "
+            "không làm dừng các tệp khác (mã thoát 2 nếu có tệp không nạp được hoặc tệp mà mọi "
+            "dòng đều bị loại). Dòng bị loại được ghi vào <thư mục kho>/rejects/<lần nạp>-<tên "
+            "tệp>.csv; mọi quyết định khi đọc tệp (bảng mã, thứ tự ngày/tháng, mã bị Excel làm "
+            "hỏng …) được ghi vào sổ nạp và in ra."
         ),
     )
     p.add_argument("--db", help="tệp kho dữ liệu (mặc định: $TTHC_DB hoặc data/tthc.duckdb)")
@@ -35,42 +41,77 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         action="store_true",
         help="in kết quả dạng JSON: một đối tượng cho một tệp, một mảng cho nhiều tệp",
     )
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=60.0,
+        metavar="GIÂY",
+        help="khi kho đang được chương trình khác mở (báo cáo, notebook), chờ tối đa bấy nhiêu "
+        "giây (mặc định 60)",
+    )
     p.add_argument("files", nargs="+", metavar="TỆP", help="tệp xuất hoặc thư mục chứa tệp xuất")
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     import json
+
+    from tthc.errors import TthcError
+
+    try:
+        return _run(args)
+    except TthcError as exc:
+        if args.json:
+            print(json.dumps({"ok": False, "error": str(exc)}, ensure_ascii=False, indent=2))
+        raise
+
+
+def _run(args: argparse.Namespace) -> int:
+    import json
     from pathlib import Path
 
-    from tthc.errors import InputFileError
-    from tthc.ingest.pipeline import FailedFile, ingest_paths
+    from tthc.ingest.pipeline import FailedFile, IngestResult, ingest_paths
     from tthc.ingest.summary import format_result
     from tthc.paths import default_db
     from tthc.schema import Kind
+    from tthc.warehouse import LockHolder
+
+    def waiting(holder: LockHolder, wait: float) -> None:
+        print(f"Kho dữ liệu {holder.describe()}: chờ tối đa {wait:g} giây…", file=sys.stderr)
 
     db = Path(args.db) if args.db else default_db()
     kind = Kind(args.kind) if args.kind else None
-    results = ingest_paths(db, args.unit, args.files, kind)
+    results = ingest_paths(db, args.unit, args.files, kind, wait=args.wait, on_wait=waiting)
     failed = [r for r in results if isinstance(r, FailedFile)]
-    if len(results) == 1 and failed:
-        raise InputFileError(failed[0].error)
+    all_rejected = [
+        r
+        for r in results
+        if isinstance(r, IngestResult)
+        and r.counts.rows_read
+        and r.counts.rejected == r.counts.rows_read
+    ]
     if args.json:
         payload = [r.to_json() for r in results]
         out = payload[0] if len(payload) == 1 else payload
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
-    else:
+    elif not (len(results) == 1 and failed):
         print(f"Kho dữ liệu: {db}")
         for r in results:
             print()
             print(format_result(r))
     for f in failed:
         print(f"Lỗi: {f.error}", file=sys.stderr)
-    if failed:
+    for r in all_rejected:
+        where = f" (xem {r.rejects_csv})" if r.rejects_csv else ""
+        print(
+            f"Lỗi: Tệp {Path(r.file).name}: cả {r.counts.rows_read} dòng đều bị loại, không nạp "
+            f"được hồ sơ nào{where}.",
+            file=sys.stderr,
+        )
+    if len(results) > 1 and failed:
         ok = len(results) - len(failed)
         print(
             f"Lỗi: {len(failed)}/{len(results)} tệp không nạp được ({ok} tệp đã nạp).",
             file=sys.stderr,
         )
-        return 2
-    return 0
+    return 2 if failed or all_rejected else 0

@@ -1,4 +1,4 @@
-"""`tthc report`: execute the report notebook for units and periods, render HTML and PDF.
+"""`tthc report`: execute the report notebook for units and periods, render HTML, PDF and DOCX.
 
 Many reports run from this one process (a pool of warm kernels), never one CLI process each.
 """
@@ -8,6 +8,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tthc.cli.vietnamese import positive_int
+
+# Exit code when every report was made but some are not complete (status 'incomplete'): the
+# exports do not cover what their figures need. A failed report exits 1.
+EXIT_INCOMPLETE = 3
+
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
@@ -16,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description=(
             "Chạy notebooks/monthly_report.ipynb bằng papermill cho từng đơn vị và kỳ, xuất HTML, "
             "PDF/A và DOCX vào DIR/<đơn vị>/<kỳ>/ cùng manifest.json. Mặc định: kỳ tháng gần nhất "
-            "đã khóa số liệu (Nghị định 09/2019/NĐ-CP)."
+            "đã khóa số liệu (Nghị định 09/2019/NĐ-CP) mà dữ liệu đã nạp bao phủ trọn vẹn. Báo "
+            "cáo có số liệu N/A vì thiếu dữ liệu vẫn được lập, đánh dấu CHƯA ĐẦY ĐỦ, và lệnh kết "
+            f"thúc với mã {EXIT_INCOMPLETE}."
         ),
     )
     p.add_argument("--db", help="kho dữ liệu DuckDB (mặc định $TTHC_DB hoặc data/tthc.duckdb)")
@@ -33,8 +41,21 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="định dạng xuất trong ipynb,html,pdf,docx; mặc định: ipynb và các định dạng khóa "
         "'formats' của đơn vị chọn (html,pdf,docx)",
     )
-    p.add_argument("--force", action="store_true", help="ghi đè báo cáo đã có")
-    p.add_argument("--workers", type=int, default=1, help="số kernel chạy song song (mặc định 1)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="lập lại cả báo cáo đã có đầy đủ (mặc định: bỏ qua, ghi 'đã có')",
+    )
+    p.add_argument(
+        "--workers", type=positive_int, default=1, help="số kernel chạy song song (mặc định 1)"
+    )
+    p.add_argument(
+        "--allow-partial",
+        action="store_true",
+        default=None,
+        help="in cả số liệu chỉ có một phần kỳ (ghi rõ các ngày có dữ liệu) thay cho N/A; "
+        "báo cáo vẫn đánh dấu CHƯA ĐẦY ĐỦ",
+    )
     p.add_argument(
         "--continue-on-error",
         action="store_true",
@@ -46,20 +67,17 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from datetime import date
     from pathlib import Path
 
     from tthc.errors import ParamsError
     from tthc.report.jobs import build_jobs, month_range
     from tthc.report.runner import run_jobs
-    from tthc.stats.periods import last_complete_period, parse_period
+    from tthc.stats.periods import parse_period
     from tthc.stats.profile import profile_for_unit
     from tthc.units import list_units
 
     if (args.date_from is None) != (args.date_to is None):
         raise ParamsError("Cần cả --from và --to (YYYY-MM-DD).")
-    if args.workers < 1:
-        raise ParamsError("--workers phải là số nguyên dương.")
     units = list_units() if args.unit == "all" else [u.strip() for u in args.unit.split(",")]
     if not units:
         raise ParamsError("Không có đơn vị nào trong params/units/: không có báo cáo để lập.")
@@ -67,7 +85,12 @@ def run(args: argparse.Namespace) -> int:
         None if args.formats is None else [f.strip() for f in args.formats.split(",") if f.strip()]
     )
     common = dict(
-        out_dir=args.out, formats=formats, db=args.db, force=args.force, notebook=args.notebook
+        out_dir=args.out,
+        formats=formats,
+        db=args.db,
+        force=args.force,
+        notebook=args.notebook,
+        allow_partial=args.allow_partial,
     )
 
     jobs = []
@@ -78,17 +101,37 @@ def run(args: argparse.Namespace) -> int:
             month=args.month, quarter=args.quarter, date_from=args.date_from, date_to=args.date_to
         )
         jobs = build_jobs(units, [period.key], **common)
-    else:  # the last period whose data are closed, under each unit's own period rule
-        today = date.today()
-        for unit in units:
-            rule = profile_for_unit(unit).period_rule
-            jobs += build_jobs([unit], [last_complete_period(today, rule).key], **common)
+    else:  # the last closed month the unit's data cover, under each unit's own period rule
+        from tthc import warehouse
+        from tthc.paths import default_db
+        from tthc.stats.coverage import default_month, default_month_line
+
+        con = warehouse.connect(args.db or default_db(), read_only=True)
+        try:
+            periods = {u: default_month(con, u, profile_for_unit(u).period_rule) for u in units}
+        finally:
+            con.close()
+        for unit, period in periods.items():
+            _err(default_month_line(unit, period))
+            jobs += build_jobs([unit], [period.key], **common)
 
     def show(res) -> None:
         for w in res.warnings:
             _err(f"Cảnh báo [{res.unit} {res.period}]: {w}")
         if res.ok:
             _err(f"Đã lập báo cáo {res.unit} {res.period}: {res.folder}/ ({_secs(res.seconds)})")
+        elif res.status == "skipped":
+            _err(
+                f"Đã có báo cáo {res.unit} {res.period} ({res.message}): {res.folder}/ — không "
+                "lập lại; thêm --force để lập lại."
+            )
+        elif res.status == "partial":
+            _err(f"Đã lập báo cáo một phần {res.unit} {res.period}: {res.folder}/ — {res.message}")
+        elif res.status == "incomplete":
+            _err(
+                f"Báo cáo CHƯA ĐẦY ĐỦ [{res.unit} {res.period}]: {res.folder}/ — {res.message}; "
+                f"thêm --allow-partial để in số liệu một phần kỳ (mã thoát {EXIT_INCOMPLETE})."
+            )
         else:
             _err(f"Lỗi [{res.unit} {res.period}]: {res.message}")
             if res.detail:
@@ -104,7 +147,9 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
         on_result=show,
     )
-    failed = [r for r in results if not r.ok]
+    # A report already complete is not a failure: running a batch again is safe.
+    failed = [r for r in results if r.failed]
+    incomplete = [r for r in results if r.status == "incomplete"]
     if len(results) > 1 or args.continue_on_error:
         print(summary_table(results))
     if failed:
@@ -112,14 +157,29 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if len(results) == 1:
         print(Path(results[0].folder))
+    if incomplete:
+        if len(results) > 1:
+            _err(
+                f"{len(incomplete)}/{len(results)} báo cáo chưa đầy đủ (số liệu N/A vì thiếu dữ liệu)."
+            )
+        return EXIT_INCOMPLETE
     return 0
 
 
 def summary_table(results) -> str:
     rows = [("Đơn vị", "Kỳ", "Kết quả", "Thời gian", "Ghi chú")]
-    label = {"ok": "xong", "failed": "LỖI", "cancelled": "bỏ qua"}
+    label = {
+        "ok": "xong",
+        "incomplete": "CHƯA ĐỦ",
+        "partial": "một phần",
+        "failed": "LỖI",
+        "skipped": "đã có",
+        "cancelled": "không chạy",
+    }
     for r in results:
         note = r.message if not r.ok else (f"{len(r.warnings)} cảnh báo" if r.warnings else "")
+        if r.status in ("incomplete", "partial"):
+            note = r.message.split(" (", 1)[0]
         rows.append((r.unit, r.period, label.get(r.status, r.status), _secs(r.seconds), note))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = []

@@ -27,11 +27,12 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="tệp kho dữ liệu DuckDB (mặc định: $TTHC_DB hoặc data/tthc.duckdb)",
     )
     p.add_argument("--unit", required=True, metavar="ĐƠN_VỊ", help="mã đơn vị, ví dụ an-truong")
-    period = p.add_mutually_exclusive_group(required=True)
+    period = p.add_mutually_exclusive_group()
     period.add_argument(
         "--month",
         metavar="YYYY-MM",
-        help="tháng báo cáo YYYY-MM (kỳ theo quy tắc của bộ quy ước báo cáo)",
+        help="tháng báo cáo YYYY-MM (kỳ theo quy tắc của bộ quy ước báo cáo); không chọn kỳ: "
+        "kỳ tháng gần nhất đã khóa số liệu mà dữ liệu đã nạp bao phủ trọn vẹn",
     )
     period.add_argument("--quarter", metavar="YYYY-Qn", help="quý YYYY-Qn")
     period.add_argument(
@@ -45,6 +46,12 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="TÊN|TỆP",
         help="tên bộ quy ước báo cáo trong params/profiles/ hoặc đường dẫn tệp YAML",
     )
+    p.add_argument(
+        "--allow-partial",
+        action="store_true",
+        default=None,
+        help="tính cả số liệu chỉ có một phần kỳ (ghi rõ các ngày có dữ liệu) thay cho N/A",
+    )
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument(
         "--json", action="store_true", help="in một đối tượng JSON (docs/stats-json.md)"
@@ -56,7 +63,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from tthc import warehouse
     from tthc.errors import ParamsError
+    from tthc.known import require_unit
     from tthc.paths import default_db
+    from tthc.stats.coverage import default_month, default_month_line
     from tthc.stats.figures import compute_figures
     from tthc.stats.periods import parse_period
     from tthc.stats.profile import load_profile, profile_for_unit
@@ -66,16 +75,23 @@ def run(args: argparse.Namespace) -> int:
         raise ParamsError("--to cần đi cùng --from.")
     load_unit(args.unit)  # validates the slug and the unit file before opening anything
     profile = load_profile(args.profile) if args.profile else profile_for_unit(args.unit)
-    period = parse_period(
-        month=args.month,
-        quarter=args.quarter,
-        date_from=args.date_from,
-        date_to=args.date_to if args.date_from else None,
-        rule=profile.period_rule,
-    )
+    given = args.month or args.quarter or args.date_from
+    period = None
+    if given:
+        period = parse_period(
+            month=args.month,
+            quarter=args.quarter,
+            date_from=args.date_from,
+            date_to=args.date_to if args.date_from else None,
+            rule=profile.period_rule,
+        )
     con = warehouse.connect(args.db or default_db(), read_only=True)
     try:
-        figures = compute_figures(con, args.unit, period, profile)
+        require_unit(args.unit, con)
+        if period is None:  # the last closed month the data cover; said first, on stderr
+            period = default_month(con, args.unit, profile.period_rule)
+            print(default_month_line(args.unit, period), file=sys.stderr, flush=True)
+        figures = compute_figures(con, args.unit, period, profile, allow_partial=args.allow_partial)
     finally:
         con.close()
     if args.json:
@@ -123,9 +139,10 @@ def render_text(figures: Any) -> str:
         f"Đơn vị: {f.unit} — {f.period.title_phrase} ({f.period.range_phrase})",
         f"Bộ quy ước báo cáo: {pr.name}; lũy kế từ {vn_date(f.ytd_start)}; so sánh hạn theo "
         f"{'ngày' if pr.comparison == 'date' else 'thời điểm'}; {pr.rule_label}.",
-        "",
-        "TÌNH HÌNH GIẢI QUYẾT HỒ SƠ",
     ]
+    if f.completeness != "complete":
+        lines.append(f"SỐ LIỆU CHƯA ĐẦY ĐỦ: {f.completeness_note}")
+    lines += ["", "TÌNH HÌNH GIẢI QUYẾT HỒ SƠ"]
     items = [
         ("Tổng số hồ sơ phải giải quyết", "cases_total"),
         ("  Mới tiếp nhận trong kỳ", "cases_new"),
@@ -149,6 +166,7 @@ def render_text(figures: Any) -> str:
     width = max(len(label) for label, _ in items) + 2
     for label, key in items:
         reason = f"  ({f.na[key]})" if key in f.na and v.get(key) is None else ""
+        reason = reason or (f"  ({f.partial[key].note})" if key in f.partial else "")
         lines.append(f"{label.ljust(width)}{f.fmt(key):>10}{reason}")
     lines += ["", "TỶ LỆ"]
     for key, info in f.rates.items():
@@ -157,6 +175,7 @@ def render_text(figures: Any) -> str:
             part = f"N/A ({info.na_reason})"
         else:
             part = f"{f.fmt('rate_' + key)} = {format_count(info.numerator, pr)}/{format_count(info.denominator, pr)}"
+            part += f" ({f.partial['rate_' + key].note})" if "rate_" + key in f.partial else ""
         lines.append(f"{info.title}: {part} [{info.base_phrase}, {window}]")
     lines += ["", "BẢNG THEO LĨNH VỰC"]
     headers = ["Lĩnh vực", *[num or "Rút/dừng" for _, num, _ in NATIONAL_COLUMNS]]
@@ -172,7 +191,9 @@ def render_text(figures: Any) -> str:
     lines += ["", f"KIỂM TRA CÂN ĐỐI: {len(f.checks) - len(failed)}/{len(f.checks)} đạt"]
     for c in failed:
         lines.append(f"  SAI {c.name}: chênh lệch {c.gap} ({c.detail})")
-    if f.late_cases is not None and len(f.late_cases):
+    if "late_cases" in f.na:
+        lines += ["", f"HỒ SƠ QUÁ HẠN: N/A ({f.na['late_cases']})"]
+    elif f.late_cases is not None and len(f.late_cases):
         lines += ["", f"HỒ SƠ QUÁ HẠN: {len(f.late_cases)}"]
         for rec in f.late_cases.head(20).to_dict("records"):
             lines.append(

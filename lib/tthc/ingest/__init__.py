@@ -2,17 +2,28 @@
 
 Modules, one concern each:
 
-- ``readers``: xlsx/xls via python-calamine, CSV via pyarrow (UTF-8 with/without BOM, UTF-16,
-  Windows-1258); cells arrive as text.
+- ``containers``: what a file really is, from its bytes (xlsx, xls, ods, CSV, HTML, SpreadsheetML).
+- ``readers``: the right reader for it, and the sheets' heads decoded and cleaned.
+- ``excel`` / ``csvfile`` / ``markup``: the readers (fastexcel and python-calamine with what they do
+  not report read from the file; CSV lines as CSV defines them; lxml for markup).
+- ``sheets``: the shape readers hand over (heads as text, bodies as Arrow columns).
+- ``limits``: caps on what a file may make the reader allocate.
+- ``legacy``: TCVN3/VNI text told from Unicode and converted.
 - ``aliases``: the alias table (``params/aliases/default.yaml`` + the unit's ``aliases``).
 - ``headers``: the header row under title rows, two-row/merged headers, column mapping.
 - ``detect``: which kind of export a file is; required columns.
-- ``values``: text normalisation (NFC) in Arrow; dates, statuses, channels, yes/no in SQL.
+- ``source``: the sheets to read, footer rows set aside, Excel errors, legacy columns, clean text,
+  canonical codes: the ``_src`` table staging reads.
+- ``footer``: totals rows and signature blocks under the table.
+- ``codes``: case codes and procedure codes made canonical; Excel-damaged codes refused.
+- ``dates``: date forms, day/month order decided per file, epochs, placeholders (SQL).
+- ``plausibility``: which parsed dates can be true, against the file's own window.
+- ``values``: label tables (statuses, channels, yes/no, levels) and SQL helpers.
 - ``catalogue``: procedure name keys and the catalogue snapshot used for matching.
 - ``personal``: which personal-data columns are dropped or (if allowed) kept.
 - ``stage``: parsing into warehouse columns with a reject reason per row.
 - ``store``: rejects, in-file duplicates, upsert / snapshot, conflicts, ledger.
-- ``asof``: the export's own date from its title rows.
+- ``asof``: the export's own dates from its title rows (export time, range).
 - ``pipeline``: one file = one transaction; several files in catalogue, cases, PAKN order.
 - ``summary``: the Vietnamese summary block.
 

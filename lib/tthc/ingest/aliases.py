@@ -16,6 +16,7 @@ from typing import Literal
 from tthc.errors import ParamsError
 from tthc.paths import params_dir
 from tthc.schema import STATUS_CODES, Channel, Kind, Level, Outcome
+from tthc.text import key as text_key
 from tthc.units import UnitParams, read_yaml
 
 # Canonical fields per kind, in the order the summary lists them.
@@ -44,15 +45,14 @@ FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.PAKN: ("pakn_code", "received_at", "due_at", "handled_at", "status", "source"),
 }
 
-_SPACES = re.compile(r"\s+")
 _AROUND_PUNCT = re.compile(r"\s*([/\-.])\s*")
 _TRAILING = re.compile(r"[\s:*.]+$")
 
 
 def normalise_header(text: object) -> str:
-    """NFC, case-folded, whitespace collapsed, no spaces around ``/ - .``, no trailing ``: * .``."""
-    s = unicodedata.normalize("NFC", str(text)).casefold()
-    s = _SPACES.sub(" ", s).strip()
+    """:func:`tthc.text.key` (NFC, invisible characters removed, look-alikes folded, whitespace
+    collapsed, lower case), then no spaces around ``/ - .`` and no trailing ``: * .``."""
+    s = text_key(text)
     s = _AROUND_PUNCT.sub(r"\1", s)
     return _TRAILING.sub("", s)
 
@@ -64,8 +64,9 @@ def strip_diacritics(text: str) -> str:
 
 
 def normalise_value(text: object) -> str:
-    """Key for a value label: NFC, case-folded, whitespace collapsed; '2.0' -> '2'."""
-    s = _SPACES.sub(" ", unicodedata.normalize("NFC", str(text)).casefold()).strip()
+    """Key for a value label: :func:`tthc.text.key`; '2.0' -> '2'. Same rule as
+    :func:`tthc.ingest.values.label_key` on Arrow columns."""
+    s = text_key(text)
     if re.fullmatch(r"\d+\.0+", s):
         s = s.split(".")[0]
     return s

@@ -27,10 +27,23 @@ _PATTERNS = (
 )
 
 
+def title_export_time(lines: list[str]) -> dt.datetime | None:
+    """The moment the export describes, when its title says it: an export or print time
+    ("Ngày xuất: 15/06/2026 08:00") or a cut-off ("Tính đến ngày 14/06/2026"). The end of a
+    "từ … đến …" range is not one: the list's events may be later than its reception window.
+    """
+    return _first_date(lines, _PATTERNS[:2])
+
+
 def title_as_of(lines: list[str]) -> dt.datetime | None:
-    """The export date named in the title rows, or None."""
+    """The export date named in the title rows (export time, cut-off, or the end of the range
+    it lists), or None."""
+    return _first_date(lines, _PATTERNS)
+
+
+def _first_date(lines: list[str], patterns) -> dt.datetime | None:
     text = unicodedata.normalize("NFC", " | ".join(lines)).casefold()
-    for prefix, word_prefix in _PATTERNS:
+    for prefix, word_prefix in patterns:
         m = re.search(prefix + _DATE, text)
         if m:
             d, mo, y, hh, mm, ss = m.groups()

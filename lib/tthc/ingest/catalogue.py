@@ -2,22 +2,23 @@
 
 A case list without a Mã TTHC column names the procedure only; it is matched to the unit's
 latest catalogue snapshot (danh mục TTHC) by a normalised name: NFC, lower case, every run of
-punctuation and whitespace collapsed to one space. A name that two catalogue procedures share
+punctuation and whitespace collapsed to one space (after :func:`tthc.text.key`: invisible
+characters removed, "Ð" read as "Đ"). A name that two catalogue procedures share
 is ambiguous and is not matched.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from tthc.text import key
 
 _NON_WORD = re.compile(r"[\W_]+")
 
 
 def name_key(name: str) -> str:
     """'Đăng ký khai sinh (lưu động)' -> 'đăng ký khai sinh lưu động'. Same rule as :func:`sql_name_key`."""
-    s = unicodedata.normalize("NFC", name).casefold()
-    return _NON_WORD.sub(" ", s).strip()
+    return _NON_WORD.sub(" ", key(name)).strip()
 
 
 def sql_name_key(expr: str) -> str:

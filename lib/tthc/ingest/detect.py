@@ -9,7 +9,7 @@ from pathlib import Path
 from tthc.errors import InputFileError
 from tthc.ingest.aliases import AliasTable
 from tthc.ingest.headers import ColumnMap, found_headers, header_candidates
-from tthc.ingest.readers import Sheet
+from tthc.ingest.sheets import Sheet
 from tthc.schema import Kind
 
 KIND_LABELS = {

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from tthc.ingest.aliases import AliasTable, HeaderMatch
-from tthc.ingest.readers import Sheet
+from tthc.ingest.sheets import Sheet
 from tthc.schema import Kind
 
 # A cell that looks like data rather than a label: a date, a time or a number.

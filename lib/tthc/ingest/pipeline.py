@@ -20,12 +20,16 @@ import pyarrow.csv as pacsv
 
 from tthc import __version__
 from tthc.errors import InputFileError, TthcError
+from tthc.ingest import dates
 from tthc.ingest.aliases import AliasTable, load_aliases
-from tthc.ingest.asof import now_local, title_as_of, title_covers_from, title_covers_to
+from tthc.ingest.asof import now_local, title_covers_from, title_covers_to, title_export_time
+from tthc.ingest.codes import match_lost_zeros
 from tthc.ingest.detect import Detected, detect
-from tthc.ingest.personal import dropped_personal, keep_personal
-from tthc.ingest.readers import check_path, file_sha256, open_export
-from tthc.ingest.stage import KEY_FIELDS, raw_json_sql, stage
+from tthc.ingest.personal import dropped_personal
+from tthc.ingest.plausibility import FileWindow
+from tthc.ingest.readers import Opened, check_path, file_sha256, open_export
+from tthc.ingest.source import build_source
+from tthc.ingest.stage import raw_json_sql, stage
 from tthc.ingest.store import (
     Counts,
     LedgerEntry,
@@ -38,7 +42,7 @@ from tthc.ingest.store import (
     write_ledger,
     write_rejects,
 )
-from tthc.ingest.values import label_key, normalise_text, register_labels
+from tthc.ingest.values import register_labels
 from tthc.schema import Kind
 from tthc.units import UnitParams, load_unit
 from tthc.warehouse import connect
@@ -58,7 +62,7 @@ class IngestResult:
     ingest_id: int
     counts: Counts
     as_of: dt.datetime | None
-    as_of_source: str  # title | data | ingest_time | previous_ingest
+    as_of_source: str  # title | title_range | data | ingest_time | previous_ingest
     sheet: str | None = None
     header_row: int | None = None
     column_map: dict[str, str] = field(default_factory=dict)
@@ -67,6 +71,9 @@ class IngestResult:
     rejects_csv: str | None = None
     already_ingested: bool = False
     notes: dict[str, int] = field(default_factory=dict)
+    sheets: list[dict] = field(default_factory=list)  # every sheet: read or skipped, and why
+    decisions: list[dict] = field(default_factory=list)  # what reading the file decided
+    container: str | None = None  # what the file really is (xlsx, xls, html, csv …)
 
     def to_json(self) -> dict:
         c = self.counts
@@ -94,6 +101,9 @@ class IngestResult:
             "ignored_columns": self.ignored_columns,
             "rejects_csv": self.rejects_csv,
             "notes": self.notes,
+            "container": self.container,
+            "sheets": self.sheets,
+            "decisions": self.decisions,
         }
 
 
@@ -127,8 +137,9 @@ def ingest_file(
         ):
             _record_range(con, path, aliases, prev)
         return _already(path, unit, sha, prev, kind)
-    det = detect(open_export(path), aliases, path, kind)
-    return _ingest_detected(con, path, sha, det, unit, aliases, kind is None, rejects_dir)
+    opened = open_export(path)
+    det = detect(opened.sheets, aliases, path, kind)
+    return _ingest_detected(con, path, sha, opened, det, unit, aliases, kind is None, rejects_dir)
 
 
 def _record_range(
@@ -137,7 +148,7 @@ def _record_range(
     """A case list ingested before the ledger kept ranges (schemas 1 and 2) gets its "Từ ngày …
     đến ngày …" when it is given again: nothing else of the file is read into the warehouse."""
     try:
-        det = detect(open_export(path), aliases, path, Kind.CASES)
+        det = detect(open_export(path).sheets, aliases, path, Kind.CASES)
     except InputFileError:
         return  # the file was taken once; a reader change must not refuse it now
     lines = det.cmap.title_lines
@@ -171,49 +182,71 @@ def _ingest_detected(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     sha: str,
+    opened: Opened,
     det: Detected,
     unit: UnitParams,
     aliases: AliasTable,
     kind_detected: bool,
     rejects_dir: Path | None,
 ) -> IngestResult:
-    cmap, sheet = det.cmap, det.sheet
-    personal = keep_personal(cmap, unit)
-    cols = sorted(set(cmap.fields.values()) | set(personal))
-    body = sheet.load_body(cmap.header_index, cols)
-    arrays = {"_row": pa.array(body.row_numbers, type=pa.int64())}
-    for f, c in cmap.fields.items():
-        arrays[f"c_{f}"] = normalise_text(body.columns.pop(c))
-        if f in KEY_FIELDS:
-            arrays[f"k_{f}"] = label_key(arrays[f"c_{f}"])
-    arrays |= {f"p_{p}": normalise_text(body.columns[p]) for p in personal}
-    con.register("_src", pa.table(arrays))
-    bad_rows = list(body.bad_rows)
-    del body, arrays
+    cmap = det.cmap
+    source = build_source(opened, det, unit, aliases, path)
+    con.register("_src", _with_error_column(source.table))
     register_labels(con, aliases)
-    title_date = title_as_of(cmap.title_lines)
-    entry_sheet = sheet.name
+    lines = cmap.title_lines
+    window = FileWindow(
+        covers_from=title_covers_from(lines),
+        covers_to=title_covers_to(lines),
+        export_time=title_export_time(lines),
+        ingest_time=now_local(),
+    )
+    date_columns = {
+        f: (source.table.column(f"c_{f}"), cmap.label(f))
+        for f in DATE_FIELDS[cmap.kind]
+        if f in cmap.fields
+    }
+    evidence = dates.gather(date_columns)
+    date1904 = any(s.date1904 for s in opened.sheets if s is det.sheet)
+    decision = dates.decide(evidence, unit.exports.date_order, date1904, path.name)
+    decisions = opened.decisions + source.decisions + decision.records
     rejects_csv: Path | None = None
     con.execute("BEGIN TRANSACTION")
     try:
         ingest_id = next_ingest_id(con)
-        stage(con, cmap, unit.unit, personal)
-        rows_read = int(con.execute("SELECT count(*) FROM _stg").fetchone()[0]) + len(bad_rows)
+        stage(con, cmap, unit.unit, source.personal, decision, window)
+        staged = int(con.execute("SELECT count(*) FROM _stg").fetchone()[0])
+        rows_read = staged + len(source.bad_rows)
         if rows_read == 0:
-            raise InputFileError(
-                f"Tệp {path.name}: không có dòng dữ liệu nào dưới dòng tiêu đề "
-                f"(dòng {cmap.header_row})."
+            # An empty list is a fact only when it says what it covers: "no complaint from 15/05
+            # to 14/06" keeps those days covered. A catalogue is never empty.
+            says_when = window.covers_to is not None or window.export_time is not None
+            if cmap.kind is Kind.CATALOGUE or not says_when:
+                raise InputFileError(
+                    f"Tệp {path.name}: không có dòng dữ liệu nào dưới dòng tiêu đề "
+                    f"(dòng {cmap.header_row + det.sheet.row0})"
+                    + ("" if says_when else " và tiêu đề không ghi khoảng thời gian hay ngày xuất")
+                    + "."
+                )
+            decisions.append(
+                {
+                    "what": "empty_list",
+                    "detail": "danh sách không có dòng nào: ghi nhận là không có "
+                    + ("hồ sơ" if cmap.kind is Kind.CASES else "PAKN")
+                    + " trong khoảng thời gian tệp ghi",
+                }
             )
+        if cmap.kind in (Kind.CASES, Kind.PAKN):
+            decisions += _lost_zeros(con, cmap.kind, unit.unit)
         raw = raw_json_sql(cmap)
-        write_rejects(con, cmap.kind, ingest_id, unit.unit, path.name, entry_sheet, bad_rows, raw)
-        identical = dedupe(con, cmap.kind, ingest_id, unit.unit, path.name, entry_sheet, raw)
-        as_of, as_of_source = _as_of(con, cmap.kind, title_date)
+        write_rejects(con, cmap.kind, ingest_id, unit.unit, path.name, source.bad_rows, raw)
+        identical = dedupe(con, cmap.kind, ingest_id, unit.unit, path.name, raw)
+        as_of, as_of_source = _as_of(con, cmap.kind, window)
         if cmap.kind is Kind.CATALOGUE:
             ins, upd, unch = snapshot_catalogue(con, ingest_id, unit.unit)
             conflicts = 0
         else:
             ins, upd, unch, conflicts = upsert_state(
-                con, cmap.kind, ingest_id, unit.unit, as_of, bool(personal)
+                con, cmap.kind, ingest_id, unit.unit, as_of, bool(source.personal)
             )
         found = con.execute("SELECT count(*) FROM rejects WHERE ingest_id = ?", [ingest_id])
         rejected = int(found.fetchone()[0])
@@ -226,17 +259,19 @@ def _ingest_detected(
             kind=cmap.kind,
             file_name=path.name,
             file_sha256=sha,
-            sheet=entry_sheet,
-            header_row=cmap.header_row,
+            sheet=source.sheet_names,
+            header_row=cmap.header_row + det.sheet.row0,
             as_of=as_of,
-            covers_from=title_covers_from(cmap.title_lines),
-            covers_to=title_covers_to(cmap.title_lines),
+            covers_from=window.covers_from,
+            covers_to=window.covers_to,
             as_of_source=as_of_source,
-            ingested_at=now_local(),
+            ingested_at=window.ingest_time,
             column_map=cmap.column_map,
             dropped_personal=dropped_personal(cmap, unit),
             ignored_columns=cmap.ignored,
             tool_version=__version__,
+            sheets=source.sheets,
+            decisions=decisions,
         )
         write_ledger(con, entry, counts)
         drop_temp(con)
@@ -253,7 +288,7 @@ def _ingest_detected(
         raise
     finally:
         con.unregister("_src")
-    result = IngestResult(
+    return IngestResult(
         file=str(path),
         kind=cmap.kind,
         kind_detected=kind_detected,
@@ -263,31 +298,80 @@ def _ingest_detected(
         counts=counts,
         as_of=as_of,
         as_of_source=as_of_source,
-        sheet=entry_sheet,
-        header_row=cmap.header_row,
+        sheet=source.sheet_names,
+        header_row=entry.header_row,
         column_map=cmap.column_map,
         dropped_personal=entry.dropped_personal,
         ignored_columns=cmap.ignored,
         notes=notes,
         rejects_csv=str(rejects_csv) if rejects_csv else None,
+        sheets=source.sheets,
+        decisions=decisions,
+        container=opened.container,
     )
-    return result
+
+
+DATE_FIELDS = {
+    Kind.CASES: ("received_at", "due_at", "extended_due_at", "ended_at", "returned_at"),
+    Kind.PAKN: ("received_at", "due_at", "handled_at"),
+    Kind.CATALOGUE: (),
+}
+
+
+def _with_error_column(table: pa.Table) -> pa.Table:
+    """Staging reads ``_error`` on every source; a file without error cells has none."""
+    if "_error" in table.column_names:
+        return table
+    return table.append_column("_error", pa.nulls(table.num_rows, pa.string()))
+
+
+def _lost_zeros(con: duckdb.DuckDBPyConnection, kind: Kind, unit: str) -> list[dict]:
+    key = "case_code" if kind is Kind.CASES else "pakn_code"
+    table = "cases" if kind is Kind.CASES else "pakn"
+    matched, ambiguous, examples = match_lost_zeros(con, "_stg", key, table, unit)
+    out = []
+    if matched:
+        out.append(
+            {
+                "what": "leading_zeros",
+                "matched": matched,
+                "examples": examples,
+                "detail": f"{matched} mã chỉ gồm chữ số bị mất số 0 ở đầu (Excel đổi thành số) "
+                f"được khớp với mã đã có của đơn vị: {'; '.join(examples)}",
+            }
+        )
+    if ambiguous:
+        out.append(
+            {
+                "what": "leading_zeros_ambiguous",
+                "codes": ambiguous,
+                "detail": f"{ambiguous} mã chỉ gồm chữ số khớp với nhiều mã đã có khi bỏ số 0 ở "
+                "đầu: không ghép, giữ nguyên mã",
+            }
+        )
+    return out
 
 
 def _as_of(
-    con: duckdb.DuckDBPyConnection, kind: Kind, title_date: dt.datetime | None
+    con: duckdb.DuckDBPyConnection, kind: Kind, window: FileWindow
 ) -> tuple[dt.datetime, str]:
-    if title_date is not None:
-        return title_date, "title"
+    """The moment the file's states hold: its export time; else the later of its range's last
+    day and its latest (plausible) event; else the ingest time."""
+    if window.export_time is not None:
+        return window.export_time, "title"
+    range_end = (
+        dt.datetime.combine(window.covers_to, dt.time(23, 59, 59)) if window.covers_to else None
+    )
     expr = {
         Kind.CASES: "greatest(received_at, ended_at, returned_at)",
         Kind.PAKN: "greatest(received_at, handled_at)",
     }.get(kind)
-    if expr is not None:
-        latest = con.execute(f"SELECT max({expr}) FROM _good").fetchone()[0]
-        if latest is not None:
-            return latest, "data"
-    return now_local(), "ingest_time"
+    latest = con.execute(f"SELECT max({expr}) FROM _good").fetchone()[0] if expr else None
+    if latest is not None and (range_end is None or latest > range_end):
+        return latest, "data"
+    if range_end is not None:
+        return range_end, "title_range"
+    return window.ingest_time, "ingest_time"
 
 
 def _notes(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, int]:
@@ -369,7 +453,7 @@ def plan(
     for i, p in enumerate(paths):
         try:
             check_path(p)
-            k = kind or detect(open_export(p), aliases, p, None).kind
+            k = kind or detect(open_export(p).sheets, aliases, p, None).kind
             out.append((KIND_ORDER.index(k), i, p, k, None))
         except TthcError as exc:
             out.append((len(KIND_ORDER), i, p, None, str(exc)))
@@ -399,18 +483,22 @@ def ingest_paths(
     unit: str,
     paths: list[str | Path],
     kind: Kind | None = None,
+    wait: float = 0.0,
+    on_wait=None,
 ) -> list[IngestResult | FailedFile]:
     """Ingest files into ``db`` for ``unit``: catalogues first, each file its own transaction.
 
     With one file, its kind is detected while ingesting; with several, each file's kind is
-    detected first to order them. A failing file is reported and the rest continue.
+    detected first to order them. A failing file is reported and the rest continue. When the
+    warehouse is held by another process, the open waits up to ``wait`` seconds
+    (:func:`tthc.warehouse.connect`).
     """
     params = load_unit(unit)
     aliases = load_aliases(params)
     files = expand_paths(paths)
     if not files:
         raise InputFileError("Không có tệp nào để nạp.")
-    con = connect(db)
+    con = connect(db, wait=wait, on_wait=on_wait)
     rejects_dir = rejects_dir_for(db)
     results: list[IngestResult | FailedFile] = []
     try:

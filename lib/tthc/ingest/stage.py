@@ -1,11 +1,15 @@
 """Staging: the registered source rows parsed into warehouse columns, each with a reject reason.
 
-The source is a DuckDB view ``_src`` with ``_row`` (1-based sheet row) and one text column
+The source is a DuckDB view ``_src`` with ``_rid`` (the row's number in the file, unique across
+sheets), ``_sheet`` and ``_row`` (its sheet and 1-based row there), ``_error`` (a reason when a
+cell of a required column holds an Excel error, else NULL) and one clean text column
 ``c_<field>`` per mapped canonical field (``p_<n>`` for kept personal columns). Staging creates
 the temporary table ``_stg``: one row per non-blank source row, parsed, with ``_reject`` (a
-Vietnamese reason, or NULL for a good row). The raw cells of rejected rows are taken from
-``_src`` only for those rows (:func:`raw_json_sql`). Rows whose mapped cells are all blank are
-not rows (footers, spacing).
+Vietnamese reason, or NULL for a good row). Dates are read as the file's
+:class:`~tthc.ingest.dates.DateDecision` says and checked against the file's own window
+(:mod:`tthc.ingest.plausibility`). The raw cells of rejected rows are taken from ``_src`` only
+for those rows (:func:`raw_json_sql`). Rows whose mapped cells are all blank are not rows
+(spacing).
 """
 
 from __future__ import annotations
@@ -15,15 +19,11 @@ from dataclasses import dataclass
 import duckdb
 
 from tthc.ingest.catalogue import latest_snapshot_sql, sql_name_key
+from tthc.ingest.codes import sql_procedure_code
+from tthc.ingest.dates import DateDecision, is_placeholder, timestamp_sql
 from tthc.ingest.headers import ColumnMap
-from tthc.ingest.values import (
-    lit,
-    sql_is_duration,
-    sql_key,
-    sql_procedure_code,
-    sql_text,
-    sql_timestamp,
-)
+from tthc.ingest.plausibility import FileWindow, case_rules, pakn_rules, reject_sql
+from tthc.ingest.values import lit, sql_is_duration, sql_key, sql_text
 from tthc.schema import Kind
 
 ENDED = ("resolved", "withdrawn", "stopped", "returned")
@@ -61,12 +61,12 @@ KEYS = {Kind.CASES: "case_code", Kind.PAKN: "pakn_code", Kind.CATALOGUE: "proced
 STATE = {Kind.CASES: CASE_STATE, Kind.PAKN: PAKN_STATE, Kind.CATALOGUE: CATALOGUE_STATE}
 
 _FLAGS = ("has_components", "has_result_file", "reused_data", "fee_bearing", "paid_online")
-_FMT = "'%d/%m/%Y %H:%M'"
 
 
 @dataclass
 class _Cols:
     cmap: ColumnMap
+    dates: DateDecision
 
     def has(self, name: str) -> bool:
         return name in self.cmap.fields
@@ -99,6 +99,7 @@ class _Cols:
             extra = f" AND NOT ({skip[name]})" if skip and name in skip else ""
             branches.append(
                 f"WHEN {name}_text IS NOT NULL AND {name} IS NULL{extra} "
+                f"AND NOT {is_placeholder(name + '_text')} "
                 f"THEN {label} || {name}_text || '\"'"
             )
         return f"CASE {' '.join(branches)} END" if branches else "NULL::VARCHAR"
@@ -106,23 +107,35 @@ class _Cols:
 
 def raw_json_sql(cmap: ColumnMap) -> str:
     """JSON of a source row's mapped, non-personal cells by header, over ``_src`` (for rejects)."""
-    return _Cols(cmap).raw_json()
+    return _Cols(cmap, DateDecision()).raw_json()
 
 
-def stage(con: duckdb.DuckDBPyConnection, cmap: ColumnMap, unit: str, personal: list[int]) -> None:
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    cmap: ColumnMap,
+    unit: str,
+    personal: list[int],
+    dates: DateDecision,
+    window: FileWindow,
+) -> None:
     """Create ``_stg`` for the sheet's kind."""
+    k = _Cols(cmap, dates)
     if cmap.kind is Kind.CASES:
-        _stage_cases(con, _Cols(cmap), unit, personal)
+        _stage_cases(con, k, unit, personal, window)
     elif cmap.kind is Kind.PAKN:
-        _stage_pakn(con, _Cols(cmap))
+        _stage_pakn(con, k, window)
     else:
-        _stage_catalogue(con, _Cols(cmap))
+        _stage_catalogue(con, k)
 
 
 def _dates(k: _Cols, names: tuple[str, ...]) -> str:
-    return ",\n".join(
-        f"{sql_timestamp(k.c(n))} AS {n}, {sql_text(k.c(n))} AS {n}_text" for n in names
-    )
+    """Each date column parsed (placeholders are NULL) beside its text (for reject reasons)."""
+    out = []
+    for n in names:
+        text = sql_text(k.c(n))
+        parsed = timestamp_sql(k.c(n), k.dates) if k.has(n) else "NULL::TIMESTAMP"
+        out.append(f"{parsed} AS {n}, {text} AS {n}_text")
+    return ",\n".join(out)
 
 
 def end_of_day(expr: str) -> str:
@@ -137,7 +150,9 @@ def end_of_day(expr: str) -> str:
     )
 
 
-def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: list[int]) -> None:
+def _stage_cases(
+    con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: list[int], window: FileWindow
+) -> None:
     dates = ("received_at", "due_at", "extended_due_at", "ended_at", "returned_at")
     flag_keys = ",\n".join(f"{sql_key(k.k(f))} AS {f}_key" for f in _FLAGS)
     personal_json = (
@@ -150,7 +165,7 @@ def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: 
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW _p AS
-        SELECT _row,
+        SELECT _rid, _row, _error,
             {sql_text(k.c("case_code"))} AS case_code,
             {sql_procedure_code(k.c("procedure_code"))} AS procedure_code,
             {sql_text(k.c("procedure_name"))} AS procedure_name,
@@ -204,7 +219,8 @@ def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: 
     due = "CASE WHEN p.due_is_duration THEN NULL ELSE p.due_at END"
     bad_date = k.bad_dates(dates, {"due_at": "due_is_duration"})
     reject = (
-        "CASE WHEN case_code IS NULL THEN 'Thiếu mã hồ sơ'\n"
+        "CASE WHEN _error IS NOT NULL THEN _error\n"
+        "WHEN case_code IS NULL THEN 'Thiếu mã hồ sơ'\n"
         "WHEN _bad_date IS NOT NULL THEN _bad_date\n"
         "WHEN status_unknown THEN 'Trạng thái không nhận ra: \"' || status_text || '\"'\n"
         + "WHEN channel_unknown THEN 'Kênh thực hiện không nhận ra: \"' || channel_text || '\"'\n"
@@ -212,8 +228,7 @@ def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: 
         "THEN 'Thiếu ngày tiếp nhận của hồ sơ đã tiếp nhận'\n"
         f"WHEN outcome IN {ENDED} AND ended_at IS NULL THEN 'Trạng thái \"' || "
         "coalesce(status_label, '') || '\" là đã kết thúc nhưng thiếu ngày kết thúc xử lý'\n"
-        f"WHEN ended_at < received_at THEN 'Ngày kết thúc xử lý (' || strftime(ended_at, {_FMT}) "
-        f"|| ') trước ngày tiếp nhận (' || strftime(received_at, {_FMT}) || ')'\n"
+        f"ELSE {reject_sql(case_rules(window))}\n"
         "END"
     )
     con.execute(
@@ -265,7 +280,7 @@ def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: 
                 ON nm.name_key = CASE WHEN r.procedure_code IS NULL
                     THEN {sql_name_key("r.procedure_name")} END
         )
-        SELECT m._row, m.case_code,
+        SELECT m._rid, m._row, m.case_code,
             m.code_final AS procedure_code,
             coalesce(m.procedure_name, cc.procedure_name) AS procedure_name,
             coalesce(m.field, cc.field) AS field,
@@ -281,7 +296,7 @@ def _stage_cases(con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: 
     )
 
 
-def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
+def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols, window: FileWindow) -> None:
     dates = ("received_at", "due_at", "handled_at")
     # Without a code column the key is a stable hash of the row's non-personal content, with the
     # occurrence number among identical rows so that two identical complaints stay two.
@@ -291,21 +306,21 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
     else:
         code = (
             f"'h-' || substr(md5({content} || '#' || row_number() OVER "
-            f"(PARTITION BY {content} ORDER BY _row)::VARCHAR), 1, 16)"
+            f"(PARTITION BY {content} ORDER BY _rid)::VARCHAR), 1, 16)"
         )
     reject = (
-        "CASE WHEN pakn_code IS NULL THEN 'Thiếu mã PAKN'\n"
+        "CASE WHEN _error IS NOT NULL THEN _error\n"
+        "WHEN pakn_code IS NULL THEN 'Thiếu mã PAKN'\n"
         f"WHEN ({k.bad_dates(dates, {'due_at': 'due_is_duration'})}) IS NOT NULL "
         f"THEN {k.bad_dates(dates, {'due_at': 'due_is_duration'})}\n"
         "WHEN received_at IS NULL THEN 'Thiếu ngày tiếp nhận'\n"
-        f"WHEN handled_at < received_at THEN 'Ngày xử lý (' || strftime(handled_at, {_FMT}) "
-        f"|| ') trước ngày tiếp nhận (' || strftime(received_at, {_FMT}) || ')'\n"
+        f"ELSE {reject_sql(pakn_rules(window))}\n"
         "END"
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW _p AS
-        SELECT _row, {code} AS pakn_code,
+        SELECT _rid, _row, _error, {code} AS pakn_code,
             {sql_text(k.c("source"))} AS source,
             {sql_text(k.c("status"))} AS status_label,
             {sql_is_duration(k.c("due_at"))} AS due_is_duration,
@@ -317,7 +332,7 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE _stg AS
         WITH r AS (SELECT *, {reject} AS _reject FROM _p)
-        SELECT _row, pakn_code, source, status_label, received_at,
+        SELECT _rid, _row, pakn_code, source, status_label, received_at,
             CASE WHEN due_is_duration THEN NULL ELSE {end_of_day("due_at")} END AS due_at, handled_at,
             due_is_duration AS _due_duration, _reject
         FROM r
@@ -327,7 +342,8 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
 
 def _stage_catalogue(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
     reject = (
-        "CASE WHEN procedure_code IS NULL THEN 'Thiếu mã TTHC'\n"
+        "CASE WHEN _error IS NOT NULL THEN _error\n"
+        "WHEN procedure_code IS NULL THEN 'Thiếu mã TTHC'\n"
         "WHEN procedure_name IS NULL THEN 'Thiếu tên thủ tục hành chính'\n"
         "WHEN level IS NULL THEN 'Mức độ DVCTT không nhận ra: \"' || level_text || '\"'\n"
         "END"
@@ -336,7 +352,7 @@ def _stage_catalogue(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE _stg AS
         WITH p AS (
-            SELECT _row,
+            SELECT _rid, _row, _error,
                 {sql_procedure_code(k.c("procedure_code"))} AS procedure_code,
                 {sql_text(k.c("procedure_name"))} AS procedure_name,
                 {sql_text(k.c("field"))} AS field,
@@ -349,7 +365,7 @@ def _stage_catalogue(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
                 {sql_name_key("p.procedure_name")} AS name_key
             FROM p LEFT JOIN _level_map lm ON lm.key = p.level_key
         )
-        SELECT _row, procedure_code, procedure_name, name_key, field, level,
+        SELECT _rid, _row, procedure_code, procedure_name, name_key, field, level,
             {reject} AS _reject
         FROM l
         """

@@ -71,6 +71,8 @@ class LedgerEntry:
     dropped_personal: list[str]
     ignored_columns: list[dict[str, str]]
     tool_version: str
+    sheets: list[dict]  # every sheet of the file: read (header row, rows) or skipped (why)
+    decisions: list[dict]  # what reading the file decided (encodings, date order, matches …)
 
 
 def previous_ingest(
@@ -103,20 +105,20 @@ def write_rejects(
     ingest_id: int,
     unit: str,
     file_name: str,
-    sheet: str | None,
-    bad_rows: list[tuple[int, str]],
+    bad_rows: list[tuple[str | None, int, str]],
     raw_json: str,
 ) -> None:
-    """Rows rejected by staging, and rows the reader could not split (raw text withheld)."""
+    """Rows rejected by staging, and rows the reader could not split, (sheet, row, reason), with
+    their raw text withheld."""
     con.execute(
-        f"INSERT INTO rejects SELECT ?, ?, ?, ?, ?, _stg._row, _stg._reject, {raw_json} "
-        "FROM _stg JOIN _src ON _src._row = _stg._row WHERE _stg._reject IS NOT NULL",
-        [ingest_id, unit, kind.value, file_name, sheet],
+        f"INSERT INTO rejects SELECT ?, ?, ?, ?, _src._sheet, _stg._row, _stg._reject, {raw_json} "
+        "FROM _stg JOIN _src ON _src._rid = _stg._rid WHERE _stg._reject IS NOT NULL",
+        [ingest_id, unit, kind.value, file_name],
     )
     if bad_rows:
         con.executemany(
             "INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-            [[ingest_id, unit, kind.value, file_name, sheet, n, why] for n, why in bad_rows],
+            [[ingest_id, unit, kind.value, file_name, s, n, why] for s, n, why in bad_rows],
         )
 
 
@@ -126,7 +128,6 @@ def dedupe(
     ingest_id: int,
     unit: str,
     file_name: str,
-    sheet: str | None,
     raw_json: str,
 ) -> int:
     """Split good staged rows into ``_good`` (one per key); returns identical repeats dropped."""
@@ -148,26 +149,26 @@ def dedupe(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _dup AS
-        SELECT {key} AS k, string_agg(_row::VARCHAR, ', ' ORDER BY _row) AS rows_list
+        SELECT {key} AS k, string_agg(_row::VARCHAR, ', ' ORDER BY _rid) AS rows_list
         FROM _ok GROUP BY {key} HAVING count(DISTINCT _hash) > 1
         """
     )
     con.execute(
         f"""
         INSERT INTO rejects
-        SELECT ?, ?, ?, ?, ?, o._row,
+        SELECT ?, ?, ?, ?, _src._sheet, o._row,
             '{label} "' || o.{key} || '" lặp lại trong tệp với nội dung khác nhau (các dòng '
                 || d.rows_list || ')',
             {raw_json}
-        FROM _ok o JOIN _dup d ON d.k = o.{key} JOIN _src ON _src._row = o._row
+        FROM _ok o JOIN _dup d ON d.k = o.{key} JOIN _src ON _src._rid = o._rid
         """,
-        [ingest_id, unit, kind.value, file_name, sheet],
+        [ingest_id, unit, kind.value, file_name],
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _good_t AS
         SELECT * EXCLUDE (_hash) FROM _ok WHERE {key} NOT IN (SELECT k FROM _dup)
-        QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _row) = 1
+        QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _rid) = 1
         """
     )
     con.execute("CREATE OR REPLACE TEMP VIEW _good AS SELECT * FROM _good_t")
@@ -312,8 +313,8 @@ def write_ledger(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, counts: Cou
         INSERT INTO ingests (ingest_id, unit, kind, file_name, file_sha256, sheet, header_row,
             as_of, covers_from, covers_to, as_of_source, ingested_at, rows_read, inserted, updated,
             unchanged, rejected, conflicts, column_map, dropped_personal, ignored_columns,
-            tool_version)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            tool_version, sheets, decisions)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
             entry.ingest_id,
@@ -338,6 +339,8 @@ def write_ledger(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, counts: Cou
             json.dumps(entry.dropped_personal, ensure_ascii=False),
             json.dumps(entry.ignored_columns, ensure_ascii=False),
             entry.tool_version,
+            json.dumps(entry.sheets, ensure_ascii=False),
+            json.dumps(entry.decisions, ensure_ascii=False, default=str),
         ],
     )
 

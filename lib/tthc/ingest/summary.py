@@ -21,6 +21,7 @@ _NOTES = {
 
 _AS_OF = {
     "title": "theo dòng tiêu đề của tệp",
+    "title_range": "theo ngày cuối của khoảng thời gian ghi ở tiêu đề",
     "data": "theo mốc thời gian muộn nhất trong tệp",
     "ingest_time": "tệp không ghi ngày xuất: lấy thời điểm nạp",
     "previous_ingest": "theo lần nạp trước",
@@ -52,6 +53,26 @@ def format_result(r: IngestResult | FailedFile) -> str:
             else ""
         )
     )
+    skipped = [sh for sh in r.sheets if sh["status"] == "skipped"]
+    if len(r.sheets) > 1 or skipped:
+        read = [sh for sh in r.sheets if sh["status"] == "read"]
+        lines.append(
+            "  Trang đã đọc: "
+            + "; ".join(f"'{sh['sheet']}' ({sh['rows']} dòng)" for sh in read)
+            + (
+                "; trang bỏ qua: "
+                + "; ".join(
+                    f"'{sh['sheet']}' ({sh['reason']}"
+                    + (f", {sh['rows']} dòng" if sh.get("rows") is not None else "")
+                    + ")"
+                    for sh in skipped
+                )
+                if skipped
+                else ""
+            )
+        )
+    for d in r.decisions:
+        lines.append(f"  Ghi nhận: {d['detail']}")
     if r.dropped_personal:
         lines.append(f"  Cột dữ liệu cá nhân không lưu: {', '.join(r.dropped_personal)}")
     if r.ignored_columns:

@@ -35,7 +35,7 @@ from tthc.render.fonts import CSS_FAMILY, register_matplotlib
 from tthc.render.model import Figure
 from tthc.stats.numbers import NA, format_count, format_rate, rate
 from tthc.stats.periods import vn_padded_date
-from tthc.stats.profile import NumberFormat
+from tthc.stats.profile import NumberFormat, Profile
 
 # Greys from near-black to light, each paired with a hatch: distinct on screen and on paper.
 PALETTE = ("#262626", "#7a7a7a", "#bdbdbd", "#e0e0e0")
@@ -43,6 +43,10 @@ HATCHES = ("", "///", "\\\\\\", "xx")
 MARKERS = ("o", "s", "^", "D")
 WIDTH_IN = 6.3  # 160 mm: the text width of an A4 portrait page with the decree's margins
 PNG_DPI = 300  # print resolution of the DOCX's images
+# The SVG's font: the embedded face, then faces with its metrics (Times New Roman's), then any
+# serif. Quoted names inside a double-quoted attribute.
+SVG_FONT_STACK = f"'{CSS_FAMILY}', 'Liberation Serif', 'Times New Roman', Tinos, serif"
+TITLE_WIDTH = 58  # characters per title line: room to spare even in a wider fallback font
 _RASTER: ContextVar[bool] = ContextVar("tthc_chart_png", default=True)
 
 
@@ -79,17 +83,32 @@ _RC: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class NumberStyle:
-    """Counts and percentages in chart labels and alt texts, written as the unit's profile
-    writes them in the text (``tthc.stats.numbers``: one definition for both)."""
+    """Counts and percentages in chart labels and alt texts, written and rounded as the unit's
+    profile writes them in the text (``tthc.stats.numbers``: one definition for both), so that a
+    chart never says 100% where the text says 99.97%.
+
+    ``rounding`` is the profile's rule; ``decimals`` those of a share in a chart, the decimals
+    of the rate the share is (:meth:`for_profile`: the online rate's).
+    """
 
     fmt: NumberFormat = field(default_factory=NumberFormat)
+    rounding: str = "half_up"
+    decimals: int = 1
+
+    @classmethod
+    def for_profile(cls, profile: Profile) -> NumberStyle:
+        """The profile's number format and rounding; shares with the online rate's decimals
+        (the channel chart's online share *is* that rate)."""
+        return cls(profile.number_format, profile.rounding, profile.rate_def("online").decimals)
 
     def count(self, n: int) -> str:
         return format_count(int(n), self.fmt)
 
-    def pct(self, part: int, total: int, decimals: int = 1) -> str:
-        """``part`` of ``total`` in percent, exact half-up; N/A for a zero total."""
-        return format_rate(rate(int(part), int(total), decimals), self.fmt, decimals)
+    def pct(self, part: int, total: int, decimals: int | None = None) -> str:
+        """``part`` of ``total`` in percent under the profile's rounding rule, with
+        ``decimals`` (default :attr:`decimals`); N/A for a zero total."""
+        places = self.decimals if decimals is None else decimals
+        return format_rate(rate(int(part), int(total), places, self.rounding), self.fmt, places)
 
     def percent(self, value: float | None, decimals: int) -> str:
         """A percentage already computed (e.g. a monthly rate); N/A for None or NaN."""
@@ -132,6 +151,9 @@ def _svg_markup(fig: Any, key: str, alt: str) -> str:
     text = re.sub(r"url\(#", f"url(#{prefix}", text)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
     text = tidy_svg(text)
+    # Where the embedded font is missing (a notebook in JupyterLab), fonts with the same metrics
+    # come next, so text keeps the width it was laid out with.
+    text = text.replace(f"font-family=\"'{CSS_FAMILY}'\"", f'font-family="{SVG_FONT_STACK}"')
     # Accessible name for screen readers and the browser test.
     text = re.sub(
         r"<svg\b",
@@ -187,10 +209,47 @@ def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_
         fig = Figure(figsize=(WIDTH_IN, height_in))
         ax = fig.subplots()
         draw(ax)
-        ax.set_title(title, loc="left", pad=10)
+        _place_title(fig, ax, title)
         svg = _svg_markup(fig, key, alt)
         png, width_in = _png(fig) if _RASTER.get() else (b"", WIDTH_IN)
     return Chart(key=key, title=title, alt=alt, svg=svg, png=png, width_in=width_in)
+
+
+def _place_title(fig: Any, ax: Any, title: str) -> None:
+    """The question above the chart, from the chart's own left edge (its tick labels included,
+    not the plot area's, which long labels push right), on two balanced lines when long.
+
+    Laid out for the embedded font, a one-line title filled the width; in a notebook without
+    that font it ran past the right edge and was cut off.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    left = ax.get_tightbbox(renderer).x0
+    x = ax.transAxes.inverted().transform((left, 0))[0]
+    ax.set_title(_title_lines(title), loc="left", x=x, pad=10)
+
+
+def _title_lines(title: str) -> str:
+    """``title`` on one line up to :data:`TITLE_WIDTH` characters, else on two: after a comma
+    or question mark when one leaves both lines short enough, else between the words that make
+    the lines most even."""
+    import textwrap
+
+    if len(title) <= TITLE_WIDTH:
+        return title
+    words = title.split()
+
+    def lines(i: int) -> tuple[str, str]:
+        return " ".join(words[:i]), " ".join(words[i:])
+
+    fits = [i for i in range(1, len(words)) if max(map(len, lines(i))) <= TITLE_WIDTH]
+    if not fits:  # a very long title: as many lines as it takes
+        return "\n".join(textwrap.wrap(title, TITLE_WIDTH))
+    pauses = [i for i in fits if words[i - 1].endswith((",", "?", ";", ":"))]
+    best = min(pauses or fits, key=lambda i: abs(len(lines(i)[0]) - len(lines(i)[1])))
+    return "\n".join(lines(best))
 
 
 def _hatch_bars(ax: Any, containers: list[Any]) -> None:
@@ -227,21 +286,36 @@ def _wrap(label: str, width: int) -> str:
 
 # --- 1. cases per month -------------------------------------------------------------------------
 
+_BARS_TOP = 0.62  # the tallest bar reaches this fraction of the plot's height
+_RATE_BAND = (0.70, 0.97)  # the rate axis's lowest tick and 100% sit at these fractions
+
+
+def _rate_ticks(low: float) -> list[float]:
+    """Three or four whole-number ticks from ``low`` to 100."""
+    step = max(1, math.ceil((100 - low) / 3))
+    ticks = list(range(100, math.ceil(low) - 1, -step))
+    return sorted(float(t) for t in ticks)
+
 
 def _coverage_notes(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
     """Tick labels and footnotes for months the exports cover only in part, or not at all."""
     labels, notes = [], []
     for _, r in rows.iterrows():
         coverage = r.get("coverage", "complete")
-        start = r.get("data_start")
-        since = vn_padded_date(start) if start is not None else ""
+        first, last = r.get("covered_from"), r.get("covered_to")
         label = str(r["label"])
-        if coverage == "partial":
+        if coverage == "partial" and first is not None and last is not None:
             labels.append(label + "*")
-            notes.append(f"* {label}: số liệu từ {since}, chưa đủ cả tháng báo cáo.")
-        elif coverage == "before_data":
-            labels.append(label + "\n(không có)")
-            notes.append(f"{label}: không có số liệu (tệp xuất bắt đầu từ {since}).")
+            days = (
+                f"từ {vn_padded_date(first)}"
+                if last == r.get("period_end")
+                else f"từ {vn_padded_date(first)} đến {vn_padded_date(last)}"
+            )
+            notes.append(f"* {label}: số liệu {days}, chưa đủ cả tháng báo cáo.")
+        elif coverage in ("none", "unknown"):
+            labels.append(label + "\n(N/A)")
+            why = "tệp xuất không có các ngày này" if coverage == "none" else "không rõ phạm vi"
+            notes.append(f"{label}: không có số liệu ({why}).")
         else:
             labels.append(label)
     return labels, notes
@@ -254,8 +328,8 @@ def monthly_cases_chart(
 
     ``series`` has one row per month in order: ``label`` (e.g. "T6"), ``received``, ``resolved``
     (None for a month the exports do not cover) and ``rate_on_time`` (percent, NaN/None when
-    nothing was resolved); optionally ``coverage`` and ``data_start`` as
-    ``tthc.stats.series.monthly_series`` gives them, so that a month the exports cover only in
+    nothing was resolved); optionally ``coverage``, ``covered_from``, ``covered_to`` and
+    ``period_end`` as ``tthc.stats.series.monthly_series`` gives them, so that a month the exports cover only in
     part is marked and one they do not cover shows no bars instead of zeros.
     """
     when = f"tháng năm {year}" if year else "tháng"
@@ -283,6 +357,7 @@ def monthly_cases_chart(
 
     def draw(ax: Any) -> None:
         import numpy as np
+        from matplotlib.ticker import FuncFormatter
 
         if rows.empty:
             _no_data(ax)
@@ -296,6 +371,12 @@ def monthly_cases_chart(
         ax.set_ylabel("Số hồ sơ")
         _int_axis(ax.yaxis, numbers)
         ax.grid(axis="x", visible=False)
+        # The bars keep to the lower part and the rate line to a band above them, so the line
+        # never runs over the bars (a rate near 100% sat on the tallest ones).
+        top = float(np.nanmax([received.max(), resolved.max(), 0.0]))
+        ax.set_ylim(0, (top or 1) / _BARS_TOP)
+        ax.set_yticks([t for t in ax.get_yticks() if 0 <= t <= top * 1.05])
+        ax.spines["left"].set_bounds(0, top or 1)
         ax2 = ax.twinx()
         rates = pd.to_numeric(rows["rate_on_time"], errors="coerce")
         ax2.plot(
@@ -309,10 +390,16 @@ def monthly_cases_chart(
         )
         finite = rates.dropna()
         low = min(90.0, math.floor(float(finite.min())) - 1) if len(finite) else 90.0
-        ax2.set_ylim(max(0.0, low), 100.5)
+        low = max(0.0, low)
+        band = (100.0 - low) / (_RATE_BAND[1] - _RATE_BAND[0])
+        ax2.set_ylim(low - _RATE_BAND[0] * band, low + (1 - _RATE_BAND[0]) * band)
+        ax2.set_yticks(_rate_ticks(low))
+        ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _: numbers.count(round(v))))
         ax2.set_ylabel("Tỷ lệ (%)")
+        ax2.yaxis.set_label_coords(1.07, sum(_RATE_BAND) / 2)
         ax2.grid(False)
         ax2.spines["right"].set_visible(True)
+        ax2.spines["right"].set_bounds(low, 100.0)
         handles = [b1, b2, *ax2.get_lines()]
         legend = ax.legend(
             handles,
@@ -424,18 +511,25 @@ def field_chart(by_field: pd.DataFrame, *, top: int = 12, numbers: NumberStyle =
             return
         y = np.arange(len(df))
         h = 0.4
+        late = df["late"].astype(int)
         b1 = ax.barh(y - h / 2, df["total"].astype(int), h, color=PALETTE[2], label="Tổng số hồ sơ")
-        b2 = ax.barh(y + h / 2, df["late"].astype(int), h, color=PALETTE[0], label="Quá hạn")
+        ax.barh(y + h / 2, late, h, color=PALETTE[0])
         _hatch_bars(ax, [b1])
-        for patch, v in zip(b2, df["late"].astype(int), strict=True):
-            if v:
-                ax.text(
-                    patch.get_width() + df["total"].max() * 0.01,
-                    patch.get_y() + patch.get_height() / 2,
-                    numbers.count(v),
-                    va="center",
-                    fontsize=8,
-                )
+        # A few late cases beside hundreds are a bar thinner than a hair: each field with late
+        # cases also gets a marker at its value and the number, so one late case is seen.
+        shown = late > 0
+        ax.plot(late[shown], y[shown] + h / 2, linestyle="none", marker="D", markersize=5,
+                color=PALETTE[0], markeredgecolor="#ffffff", markeredgewidth=0.6,
+                label="Quá hạn", clip_on=False)  # fmt: skip
+        for yi, v in zip(y[shown], late[shown], strict=True):
+            ax.text(
+                v + df["total"].max() * 0.015,
+                yi + h / 2,
+                f"{numbers.count(v)} quá hạn",
+                va="center",
+                fontsize=8,
+                fontweight="bold",
+            )
         ax.set_yticks(y, [_wrap(f, 34) for f in df["field"]])
         ax.invert_yaxis()
         _int_axis(ax.xaxis, numbers)

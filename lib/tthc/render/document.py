@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 from html import escape
 from typing import Protocol
@@ -23,6 +23,7 @@ from tthc.render.model import (
     AppendixHead,
     Header,
     Heading,
+    IncompleteMark,
     Paragraph,
     Run,
     Signature,
@@ -202,6 +203,29 @@ def title_html(t: Title) -> str:
 def title_block(period: PeriodLike) -> str:
     """'BÁO CÁO', the summary line with the period and its window, a short rule (HTML)."""
     return title_html(title(period))
+
+
+INCOMPLETE_LABEL = "BÁO CÁO CHƯA ĐẦY ĐỦ:"
+
+
+def incomplete(detail: str, *, partial: bool) -> IncompleteMark:
+    """The boxed line under the title of a report the exports do not cover entirely:
+    'BÁO CÁO CHƯA ĐẦY ĐỦ: ' and what they cover (``detail``); ``partial`` when figures computed
+    from part of their window are printed (``--allow-partial``)."""
+    return IncompleteMark(label=INCOMPLETE_LABEL, detail=detail, partial=partial)
+
+
+def incomplete_html(m: IncompleteMark) -> str:
+    kind = "partial" if m.partial else "incomplete"
+    return (
+        f'<div class="incomplete-mark" data-block="incomplete" data-kind="{kind}" role="note">'
+        f"<strong>{e(m.label)}</strong> {e(m.detail)}</div>"
+    )
+
+
+def incomplete_mark(detail: str, *, partial: bool) -> str:
+    """The incomplete mark (:func:`incomplete`) as HTML."""
+    return incomplete_html(incomplete(detail, partial=partial))
 
 
 def heading_html(h: Heading) -> str:
@@ -388,13 +412,18 @@ def narrative_paragraphs(markdown: str) -> list[str]:
     return out
 
 
-def narrative(markdown: str, *, placeholder: bool = False, section: str = "") -> Text:
-    """A narrative section as paragraphs of runs."""
+def narrative(markdown: str, *, placeholders: Collection[str] = (), section: str = "") -> Text:
+    """A narrative section as paragraphs of runs. A paragraph that is one of ``placeholders``
+    (a section nobody has written yet) gets the style 'placeholder' (muted, italic: to be
+    replaced before signing); the others, the computed sentence of II.1 among them, are text."""
+    marked = {" ".join(t.split()) for t in placeholders}
     return Text(
         kind="narrative",
         section=section,
-        paragraphs=tuple(Paragraph(runs(p)) for p in narrative_paragraphs(markdown)),
-        placeholder=placeholder,
+        paragraphs=tuple(
+            Paragraph(runs(p), style="placeholder" if p in marked else "")
+            for p in narrative_paragraphs(markdown)
+        ),
     )
 
 
@@ -405,11 +434,10 @@ def paragraph_html(p: Paragraph) -> str:
 
 def text_html(t: Text) -> str:
     """A narrative or computed section: justified, indented paragraphs in a marked ``div``."""
-    cls = f"{t.kind} placeholder" if t.placeholder else t.kind
     body = "\n".join(paragraph_html(p) for p in t.paragraphs)
-    return f'<div class="{cls}" data-section="{e(t.section)}">\n{body}\n</div>'
+    return f'<div class="{t.kind}" data-section="{e(t.section)}">\n{body}\n</div>'
 
 
-def narrative_html(markdown: str, *, placeholder: bool = False, section: str = "") -> str:
-    """A narrative section as justified, indented paragraphs."""
-    return text_html(narrative(markdown, placeholder=placeholder, section=section))
+def narrative_html(markdown: str, *, placeholders: Collection[str] = (), section: str = "") -> str:
+    """A narrative section (:func:`narrative`) as justified, indented paragraphs."""
+    return text_html(narrative(markdown, placeholders=placeholders, section=section))

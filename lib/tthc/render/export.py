@@ -9,6 +9,13 @@ The PDF is PDF/A-2b (ISO 19005-2, level B: what an archive needs to render it th
 decades: fonts embedded, sRGB output intent, XMP metadata with title, author and language) and
 tagged (structure, reading order, table headers, alt texts). The DOCX is built from the document
 blocks the notebook carries beside its HTML (:func:`render_docx`, :mod:`tthc.render.word`).
+
+The internal checks (data quality, identity checks, warnings, how each rate was computed) are not
+part of the document an official signs and sends: the notebook displays them as an output whose
+metadata names it (:data:`PART_KEY`), :func:`render_html` leaves it out unless the unit puts it
+in the appendix, and :func:`render_checks_html` makes the companion document of it alone
+(``kiem-tra.html``/``.pdf`` beside the report). The DOCX never holds them: they carry no
+document blocks.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import atexit
 import base64
 import contextlib
+import copy
 import gc
 import re
 from collections.abc import Iterator
@@ -45,6 +53,11 @@ DOCUMENT_MIME = "application/vnd.tthc.document+json"
 # PDF/A-2b: part 2 allows the transparency of the charts' hatches; level B (visual appearance)
 # is what an archive needs and what can be checked here (veraPDF is not installable).
 PDF_VARIANT = "pdf/a-2b"
+
+# Output metadata of a part of the notebook the renderer places: {"tthc": {"part": "checks",
+# "in_document": false}} (tthc.render.part.ChecksPart).
+PART_KEY = "tthc"
+CHECKS = "checks"
 
 
 @lru_cache(maxsize=1)
@@ -118,18 +131,94 @@ def _author(nb: nbformat.NotebookNode) -> str:
 def render_html(nb: nbformat.NotebookNode | str | Path, *, title: str | None = None) -> str:
     """The executed notebook as the official document (one self-contained HTML string).
 
-    ``nb`` is a notebook node or the path of an ``.ipynb``. Raises :class:`ReportError` when a
+    ``nb`` is a notebook node or the path of an ``.ipynb``. The internal checks are left out
+    unless their output says ``in_document`` (a unit setting). Raises :class:`ReportError` when a
     cell failed: a document must never hide a failure.
     """
+    nb = _read(nb)
+    _refuse_errors(nb)
+    return _export(_without_companion_parts(nb), title or _title(nb), _author(nb))
+
+
+def render_checks_html(nb: nbformat.NotebookNode | str | Path) -> str | None:
+    """The companion document: a heading naming the report, then the notebook's internal checks
+    alone; None when the notebook displays none. Raises like :func:`render_html`."""
+    nb = _read(nb)
+    _refuse_errors(nb)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = [o for o in cell.get("outputs", []) if _part(o) == CHECKS]
+        if kept:
+            cells.append(nbformat.v4.new_code_cell(outputs=kept))
+    if not cells:
+        return None
+    title = _title(nb)
+    head = nbformat.v4.new_output("display_data", data={"text/html": _checks_heading(title)})
+    companion = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(outputs=[head]), *cells], metadata=nb.metadata
+    )
+    return _export(companion, f"Kiểm tra số liệu – {title}", _author(nb))
+
+
+def _checks_heading(report_title: str) -> str:
+    from html import escape
+
+    return (
+        '<div class="checks-head" data-block="checks-head">'
+        '<p class="doc-title">KIỂM TRA SỐ LIỆU</p>'
+        f'<p class="doc-summary">kèm {escape(report_title[:1].lower() + report_title[1:])}</p>'
+        '<div class="doc-summary-rule"></div>'
+        '<p class="noindent note">Tài liệu nội bộ để rà soát trước khi trình ký: nguồn dữ liệu, '
+        "kiểm tra cân đối, cảnh báo và cách tính từng tỷ lệ. Không thuộc văn bản ký gửi đi.</p>"
+        "</div>"
+    )
+
+
+def _read(nb: nbformat.NotebookNode | str | Path) -> nbformat.NotebookNode:
     if isinstance(nb, (str, Path)):
-        nb = nbformat.read(str(nb), as_version=4)
+        return nbformat.read(str(nb), as_version=4)
+    return nb
+
+
+def _refuse_errors(nb: nbformat.NotebookNode) -> None:
     errors = _errors(nb)
     if errors:
         raise ReportError(f"Sổ tay có ô bị lỗi, không xuất báo cáo: {errors[0]}")
+
+
+def _part(output: Any) -> str | None:
+    meta = output.get("metadata", {}).get(PART_KEY)
+    return meta.get("part") if isinstance(meta, dict) else None
+
+
+def _in_document(output: Any) -> bool:
+    return bool(output.get("metadata", {}).get(PART_KEY, {}).get("in_document", False))
+
+
+def _without_companion_parts(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` without the checks outputs meant for the companion (a copy only when needed)."""
+    if not any(
+        _part(o) == CHECKS and not _in_document(o) for c in nb.cells for o in c.get("outputs", [])
+    ):
+        return nb
+    # Shallow copies: the exporter deep-copies the notebook it is given anyway.
+    out = copy.copy(nb)
+    out.cells = []
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell = copy.copy(cell)
+            cell.outputs = [o for o in cell.outputs if _part(o) != CHECKS or _in_document(o)]
+        out.cells.append(cell)
+    return out
+
+
+def _export(nb: nbformat.NotebookNode, title: str, author: str) -> str:
     resources = {
         "tthc": {
-            "title": title or _title(nb),
-            "author": _author(nb),
+            "title": title,
+            "author": author,
             "font_css": font_face_css(),
             "version": __version__,
         }
@@ -290,11 +379,8 @@ def render_docx(nb: nbformat.NotebookNode | str | Path, out_path: str | Path) ->
     notebook carries; written atomically. See :mod:`tthc.render.word`."""
     from tthc.render import word
 
-    if isinstance(nb, (str, Path)):
-        nb = nbformat.read(str(nb), as_version=4)
-    errors = _errors(nb)
-    if errors:
-        raise ReportError(f"Sổ tay có ô bị lỗi, không xuất báo cáo: {errors[0]}")
+    nb = _read(nb)
+    _refuse_errors(nb)
     blocks = word.document_blocks(nb)
     out = Path(out_path)
     with atomic_path(out) as tmp:

@@ -37,7 +37,8 @@ class Run:
 @dataclass(frozen=True)
 class Paragraph:
     """A paragraph of runs. ``style``: '' (body text: justified, first-line indent), 'l1'/'l2'/'l3'
-    (computed lines, laid out as body text), 'closing', 'noindent note' (small italic note)."""
+    (computed lines, laid out as body text), 'placeholder' (a section nobody has written yet:
+    muted, to be replaced before signing), 'closing', 'noindent note' (small italic note)."""
 
     runs: tuple[Run, ...]
     style: str = ""
@@ -55,7 +56,6 @@ class Text:
     kind: str
     section: str
     paragraphs: tuple[Paragraph, ...]
-    placeholder: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,17 @@ class Title:
 
 
 @dataclass(frozen=True)
+class IncompleteMark:
+    """The boxed line under the title of a report the exports do not cover entirely: ``label``
+    ('BÁO CÁO CHƯA ĐẦY ĐỦ:', bold) and what the exports cover (``detail``); ``partial`` when
+    figures computed from part of their window are printed (``--allow-partial``)."""
+
+    label: str
+    detail: str
+    partial: bool = False
+
+
+@dataclass(frozen=True)
 class Signature:
     """'Nơi nhận' (left) and the signature block (right)."""
 
@@ -110,7 +121,9 @@ class AppendixHead:
 class Cell:
     """One table cell. ``style`` holds the alignment ('num', 'text', 'center', 'num na', plus
     any column class); ``col`` is the sort column of a header cell; ``note`` a second, smaller
-    line of a header cell; ``mark``/``tip`` a change arrow's class and its spoken meaning."""
+    line of a header cell; ``mark``/``tip`` a change arrow's class and its spoken meaning;
+    ``sort`` the key the browser sorts the column by (a date's ISO form, ``data-sort``; the HTML
+    only)."""
 
     text: str
     header: bool = False
@@ -122,6 +135,7 @@ class Cell:
     note: str = ""
     mark: str = ""
     tip: str = ""
+    sort: str = ""
 
 
 @dataclass(frozen=True)
@@ -170,7 +184,17 @@ class Group:
 
 
 Block = (
-    Text | Heading | Header | Title | Signature | AppendixHead | Table | Figure | Group | Paragraph
+    Text
+    | Heading
+    | Header
+    | Title
+    | IncompleteMark
+    | Signature
+    | AppendixHead
+    | Table
+    | Figure
+    | Group
+    | Paragraph
 )
 
 _TYPES: dict[str, type] = {
@@ -180,6 +204,7 @@ _TYPES: dict[str, type] = {
     "heading": Heading,
     "header": Header,
     "title": Title,
+    "incomplete_mark": IncompleteMark,
     "signature": Signature,
     "appendix_head": AppendixHead,
     "cell": Cell,
@@ -239,7 +264,20 @@ def part_bundle(part: str, blocks: tuple[Any, ...]) -> dict[str, Any]:
     return {"version": MODEL_VERSION, "part": part, "blocks": to_json(blocks)}
 
 
-_NOT_TEXT = ("style", "key", "scope", "col", "mark", "tip", "svg", "png", "kind", "section", "part")
+_NOT_TEXT = (
+    "style",
+    "key",
+    "scope",
+    "col",
+    "mark",
+    "tip",
+    "sort",
+    "svg",
+    "png",
+    "kind",
+    "section",
+    "part",
+)
 
 
 def plain_text(blocks: tuple[Any, ...]) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from tthc.render.tables import sort_key
 from tthc.report.supplied import SuppliedFigure, compare
 from tthc.stats.numbers import format_count, format_decimal, format_rate
 from tthc.stats.periods import vn_date
@@ -96,6 +97,12 @@ def _ts(v: Any) -> str:
     return t.strftime("%d/%m/%Y %H:%M") if (t.hour, t.minute) != (0, 0) else t.strftime("%d/%m/%Y")
 
 
+def _sort_attr(v: Any) -> str:
+    """The ``data-sort`` attribute of a date cell (sort.js), '' for an empty one."""
+    key = sort_key(v, "datetime")
+    return f' data-sort="{escape(key)}"' if key else ""
+
+
 def ledger_html(df: pd.DataFrame, profile: Profile) -> str:
     if df.empty:
         return '<p class="noindent">Chưa nạp tệp dữ liệu nào cho đơn vị này.</p>'
@@ -107,7 +114,7 @@ def ledger_html(df: pd.DataFrame, profile: Profile) -> str:
             f'<td class="center">{int(r["ingest_id"])}</td>'
             f'<td class="text">{escape(_KIND.get(r["kind"], r["kind"]))}</td>'
             f'<td class="text">{escape(name)}</td>'
-            f'<td class="center">{_ts(r["as_of"])}</td>'
+            f'<td class="center"{_sort_attr(r["as_of"])}>{_ts(r["as_of"])}</td>'
             + "".join(
                 f'<td class="num">{_cnt(r[k], profile)}</td>'
                 for k in ("rows_read", "inserted", "updated", "unchanged", "rejected", "conflicts")

@@ -32,11 +32,11 @@ from tthc.render.charts import (
     raster_images,
     top_procedures_chart,
 )
-from tthc.render.export import FIGURES_MIME
-from tthc.render.model import Group, Heading, Paragraph, Run, Text
-from tthc.render.part import Part
+from tthc.render.export import CHECKS, FIGURES_MIME
+from tthc.render.model import Group, Heading, IncompleteMark, Paragraph, Run, Table, Text
+from tthc.render.part import ChecksPart, Part
 from tthc.report.narrative import Narrative, fill_computed, load_narrative, placeholder_text
-from tthc.stats.figures import Figures, compute_figures
+from tthc.stats.figures import NATIONAL_COLUMNS, Figures, compute_figures
 from tthc.stats.periods import Period, parse_period, vn_long_date
 from tthc.stats.profile import Profile, load_profile
 from tthc.stats.series import monthly_series, processing_times
@@ -91,11 +91,14 @@ def load_report_data(
     period: str,
     db: str | Path | None = None,
     profile: str | None = None,
+    allow_partial: bool | None = None,
     docx: bool = True,
 ) -> ReportData:
-    """Open the warehouse read-only and gather every input of the report; ``docx``: the report
-    writes a DOCX, so the charts carry a PNG too."""
+    """Open the warehouse read-only and gather every input of the report. ``allow_partial``
+    (None: the profile's setting) prints figures the exports cover only in part, marked;
+    ``docx``: the report writes a DOCX, so the charts carry a PNG too."""
     from tthc import warehouse
+    from tthc.known import require_unit
     from tthc.paths import default_db
 
     params = load_unit(unit)
@@ -104,7 +107,8 @@ def load_report_data(
     path = Path(db) if db else default_db()
     con = warehouse.connect(path, read_only=True)
     try:
-        figures = compute_figures(con, unit, per, prof)
+        require_unit(unit, con)
+        figures = compute_figures(con, unit, per, prof, allow_partial=allow_partial)
         monthly = monthly_series(con, unit, figures.ytd_start, per.end, prof)
         times = processing_times(con, unit, per)
         ledger = quality.ledger(con, unit)
@@ -132,10 +136,7 @@ def load_report_data(
 
 def _narrative(data: ReportData, sid: str, text: str | None = None) -> Text:
     raw = data.narrative.sections[sid] if text is None else text
-    is_placeholder = data.narrative.is_placeholder or raw.strip() == placeholder_text(
-        sid, data.narrative.path
-    )
-    return doc.narrative(raw, placeholder=is_placeholder, section=sid)
+    return doc.narrative(raw, placeholders=[placeholder_text(sid)], section=sid)
 
 
 def front_matter(data: ReportData) -> Part:
@@ -151,9 +152,19 @@ def front_matter(data: ReportData) -> Part:
                 issue_date=data.narrative.issue_date,
             ),
             doc.title(data.period),
+            *completeness_mark(data),
             _narrative(data, "mo-dau"),
         ],
     )
+
+
+def completeness_mark(data: ReportData) -> tuple[IncompleteMark, ...]:
+    """The boxed "BÁO CÁO CHƯA ĐẦY ĐỦ" line of a report the exports do not cover entirely, as
+    a block of the front matter (HTML, PDF and DOCX); none for a complete report."""
+    f = data.figures
+    if f.completeness == "complete":
+        return ()
+    return (doc.incomplete(f.completeness_note, partial=f.completeness == "partial"),)
 
 
 def _unit_in_text(data: ReportData) -> str:
@@ -262,7 +273,7 @@ def appendix_field_table(data: ReportData) -> Part:
 
 
 def _field_table_notes(data: ReportData) -> list[str]:
-    notes = []
+    notes = _coverage_table_notes(data, [k for k, _, _ in NATIONAL_COLUMNS])
     if data.profile.third_bucket == "separate":
         notes.append(
             "Cột (12): hồ sơ công dân rút, dừng xử lý hoặc trả lại trong kỳ, không tính vào cột (5) "
@@ -279,13 +290,37 @@ def _field_table_notes(data: ReportData) -> list[str]:
     return notes
 
 
+def _coverage_table_notes(data: ReportData, keys: list[str]) -> list[str]:
+    """'N/A: <reason>.' and '<days>: …' notes for the columns of a table the exports do not
+    cover entirely (each reason or span once)."""
+    f = data.figures
+    out: list[str] = []
+    for key in keys:
+        if key in f.coverage_na:
+            out.append(f"N/A: {f.coverage_na[key]}.")
+        elif key in f.partial:
+            out.append(f"Số liệu {f.partial[key].note}, chưa đủ cả kỳ.")
+    return list(dict.fromkeys(out))
+
+
 def appendix_late_cases(data: ReportData) -> Part:
+    """Biểu 2: the late cases; N/A with its reason when the exports cannot tell them, a note
+    under the table when they cover only part of the period."""
+    f = data.figures
     title = (
         f"Biểu 2. Hồ sơ quá hạn {data.period.title_phrase} "
         "(đã giải quyết quá hạn trong kỳ và đang giải quyết quá hạn đến cuối kỳ)"
     )
-    table = tables.late_cases(data.figures.late_cases, data.profile)
-    return Part("late", [Group("late", "appendix-part", (Heading("", title, 4), table))])
+    if "late_cases" in f.na:
+        # No rows to list: the table says N/A and why instead (as an empty list says 'none').
+        na = f"N/A ({f.na['late_cases']})."
+        body: tuple[Any, ...] = (Table("late", "data sortable", "", (), (), empty=na),)
+    else:
+        body = (
+            tables.late_cases(f.late_cases, data.profile),
+            *(_note(n) for n in _coverage_table_notes(data, ["late_cases"])),
+        )
+    return Part("late", [Group("late", "appendix-part", (Heading("", title, 4), *body))])
 
 
 def _period_label(p: Period) -> str:
@@ -304,14 +339,20 @@ def appendix_comparison(data: ReportData) -> Part:
         for key, label in (("previous", labels[1]), ("last_year", labels[2]))
         if comps.get(key) is None
     ]
+    # A figure of part of the period compares with nothing: N/A in this table.
+    current = {
+        k: (None if k in data.figures.partial else v) for k, v in data.figures.values.items()
+    }
     table = tables.comparison(
-        data.figures.values,
+        current,
         comps.get("previous"),
         comps.get("last_year"),
         data.profile,
         labels=labels,
     )
     notes = [_note(f"Không có dữ liệu cho: {', '.join(missing)} (N/A).")] if missing else []
+    if data.figures.partial:
+        notes.append(_note("Số liệu chỉ tính một phần kỳ không được so sánh (N/A)."))
     title = Heading("", "Biểu 3. So sánh với kỳ trước và cùng kỳ năm trước", 4)
     return Part("comparison", [Group("comparison", "appendix-part", (title, table, *notes))])
 
@@ -332,7 +373,9 @@ def _charts(data: ReportData) -> list[Chart]:
             "resolved": data.monthly["cases_resolved"],
             "rate_on_time": data.monthly["rate_on_time"],
             "coverage": data.monthly["coverage"],
-            "data_start": data.monthly["data_start"],
+            "covered_from": data.monthly["covered_from"],
+            "covered_to": data.monthly["covered_to"],
+            "period_end": data.monthly["period_end"],
         }
     )
     v = f.values
@@ -341,11 +384,15 @@ def _charts(data: ReportData) -> list[Chart]:
         "in_person": v.get("cases_new_in_person"),
         "postal": v.get("cases_new_postal"),
     }
-    if any(c is None for c in channels.values()):
+    if v.get("cases_new") is None:  # the exports do not cover the period's receptions
+        channels = {}
+    elif any(c is None for c in channels.values()):
         # Channel unknown for some cases: show what is known and the rest as "không rõ".
         known = sum(c or 0 for c in channels.values())
         channels["unknown"] = int(v["cases_new"]) - known
     rows = f.by_field[~f.by_field["is_total"]]
+    if "cases_total" in f.coverage_na:  # no count per field to draw
+        rows = rows.iloc[0:0]
     by_field = pd.DataFrame(
         {
             "field": rows["field"].astype(str),
@@ -364,12 +411,13 @@ def _charts(data: ReportData) -> list[Chart]:
     )
     top = top[top["received"] > 0]
     t = data.times
+    if "cases_resolved" in f.coverage_na:  # what was resolved in the period is not known
+        t = t.iloc[0:0]
     allowed = pd.to_numeric(t["days_allowed"], errors="coerce")
     used = pd.to_numeric(t["days_used"], errors="coerce")
     ok = allowed > 0
     times = pd.DataFrame({"used_share": (used[ok] / allowed[ok])})
-    fmt = data.profile.number_format
-    numbers = NumberStyle(fmt)
+    numbers = NumberStyle.for_profile(data.profile)
     return [
         monthly_cases_chart(monthly, year=data.period.end.year, numbers=numbers),
         channel_chart({k: int(c) for k, c in channels.items() if c is not None}, numbers=numbers),
@@ -380,8 +428,16 @@ def _charts(data: ReportData) -> list[Chart]:
 
 
 def appendix_charts(data: ReportData) -> Part:
-    """The five charts, SVG in the HTML and PDF, PNG in the DOCX (when the report writes one)."""
-    blocks = (Heading("", "Biểu đồ", 4), *charts(data))
+    """The five charts, SVG in the HTML and PDF, PNG in the DOCX (when the report writes one);
+    a note above them for the days the exports do not cover."""
+    notes = _coverage_table_notes(
+        data, ["cases_new", "cases_total", "cases_resolved", "cases_in_progress"]
+    )
+    blocks = (
+        Heading("", "Biểu đồ", 4),
+        *(_note(f"Biểu đồ của kỳ báo cáo — {n}") for n in notes),
+        *charts(data),
+    )
     return Part("charts", [Group("charts", "appendix-part charts", blocks)])
 
 
@@ -402,8 +458,16 @@ def cutoff_sentence(data: ReportData) -> str:
     return out + "."
 
 
+def checks(data: ReportData) -> ChecksPart:
+    """The internal checks (:func:`data_quality`) as the part the notebook displays: in the
+    companion file ``kiem-tra``, and in the appendix of the HTML and PDF too when the unit's
+    ``document.checks_in_appendix`` says so; never in the DOCX (it carries no blocks)."""
+    return ChecksPart(data_quality(data), CHECKS, data.unit.document.checks_in_appendix)
+
+
 def data_quality(data: ReportData) -> str:
-    """Where the figures came from and what a reviewer should look at."""
+    """Where the figures came from and what a reviewer should look at: the one place the
+    internal checks are built (the companion file shows exactly this)."""
     f, p = data.figures, data.profile
     return (
         '<section class="appendix-part dq" data-part="quality">'
@@ -453,7 +517,15 @@ def payload(data: ReportData) -> dict[str, Any]:
         "figures": data.figures.to_json(),
         "narrative": data.narrative.summary(),
         "warnings": [*data.figures.coverage_warnings, *data.narrative.warnings],
+        "checks_in_document": data.unit.document.checks_in_appendix,
         "checks_ok": data.figures.ok,
+        # Read by the runner: a report that is not complete gets that status, not 'ok'.
+        "completeness": {
+            "status": data.figures.completeness,
+            "note": data.figures.completeness_note,
+            "na": sorted(data.figures.coverage_na),
+            "partial": sorted(data.figures.partial),
+        },
     }
     return json.loads(json.dumps(out, default=_json_default))
 

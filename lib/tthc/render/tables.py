@@ -61,6 +61,8 @@ def _cell_html(c: Cell) -> str:
         attrs += f' rowspan="{c.rowspan}"'
     if c.col:
         attrs += f' data-col="{escape(c.col)}"'
+    if c.sort:
+        attrs += f' data-sort="{escape(c.sort)}"'
     if c.scope:
         attrs += f' scope="{c.scope}"'
     inner = escape(c.text)
@@ -271,6 +273,15 @@ def _fmt(value: Any, kind: str, profile: Profile) -> tuple[str, str]:
     return str(value), "text"
 
 
+def sort_key(value: Any, kind: str) -> str:
+    """'2026-06-02T09:30:00' for a date cell: the browser sorts dates by this (the cell's
+    ``data-sort``, :attr:`Cell.sort`), not by their text, which starts with the day (sort.js).
+    '' for other cells and empty dates."""
+    if kind not in ("datetime", "date") or value is None or pd.isna(value):
+        return ""
+    return pd.Timestamp(value).isoformat()
+
+
 def data_table(
     df: pd.DataFrame,
     columns: Sequence[Column],
@@ -293,7 +304,9 @@ def data_table(
         cells = [Cell(str(n), style="center")] if numbered else []
         for c in present:
             text, cls = _fmt(rec.get(c.key), c.kind, profile)
-            cells.append(Cell(text, style=f"{cls} c-{c.key}"))
+            cells.append(
+                Cell(text, style=f"{cls} c-{c.key}", sort=sort_key(rec.get(c.key), c.kind))
+            )
         rows.append(Row(tuple(cells)))
     return Table(
         key=key,

@@ -37,6 +37,7 @@ from tthc.render.model import (
     Group,
     Header,
     Heading,
+    IncompleteMark,
     Paragraph,
     Run,
     Signature,
@@ -119,6 +120,7 @@ class _Builder:
         handler = {
             Header: self.header,
             Title: self.title,
+            IncompleteMark: self.incomplete,
             Heading: self.heading,
             Text: self.text,
             Paragraph: self.paragraph,
@@ -208,17 +210,36 @@ class _Builder:
         rule = _rule(self.doc.add_paragraph(), indent_mm=self.text_width_mm * 0.35)
         rule.paragraph_format.space_after = Pt(12)
 
+    def incomplete(self, m: IncompleteMark) -> None:
+        """'BÁO CÁO CHƯA ĐẦY ĐỦ: …' boxed under the title, as the HTML's 1.5 pt box: a paragraph
+        with a border on all four sides (no text box), 13 pt, kept on one page."""
+        from docx.shared import Mm, Pt
+
+        p = self.doc.add_paragraph()
+        fmt = p.paragraph_format
+        fmt.first_line_indent = Mm(0)
+        fmt.space_before, fmt.space_after = Pt(0), Pt(12)
+        fmt.keep_together = True
+        sides = "".join(
+            f'<w:{side} {_W_NS} w:val="single" w:sz="12" w:space="4" w:color="000000"/>'
+            for side in ("top", "left", "bottom", "right")
+        )
+        _place(p._p.get_or_add_pPr(), "w:pBdr", sides)
+        _run(p, m.label, size=13, bold=True)
+        _run(p, f" {m.detail}", size=13)
+
     def heading(self, h: Heading) -> None:
         text = h.text if h.level == 4 else f"{h.number} {h.text}"
         _styled(self.doc.add_paragraph(text), f"Heading{h.level}")
 
     def text(self, t: Text) -> None:
         for p in t.paragraphs:
-            self.paragraph(p, placeholder=t.placeholder)
+            self.paragraph(p)
 
-    def paragraph(self, p: Paragraph, placeholder: bool = False) -> None:
+    def paragraph(self, p: Paragraph) -> None:
         from docx.shared import Pt
 
+        placeholder = "placeholder" in p.style.split()
         para = self.doc.add_paragraph()
         if "note" in p.style.split():
             _styled(para, "Note")

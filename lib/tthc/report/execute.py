@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from tthc.errors import ReportError
+from tthc.logfile import open_log
+from tthc.report import stop
 from tthc.report.fastimport import KERNEL_CODE
 
 KERNEL_NAME = "python3"
@@ -239,6 +242,7 @@ class WarmKernel:
     def _start_with_retry(self) -> None:
         last: BaseException | None = None
         for _attempt in range(2):
+            stop.check()  # a stop during a start must not start another kernel
             try:
                 if self.km is None:
                     self._launch()
@@ -264,13 +268,23 @@ class WarmKernel:
         )
         self.km = km
 
+        log = open_log()  # the kernel's own messages (English) go to the technical log
+
         async def start() -> None:
-            kwargs = {"cwd": str(self.cwd)} if self.cwd else {}
+            kwargs: dict[str, Any] = {"cwd": str(self.cwd)} if self.cwd else {}
+            out = log if log is not None else subprocess.DEVNULL
             # No IPython history database: parallel kernels would contend for one SQLite file,
             # and setting the execution counter back to 1 clashes with recorded line numbers.
-            await km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"], **kwargs)
+            await km.start_kernel(
+                extra_arguments=["--HistoryManager.enabled=False"], stdout=out, stderr=out,
+                **kwargs,
+            )  # fmt: skip
 
-        run_sync(start)()
+        try:
+            run_sync(start)()
+        finally:
+            if log is not None:
+                log.close()  # the kernel process keeps its own descriptor
         kc = km.client()
         kc.start_channels()
         kc.allow_stdin = False

@@ -1,10 +1,17 @@
 """Helpers behind ``notebooks/explore.ipynb``: the tables an analyst looks at for one unit and
 period, narrowed to a field (lĩnh vực) and a procedure (thủ tục). Read-only on the warehouse;
-never a personal-data column (the warehouse's ``cases`` table has none)."""
+never a personal-data column (the warehouse's ``cases`` table has none).
+
+Everything the notebook shows is Vietnamese: column names, the warehouse's codes ('full',
+'online', 'pending') as the words the report uses, dates as dd/mm/yyyy hh:mm, and a date that
+does not exist (a case still open has no end) as an empty cell, never 'NaT'. :func:`table`
+hides pandas' row numbers.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -12,6 +19,27 @@ import pandas as pd
 from tthc.errors import ParamsError
 
 EXPLORE_MIME = "application/vnd.tthc.explore+json"
+
+# The warehouse's codes (tthc.schema) in the report's words.
+LEVEL_LABELS: dict[str, str] = {
+    "full": "DVCTT toàn trình",
+    "partial": "DVCTT một phần",
+    "none": "không có DVCTT",
+}
+CHANNEL_LABELS: dict[str, str] = {
+    "online": "trực tuyến",
+    "in_person": "trực tiếp",
+    "postal": "dịch vụ bưu chính công ích",
+}
+OUTCOME_LABELS: dict[str, str] = {
+    "pending": "đang giải quyết",
+    "resolved": "đã giải quyết",
+    "withdrawn": "công dân rút hồ sơ",
+    "stopped": "dừng xử lý",
+    "returned": "trả lại",
+    "not_received": "không được tiếp nhận",
+}
+WINDOW_LABELS: dict[str, str] = {"period": "kỳ báo cáo", "ytd": "lũy kế từ đầu năm"}
 
 # Key figures shown first, with the label the report uses.
 SUMMARY_KEYS: tuple[tuple[str, str], ...] = (
@@ -41,18 +69,77 @@ class Selection:
 
 
 def summary(figures: Any) -> pd.DataFrame:
-    """Key figures: label, value as the report writes it, and how a rate was computed."""
+    """Key figures: label, value as the report writes it, and how a rate was computed
+    ('2685/2686 — kỳ báo cáo, mẫu số: hồ sơ đã giải quyết')."""
+    from tthc.stats.numbers import format_count
+
     rows = []
     for key, label in SUMMARY_KEYS:
         how = ""
         info = figures.rates.get(key.removeprefix("rate_")) if key.startswith("rate_") else None
         if info is not None:
-            j = info.to_json()
-            how = (
-                f"{j.get('numerator')}/{j.get('denominator')} ({j.get('window')}: {j.get('base')})"
+            parts = "/".join(
+                format_count(n, figures.profile) if n is not None else "?"
+                for n in (info.numerator, info.denominator)
             )
+            window = WINDOW_LABELS.get(info.window, info.window)
+            how = f"{parts} — {window}, mẫu số: {info.base_phrase}"
         rows.append({"Chỉ tiêu": label, "Giá trị": figures.fmt(key), "Cách tính": how})
     return pd.DataFrame(rows)
+
+
+def not_computed(figures: Any) -> list[str]:
+    """Each figure that is N/A, by its Vietnamese name, with the reason."""
+    from tthc.render.quality import na_items
+
+    return na_items(figures.na, figures.rates)
+
+
+def table(df: pd.DataFrame, max_rows: int = 100) -> Any:
+    """``df`` for display (an object with ``_repr_html_``): no row numbers, dates as
+    dd/mm/yyyy hh:mm, an empty cell where a value does not exist (never 'NaT', 'NaN' or
+    'None'), and at most ``max_rows`` rows (then a '…' row: the whole table is ``df``)."""
+    shown = df.copy()
+    for col in shown.columns:
+        values = shown[col].dropna()
+        is_date = pd.api.types.is_datetime64_any_dtype(shown[col]) or (
+            len(values) > 0 and values.map(lambda v: isinstance(v, (datetime, date))).all()
+        )
+        if is_date:
+            shown[col] = shown[col].map(_when)
+    styler = shown.style.hide(axis="index").format(na_rep="")
+    words = [c for c in shown.columns if shown[c].dtype == object]
+    if words:  # names and labels read from the left; numbers stay right-aligned
+        styler = styler.set_properties(subset=words, **{"text-align": "left"})
+    return _Html(styler.to_html(max_rows=max_rows))
+
+
+class _Html:
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def _when(value: Any) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    t = pd.Timestamp(value)
+    return (
+        t.strftime("%d/%m/%Y")
+        if (t.hour, t.minute, t.second) == (0, 0, 0)
+        else (t.strftime("%d/%m/%Y %H:%M"))
+    )
+
+
+def late_cases(figures: Any) -> pd.DataFrame:
+    """The late cases of the period with the report's column names (Biểu 2)."""
+    from tthc.render.tables import LATE_COLUMNS
+
+    df = figures.late_cases
+    present = [c for c in LATE_COLUMNS if c.key in df.columns]
+    return df[[c.key for c in present]].rename(columns={c.key: c.title for c in present})
 
 
 def check_selection(figures: Any, field: str | None, procedure: str | None) -> Selection:
@@ -84,12 +171,15 @@ def procedures_in_field(figures: Any, field: str | None) -> pd.DataFrame:
         "cases_in_progress": "Đang giải quyết",
     }
     out = df[[c for c in cols if c in df.columns]].rename(columns=cols)
+    if "Mức độ" in out.columns:
+        out["Mức độ"] = out["Mức độ"].map(lambda v: LEVEL_LABELS.get(v, v) if v else "")
     return out.sort_values(["Tổng số", "Mã TTHC"], ascending=[False, True]).reset_index(drop=True)
 
 
 def procedure_cases(con: Any, unit: str, period: Any, procedure: str) -> pd.DataFrame:
-    """The procedure's cases handled in the period (received in it, or open at its start)."""
-    return con.execute(
+    """The procedure's cases handled in the period (received in it, or open at its start), with
+    channel and state at the period's end in words; no end date for a case still open."""
+    df = con.execute(
         """
         SELECT case_code AS "Mã hồ sơ", field AS "Lĩnh vực", channel AS "Kênh",
                received_at AS "Tiếp nhận", due_at AS "Hẹn trả",
@@ -103,6 +193,9 @@ def procedure_cases(con: Any, unit: str, period: Any, procedure: str) -> pd.Data
         [period.end_excl_ts, period.end_excl_ts, unit, procedure, period.end_excl_ts,
          period.start_ts],
     ).df()  # fmt: skip
+    df["Kênh"] = df["Kênh"].map(lambda v: CHANNEL_LABELS.get(v, v) if v else "không rõ")
+    df["Tình trạng cuối kỳ"] = df["Tình trạng cuối kỳ"].map(lambda v: OUTCOME_LABELS.get(v, v))
+    return df
 
 
 def field_times(times: pd.DataFrame, field: str | None) -> pd.DataFrame:

@@ -34,6 +34,8 @@ class Job:
     force: bool = False
     rule: str = "nd09"
     notebook: str = ""  # the report notebook; default notebooks/monthly_report.ipynb
+    # Print figures the exports cover only in part, marked (None: the profile's allow_partial).
+    allow_partial: bool | None = None
 
     @property
     def folder(self) -> Path:
@@ -121,6 +123,7 @@ def build_jobs(
     force: bool = False,
     notebook: str | Path | None = None,
     params_base: Path | None = None,
+    allow_partial: bool | None = None,
 ) -> list[Job]:
     """One job per (unit, period), units outer, periods in order.
 
@@ -166,6 +169,7 @@ def build_jobs(
                     force=force,
                     rule=rule,
                     notebook=str(Path(notebook).resolve()) if notebook else "",
+                    allow_partial=allow_partial,
                 )
             )
     return jobs
@@ -174,17 +178,21 @@ def build_jobs(
 def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
     """Validate one job without starting a kernel; raise the user's one-line error if bad.
 
-    Order: unit params, profile, narrative (and its lint), notebook file, warehouse (read-only,
-    the unit's ingest ledger for the manifest), output folder (not overwritten without --force).
+    Order: unit params, the unit known (a params file or data, :mod:`tthc.known`), profile,
+    narrative (and its lint), notebook file, warehouse (read-only, the unit's ingest ledger for
+    the manifest). A complete report already made is skipped before this
+    (:func:`complete_report`, ``tthc.report.runner.validate_jobs``).
     """
     import time
 
+    from tthc.known import require_unit_in
     from tthc.report.narrative import load_narrative
     from tthc.stats.profile import load_profile
     from tthc.units import load_unit
 
     t0 = time.perf_counter()
     unit = load_unit(job.unit, params_base)
+    require_unit_in(job.unit, job.db, params_base)
     load_profile(unit.profile, params_base)  # validated here, loaded again in the kernel
     period = period_from_key(job.period, job.rule)
     narrative = load_narrative(job.unit, period, base=params_base)
@@ -194,7 +202,6 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
     warnings = list(narrative.warnings)
     if not ingests:
         warnings.append(f"Kho dữ liệu chưa có tệp nào được nạp cho đơn vị '{job.unit}'.")
-    check_output_folder(job)
     return PreparedJob(
         job=job,
         parameters={
@@ -202,6 +209,7 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
             "period": notebook_period(period),
             "db": job.db,
             "profile": unit.profile,
+            "allow_partial": job.allow_partial,
             # Only a report that writes a DOCX draws its charts a second time, as PNG.
             "docx": "docx" in job.formats,
         },
@@ -215,23 +223,24 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
     )
 
 
-def check_output_folder(job: Job) -> None:
-    """A complete report (manifest with status ok) is never overwritten without --force.
+def complete_report(job: Job) -> dict[str, Any] | None:
+    """The manifest of the complete report already in the job's folder, else None.
 
-    A folder left by a failed or interrupted run (no manifest, or status other than ok) holds
-    nothing worth keeping, so a new run may replace it without --force.
+    Complete means a manifest whose status is ``ok``. Any other status (a failed or interrupted
+    run, or a report the exports did not cover entirely: ``incomplete``, ``partial``, which newer
+    exports may complete) or no manifest at all means the folder holds nothing worth keeping, so
+    a new run replaces it without --force.
     """
     from tthc.report.manifest import read_manifest
 
-    if job.force:
-        return
     manifest = read_manifest(job.folder)
-    if manifest is not None and manifest.get("status") == "ok":
-        raise ReportError(f"Thư mục {job.folder} đã có báo cáo hoàn chỉnh; thêm --force để ghi đè.")
+    return manifest if manifest is not None and manifest.get("status") == "ok" else None
 
 
 def ingests_for_unit(db: Path, unit: str) -> list[dict[str, Any]]:
-    """The unit's ingest ledger (ids, files, hashes, as-of dates) for the manifest."""
+    """The unit's ingest ledger (ids, files, hashes, as-of dates) for the manifest; times as
+    ISO 8601 with the +07:00 offset."""
+    from tthc.vntime import iso_vn
     from tthc.warehouse import connect
 
     con = connect(db, read_only=True)
@@ -251,8 +260,7 @@ def ingests_for_unit(db: Path, unit: str) -> list[dict[str, Any]]:
     out = []
     for row in rows:
         item = dict(zip(keys, row, strict=True))
-        for k in ("as_of", "ingested_at"):
-            if item[k] is not None:
-                item[k] = item[k].isoformat()
+        for k in ("as_of", "ingested_at"):  # naive Vietnam time in the warehouse
+            item[k] = iso_vn(item[k])
         out.append(item)
     return out

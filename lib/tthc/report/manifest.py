@@ -1,7 +1,8 @@
 """``manifest.json``: what made a report, so it can be trusted and made again.
 
 Written last, atomically: a report folder without a manifest, or whose manifest's ``status`` is
-not ``ok``, is visibly incomplete.
+not ``ok``, is visibly incomplete. Every timestamp in it is ISO 8601 with its offset, in Vietnam
+time (+07:00, :mod:`tthc.vntime`), the time of the warehouse's own timestamps.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ import hashlib
 import json
 import platform
 import subprocess
-from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from tthc import atomic
 from tthc.paths import REPO_ROOT
+from tthc.vntime import iso_vn, now_vn
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
+# Statuses of a report made to the end whose figures the exports do not all determine:
+# ``incomplete`` (some are N/A for lack of coverage) and ``partial`` (partial figures allowed).
+NOT_COMPLETE = ("incomplete", "partial")
 PACKAGES = ("tthc", "papermill", "nbconvert", "nbclient", "weasyprint", "duckdb", "pandas")
 
 
@@ -102,7 +106,7 @@ def build_manifest(
     return {
         "manifest_version": MANIFEST_VERSION,
         "status": status,
-        "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "created_at": iso_vn(now_vn()),
         "unit": job["unit"],
         "period": job["period"],
         "job": job,

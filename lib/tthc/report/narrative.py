@@ -149,9 +149,27 @@ def placeholder_values(period: PeriodLike) -> dict[str, str]:
     }
 
 
-def placeholder_text(section: str, path: Path) -> str:
-    """What a missing section shows: impossible to mistake for real text."""
-    return f"[Chưa có nội dung mục {section} — bổ sung tại {_display_path(path)}]"
+# What the reader of a draft is told a missing section is about (the heading above it gives the
+# number); the file to write in is named in the warnings, for the person who writes it.
+_READER_TITLES: dict[str, str] = {
+    "mo-dau": "đoạn mở đầu",
+    "I.1": "công tác chỉ đạo, điều hành",
+    "I.2.1": "kết quả kiểm soát quy định thủ tục hành chính",
+    "I.2.2": "rà soát, cắt giảm, đơn giản hóa thủ tục hành chính",
+    "I.5": "công tác truyền thông",
+    "II.1": "kết quả đã đạt được",
+    "II.2": "tồn tại, hạn chế",
+    "III": "phương hướng nhiệm vụ",
+    "IV": "kiến nghị và đề xuất",
+}
+
+
+def placeholder_text(section: str, path: Path | None = None) -> str:
+    """What a missing section shows the reader: impossible to mistake for real text, and what
+    is missing in words ('[Chưa viết phần công tác truyền thông: …]'), not the section's id or
+    the params file (those are in the warnings)."""
+    what = _READER_TITLES.get(section, section)
+    return f"[Chưa viết phần {what}: cán bộ phụ trách bổ sung trước khi trình ký.]"
 
 
 def load_narrative(unit: str, period: PeriodLike, base: Path | None = None) -> Narrative:

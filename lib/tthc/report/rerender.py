@@ -7,12 +7,12 @@ updated (new output hashes, a ``renders`` entry) so it still describes the folde
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tthc import atomic
 from tthc.errors import ReportError
+from tthc.vntime import iso_vn, now_vn
 
 RENDER_FORMATS = ("html", "pdf", "docx")
 
@@ -24,15 +24,17 @@ def rerender(
     out: Path | None = None,
     renderer: Any = None,
 ) -> dict[str, Path]:
-    """Write ``<stem>.html`` / ``.pdf`` / ``.docx`` beside the notebook (or in ``out``); their
-    paths. The DOCX comes from the document blocks the notebook carries, as in ``tthc report``."""
+    """Write ``<stem>.html`` / ``.pdf`` / ``.docx`` beside the notebook (or in ``out``), and the
+    companion file of internal checks ``kiem-tra.html`` / ``.pdf`` when the notebook has them;
+    their paths by output key (``html``, ``pdf``, ``docx``, ``checks_html``, ``checks_pdf``).
+    The DOCX comes from the document blocks the notebook carries, as in ``tthc report``."""
     from tthc.report.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
     import nbformat
 
-    from tthc.report.manifest import read_manifest, sha256_file, write_manifest
-    from tthc.report.runner import _resolve_renderer
+    from tthc.report.manifest import NOT_COMPLETE, read_manifest, sha256_file, write_manifest
+    from tthc.report.runner import CHECKS_NAMES, _checks_html, _resolve_renderer
 
     bad = [f for f in formats if f not in RENDER_FORMATS]
     if bad or not formats:
@@ -50,30 +52,39 @@ def rerender(
     render = _resolve_renderer(renderer)
     timings: dict[str, float] = {}
     written: dict[str, Path] = {}
+    html = checks = None
     if "html" in formats or "pdf" in formats:
         t0 = time.perf_counter()
         html = render.render_html(nb)
         timings["html"] = time.perf_counter() - t0
-    if "html" in formats:
-        written["html"] = folder / f"{notebook.stem}.html"
-        atomic.write_text(written["html"], html)
-    if "pdf" in formats:
-        written["pdf"] = folder / f"{notebook.stem}.pdf"
-        t0 = time.perf_counter()
-        with atomic.atomic_path(written["pdf"]) as tmp:
-            render.render_pdf(html, tmp)
-        timings["pdf"] = time.perf_counter() - t0
-    if "docx" in formats:
-        written["docx"] = folder / f"{notebook.stem}.docx"
-        t0 = time.perf_counter()
-        with atomic.atomic_path(written["docx"]) as tmp:
-            render.render_docx(nb, tmp)
-        timings["docx"] = time.perf_counter() - t0
+        checks = _checks_html(render, nb)
+    for fmt in formats:
+        if fmt == "docx":
+            written["docx"] = folder / f"{notebook.stem}.docx"
+            t0 = time.perf_counter()
+            with atomic.atomic_path(written["docx"]) as tmp:
+                render.render_docx(nb, tmp)
+            timings["docx"] = time.perf_counter() - t0
+            continue
+        for key, text, path in (
+            (fmt, html, folder / f"{notebook.stem}.{fmt}"),
+            (f"checks_{fmt}", checks, folder / CHECKS_NAMES[fmt]),
+        ):
+            if text is None:
+                continue
+            t0 = time.perf_counter()
+            if fmt == "html":
+                atomic.write_text(path, text)
+            else:
+                with atomic.atomic_path(path) as tmp:
+                    render.render_pdf(text, tmp)
+            timings[key] = timings.get(key, 0.0) + time.perf_counter() - t0
+            written[key] = path
 
     manifest = read_manifest(folder)
     if (
         manifest
-        and manifest.get("status") == "ok"
+        and manifest.get("status") in ("ok", *NOT_COMPLETE)
         and notebook.resolve().parent == folder.resolve()
     ):
         for fmt, path in written.items():
@@ -84,7 +95,7 @@ def rerender(
             }
         manifest.setdefault("renders", []).append(
             {
-                "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                "at": iso_vn(now_vn()),
                 "formats": list(written),
                 "timings": {k: round(v, 4) for k, v in timings.items()},
             }

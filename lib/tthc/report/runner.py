@@ -6,11 +6,23 @@ executor: a local process pool by default, or e.g. ``distributed.Client(...).get
 One job = one task taking and returning plain JSON-safe dicts, so it crosses any process or
 machine boundary. Each worker process keeps one warm kernel (see :mod:`tthc.report.execute`).
 
-A report folder ``DIR/<unit>/<period key>/`` is written in this order: the old manifest is removed
-first (the folder is now visibly incomplete), then ``report.ipynb``, ``report.html``,
-``report.pdf``, ``report.docx`` (those the job's formats name), each atomically, and
-``manifest.json`` last. A failed report keeps its partial
-notebook as ``report.failed.ipynb`` and gets a manifest with ``status: failed``.
+A report is written into a hidden staging folder beside ``DIR/<unit>/<period key>/``:
+``report.ipynb`` (signed trusted), ``report.html``, ``report.pdf``, the companion file of
+internal checks ``kiem-tra.html`` and ``kiem-tra.pdf``, ``report.docx`` (those the job's formats
+name), and ``manifest.json`` last; the folder is then moved into place whole
+(:mod:`tthc.report.staging`). A failed report is moved into place too, with its partial notebook
+as ``report.failed.ipynb`` and a manifest with ``status: failed``; a run stopped by Ctrl-C or
+SIGTERM (:mod:`tthc.report.stop`) leaves the destination as it was.
+
+A job whose folder already holds a complete report (manifest status ``ok``) is skipped, status
+``skipped``, unless it was built with ``force``: running a batch again makes only what is
+missing or incomplete.
+
+A report made to the end whose figures the exports do not all determine is not ``ok`` either
+(:data:`NOT_COMPLETE`): ``incomplete`` when some main figures are N/A for lack of coverage,
+``partial`` when partial figures were allowed (``--allow-partial``) and printed, marked. Both
+carry the "BÁO CÁO CHƯA ĐẦY ĐỦ" mark on their first page (HTML, PDF and DOCX); the manifest's
+``completeness`` says why.
 """
 
 from __future__ import annotations
@@ -24,13 +36,17 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tthc import atomic
 from tthc.errors import TthcError
+from tthc.report import staging, stop
 from tthc.report.fastimport import skip_slow_optional_imports
-from tthc.report.jobs import FAILED_NOTEBOOK, Job, PreparedJob, prepare_job
+from tthc.report.jobs import FAILED_NOTEBOOK, Job, PreparedJob, complete_report, prepare_job
+from tthc.report.manifest import NOT_COMPLETE
+from tthc.vntime import VN_TZ
 
 OUTPUT_NAMES = {
     "ipynb": "report.ipynb",
@@ -38,6 +54,13 @@ OUTPUT_NAMES = {
     "pdf": "report.pdf",
     "docx": "report.docx",
 }
+# The companion file of internal checks, beside the document (tthc.render.export); no DOCX: the
+# checks are reviewed, not edited and sent.
+CHECKS_NAMES = {"html": "kiem-tra.html", "pdf": "kiem-tra.pdf"}
+# Everything a run writes in a report folder; anything else there is someone's and is kept.
+MADE_NAMES = frozenset(
+    {*OUTPUT_NAMES.values(), *CHECKS_NAMES.values(), FAILED_NOTEBOOK, "manifest.json"}
+)
 DEFAULT_RENDERER = "tthc.render.export"
 FIGURES_MIME = "application/vnd.tthc.figures+json"
 WARNINGS_MIME = "application/vnd.tthc.warnings+json"
@@ -47,7 +70,7 @@ WARNINGS_MIME = "application/vnd.tthc.warnings+json"
 class JobResult:
     unit: str
     period: str
-    status: str  # "ok" | "failed"
+    status: str  # "ok" | "incomplete" | "partial" | "failed" | "cancelled"
     folder: str
     seconds: float = 0.0
     message: str = ""  # one line: why it failed
@@ -59,6 +82,12 @@ class JobResult:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def failed(self) -> bool:
+        """Not made (a failing cell, a bad input, not run): stops a batch without
+        --continue-on-error. Complete already (``skipped``) or made but not complete is not."""
+        return self.status not in ("ok", "skipped", *NOT_COMPLETE)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -92,7 +121,12 @@ def _worker_kernel(cwd: Path) -> Any:
 
 
 def _prestart_worker(cwd: str | None) -> None:
-    """Pool initializer: the worker's kernel boots while the worker imports papermill."""
+    """Pool initializer: stop cleanly on the main process's SIGTERM, log to the technical log,
+    and boot the worker's kernel while the worker imports papermill."""
+    stop.install_in_worker()
+    from tthc.logfile import send_logging_to_file
+
+    send_logging_to_file()
     skip_slow_optional_imports()
     if cwd:
         _worker_kernel(Path(cwd)).prestart()
@@ -143,8 +177,9 @@ def _resolve_renderer(renderer: str | Any | None) -> Any:
 
 def run_prepared(prepared: dict[str, Any], renderer: str | Any | None = None) -> dict[str, Any]:
     """Execute, render and write one validated job; a JobResult as a dict. Never raises for a
-    report that fails (the result says so); only for bugs."""
-    with _KERNEL_LOCK:  # one kernel per process: threads of one worker take turns
+    report that fails (the result says so); raises :class:`~tthc.report.stop.Stopped` when
+    the run is asked to stop, and only bugs otherwise."""
+    with _KERNEL_LOCK, stop.in_job():  # one kernel per process: threads of one worker take turns
         return _run_prepared(_prepared_from_json(prepared), renderer).to_json()
 
 
@@ -159,42 +194,62 @@ def prepared_to_json(p: PreparedJob) -> dict[str, Any]:
 
 
 def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
+    """Make the report in a staging folder and move it into place only when it is written
+    whole (a failed report too, with its failed notebook); a stop discards it."""
     t_start = time.perf_counter()
+    stop.check()
+    final = pj.job.folder
+    stage = staging.staging_folder(final)
+    try:
+        result = _make_report(pj, renderer, stage, t_start)
+        staging.publish(stage, final, MADE_NAMES)
+    finally:
+        staging.discard(stage)  # nothing left once published
+    return result
+
+
+def _make_report(
+    pj: PreparedJob, renderer: str | Any | None, stage: Path, t_start: float
+) -> JobResult:
     import nbformat
 
     from tthc.report.execute import NotebookFailed, execute_notebook
-    from tthc.report.manifest import MANIFEST_NAME, build_manifest, write_manifest
+    from tthc.report.manifest import build_manifest, write_manifest
+    from tthc.report.trust import trust_notebook
 
     job = pj.job
-    folder = job.folder
-    folder.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {"validate": pj.validate_seconds}
-    # The folder is incomplete from here on: the manifest goes first, stale outputs after it.
-    for name in (MANIFEST_NAME, FAILED_NOTEBOOK, *OUTPUT_NAMES.values()):
-        (folder / name).unlink(missing_ok=True)
-
     outputs: dict[str, Path] = {}
     kernel = _worker_kernel(job.notebook_path.parent)
     warming = None
     documents = [f for f in job.formats if f in ("html", "pdf", "docx")]
     if documents and not _RENDERER_WARM:
         warming = _prewarm(renderer)
-    tmp_nb = atomic.temp_path_for(folder / OUTPUT_NAMES["ipynb"])
+    nb_path = stage / OUTPUT_NAMES["ipynb"]
     error: dict[str, Any] | None = None
-    result = JobResult(job.unit, job.period, "ok", str(folder), warnings=list(pj.warnings))
+    completeness: dict[str, Any] | None = None
+    result = JobResult(job.unit, job.period, "ok", str(job.folder), warnings=list(pj.warnings))
     try:
         t0 = time.perf_counter()
         try:
-            execute_notebook(job.notebook_path, tmp_nb, pj.parameters, kernel)
+            with stop.kernel_busy(kernel):
+                execute_notebook(job.notebook_path, nb_path, pj.parameters, kernel)
         finally:
             timings["execute"] = time.perf_counter() - t0
-        nb = nbformat.read(tmp_nb, as_version=4)
+        stop.check()
+        nb = nbformat.read(nb_path, as_version=4)
         result.warnings = _dedupe(result.warnings + notebook_warnings(nb))
+        completeness = notebook_completeness(nb)
         if "ipynb" in job.formats:
-            atomic.commit(tmp_nb, folder / OUTPUT_NAMES["ipynb"])
-            outputs["ipynb"] = folder / OUTPUT_NAMES["ipynb"]
+            staging.seal(nb_path)
+            outputs["ipynb"] = nb_path
+            if not trust_notebook(nb):
+                result.warnings.append(
+                    "Không ghi được chữ ký tin cậy của notebook: mở trong JupyterLab cần chọn "
+                    "'Trust Notebook' để thấy biểu đồ."
+                )
         else:
-            tmp_nb.unlink()
+            nb_path.unlink()
         if warming is not None:
             warming.join()
         render = _resolve_renderer(renderer)
@@ -202,45 +257,62 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
             t0 = time.perf_counter()
             html = render.render_html(nb)
             timings["html"] = time.perf_counter() - t0
+            checks_html = _checks_html(render, nb)
             if "html" in job.formats:
-                atomic.write_text(folder / OUTPUT_NAMES["html"], html)
-                outputs["html"] = folder / OUTPUT_NAMES["html"]
+                atomic.write_text(stage / OUTPUT_NAMES["html"], html)
+                outputs["html"] = stage / OUTPUT_NAMES["html"]
+            stop.check()
             if "pdf" in job.formats:
                 t0 = time.perf_counter()
-                with atomic.atomic_path(folder / OUTPUT_NAMES["pdf"]) as tmp_pdf:
+                with atomic.atomic_path(stage / OUTPUT_NAMES["pdf"]) as tmp_pdf:
                     render.render_pdf(html, tmp_pdf)
                 timings["pdf"] = time.perf_counter() - t0
-                outputs["pdf"] = folder / OUTPUT_NAMES["pdf"]
+                outputs["pdf"] = stage / OUTPUT_NAMES["pdf"]
+            stop.check()
+            if checks_html is not None:
+                t0 = time.perf_counter()
+                if "html" in job.formats:
+                    atomic.write_text(stage / CHECKS_NAMES["html"], checks_html)
+                    outputs["checks_html"] = stage / CHECKS_NAMES["html"]
+                if "pdf" in job.formats:
+                    with atomic.atomic_path(stage / CHECKS_NAMES["pdf"]) as tmp_pdf:
+                        render.render_pdf(checks_html, tmp_pdf)
+                    outputs["checks_pdf"] = stage / CHECKS_NAMES["pdf"]
+                timings["checks"] = time.perf_counter() - t0
         if "docx" in job.formats:
+            stop.check()
             t0 = time.perf_counter()
-            with atomic.atomic_path(folder / OUTPUT_NAMES["docx"]) as tmp_docx:
+            with atomic.atomic_path(stage / OUTPUT_NAMES["docx"]) as tmp_docx:
                 render.render_docx(nb, tmp_docx)
             timings["docx"] = time.perf_counter() - t0
-            outputs["docx"] = folder / OUTPUT_NAMES["docx"]
+            outputs["docx"] = stage / OUTPUT_NAMES["docx"]
         if documents:
             _mark_renderer_warm()
     except NotebookFailed as exc:
+        stop.check()  # the stop killed the kernel: not the report's failure
         failure = exc.failure
-        failed_path = folder / FAILED_NOTEBOOK
-        if tmp_nb.exists():
-            atomic.commit(tmp_nb, failed_path)
-            result.failed_notebook = str(failed_path)
+        if nb_path.exists():
+            staging.seal(nb_path)
+            nb_path.replace(stage / FAILED_NOTEBOOK)
+            result.failed_notebook = str(job.folder / FAILED_NOTEBOOK)
         where = f"ô lệnh [{failure.exec_count}]" if failure.exec_count else "notebook"
         result.status = "failed"
         result.message = f"{where} lỗi — {failure.cause}"
         result.detail = failure.first_lines
         error = {"stage": "execute", **failure.to_json(), "failed_notebook": FAILED_NOTEBOOK}
     except TthcError as exc:
+        stop.check()
         result.status, result.message = "failed", str(exc)
         error = {"stage": _stage(timings), "message": str(exc)}
     except Exception as exc:  # a renderer or writer bug must still leave a failed manifest
+        stop.check()
         result.status = "failed"
         result.message = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
         error = {"stage": _stage(timings), "message": result.message}
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp_nb.unlink()
 
+    if result.ok and completeness and completeness.get("status") in NOT_COMPLETE:
+        result.status = completeness["status"]
+        result.message = completeness_message(completeness)
     timings["total"] = pj.validate_seconds + time.perf_counter() - t_start
     result.timings = {k: round(v, 4) for k, v in timings.items()}
     result.seconds = round(timings["total"], 3)
@@ -261,11 +333,18 @@ def _run_prepared(pj: PreparedJob, renderer: str | Any | None) -> JobResult:
             "reused": kernel.last_use > 1,
         },
     )
+    manifest["completeness"] = completeness
     manifest["period_title"] = pj.period_title
     manifest["period_range"] = pj.period_range
     manifest["profile"] = pj.profile
-    write_manifest(folder, manifest)
+    write_manifest(stage, manifest)
     return result
+
+
+def _checks_html(render: Any, nb: Any) -> str | None:
+    """The companion document of the internal checks, when the renderer makes one."""
+    make = getattr(render, "render_checks_html", None)
+    return make(nb) if make is not None else None
 
 
 def _stage(timings: dict[str, float]) -> str:
@@ -274,6 +353,29 @@ def _stage(timings: dict[str, float]) -> str:
 
 def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def notebook_completeness(nb: Any) -> dict[str, Any] | None:
+    """The ``completeness`` the report notebook left in its figures bundle (status, note, N/A
+    and partial keys), or None when it left none."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            bundle = out.get("data", {}).get(FIGURES_MIME)
+            if isinstance(bundle, dict) and isinstance(bundle.get("completeness"), dict):
+                return dict(bundle["completeness"])
+    return None
+
+
+def completeness_message(completeness: dict[str, Any]) -> str:
+    """Why a report made to the end is not complete, in a few words ("51 số liệu N/A vì thiếu
+    dữ liệu"); what the exports cover is in the warnings and the manifest."""
+    na, partial = len(completeness.get("na") or []), len(completeness.get("partial") or [])
+    what = []
+    if na:
+        what.append(f"{na} số liệu N/A vì thiếu dữ liệu")
+    if partial:
+        what.append(f"{partial} số liệu chỉ tính một phần kỳ")
+    return ", ".join(what) or "báo cáo chưa đầy đủ"
 
 
 def notebook_warnings(nb: Any) -> list[str]:
@@ -300,10 +402,18 @@ def validate_jobs(
     jobs: list[Job], *, continue_on_error: bool = False, params_base: Path | None = None
 ) -> tuple[list[PreparedJob], list[JobResult]]:
     """Prepare every job before any kernel starts. Without ``continue_on_error`` the first bad
-    job raises its one-line error; with it, bad jobs become failed results."""
+    job raises its one-line error; with it, bad jobs become failed results. A job whose folder
+    holds a complete report is not prepared but skipped (unless ``force``)."""
     prepared: list[PreparedJob] = []
     failed: list[JobResult] = []
     for job in jobs:
+        done = None if job.force else complete_report(job)
+        if done is not None:
+            failed.append(
+                JobResult(job.unit, job.period, "skipped", str(job.folder),
+                          message=_made_at(done.get("created_at")))
+            )  # fmt: skip
+            continue
         try:
             prepared.append(prepare_job(job, params_base))
         except TthcError as exc:
@@ -313,6 +423,17 @@ def validate_jobs(
                 JobResult(job.unit, job.period, "failed", str(job.folder), message=str(exc))
             )
     return prepared, failed
+
+
+def _made_at(created_at: Any) -> str:
+    """'lập lúc 08:05 16/06/2026' (Vietnam time) from a manifest's ``created_at``."""
+    try:
+        when = datetime.fromisoformat(str(created_at))
+    except ValueError:
+        return "đã có"
+    if when.tzinfo is not None:
+        when = when.astimezone(VN_TZ)
+    return f"lập lúc {when:%H:%M %d/%m/%Y}"
 
 
 def run_jobs(
@@ -331,8 +452,26 @@ def run_jobs(
     ``executor``: anything with ``submit`` returning futures (a ``distributed`` client executor
     works); default a process pool of ``workers`` (spawned, one warm kernel each), or this process
     when ``workers`` is 1. Without ``continue_on_error`` the first failure stops the batch: jobs
-    not yet started are cancelled and reported as such.
+    not yet started are cancelled and reported as such. SIGINT and SIGTERM stop the batch
+    cleanly (:mod:`tthc.report.stop`): kernels shut down, the report being made discarded, then
+    :class:`~tthc.report.stop.Stopped` is raised.
     """
+    with stop.handling_signals():
+        return _run_jobs(
+            jobs, workers, executor, continue_on_error, progress, renderer, params_base, on_result
+        )
+
+
+def _run_jobs(
+    jobs: list[Job],
+    workers: int,
+    executor: Executor | None,
+    continue_on_error: bool,
+    progress: bool,
+    renderer: str | Any | None,
+    params_base: Path | None,
+    on_result: Callable[[JobResult], None] | None,
+) -> list[JobResult]:
     skip_slow_optional_imports()
     prepared, results = validate_jobs(
         jobs, continue_on_error=continue_on_error, params_base=params_base
@@ -358,9 +497,10 @@ def run_jobs(
             if prepared:  # boots while papermill and the renderer are imported
                 _worker_kernel(prepared[0].job.notebook_path.parent).prestart()
             for pj in prepared:
+                stop.check()
                 res = JobResult(**run_prepared(prepared_to_json(pj), renderer))
                 record(res)
-                if not res.ok and not continue_on_error:
+                if res.failed and not continue_on_error:
                     break
         else:
             own = executor is None
@@ -373,14 +513,20 @@ def run_jobs(
                     initargs=(cwd,),
                 )
             try:
-                futures: dict[Future, PreparedJob] = {
-                    executor.submit(run_prepared, prepared_to_json(pj), renderer): pj
-                    for pj in prepared
-                }
+                with stop.children_ignore_sigint():  # the pool spawns its workers on submit
+                    futures: dict[Future, PreparedJob] = {
+                        executor.submit(run_prepared, prepared_to_json(pj), renderer): pj
+                        for pj in prepared
+                    }
                 for fut in as_completed(futures):
-                    res = JobResult(**fut.result())
+                    try:
+                        data = fut.result()
+                    except BaseException:
+                        stop.check()  # a worker told to stop: the stop, not its exception
+                        raise
+                    res = JobResult(**data)
                     record(res)
-                    if not res.ok and not continue_on_error:
+                    if res.failed and not continue_on_error:
                         for other in futures:
                             other.cancel()
                         break

@@ -11,7 +11,7 @@ comparisons with the previous period and the same period last year.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -29,7 +29,15 @@ from tthc.stats.casetable import (
     within_sql,
 )
 from tthc.stats.checks import CASE_COLUMNS, Check
-from tthc.stats.coverage import case_data_start, coverage_notes, covers
+from tthc.stats.completeness import (
+    CASE_FACTS,
+    LATE_CASES_FACTS,
+    Judge,
+    Need,
+    Verdict,
+    figure_needs,
+)
+from tthc.stats.coverage import Coverage, load_coverage
 from tthc.stats.numbers import format_count, format_rate, rate
 from tthc.stats.periods import Period, ytd_start
 from tthc.stats.profile import RATE_SPECS, Profile
@@ -144,6 +152,14 @@ class Figures:
     # The notes saying the exports do not cover the period or the year to date (also in notes):
     # a reviewer must see them before the figures, so the runner reports them as warnings.
     coverage_warnings: list[str] = field(default_factory=list)
+    # Figures printed from part of their window (allowed partial figures only): key -> verdict.
+    partial: dict[str, Verdict] = field(default_factory=dict)
+    # Figures N/A because the exports do not cover what they need: key -> reason (also in na).
+    coverage_na: dict[str, str] = field(default_factory=dict)
+    # 'complete', 'incomplete' (coverage N/A, partial figures not allowed) or 'partial'.
+    completeness: str = "complete"
+    # What the exports cover, for the first-page mark of a report that is not complete ("").
+    completeness_note: str = ""
 
     @property
     def ok(self) -> bool:
@@ -178,7 +194,8 @@ class Figures:
         out["rates"] = {k: r.to_json() for k, r in self.rates.items()}
         out["third_bucket"] = dict(self.third_bucket)
         out["comparisons"] = self.comparisons
-        out["late_cases"] = _records(self.late_cases)
+        out["late_cases"] = None if "late_cases" in self.na else _records(self.late_cases)
+        out["partial"] = {k: v.to_json() for k, v in self.partial.items()}
         out["notes"] = list(self.notes)
         return out
 
@@ -211,6 +228,7 @@ class CatalogueSnapshot:
     partial: int
     full: int
     fallback: bool  # no snapshot on or before the period end: the earliest one was used
+    missing_units: tuple[str, ...] = ()  # units of a roll-up with no catalogue at all
 
 
 def catalogue_snapshot(
@@ -253,6 +271,7 @@ def catalogue_snapshot(
         list(ids),
     ).fetchall()[0]
     as_ofs = [a for _, a in chosen.values() if a is not None]
+    units = [unit] if isinstance(unit, str) else list(unit)
     return CatalogueSnapshot(
         ingest_ids=ids,
         as_of=max(as_ofs) if as_ofs else None,
@@ -260,7 +279,21 @@ def catalogue_snapshot(
         partial=int(partial),
         full=int(full),
         fallback=fallback,
+        missing_units=tuple(u for u in units if u not in by_unit),
     )
+
+
+def catalogue_reason(snapshot: CatalogueSnapshot | None, period: Period) -> str | None:
+    """Why ``period`` has no catalogue to count procedures against; None when it has one (every
+    unit of a roll-up has a snapshot taken on or before the period's last day)."""
+    if snapshot is None:
+        return NO_CATALOGUE
+    if snapshot.missing_units:
+        return f"{NO_CATALOGUE} ({', '.join(snapshot.missing_units)})"
+    if snapshot.fallback:
+        taken = f" (bản sớm nhất ngày {snapshot.as_of:%d/%m/%Y})" if snapshot.as_of else ""
+        return f"không có danh mục TTHC nạp đến ngày cuối kỳ {period.end:%d/%m/%Y}{taken}"
+    return None
 
 
 # --- PAKN ------------------------------------------------------------------------------------
@@ -467,6 +500,7 @@ def compute_figures(
     *,
     comparisons: bool = True,
     detail: bool = True,
+    allow_partial: bool | None = None,
 ) -> Figures:
     """All figures of ``unit`` (or the roll-up of several units) for ``period`` under ``profile``.
 
@@ -474,21 +508,30 @@ def compute_figures(
     and the same period last year (each with its own catalogue snapshot) come from one
     aggregation. ``detail=False`` skips the per-field and per-procedure tables and the late-case
     list (the flat values and the total row's checks remain).
+
+    Every figure is judged against the days the exports cover (:mod:`tthc.stats.completeness`):
+    one they do not determine is N/A with the reason, or, with ``allow_partial`` (default: the
+    profile's ``allow_partial``), printed from the covered days and listed in ``partial``.
+    Comparison periods are always judged strictly (a partial month compares with nothing).
     """
-    first = _first_received(con, unit)
-    data_start = case_data_start(con, unit)
+    allow = profile.allow_partial if allow_partial is None else allow_partial
+    cases_cov = load_coverage(con, unit, "cases")
+    pakn_cov = load_coverage(con, unit, "pakn")
+    needs = figure_needs(profile)
     targets: list[tuple[str, Period]] = [("main", period)]
     if comparisons:
-        for name, other in (
-            ("previous", period.previous()),
-            ("last_year", period.same_period_last_year()),
-        ):
-            # A period the exports do not cover from its first day is no basis for comparison;
-            # without export ranges, one before the first case received is not either.
-            covered = covers(data_start, other.start)
-            if covered or (covered is None and first is not None and first < other.end_excl_ts):
-                targets.append((name, other))
+        targets += [("previous", period.previous()), ("last_year", period.same_period_last_year())]
     snapshots = {tag: catalogue_snapshot(con, unit, per) for tag, per in targets}
+    judges = {
+        tag: _judge(cases_cov, pakn_cov, per, profile, snapshots[tag], allow and tag == "main")
+        for tag, per in targets
+    }
+    # A comparison period of which the exports determine no case count is not worth a query.
+    targets = [
+        (tag, per)
+        for tag, per in targets
+        if tag == "main" or any(judges[tag].verdict(needs[k]).ok for k in CASE_FACTS)
+    ]
     windows: list[Window] = []
     cat_map: dict[str, tuple[int, ...]] = {}
     for tag, per in targets:
@@ -501,19 +544,71 @@ def compute_figures(
     if comparisons:
         comps = {"previous": None, "last_year": None}
         for tag, per in targets[1:]:
-            other = _assemble(con, unit, per, profile, table, tag, snapshots[tag], detail=False)
+            other = _assemble(
+                con, unit, per, profile, table, tag, snapshots[tag], judges[tag], detail=False
+            )
             comps[tag] = {k: v for k, v in other.values.items() if k not in ("checks", "by_field")}
-    fig = _assemble(con, unit, period, profile, table, "main", snapshots["main"], detail=detail)
-    if first is None:
+    fig = _assemble(
+        con, unit, period, profile, table, "main", snapshots["main"], judges["main"], detail=detail
+    )
+    if _first_received(con, unit) is None:
         fig.notes.append(
             "Kho dữ liệu không có hồ sơ nào của đơn vị này: hãy kiểm tra đã nạp tệp xuất chưa."
         )
-    fig.coverage_warnings = coverage_notes(data_start, period.start, ytd_start(period, profile))
-    fig.notes.extend(fig.coverage_warnings)
-    fig.values["case_data_start"] = data_start.isoformat() if data_start else None
+    fig.completeness = (
+        "complete" if not (fig.coverage_na or fig.partial) else "partial" if allow else "incomplete"
+    )
+    if fig.completeness != "complete":
+        fig.completeness_note = completeness_note(fig, cases_cov, pakn_cov)
+        fig.coverage_warnings = [f"Báo cáo chưa đầy đủ: {fig.completeness_note}"]
+        fig.notes.extend(fig.coverage_warnings)
+    covered = cases_cov.covered
+    fig.values["case_data_start"] = covered[0][0].isoformat() if covered else None
+    fig.values["completeness"] = fig.completeness
+    fig.values["coverage"] = {"cases": cases_cov.to_json(), "pakn": pakn_cov.to_json()}
     fig.comparisons = comps
     fig.values["comparisons"] = comps
     return fig
+
+
+def _judge(
+    cases: Coverage,
+    pakn: Coverage,
+    period: Period,
+    profile: Profile,
+    snapshot: CatalogueSnapshot | None,
+    allow_partial: bool,
+) -> Judge:
+    return Judge(
+        cases=cases,
+        pakn=pakn,
+        windows={
+            "period": (period.start, period.end),
+            "ytd": (ytd_start(period, profile), period.end),
+        },
+        catalogue_reason=catalogue_reason(snapshot, period),
+        allow_partial=allow_partial,
+    )
+
+
+def completeness_note(fig: Figures, cases: Coverage, pakn: Coverage) -> str:
+    """What the exports of a report that is not complete cover and what that makes of its
+    figures: "danh sách hồ sơ có số liệu từ … đến … (xuất lúc …). 12 số liệu ghi N/A …"."""
+    parts = [cases.phrase()]
+    if pakn.covered != cases.covered or not pakn.covered:
+        parts.append(pakn.phrase())
+    cat = fig.na.get("procedures_catalogue")
+    if cat and "procedures_catalogue" in fig.coverage_na:
+        parts.append(cat)
+    out = "; ".join(parts)
+    if fig.coverage_na:
+        out += f". {len(fig.coverage_na)} số liệu ghi N/A vì thiếu dữ liệu"
+    if fig.partial:
+        out += (
+            f". {len(fig.partial)} số liệu chỉ tính trên các ngày có dữ liệu, ghi rõ "
+            "“chỉ tính số liệu từ … đến …”"
+        )
+    return out + "."
 
 
 def _assemble(
@@ -524,10 +619,13 @@ def _assemble(
     table: pd.DataFrame,
     tag: str,
     snapshot: CatalogueSnapshot | None,
+    judge: Judge,
     *,
     detail: bool,
 ) -> Figures:
-    """Figures of one period from its two total rows (``<tag>:period``, ``<tag>:ytd``)."""
+    """Figures of one period from its two total rows (``<tag>:period``, ``<tag>:ytd``), judged
+    against the exports' coverage before the checks run (a check never quotes a figure the
+    report does not print)."""
     unit_name = unit if isinstance(unit, str) else "+".join(unit)
     ytd = ytd_start(period, profile)
     rows = {kind: _row(table, f"{tag}:{kind}") for kind in ("period", "ytd")}
@@ -615,15 +713,11 @@ def _assemble(
             den = getattr(snapshot, cat_attr)
             values[count_key], values[cat_key] = num, den
             add_rate(key, num, den, None, rd.window)
-    if snapshot is not None:
-        values["catalogue_as_of"] = snapshot.as_of.isoformat() if snapshot.as_of else None
-        if snapshot.fallback:
-            notes.append(
-                "Không có danh mục TTHC nạp trước ngày cuối kỳ: dùng bản danh mục sớm nhất"
-                + (f" (ngày {snapshot.as_of:%d/%m/%Y})." if snapshot.as_of else ".")
-            )
-    else:
-        values["catalogue_as_of"] = None
+    # A snapshot taken after the period end (``fallback``) only gives the level of each case's
+    # procedure; the figures counted against it are N/A (catalogue_reason).
+    values["catalogue_as_of"] = (
+        snapshot.as_of.isoformat() if snapshot is not None and snapshot.as_of else None
+    )
 
     # Online share of the cases of DVCTT procedures.
     rd = profile.rate_def("dvctt_online")
@@ -749,14 +843,24 @@ def _assemble(
         by_field = _by_field_frame(groups, profile)
         by_procedure = _by_procedure_frame(con, groups, snapshot)
         late = late_cases(con, unit, period, profile)
-        checks = checks_mod.check_case_table(by_field, profile)
     else:
         by_field = _by_field_frame(table, profile, f"{tag}:period")  # the total row only
         by_procedure = pd.DataFrame(columns=["procedure_code", "procedure_name", "field", "level"])
         late = pd.DataFrame(
             columns=["unit", "case_code", "procedure_code", "procedure_name", "field"]
         )
-        checks = checks_mod.check_case_table(by_field, profile)
+    partial, coverage_na = _apply_judge(judge, profile, values, na, rates)
+    for frame in (by_field, by_procedure):
+        for key in CASE_FACTS:
+            if key in coverage_na and key in frame.columns:
+                frame[key] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    late_verdict = judge.verdict(tuple(Need("cases", f, "period") for f in LATE_CASES_FACTS))
+    if late_verdict.partial:
+        partial["late_cases"] = late_verdict
+    elif not late_verdict.ok:
+        late = late.iloc[0:0]
+        na["late_cases"] = coverage_na["late_cases"] = late_verdict.reason or ""
+    checks = checks_mod.check_case_table(by_field, profile)
     checks += checks_mod.check_pakn(values)
     checks += checks_mod.check_rate_parts(rates)
     values["checks"] = [c.to_json() for c in checks]
@@ -778,7 +882,46 @@ def _assemble(
         third_bucket=third,
         comparisons={},
         notes=notes,
+        partial=partial,
+        coverage_na=coverage_na,
     )
+
+
+def _apply_judge(
+    judge: Judge,
+    profile: Profile,
+    values: dict[str, Any],
+    na: dict[str, str],
+    rates: dict[str, RateInfo],
+) -> tuple[dict[str, Verdict], dict[str, str]]:
+    """Make every figure the exports do not determine N/A (its reason replaces any other, the
+    days are what is missing first) or, when allowed, partial. Returns (partial, coverage N/A)."""
+    partial: dict[str, Verdict] = {}
+    coverage_na: dict[str, str] = {}
+    for key, needs in figure_needs(profile).items():
+        if key not in values:
+            continue
+        verdict = judge.verdict(needs)
+        if verdict.ok:
+            continue
+        if verdict.partial:
+            if values[key] is not None:  # else N/A for another reason, which stays
+                partial[key] = verdict
+            continue
+        reason = verdict.reason or ""
+        values[key] = None
+        na[key] = coverage_na[key] = reason
+        rate_key = key.removeprefix("rate_")
+        if key.startswith("rate_") and rate_key in rates:
+            # Its parts are counts over days not covered: not shown either.
+            rates[rate_key] = replace(
+                rates[rate_key], value=None, numerator=None, denominator=None, na_reason=reason
+            )
+    if profile.early_on_time != "disjoint" and "cases_resolved_early" in coverage_na:
+        # Merged into on time by the profile, not missing: the profile's reason stays.
+        del coverage_na["cases_resolved_early"]
+        na["cases_resolved_early"] = MERGED_EARLY
+    return partial, coverage_na
 
 
 def _first_received(con: duckdb.DuckDBPyConnection, unit: str | Sequence[str]) -> datetime | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from tthc.errors import TthcError
@@ -293,6 +293,11 @@ def period_of_month_containing(d: date, rule: str = "nd09") -> Period:
         y, m = (d.year + 1, 1) if d.month == 12 else (d.year, d.month + 1)
         return month_period(y, m, rule)
     return month_period(d.year, d.month, rule)
+
+
+def vn_today() -> date:
+    """Today's date in Vietnam (UTC+7, no daylight saving), whatever the machine's zone."""
+    return datetime.now(timezone(timedelta(hours=7))).date()
 
 
 def last_complete_period(today: date, rule: str = "nd09") -> Period:

@@ -27,6 +27,9 @@ Settings (domain.md §4):
   ``window`` (``period`` | ``ytd``) and ``decimals``; keys not given keep the default definition.
 - ``number_format``: ``thousands_sep``, ``decimal_sep``, ``percent_suffix`` ("%" or " %"),
   ``strip_trailing_zeros`` (100.00 → "100%").
+- ``allow_partial``: ``false`` (default: a figure over days the exports do not cover is N/A and
+  the report is ``incomplete``) | ``true`` (such a figure is printed from the covered days, marked
+  with them, as ``--allow-partial`` does; :mod:`tthc.stats.completeness`).
 """
 
 from __future__ import annotations
@@ -188,6 +191,7 @@ class Profile(_Strict):
     rounding: Literal["half_up", "legacy_float"] = "half_up"
     rates: dict[str, RateDef] = Field(default_factory=dict)
     number_format: NumberFormat = NumberFormat()
+    allow_partial: bool = False
 
     @field_validator("ytd_start")
     @classmethod
@@ -276,8 +280,14 @@ def load_profile(name_or_path: str | Path, base: Path | None = None) -> Profile:
             )
         path = profiles_dir(base) / f"{text}.yaml"
     if not path.exists():
-        known = ", ".join(list_profiles(base)) or "không có"
-        raise ParamsError(f"Không tìm thấy bộ quy ước báo cáo (profile) {path} (hiện có: {known}).")
+        from tthc.known import suggestion
+
+        known = list_profiles(base)
+        hint = suggestion(text if not looks_like_path else path.stem, known, "bộ quy ước báo cáo")
+        raise ParamsError(
+            f"Không tìm thấy bộ quy ước báo cáo (profile) '{text}': không có tệp {path}."
+            + (hint or " Chưa có bộ quy ước báo cáo nào trong params/profiles/.")
+        )
     data = read_yaml(path)
     data.setdefault("name", path.stem)
     try:

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from tthc.stats.casetable import UNKNOWN_FIELD, Window, case_table, units_filter
-from tthc.stats.coverage import case_data_start, month_coverage
+from tthc.stats.coverage import Coverage, load_coverage
 from tthc.stats.numbers import rate
 from tthc.stats.periods import Period, period_of_month_containing
 from tthc.stats.profile import Profile
@@ -28,6 +28,16 @@ def reporting_months(start: date, end: date, rule: str) -> list[Period]:
     return out
 
 
+def month_coverage(coverage: Coverage, month: Period) -> str:
+    """'complete' (every case of the month and what happened to it is known), 'partial' (some
+    of its days are covered), 'none' (none is) or 'unknown' (no list names its range)."""
+    if not coverage.covered:
+        return "unknown" if any(u.lists for u in coverage.units) else "none"
+    if coverage.during(month.start, month.end):
+        return "complete"
+    return "partial" if coverage.covered_in(month.start, month.end) else "none"
+
+
 def monthly_series(
     con: duckdb.DuckDBPyConnection,
     unit: str | Sequence[str],
@@ -40,11 +50,11 @@ def monthly_series(
 
     Columns: period_key, label ('T6/2026'), period_start, period_end, cases_new, cases_resolved,
     cases_resolved_early_or_on_time, cases_in_progress, rate_on_time (float; NaN when nothing
-    was resolved that month), coverage (:func:`month_coverage`) and data_start
-    (:func:`case_data_start`). A month before the data start has no counts (None), not zeros:
-    the exports do not cover it.
+    was resolved that month), coverage (:func:`month_coverage`), covered_from and covered_to
+    (the first and last covered day of the month; None when none is). A month with no covered
+    day has no counts (None), not zeros; a partial month has the counts of its covered days.
     """
-    data_start = case_data_start(con, unit)
+    coverage = load_coverage(con, unit, "cases")
     months = reporting_months(start, end, profile.period_rule)
     windows = [Window(m.key, m.start, m.end) for m in months]
     df = case_table(con, unit, windows, profile, by=())
@@ -56,8 +66,9 @@ def monthly_series(
         resolved = int(r["cases_resolved"])
         good = int(r["cases_resolved_early"]) + int(r["cases_resolved_on_time"])
         value = rate(good, resolved, decimals, profile.rounding)
-        coverage = month_coverage(m.start, m.end, data_start)
-        uncovered = coverage == "before_data"
+        status = month_coverage(coverage, m)
+        uncovered = status in ("none", "unknown")
+        spans = coverage.covered_in(m.start, m.end)
         rows.append(
             {
                 "period_key": m.key,
@@ -69,8 +80,9 @@ def monthly_series(
                 "cases_resolved_early_or_on_time": None if uncovered else good,
                 "cases_in_progress": None if uncovered else int(r["cases_in_progress"]),
                 "rate_on_time": None if value is None or uncovered else float(value),
-                "coverage": coverage,
-                "data_start": data_start,
+                "coverage": status,
+                "covered_from": spans[0][0] if spans else None,
+                "covered_to": spans[-1][1] if spans else None,
             }
         )
     return pd.DataFrame(rows)

@@ -1,0 +1,122 @@
+"""Identifiers made canonical: case codes (mã hồ sơ, số biên nhận) and procedure codes (mã TTHC).
+
+Case codes are compared as written, after :func:`tthc.text.clean` and with every space removed
+("H31.41 - 260518" is "H31.41-260518"); letter case is kept (no system distinguishes cases by
+it, but an upgraded warehouse stores the codes as they came).
+
+Excel damages all-digit codes two ways, handled differently because one is recoverable:
+
+- **leading zeros lost** (``000120`` re-saved as the number ``120``): the code is matched to the
+  unit's earlier code with the same digits when exactly one such code exists
+  (:func:`match_lost_zeros`), and the match is recorded; otherwise it stays as it is;
+- **digits lost**: scientific notation (``2.60518E+11``) or a number longer than Excel's 15
+  significant digits (``2605180001200000``) cannot be undone: the file is refused
+  (:func:`check_code_column`) with how to export it again.
+
+Procedure codes (mã TTHC) come as ``1.001193``, the national portal's
+``1.001193.000.00.00.H31``, a service code ``1.001193.01``, in either case and with spaces, or
+``1.00119`` (an Excel number that lost a trailing zero). :func:`sql_procedure_code` reduces
+every form to the national ``d.dddddd`` before the catalogue join.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tthc.errors import InputFileError
+
+_SCIENTIFIC = r"^\d(?:[.,]\d+)?[eE][+]?\d+$"
+_TRUNCATED = r"^\d{15}0+$"  # 16+ digits whose digits past Excel's 15th are all zeros
+_LONG_NUMBER = r"^\d{16,}$"
+
+
+def canonical_code(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Clean code text with every whitespace character removed."""
+    if len(arr) == 0:
+        return arr
+    if not pc.any(pc.match_substring_regex(arr, r"\s")).as_py():
+        return arr
+    return pc.replace_substring_regex(arr, r"\s+", "")
+
+
+def check_code_column(arr: pa.Array | pa.ChunkedArray, label: str, file_name: str) -> None:
+    """Refuse a code column Excel turned into numbers that lost digits."""
+    if len(arr) == 0:
+        return
+    scientific = pc.match_substring_regex(arr, _SCIENTIFIC)
+    if pc.any(scientific).as_py():
+        example = pc.filter(arr, scientific)[0].as_py()
+        raise InputFileError(
+            f'Tệp {file_name}: cột "{label}" có mã dạng số mũ ("{example}"): Excel đã đổi mã '
+            "thành số và làm mất chữ số, không khôi phục được. Hãy xuất lại từ phần mềm một cửa; "
+            "nếu cần mở bằng Excel, nhập tệp qua Data > From Text/CSV và chọn kiểu Text cho cột "
+            "mã trước khi lưu."
+        )
+    long = pc.sum(pc.match_substring_regex(arr, _LONG_NUMBER)).as_py() or 0
+    truncated = pc.sum(pc.match_substring_regex(arr, _TRUNCATED)).as_py() or 0
+    if long >= 2 and truncated == long:
+        example = pc.filter(arr, pc.match_substring_regex(arr, _TRUNCATED))[0].as_py()
+        raise InputFileError(
+            f'Tệp {file_name}: cột "{label}" có {long} mã dài hơn 15 chữ số đều tận cùng bằng 0 '
+            f'("{example}"): Excel chỉ giữ 15 chữ số của một số, các chữ số sau đã mất. Hãy xuất '
+            "lại từ phần mềm một cửa mà không mở bằng Excel, hoặc chọn kiểu Text cho cột mã."
+        )
+
+
+def match_lost_zeros(
+    con: duckdb.DuckDBPyConnection, table: str, key: str, stored: str, unit: str
+) -> tuple[int, int, list[str]]:
+    """Give all-digit codes of ``table`` that are not stored, but equal one stored code of the
+    unit but for leading zeros, that stored code. Returns (matched, ambiguous, examples)."""
+    has_digits = con.execute(
+        f"SELECT count(*) FROM {table} WHERE _reject IS NULL AND regexp_full_match({key}, '\\d+')"
+    ).fetchone()[0]
+    if not has_digits:
+        return 0, 0, []
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _zeros AS
+        WITH new AS (
+            SELECT DISTINCT {key} AS code FROM {table}
+            WHERE _reject IS NULL AND regexp_full_match({key}, '\\d+')
+                AND {key} NOT IN (SELECT {key} FROM {stored} WHERE unit = $unit)
+        ), old AS (
+            SELECT {key} AS code FROM {stored}
+            WHERE unit = $unit AND regexp_full_match({key}, '\\d+')
+        )
+        SELECT new.code AS code, min(old.code) AS stored_code, count(*) AS n
+        FROM new JOIN old ON ltrim(new.code, '0') = ltrim(old.code, '0')
+        GROUP BY new.code
+        """,
+        {"unit": unit},
+    )
+    matched, ambiguous = con.execute(
+        "SELECT count(*) FILTER (WHERE n = 1), count(*) FILTER (WHERE n > 1) FROM _zeros"
+    ).fetchone()
+    examples = [
+        f"{a} → {b}"
+        for a, b in con.execute(
+            "SELECT code, stored_code FROM _zeros WHERE n = 1 ORDER BY code LIMIT 3"
+        ).fetchall()
+    ]
+    if matched:
+        con.execute(
+            f"""
+            UPDATE {table} SET {key} = z.stored_code FROM _zeros z
+            WHERE {table}.{key} = z.code AND z.n = 1 AND {table}._reject IS NULL
+            """
+        )
+    con.execute("DROP TABLE IF EXISTS _zeros")
+    return int(matched), int(ambiguous), examples
+
+
+def sql_procedure_code(col: str) -> str:
+    """SQL: the national Mã TTHC (``d.dddddd``) of any written form; other text as it is."""
+    x = f"upper(regexp_replace(nullif({col}, ''), '\\s+', '', 'g'))"
+    return (
+        f"CASE WHEN regexp_matches({x}, '^\\d\\.\\d{{6}}(\\.|$)') THEN substr({x}, 1, 8) "
+        f"WHEN regexp_full_match({x}, '\\d\\.\\d{{1,5}}') THEN rpad({x}, 8, '0') "
+        f"ELSE nullif({col}, '') END"
+    )

@@ -1,0 +1,352 @@
+"""From the sheets of an export to the one source table staging reads (``_src``).
+
+For the sheets that hold the export (:func:`plan_sheets`: the detected sheet and every other
+sheet with a header of the same kind and the same columns; an export split over sheets, or one
+sheet per month), :func:`build_source`:
+
+1. loads each sheet's body under its header and sets aside the totals row and signature block
+   under the table (:mod:`.footer`), recorded as non-data rows;
+2. finds Excel error values (``#N/A``, ``#REF!`` …) in any cell: in a column the row cannot do
+   without, the row is rejected with the cell and the error named; in an optional column the
+   value is unknown (yes/no columns) or blank (return date, field, name), and counted;
+3. decodes text columns typed in TCVN3/VNI (:mod:`.legacy`), refusing a column it cannot decide;
+4. cleans every text (:func:`tthc.text.clean_arrow`), makes codes canonical and refuses code
+   columns Excel turned into numbers that lost digits (:mod:`.codes`), and adds the label keys.
+
+Every sheet of the file is accounted for in ``sheets`` (read, with its header row and rows; or
+skipped, with why and how many rows it had).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tthc.errors import InputFileError
+from tthc.ingest.aliases import AliasTable
+from tthc.ingest.codes import canonical_code, check_code_column
+from tthc.ingest.detect import KIND_LABELS, Detected, missing_required, weight
+from tthc.ingest.footer import trailing_non_data
+from tthc.ingest.headers import ColumnMap, header_candidates
+from tthc.ingest.legacy import ENCODING_NAMES, decode_column
+from tthc.ingest.personal import keep_personal
+from tthc.ingest.readers import Opened
+from tthc.ingest.sheets import Sheet
+from tthc.ingest.stage import KEY_FIELDS
+from tthc.ingest.values import label_key
+from tthc.schema import Kind
+from tthc.text import clean_arrow
+from tthc.units import UnitParams
+
+# Excel's error values (what a formula cell shows when it fails).
+ERROR_VALUES = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)  # fmt: skip
+# Columns a row can do without: an error there makes the value unknown instead of the row
+# rejected. Yes/no columns keep the error text, which no label matches, so the flag is unknown;
+# the others become blank.
+_UNKNOWN_ON_ERROR = {
+    Kind.CASES: {"has_components", "has_result_file", "reused_data", "fee_bearing",
+                 "paid_online", "result_file_path"},
+    Kind.PAKN: set(),
+    Kind.CATALOGUE: set(),
+}  # fmt: skip
+_BLANK_ON_ERROR = {
+    Kind.CASES: {"returned_at", "field"},
+    Kind.PAKN: {"source", "status"},
+    Kind.CATALOGUE: {"field"},
+}
+TEXT_FIELDS = frozenset(
+    {"procedure_name", "field", "status", "channel", "online_flag", "level", "source"}
+    | {"has_components", "has_result_file", "reused_data", "fee_bearing", "paid_online"}
+)
+_CODE_FIELDS = {Kind.CASES: "case_code", Kind.PAKN: "pakn_code"}
+
+
+@dataclass
+class Source:
+    """The source rows of one export, and what building them decided."""
+
+    table: pa.Table
+    cmap: ColumnMap  # the detected sheet's column map (labels for messages)
+    personal: list[int]  # personal columns kept (indexes into cmap's columns)
+    bad_rows: list[tuple[str | None, int, str]] = field(default_factory=list)
+    sheets: list[dict] = field(default_factory=list)
+    decisions: list[dict] = field(default_factory=list)
+    notes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def sheet_names(self) -> str | None:
+        read = [s["sheet"] for s in self.sheets if s["status"] == "read" and s["sheet"]]
+        return ", ".join(read) if read else None
+
+
+def plan_sheets(
+    opened: Opened, det: Detected, aliases: AliasTable, path: Path
+) -> tuple[list[tuple[Sheet, ColumnMap]], list[dict]]:
+    """The sheets to read with their column maps, and the ledger entries of those skipped."""
+    chosen: list[tuple[Sheet, ColumnMap]] = []
+    skipped = [
+        {"sheet": s["sheet"], "status": "skipped", "reason": s["reason"], "rows": None}
+        for s in opened.skipped
+    ]
+    want = set(det.cmap.fields)
+    for sheet in opened.sheets:
+        if sheet is det.sheet:
+            chosen.append((sheet, det.cmap))
+            continue
+        cands = header_candidates(sheet, aliases, list(Kind))
+        if not cands:
+            skipped.append(_skip(sheet, "không có dòng tiêu đề cột nhận ra được"))
+            continue
+        best = max(cands, key=lambda m: (weight(m), -m.header_rows, -m.header_index))
+        own = [m for m in cands if m.kind is det.kind]
+        if best.kind is not det.kind and (not own or weight(best) > max(map(weight, own))):
+            skipped.append(_skip(sheet, f"là {KIND_LABELS[best.kind]}, không phải "
+                                        f"{KIND_LABELS[det.kind]}"))  # fmt: skip
+            continue
+        m = max(own, key=lambda c: (weight(c), -c.header_rows, -c.header_index))
+        if missing_required(m):
+            skipped.append(_skip(sheet, "thiếu cột bắt buộc"))
+            continue
+        if set(m.fields) != want:
+            extra = sorted(set(m.fields) - want)
+            lacking = sorted(want - set(m.fields))
+            raise InputFileError(
+                f"Tệp {path.name}: trang '{sheet.name}' cũng là {KIND_LABELS[det.kind]} nhưng "
+                f"có cột khác trang '{det.sheet.name}'"
+                + (f" (thêm: {', '.join(m.label(f) for f in extra)})" if extra else "")
+                + (f" (thiếu: {', '.join(det.cmap.label(f) for f in lacking)})" if lacking else "")
+                + ": hãy thống nhất các cột hoặc tách mỗi trang thành một tệp."
+            )
+        chosen.append((sheet, m))
+    order = {id(s): i for i, s in enumerate(opened.sheets)}
+    chosen.sort(key=lambda sm: order[id(sm[0])])
+    return chosen, skipped
+
+
+def _skip(sheet: Sheet, reason: str) -> dict:
+    return {"sheet": sheet.name, "status": "skipped", "reason": reason, "rows": sheet.n_rows}
+
+
+def build_source(
+    opened: Opened, det: Detected, unit: UnitParams, aliases: AliasTable, path: Path
+) -> Source:
+    """The ``_src`` table of an export (see the module docstring)."""
+    kind, cmap = det.kind, det.cmap
+    parts, skipped = plan_sheets(opened, det, aliases, path)
+    personal = keep_personal(cmap, unit)
+    personal_labels = [cmap.labels[p] for p in personal]
+    tables: list[pa.Table] = []
+    bad_rows: list[tuple[str | None, int, str]] = []
+    sheets: list[dict] = []
+    non_data: list[dict] = []
+    errors: list[dict] = []
+    offset = 0
+    for sheet, m in parts:
+        kept = keep_personal(m, unit)
+        if [m.labels[p] for p in kept] != personal_labels:
+            raise InputFileError(
+                f"Tệp {path.name}: trang '{sheet.name}' có cột dữ liệu cá nhân khác trang "
+                f"'{det.sheet.name}': hãy thống nhất các cột."
+            )
+        cols = sorted(set(m.fields.values()) | set(kept))
+        body = sheet.load_body(m.header_index, cols)
+        footer = trailing_non_data(body.tail)
+        numbers = body.row_numbers
+        columns = dict(body.columns)
+        footer_rows = {n for n, _ in footer}
+        bad = [(r, why) for r, why in body.bad_rows if r not in footer_rows]
+        if footer:
+            drop = np.isin(numbers, [n for n, _ in footer])
+            keep = pa.array(~drop)
+            numbers = numbers[~drop]
+            columns = {c: pc.filter(a, keep) for c, a in columns.items()}
+            non_data.extend({"sheet": sheet.name, "row": n, "why": why} for n, why in footer)
+        n = len(numbers)
+        arrays: dict[str, pa.Array | pa.ChunkedArray] = {
+            "_rid": pa.array(np.arange(offset, offset + n, dtype=np.int64)),
+            "_row": pa.array(numbers, type=pa.int64()),
+            "_sheet": pa.nulls(n, pa.string()) if sheet.name is None else pa.repeat(sheet.name, n),
+        }
+        for f, c in m.fields.items():
+            arrays[f"c_{f}"] = columns[c]
+        for i, p in enumerate(kept):
+            arrays[f"p_{personal[i]}"] = columns[p]
+        found = _error_cells(sheet, m, arrays, numbers)
+        errors.extend(found)
+        tables.append(pa.table(arrays))
+        bad_rows.extend((sheet.name, r, why) for r, why in bad)
+        sheets.append(
+            {
+                "sheet": sheet.name,
+                "status": "read",
+                "header_row": m.header_row + sheet.row0,
+                "rows": n + len(bad),
+                "non_data_rows": len(footer),
+            }
+        )
+        offset += n
+    table = _concat(tables)
+    source = Source(table, cmap, personal, bad_rows, sheets + skipped)
+    if non_data:
+        source.decisions.append(
+            {
+                "what": "non_data_rows",
+                "rows": non_data,
+                "detail": f"{len(non_data)} dòng dưới bảng là dòng tổng cộng, chữ ký hoặc trống "
+                "(không phải hồ sơ): không tính là dòng dữ liệu",
+            }
+        )
+    _apply_errors(source, kind, errors)
+    _decode_legacy(source, opened, path)
+    _clean(source, kind, path)
+    return source
+
+
+def _concat(tables: list[pa.Table]) -> pa.Table:
+    if len(tables) == 1:
+        return tables[0]
+    names = tables[0].column_names
+    return pa.concat_tables([t.select(names) for t in tables]).combine_chunks()
+
+
+def _error_cells(sheet: Sheet, m: ColumnMap, arrays: dict, numbers: np.ndarray) -> list[dict]:
+    """Every error value in the mapped columns of one sheet's body."""
+    found = []
+    for f, c in m.fields.items():
+        col = arrays[f"c_{f}"]
+        if len(col) == 0:
+            continue
+        hashes = pc.starts_with(pc.utf8_trim_whitespace(col), "#")
+        if not pc.any(hashes).as_py():
+            continue
+        idx = np.flatnonzero(hashes.to_numpy(zero_copy_only=False))
+        values = pc.take(col, pa.array(idx)).to_pylist()
+        for i, v in zip(idx, values, strict=True):
+            text = (v or "").strip().upper()
+            if text in ERROR_VALUES:
+                row = int(numbers[i])
+                found.append(
+                    {
+                        "field": f,
+                        "index": int(i),
+                        "sheet": sheet.name,
+                        "row": row,
+                        "cell": sheet.cell_address(row, c),
+                        "error": text,
+                        "label": m.labels[c],
+                        "col": c,
+                    }
+                )
+    offset = int(arrays["_rid"][0].as_py()) if len(arrays["_rid"]) else 0
+    for e in found:
+        e["rid"] = offset + e["index"]
+    return sorted(found, key=lambda e: (e["rid"], e["col"]))
+
+
+def _apply_errors(source: Source, kind: Kind, errors: list[dict]) -> None:
+    """Reject rows whose required cell is an error; make optional error cells unknown."""
+    if not errors:
+        return
+    table = source.table
+    reasons: dict[int, str] = {}
+    blanks: dict[str, list[int]] = {}
+    unknown = 0
+    for e in errors:
+        rid = e["rid"]
+        if e["field"] in _UNKNOWN_ON_ERROR[kind]:
+            unknown += 1
+        elif e["field"] in _BLANK_ON_ERROR[kind]:
+            blanks.setdefault(e["field"], []).append(rid)
+            unknown += 1
+        elif rid not in reasons:
+            where = f", trang '{e['sheet']}'" if e["sheet"] else ""
+            reasons[rid] = (
+                f'Ô {e["cell"]} (cột "{e["label"]}"{where}) có lỗi công thức Excel {e["error"]}: '
+                "không có giá trị để dùng"
+            )
+    for f, rids in blanks.items():
+        name = f"c_{f}"
+        mask = np.zeros(table.num_rows, dtype=bool)
+        mask[rids] = True
+        col = table.column(name).combine_chunks()
+        fixed = pc.if_else(pa.array(mask), pa.scalar("", pa.string()), col)
+        table = table.set_column(table.column_names.index(name), name, fixed)
+    if reasons:
+        error = [None] * table.num_rows
+        for rid, why in reasons.items():
+            error[rid] = why
+        table = table.append_column("_error", pa.array(error, type=pa.string()))
+    source.table = table
+    source.decisions.append(
+        {
+            "what": "excel_errors",
+            "cells": [{k: e[k] for k in ("sheet", "cell", "label", "error")} for e in errors],
+            "rejected_rows": len(reasons),
+            "unknown_values": unknown,
+            "detail": f"{len(errors)} ô có lỗi công thức Excel (#N/A, #REF! …): {len(reasons)} "
+            f"dòng bị loại vì ô lỗi ở cột bắt buộc, {unknown} giá trị coi là không rõ",
+        }
+    )
+
+
+def _decode_legacy(source: Source, opened: Opened, path: Path) -> None:
+    """Convert TCVN3/VNI text columns; refuse a column that cannot be decided."""
+    priors = {d.get("encoding") for d in opened.decisions if d["what"] in ("legacy_head",)}
+    prior = next(iter(priors)) if len(priors) == 1 else None
+    table = source.table
+    for name in list(table.column_names):
+        f = name[2:]
+        if not (name.startswith("c_") and f in TEXT_FIELDS) and not name.startswith("p_"):
+            continue
+        arr, decision = decode_column(table.column(name), prior)
+        if decision is None:
+            continue
+        label = source.cmap.label(f) if name.startswith("c_") else "dữ liệu cá nhân"
+        if decision.undecided:
+            shown = ", ".join(f'"{v}"' for v in decision.undecided[:3])
+            raise InputFileError(
+                f'Tệp {path.name}: cột "{label}" có chữ viết bằng bảng mã cũ (TCVN3 hoặc VNI) '
+                f"không xác định được ({shown}): hãy dùng Unikey (Công cụ chuyển mã, chọn đúng "
+                "bảng mã nguồn TCVN3 hoặc VNI, đích Unicode) chuyển cả tệp sang Unicode rồi nạp lại."
+            )
+        if decision.replace:
+            changed = int(pc.sum(pc.not_equal(arr, table.column(name))).as_py() or 0)
+            table = table.set_column(table.column_names.index(name), name, arr)
+            source.decisions.append(
+                {
+                    "what": "legacy_column",
+                    "column": label,
+                    "encoding": decision.encoding,
+                    "cells": changed,
+                    "detail": f'cột "{label}": {changed} ô viết bằng bảng mã '
+                    f"{ENCODING_NAMES.get(decision.encoding or '', decision.encoding)}, "
+                    "đã chuyển sang Unicode",
+                }
+            )
+    source.table = table
+
+
+def _clean(source: Source, kind: Kind, path: Path) -> None:
+    """Clean every text column, canonical codes, label keys."""
+    table = source.table
+    out: dict[str, pa.Array | pa.ChunkedArray] = {}
+    for name in table.column_names:
+        col = table.column(name)
+        if name.startswith(("c_", "p_")):
+            col = clean_arrow(col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col)
+        out[name] = col
+    code = _CODE_FIELDS.get(kind)
+    if code and f"c_{code}" in out:
+        check_code_column(out[f"c_{code}"], source.cmap.label(code), path.name)
+        out[f"c_{code}"] = canonical_code(out[f"c_{code}"])
+    for name in list(out):
+        if name.startswith("c_") and name[2:] in KEY_FIELDS:
+            out[f"k_{name[2:]}"] = label_key(out[name])
+    source.table = pa.table(out)
