@@ -25,6 +25,7 @@ from tthc.render.model import (
     Figure,
     Group,
     Heading,
+    IncompleteMark,
     Paragraph,
     Row,
     Run,
@@ -40,9 +41,16 @@ from tthc.units import load_unit
 
 texts = st.text(alphabet="aăâđêôơư *-_Ạ\n", max_size=30)
 runs = st.builds(Run, texts, st.booleans(), st.booleans(), st.none() | texts)
-paragraphs = st.builds(Paragraph, st.tuples(runs, runs), st.sampled_from(["", "l1", "closing"]))
+paragraphs = st.builds(
+    Paragraph, st.tuples(runs, runs), st.sampled_from(["", "l1", "closing", "placeholder"])
+)
 cells = st.builds(
-    Cell, texts, st.booleans(), st.sampled_from(["", "num", "text"]), st.integers(1, 3)
+    Cell,
+    texts,
+    st.booleans(),
+    st.sampled_from(["", "num", "text"]),
+    st.integers(1, 3),
+    sort=st.sampled_from(["", "2026-06-02T09:30:00"]),
 )
 
 
@@ -51,7 +59,8 @@ cells = st.builds(
         st.one_of(
             paragraphs,
             st.builds(Heading, texts, texts, st.integers(1, 4)),
-            st.builds(Text, st.just("narrative"), texts, st.tuples(paragraphs), st.booleans()),
+            st.builds(Text, st.just("narrative"), texts, st.tuples(paragraphs)),
+            st.builds(IncompleteMark, texts, texts, st.booleans()),
             st.builds(
                 Table,
                 texts,
@@ -263,3 +272,62 @@ def test_properties_are_in_the_schema_order_word_requires(tmp_path: Path) -> Non
                 assert known == sorted(known), (tag, tags)
                 checked += 1
     assert checked > 100
+
+
+def test_the_incomplete_mark_is_boxed_under_the_title(tmp_path: Path) -> None:
+    """A report the exports do not cover says so on its first page in the DOCX too: a paragraph
+    with a border on its four sides (no text box), the label bold, right after the title."""
+    june = month_period(2026, 6)
+    mark = doc.incomplete("danh sách hồ sơ có số liệu từ 01/01/2026 đến 14/06/2026", partial=True)
+    assert doc.incomplete_html(mark) == (
+        '<div class="incomplete-mark" data-block="incomplete" data-kind="partial" role="note">'
+        "<strong>BÁO CÁO CHƯA ĐẦY ĐỦ:</strong> danh sách hồ sơ có số liệu từ 01/01/2026 đến "
+        "14/06/2026</div>"
+    )
+    d = build((doc.title(june), mark, Heading("I.", "A")), tmp_path)
+    texts = [p.text for p in d.paragraphs]
+    i = texts.index(
+        "BÁO CÁO CHƯA ĐẦY ĐỦ: danh sách hồ sơ có số liệu từ 01/01/2026 đến 14/06/2026"
+    )
+    assert texts[i - 2] == "(Từ ngày 15/5/2026 đến 14/6/2026)" and texts[i + 1] == "I. A"
+    p = d.paragraphs[i]
+    assert [(r.text, bool(r.bold)) for r in p.runs] == [
+        ("BÁO CÁO CHƯA ĐẦY ĐỦ:", True),
+        (" danh sách hồ sơ có số liệu từ 01/01/2026 đến 14/06/2026", False),
+    ]
+    border = p._p.pPr.find(qn("w:pBdr"))
+    sides = {c.tag.rsplit("}", 1)[1]: c.get(qn("w:val")) for c in border}
+    assert sides == {"top": "single", "left": "single", "bottom": "single", "right": "single"}
+
+
+def test_only_the_placeholder_paragraph_is_muted(tmp_path: Path) -> None:
+    """An unwritten section's paragraph is italic and grey in the DOCX, as in the HTML; the
+    computed sentence before it in the same section reads as text."""
+    text = doc.narrative(
+        "- Số liệu tính được.\n\n[Chưa viết phần x.]", placeholders=["[Chưa viết phần x.]"]
+    )
+    assert [p.style for p in text.paragraphs] == ["", "placeholder"]
+    assert doc.text_html(text) == (
+        '<div class="narrative" data-section="">\n<p>- Số liệu tính được.</p>\n'
+        '<p class="placeholder">[Chưa viết phần x.]</p>\n</div>'
+    )
+    d = build((text,), tmp_path)
+    computed, placeholder = d.paragraphs
+    assert [r.italic for r in computed.runs] == [None]
+    assert [r.italic for r in placeholder.runs] == [True]
+    assert str(placeholder.runs[0].font.color.rgb) == "444444"
+
+
+def test_a_date_cell_sorts_by_its_iso_key_in_html_only(tmp_path: Path) -> None:
+    from tthc.render.tables import sort_key, table_model_html
+
+    assert sort_key("2026-06-02 09:30", "datetime") == "2026-06-02T09:30:00"
+    assert sort_key(None, "datetime") == "" and sort_key("x", "text") == ""
+    cell = Cell("02/06/2026 09:30", style="center", sort=sort_key("2026-06-02 09:30", "datetime"))
+    t = Table("late", "data sortable", "", (Row((Cell("Ngày", header=True),)),), (Row((cell,)),))
+    assert '<td class="center" data-sort="2026-06-02T09:30:00">02/06/2026 09:30</td>' in (
+        table_model_html(t)
+    )
+    assert "2026-06-02T09:30:00" not in plain_text((t,))
+    [table] = build((t,), tmp_path).tables
+    assert table.rows[1].cells[0].text == "02/06/2026 09:30"
