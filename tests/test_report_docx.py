@@ -69,7 +69,8 @@ def run(*args: str) -> str:
 
 def test_the_report_folder_lists_the_docx_with_its_hash(folder: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == [
-        "manifest.json", "report.docx", "report.html", "report.ipynb", "report.pdf",
+        "kiem-tra.html", "kiem-tra.pdf", "manifest.json", "report.docx", "report.html",
+        "report.ipynb", "report.pdf",
     ]  # fmt: skip
     entry = read_manifest(folder)["outputs"]["docx"]
     assert entry["file"] == "report.docx"
@@ -156,6 +157,16 @@ def test_real_styles_times_new_roman_and_no_positioned_shapes(document) -> None:
     for positioned in ("<wp:anchor", "<w:txbxContent", "<v:shape", "<w:framePr"):
         assert positioned not in xml
     assert xml.count("<wp:inline") == 5
+
+
+def test_the_internal_checks_stay_out_of_the_docx(document, folder: Path) -> None:
+    """The DOCX is the document to sign: the checks are in kiem-tra.html/.pdf only, and a
+    complete report has no incomplete mark."""
+    text = text_of(document)
+    checks = (folder / "kiem-tra.html").read_text(encoding="utf-8")
+    for needle in ("Chất lượng dữ liệu và cách tính", "Kiểm tra cân đối số liệu"):
+        assert needle in checks and needle not in text
+    assert "CHƯA ĐẦY ĐỦ" not in text
 
 
 def test_title_summary_signature_and_recipients(document) -> None:
