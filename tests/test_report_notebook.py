@@ -215,7 +215,11 @@ def test_supplied_figure_is_marked_in_the_html_and_listed_in_the_checks(report: 
         f'- Tỷ lệ tái sử dụng dữ liệu số hóa đạt 99.87%<span class="fn">{SUPPLIED_NOTE}</span>'
         in html
     )
-    checks = re.search(r'<table class="data" data-table="supplied">.*?</table>', html, re.S)
+    # Listed in the internal checks: the companion file, not the document to sign.
+    assert 'data-table="supplied"' not in html
+    checks = re.search(
+        r'<table class="data" data-table="supplied">.*?</table>', report["checks_html"], re.S
+    )
     assert checks is not None
     cells = re.findall(r"<td[^>]*>(.*?)</td>", checks.group(0))
     assert cells == [
