@@ -286,9 +286,7 @@ def test_the_incomplete_mark_is_boxed_under_the_title(tmp_path: Path) -> None:
     )
     d = build((doc.title(june), mark, Heading("I.", "A")), tmp_path)
     texts = [p.text for p in d.paragraphs]
-    i = texts.index(
-        "BÁO CÁO CHƯA ĐẦY ĐỦ: danh sách hồ sơ có số liệu từ 01/01/2026 đến 14/06/2026"
-    )
+    i = texts.index("BÁO CÁO CHƯA ĐẦY ĐỦ: danh sách hồ sơ có số liệu từ 01/01/2026 đến 14/06/2026")
     assert texts[i - 2] == "(Từ ngày 15/5/2026 đến 14/6/2026)" and texts[i + 1] == "I. A"
     p = d.paragraphs[i]
     assert [(r.text, bool(r.bold)) for r in p.runs] == [

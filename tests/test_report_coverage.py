@@ -124,11 +124,9 @@ def test_a_partly_covered_month_with_allow_partial(sample_db, tmp_path, capsys) 
     assert figures["cases_in_progress"] == 26  # open at 14/01: every such case is listed
     # Again, partial figures allowed: the folder of an incomplete report is redone without --force.
     capsys.readouterr()
-    assert (
-        report(sample_db, out, "--month", "2026-01", "--formats", "ipynb,html,docx",
-               "--allow-partial")  # fmt: skip
-        == 0
-    )
+    rc = report(sample_db, out, "--month", "2026-01", "--formats", "ipynb,html,docx",
+                "--allow-partial")  # fmt: skip
+    assert rc == 0
     err = capsys.readouterr().err
     assert "Đã lập báo cáo một phần an-truong 2026-01" in err
     m = read_manifest(folder)
