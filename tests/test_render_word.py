@@ -251,8 +251,10 @@ def test_properties_are_in_the_schema_order_word_requires(tmp_path: Path) -> Non
     blocks = (
         doc.header(load_unit("an-truong"), month_period(2026, 6)),
         doc.title(month_period(2026, 6)),
+        doc.incomplete("danh sách hồ sơ có số liệu đến 14/06/2026", partial=False),
         Heading("I.", "A"),
         Paragraph((Run("a", bold=True), Run("b", italic=True), Run(note="n"))),
+        Paragraph((Run("[Chưa viết phần x.]"),), style="placeholder"),
         doc.signature(load_unit("an-truong")),
         Group(
             "appendix",
