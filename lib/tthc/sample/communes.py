@@ -98,6 +98,7 @@ class _Days:
         w = np.array([_day_weight(d) for d in days])
         self.ytd = np.arange(self.i_ytd, self.i_last + 1)
         self.ytd_p = w / w.sum()
+        self.day_keys = np.array([d.strftime("%y%m%d") for d in self.cal.days])  # case codes
         self.cutoff = np.datetime64(datetime.combine(T.PERIOD_END, time(23, 59, 59)), "s")
 
     def at(self, day: np.ndarray, off: np.ndarray) -> np.ndarray:
@@ -190,11 +191,13 @@ def commune_cases(c: Commune, rng: np.random.Generator, d: _Days) -> pd.DataFram
         np.where(postal, CHANNEL_LABELS[Channel.POSTAL], CHANNEL_LABELS[Channel.IN_PERSON]),
     )
     nat = np.datetime64("NaT", "s")
+    field = np.array([q.field for q in pool], dtype=object)[pi]
     df = pd.DataFrame(
         {
-            "procedure_code": [pool[i].code for i in pi],
-            "procedure_name": [pool[i].name for i in pi],
-            "field": [pool[i].field for i in pi],
+            "_ri": ri,
+            "procedure_code": np.array([q.code for q in pool], dtype=object)[pi],
+            "procedure_name": np.array([q.name for q in pool], dtype=object)[pi],
+            "field": field,
             "channel": channel,
             "status_label": status,
             "received_at": received,
@@ -209,11 +212,17 @@ def commune_cases(c: Commune, rng: np.random.Generator, d: _Days) -> pd.DataFram
         }
     )
     df["status_code"] = df["status_label"].map(STATUS)
-    df["handler"] = df["field"].map(lambda f: HANDLERS.get(f, DEFAULT_HANDLER))
+    df["handler"] = [HANDLERS.get(f, DEFAULT_HANDLER) for f in field]
     df = df.sort_values("received_at", kind="stable").reset_index(drop=True)
-    day = df["received_at"].dt.strftime("%y%m%d")
-    seq = df.groupby(day).cumcount() + 1
-    df.insert(0, "case_code", c.prefix + "-" + day + "-" + seq.map("{:04d}".format))
+    day = d.day_keys[df.pop("_ri").to_numpy()]
+    # Sorted by reception, so each day's cases are consecutive: number them from 1.
+    pos = np.arange(len(day))
+    first = np.r_[True, day[1:] != day[:-1]] if len(day) else np.zeros(0, bool)
+    seq = pos - np.maximum.accumulate(np.where(first, pos, 0)) + 1
+    codes = np.char.add(
+        np.char.add(f"{c.prefix}-", day), np.char.add("-", np.char.zfill(seq.astype(str), 4))
+    )
+    df.insert(0, "case_code", codes.astype(object))
     people = People(rng)
     df["owner"] = people.names(total)
     df["address"] = _addresses(rng, c, total)
@@ -244,7 +253,7 @@ def commune_pakn(c: Commune, rng: np.random.Generator, d: _Days) -> pd.DataFrame
     open_ = hi > d.i_last
     due = d.origin[ri + PAKN_DEADLINE_DAYS] + np.timedelta64(int(9.5 * 3600), "s")  # 17:00
     people = People(rng)
-    days = pd.to_datetime(received).strftime("%y%m%d")
+    days = d.day_keys[ri]
     return pd.DataFrame(
         {
             "pakn_code": [f"PA.{c.prefix}-{day}-{k + 1:03d}" for k, day in enumerate(days)],
