@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from tthc import __version__
-from tthc.cities import city_units
+from tthc.cities import load_city
 from tthc.errors import InputFileError, TthcError
 from tthc.ingest import dates
 from tthc.ingest.aliases import AliasTable, load_aliases
@@ -482,7 +482,9 @@ def _ingest_split(
     try:
         split_id = next_ingest_id(con)
         stage(con, cmap, [], decision, window)
-        con.execute("CREATE OR REPLACE TEMP TABLE _stg_all AS SELECT * FROM _stg")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _stg_all AS SELECT * FROM _stg ORDER BY _unit, _rid"
+        )
         staged = int(con.execute("SELECT count(*) FROM _stg_all").fetchone()[0])
         rows_read = staged + len(source.bad_rows)
         if rows_read == 0:
@@ -588,8 +590,12 @@ def _units_without_rows(
     if kind is Kind.CATALOGUE or (window.covers_to is None and window.export_time is None):
         return []
     cities = sorted({c for u in with_rows if (c := matcher.params[u].city)})
+    for c in cities:
+        load_city(c)  # a unit's city file exists (units.load_unit); here it must be valid too
     seen = set(with_rows)
-    return sorted({u.unit for c in cities for u in city_units(c) if u.unit not in seen})
+    return sorted(
+        u.unit for u in matcher.params.values() if u.city in cities and u.unit not in seen
+    )
 
 
 def _store_part(
