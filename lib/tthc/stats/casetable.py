@@ -157,7 +157,7 @@ def _aggregates(profile: Profile, full: bool = True) -> str:
     return ",\n    ".join(lines)
 
 
-_KEYS = ("window", "grouping", "field", "procedure_code", "procedure_name")
+_KEYS = ("window", "unit", "grouping", "field", "procedure_code", "procedure_name")
 
 COVERAGE_COLUMNS = (
     "procedures_with_cases",
@@ -195,8 +195,10 @@ def _coverage(
     windows: Sequence[Window],
     catalogue: str,
     cat_params: list[object],
-) -> dict[str, dict[str, int]]:
-    """ "Phát sinh": per window, catalogue procedures with at least one case received in it.
+    per_unit: bool = False,
+) -> dict[tuple[str, str | None], dict[str, int]]:
+    """ "Phát sinh": per window (and unit, with ``per_unit``; else None), catalogue procedures
+    with at least one case received in it.
 
     A separate query: DISTINCT aggregates inside the main one make DuckDB fan the whole
     aggregation out through a CTE, several times slower than counting distinct codes here.
@@ -214,14 +216,15 @@ def _coverage(
             FROM cases cs JOIN w ON cs.received_at >= w.ws AND cs.received_at < w.we
             WHERE cs.{unit_sql} AND cs.outcome <> 'not_received' AND cs.procedure_code IS NOT NULL
         )
-        SELECT p.win, count(*), count(*) FILTER (WHERE cat.level = 'partial'),
+        SELECT p.win, {"p.unit" if per_unit else "NULL"}, count(*),
+               count(*) FILTER (WHERE cat.level = 'partial'),
                count(*) FILTER (WHERE cat.level = 'full')
         FROM p JOIN cat ON cat.win = p.win AND cat.unit = p.unit AND cat.procedure_code = p.procedure_code
-        GROUP BY p.win
+        GROUP BY ALL
         """,
         [*w_params, *cat_params, *unit_params],
     ).fetchall()
-    return {r[0]: dict(zip(COVERAGE_COLUMNS, map(int, r[1:]), strict=True)) for r in rows}
+    return {(r[0], r[1]): dict(zip(COVERAGE_COLUMNS, map(int, r[2:]), strict=True)) for r in rows}
 
 
 def case_table(
@@ -233,6 +236,7 @@ def case_table(
     catalogue_ingests: Sequence[int] | Mapping[str, Sequence[int]] = (),
     by: Sequence[str] = ("field", "procedure"),
     full: bool = True,
+    per_unit: bool = False,
 ) -> pd.DataFrame:
     """Counts per window, grouped by lĩnh vực, by procedure and in total.
 
@@ -244,6 +248,9 @@ def case_table(
     ``full=False`` computes only the case-table columns (:data:`COUNT_COLUMNS`): the per-field
     and per-procedure groupings need nothing else, and the ~90 aggregates of the full set are
     what dominates the query time on large units.
+    ``per_unit=True`` groups every row by unit as well (a ``unit`` column): the figures of many
+    units from one scan, each unit's rows equal to what ``case_table`` gives for it alone;
+    every (unit, window) has a total row.
     """
     if not windows:
         raise ValueError("at least one window")
@@ -255,11 +262,12 @@ def case_table(
     max_we = max(w.end_excl_ts for w in windows)
     catalogue, cat_params = _catalogue_sql(windows, catalogue_ingests)
     excluded = profile.third_bucket == "excluded"
-    sets = ["(win)"]
+    u = "unit, " if per_unit else ""
+    sets = [f"(win{', unit' if per_unit else ''})"]
     if "field" in by:
-        sets.append("(win, field)")
+        sets.append(f"(win, {u}field)")
     if "procedure" in by:
-        sets.append("(win, procedure_key)")
+        sets.append(f"(win, {u}procedure_key)")
     g_field = "grouping(field)" if "field" in by else "1"
     g_proc = "grouping(procedure_key)" if "procedure" in by else "1"
     sql = f"""
@@ -297,7 +305,7 @@ y AS (
         {"NOT is_third" if excluded else "true"} AS keep
     FROM x
 )
-SELECT win AS "window",
+SELECT win AS "window",{" unit," if per_unit else ""}
     CASE WHEN {g_field} = 0 THEN 'field'
          WHEN {g_proc} = 0 THEN 'procedure' ELSE 'total' END AS grouping,
     CASE WHEN {g_field} = 0 THEN any_value(field)
@@ -308,28 +316,32 @@ SELECT win AS "window",
     {_aggregates(profile, full)}
 FROM y
 GROUP BY GROUPING SETS ({", ".join(sets)})
-ORDER BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4{", 5" if per_unit else ""}
 """
     params = [*w_params, *unit_params, max_we, *cat_params]
     df = con.execute(sql, params).df()
-    count_cols = [
-        c
-        for c in df.columns
-        if c not in ("window", "grouping", "field", "procedure_code", "procedure_name")
-    ]
+    count_cols = [c for c in df.columns if c not in _KEYS]
     df[count_cols] = df[count_cols].fillna(0).astype("int64")
+    units = list(dict.fromkeys([unit] if isinstance(unit, str) else unit))
+    row_units = list(df["unit"]) if per_unit else [None] * len(df)
     if full:
-        cov = _coverage(con, unit_sql, unit_params, windows, catalogue, cat_params)
+        cov = _coverage(con, unit_sql, unit_params, windows, catalogue, cat_params, per_unit)
         for col in COVERAGE_COLUMNS:
             df[col] = [
-                cov.get(w, {}).get(col, 0) if g == "total" else 0
-                for w, g in zip(df["window"], df["grouping"], strict=True)
+                cov.get((w, u), {}).get(col, 0) if g == "total" else 0
+                for w, u, g in zip(df["window"], row_units, df["grouping"], strict=True)
             ]
-    # Every window must have a total row even when the unit has no case at all.
+    # Every window (of every unit) must have a total row even when the unit has no case at all.
+    have = {
+        (w, u)
+        for w, u, g in zip(df["window"], row_units, df["grouping"], strict=True)
+        if g == "total"
+    }
     missing = [
-        w.name
+        (w.name, u)
+        for u in (units if per_unit else [None])
         for w in windows
-        if not ((df["window"] == w.name) & (df["grouping"] == "total")).any()
+        if (w.name, u) not in have
     ]
     if missing:
         count_cols = [c for c in df.columns if c not in _KEYS]
@@ -337,11 +349,12 @@ ORDER BY 1, 2, 3, 4
             [
                 {
                     "window": name,
+                    **({"unit": u} if per_unit else {}),
                     "grouping": "total",
                     "field": TOTAL_LABEL,
                     **dict.fromkeys(count_cols, 0),
                 }
-                for name in missing
+                for name, u in missing
             ]
         )
         df = pd.concat([df, zeros], ignore_index=True)

@@ -125,12 +125,16 @@ def check_row(row: dict[str, Any], profile: Profile, scope: str) -> list[Check]:
 
 
 def check_case_table(
-    by_field: pd.DataFrame, profile: Profile, total_label: str = "Tổng cộng"
+    by_field: pd.DataFrame,
+    profile: Profile,
+    total_label: str = "Tổng cộng",
+    parts: str = "các lĩnh vực",
 ) -> list[Check]:
     """Identities of every row of a by-field table, then total = sum of fields per column.
 
     ``by_field`` has a ``field`` column, the ``cases_*`` columns and one row whose field is
-    ``total_label`` (or an ``is_total`` column marking it).
+    ``total_label`` (or an ``is_total`` column marking it). ``parts`` names the rows in the
+    checks' names ("các đơn vị" for a city's table by unit).
     """
     if "is_total" in by_field.columns:
         is_total = by_field["is_total"].astype(bool)
@@ -159,7 +163,7 @@ def check_case_table(
         gap = t - sum(parts)
         checks.append(
             Check(
-                name=f"Tổng cộng = tổng các lĩnh vực ({col})",
+                name=f"Tổng cộng = tổng {parts} ({col})",
                 ok=gap == 0,
                 gap=gap,
                 scope="Tổng cộng",

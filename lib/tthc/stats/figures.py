@@ -10,7 +10,7 @@ comparisons with the previous period and the same period last year.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -37,7 +37,7 @@ from tthc.stats.completeness import (
     Verdict,
     figure_needs,
 )
-from tthc.stats.coverage import Coverage, load_coverage
+from tthc.stats.coverage import Coverage, load_coverages
 from tthc.stats.numbers import format_count, format_rate, rate
 from tthc.stats.periods import Period, ytd_start
 from tthc.stats.profile import RATE_SPECS, Profile
@@ -160,6 +160,9 @@ class Figures:
     completeness: str = "complete"
     # What the exports cover, for the first-page mark of a report that is not complete ("").
     completeness_note: str = ""
+    # The figures of the comparison periods ('previous', 'last_year'; None when the exports
+    # determine none of their counts), whose flat values are ``comparisons``: a city sums them.
+    comparison_figures: dict[str, Figures | None] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -231,56 +234,89 @@ class CatalogueSnapshot:
     missing_units: tuple[str, ...] = ()  # units of a roll-up with no catalogue at all
 
 
+@dataclass(frozen=True)
+class CatalogueIndex:
+    """Every catalogue snapshot (danh mục TTHC) of some units, read in two queries, from which
+    the snapshot of any of them (or of a roll-up) for any period is picked without querying.
+
+    ``snapshots``: unit -> (ingest_id, as_of or None) of each snapshot; ``counts``: (unit,
+    ingest_id) -> (procedures, một phần, toàn trình), distinct (code, level) pairs.
+    """
+
+    snapshots: Mapping[str, tuple[tuple[int, datetime | None], ...]]
+    counts: Mapping[tuple[str, int], tuple[int, int, int]]
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection, units: str | Sequence[str]) -> CatalogueIndex:
+        unit_sql, params = units_filter(units)
+        rows = con.execute(
+            f"""
+            SELECT p.unit, p.ingest_id, coalesce(i.as_of, i.ingested_at) AS as_of
+            FROM (SELECT DISTINCT unit, ingest_id FROM procedures WHERE {unit_sql}) p
+            LEFT JOIN ingests i ON i.ingest_id = p.ingest_id
+            ORDER BY p.unit, p.ingest_id
+            """,
+            params,
+        ).fetchall()
+        snaps: dict[str, list[tuple[int, datetime | None]]] = {}
+        for u, iid, as_of in rows:
+            snaps.setdefault(u, []).append((iid, as_of))
+        counts = con.execute(
+            f"""
+            SELECT unit, ingest_id, count(*), count(*) FILTER (WHERE level = 'partial'),
+                   count(*) FILTER (WHERE level = 'full')
+            FROM (SELECT DISTINCT unit, ingest_id, procedure_code, level FROM procedures
+                  WHERE {unit_sql})
+            GROUP BY unit, ingest_id
+            """,
+            params,
+        ).fetchall()
+        return cls(
+            snapshots={u: tuple(v) for u, v in snaps.items()},
+            counts={(u, iid): (int(t), int(p), int(f)) for u, iid, t, p, f in counts},
+        )
+
+    def snapshot(self, unit: str | Sequence[str], period: Period) -> CatalogueSnapshot | None:
+        """Per unit, the latest snapshot with ``as_of`` before the period's end (its last day
+        included), else the earliest one (``fallback``); their counts summed over the units of
+        a roll-up. None when no unit has a catalogue."""
+        units = [unit] if isinstance(unit, str) else list(unit)
+        chosen: dict[str, tuple[int, datetime | None]] = {}
+        fallback = False
+        # No as_of at all sorts as the oldest; ties broken by ingest order.
+        key = lambda s: (s[1] or datetime.min, s[0])  # noqa: E731
+        for u in units:
+            snaps = self.snapshots.get(u)
+            if not snaps:
+                continue
+            before = [s for s in snaps if s[1] is None or s[1] < period.end_excl_ts]
+            if before:
+                chosen[u] = max(before, key=key)
+            else:
+                chosen[u] = min(snaps, key=key)
+                fallback = True
+        if not chosen:
+            return None
+        sums = [self.counts.get((u, iid), (0, 0, 0)) for u, (iid, _) in chosen.items()]
+        as_ofs = [a for _, a in chosen.values() if a is not None]
+        return CatalogueSnapshot(
+            ingest_ids=tuple(iid for iid, _ in chosen.values()),
+            as_of=max(as_ofs) if as_ofs else None,
+            total=sum(c[0] for c in sums),
+            partial=sum(c[1] for c in sums),
+            full=sum(c[2] for c in sums),
+            fallback=fallback,
+            missing_units=tuple(u for u in units if u not in chosen),
+        )
+
+
 def catalogue_snapshot(
     con: duckdb.DuckDBPyConnection, unit: str | Sequence[str], period: Period
 ) -> CatalogueSnapshot | None:
     """Per unit, the latest catalogue snapshot with ``as_of`` on or before the period end, else
-    the earliest one (``fallback``); None when no unit has a catalogue."""
-    unit_sql, params = units_filter(unit)
-    rows = con.execute(
-        f"""
-        SELECT p.unit, p.ingest_id, coalesce(i.as_of, i.ingested_at) AS as_of
-        FROM (SELECT DISTINCT unit, ingest_id FROM procedures WHERE {unit_sql}) p
-        LEFT JOIN ingests i ON i.ingest_id = p.ingest_id
-        """,
-        params,
-    ).fetchall()
-    if not rows:
-        return None
-    chosen: dict[str, tuple[int, datetime | None]] = {}
-    fallback = False
-    by_unit: dict[str, list[tuple[int, datetime | None]]] = {}
-    for u, iid, as_of in rows:
-        by_unit.setdefault(u, []).append((iid, as_of))
-    for u, snaps in by_unit.items():
-        # No as_of at all sorts as the oldest; ties broken by ingest order.
-        key = lambda s: (s[1] or datetime.min, s[0])  # noqa: E731
-        before = [s for s in snaps if s[1] is None or s[1] < period.end_excl_ts]
-        if before:
-            chosen[u] = max(before, key=key)
-        else:
-            chosen[u] = min(snaps, key=key)
-            fallback = True
-    ids = tuple(iid for iid, _ in chosen.values())
-    in_sql = ", ".join("?" for _ in ids)
-    total, partial, full = con.execute(
-        f"""
-        SELECT count(*), count(*) FILTER (WHERE level = 'partial'), count(*) FILTER (WHERE level = 'full')
-        FROM (SELECT DISTINCT unit, procedure_code, level FROM procedures WHERE ingest_id IN ({in_sql}))
-        """,
-        list(ids),
-    ).fetchall()[0]
-    as_ofs = [a for _, a in chosen.values() if a is not None]
-    units = [unit] if isinstance(unit, str) else list(unit)
-    return CatalogueSnapshot(
-        ingest_ids=ids,
-        as_of=max(as_ofs) if as_ofs else None,
-        total=int(total),
-        partial=int(partial),
-        full=int(full),
-        fallback=fallback,
-        missing_units=tuple(u for u in units if u not in by_unit),
-    )
+    the earliest one (``fallback``); None when no unit has a catalogue
+    (:meth:`CatalogueIndex.snapshot`)."""
+    return CatalogueIndex.load(con, unit).snapshot(unit, period)
 
 
 def catalogue_reason(snapshot: CatalogueSnapshot | None, period: Period) -> str | None:
@@ -299,47 +335,69 @@ def catalogue_reason(snapshot: CatalogueSnapshot | None, period: Period) -> str 
 # --- PAKN ------------------------------------------------------------------------------------
 
 
-def pakn_counts(
-    con: duckdb.DuckDBPyConnection, unit: str | Sequence[str], period: Period, profile: Profile
-) -> dict[str, int] | None:
-    """PAKN as of the period end; None when no PAKN list was ever ingested for the unit."""
-    unit_sql, params = units_filter(unit)
-    loaded = con.execute(
-        f"""SELECT (SELECT count(*) FROM ingests WHERE {unit_sql} AND kind = 'pakn')
-                 + (SELECT count(*) FROM pakn WHERE {unit_sql})""",
-        [*params, *params],
-    ).fetchall()[0][0]
-    if not loaded:
-        return None
+PAKN_KEYS = ("pakn_received", "pakn_carried_over", "pakn_on_time", "pakn_late", "pakn_in_progress")
+
+
+def pakn_counts_by_unit(
+    con: duckdb.DuckDBPyConnection,
+    units: Sequence[str],
+    periods: Mapping[str, Period],
+    profile: Profile,
+) -> dict[str, dict[str, dict[str, int]] | None]:
+    """PAKN of each unit as of each period's end, in two queries: unit -> period tag -> the
+    counts of :data:`PAKN_KEYS`; None for a unit whose PAKN list was never ingested."""
+    unit_sql, params = units_filter(list(units))
+    loaded = {
+        r[0]
+        for r in con.execute(
+            f"""SELECT unit FROM ingests WHERE {unit_sql} AND kind = 'pakn'
+                UNION SELECT DISTINCT unit FROM pakn WHERE {unit_sql}""",
+            [*params, *params],
+        ).fetchall()
+    }
     if profile.comparison == "date":
         on_time = "(due_at IS NULL OR CAST(handled_at AS DATE) <= CAST(due_at AS DATE))"
     else:
         on_time = "(due_at IS NULL OR handled_at <= due_at)"
-    row = con.execute(
+    tags = list(periods)
+    values = ", ".join("(?, ?::TIMESTAMP, ?::TIMESTAMP)" for _ in tags)
+    w_params: list[object] = []
+    for tag in tags:
+        w_params += [tag, periods[tag].start_ts, periods[tag].end_excl_ts]
+    rows = con.execute(
         f"""
-        SELECT
-            count(*) FILTER (WHERE received_at >= ?),
-            count(*) FILTER (WHERE received_at < ? AND (handled_at IS NULL OR handled_at >= ?)),
-            count(*) FILTER (WHERE handled_at >= ? AND handled_at < ? AND {on_time}),
-            count(*) FILTER (WHERE handled_at >= ? AND handled_at < ? AND NOT {on_time}),
-            count(*) FILTER (WHERE handled_at IS NULL OR handled_at >= ?)
-        FROM pakn WHERE {unit_sql} AND received_at < ?
+        WITH w AS (SELECT * FROM (VALUES {values}) t(tag, ws, we))
+        SELECT p.unit, w.tag,
+            count(*) FILTER (WHERE received_at >= ws),
+            count(*) FILTER (WHERE received_at < ws AND (handled_at IS NULL OR handled_at >= ws)),
+            count(*) FILTER (WHERE handled_at >= ws AND handled_at < we AND {on_time}),
+            count(*) FILTER (WHERE handled_at >= ws AND handled_at < we AND NOT {on_time}),
+            count(*) FILTER (WHERE handled_at IS NULL OR handled_at >= we)
+        FROM pakn p JOIN w ON p.received_at < w.we
+        WHERE p.{unit_sql}
+        GROUP BY p.unit, w.tag
         """,
-        [
-            period.start_ts,
-            period.start_ts,
-            period.start_ts,
-            period.start_ts,
-            period.end_excl_ts,
-            period.start_ts,
-            period.end_excl_ts,
-            period.end_excl_ts,
-            *params,
-            period.end_excl_ts,
-        ],
-    ).fetchall()[0]
-    keys = ("pakn_received", "pakn_carried_over", "pakn_on_time", "pakn_late", "pakn_in_progress")
-    return {k: int(v) for k, v in zip(keys, row, strict=True)}
+        [*w_params, *params],
+    ).fetchall()
+    found = {(r[0], r[1]): dict(zip(PAKN_KEYS, map(int, r[2:]), strict=True)) for r in rows}
+    zero = dict.fromkeys(PAKN_KEYS, 0)
+    return {
+        u: {tag: dict(found.get((u, tag), zero)) for tag in tags} if u in loaded else None
+        for u in units
+    }
+
+
+def pakn_counts(
+    con: duckdb.DuckDBPyConnection, unit: str | Sequence[str], period: Period, profile: Profile
+) -> dict[str, int] | None:
+    """PAKN as of the period end (summed over the units of a roll-up); None when no PAKN list
+    was ever ingested for the unit (for any unit of the roll-up)."""
+    units = [unit] if isinstance(unit, str) else list(unit)
+    by_unit = pakn_counts_by_unit(con, units, {"p": period}, profile)
+    known = [c["p"] for c in by_unit.values() if c is not None]
+    if not known:
+        return None
+    return {k: sum(c[k] for c in known) for k in PAKN_KEYS}
 
 
 # --- late cases ------------------------------------------------------------------------------
@@ -455,9 +513,7 @@ def _by_field_frame(df: pd.DataFrame, profile: Profile, window: str = "period") 
     return frame
 
 
-def _by_procedure_frame(
-    con: duckdb.DuckDBPyConnection, df: pd.DataFrame, snapshot: CatalogueSnapshot | None
-) -> pd.DataFrame:
+def _by_procedure_frame(df: pd.DataFrame, levels: Mapping[str, str]) -> pd.DataFrame:
     sel = df[(df["window"] == "period") & (df["grouping"] == "procedure")]
     cols = [
         "procedure_code",
@@ -466,16 +522,6 @@ def _by_procedure_frame(
         *[c for c in BY_FIELD_COLUMNS if c in df.columns],
     ]
     out = sel[cols].reset_index(drop=True)
-    levels: dict[str, str] = {}
-    if snapshot is not None:
-        in_sql = ", ".join("?" for _ in snapshot.ingest_ids)
-        levels = dict(
-            con.execute(
-                f"SELECT procedure_code, any_value(level) FROM procedures "
-                f"WHERE ingest_id IN ({in_sql}) GROUP BY procedure_code",
-                list(snapshot.ingest_ids),
-            ).fetchall()
-        )
     out.insert(3, "level", [levels.get(c) for c in out["procedure_code"]])
     return out.sort_values(["field", "procedure_code"], na_position="last").reset_index(drop=True)
 
@@ -513,62 +559,248 @@ def compute_figures(
     one they do not determine is N/A with the reason, or, with ``allow_partial`` (default: the
     profile's ``allow_partial``), printed from the covered days and listed in ``partial``.
     Comparison periods are always judged strictly (a partial month compares with nothing).
+
+    A roll-up (a list of units) is one set of figures over their cases together, knowing a fact
+    only where every unit knows it; :func:`compute_units` gives each unit's own figures instead.
     """
+    units = [unit] if isinstance(unit, str) else list(dict.fromkeys(unit))
+    name = unit if isinstance(unit, str) else "+".join(units)
+    return _compute(
+        con,
+        {name: units},
+        period,
+        profile,
+        per_unit=False,
+        comparisons=comparisons,
+        detail=detail,
+        allow_partial=allow_partial,
+    )[name]
+
+
+def compute_units(
+    con: duckdb.DuckDBPyConnection,
+    units: Sequence[str],
+    period: Period,
+    profile: Profile,
+    *,
+    comparisons: bool = True,
+    detail: bool = True,
+    allow_partial: bool | None = None,
+) -> dict[str, Figures]:
+    """The figures of each of ``units`` for ``period`` under one ``profile``, from a fixed
+    number of queries grouped by unit (about a dozen, however many units), not one computation
+    per unit. ``result[u]`` equals ``compute_figures(con, u, period, profile, ...)`` exactly
+    (the same code assembles both; tests/test_stats_city.py checks it for every unit).
+
+    Returns unit -> :class:`Figures`, in the order of ``units`` (duplicates dropped). A unit
+    without any data gets its figures all the same: N/A where the exports do not cover them.
+    """
+    units = list(dict.fromkeys(units))
+    if not units:
+        raise ValueError("at least one unit")
+    return _compute(
+        con,
+        {u: [u] for u in units},
+        period,
+        profile,
+        per_unit=True,
+        comparisons=comparisons,
+        detail=detail,
+        allow_partial=allow_partial,
+    )
+
+
+@dataclass(frozen=True)
+class _Detail:
+    """The period's per-field and per-procedure case table, late cases and procedure levels of
+    one unit (or roll-up)."""
+
+    groups: pd.DataFrame
+    late: pd.DataFrame
+    levels: Mapping[str, str]
+
+
+def _split(
+    df: pd.DataFrame, scopes: Mapping[str, Sequence[str]], per_unit: bool
+) -> dict[str, pd.DataFrame]:
+    """Rows of ``df`` per scope: by its ``unit`` column when ``per_unit``, else all of it."""
+    if not per_unit:
+        (name,) = scopes
+        return {name: df}
+    parts = {u: g.reset_index(drop=True) for u, g in df.groupby("unit", sort=False)}
+    empty = df.iloc[0:0]
+    return {name: parts.get(name, empty) for name in scopes}
+
+
+def _procedure_levels(
+    con: duckdb.DuckDBPyConnection, ingest_ids: Sequence[int]
+) -> dict[str, dict[str, str]]:
+    """unit -> procedure code -> level (một phần, toàn trình, none) in the given snapshots."""
+    out: dict[str, dict[str, str]] = {}
+    if not ingest_ids:
+        return out
+    in_sql = ", ".join("?" for _ in ingest_ids)
+    for u, code, level in con.execute(
+        f"SELECT unit, procedure_code, any_value(level) FROM procedures "
+        f"WHERE ingest_id IN ({in_sql}) GROUP BY unit, procedure_code",
+        list(ingest_ids),
+    ).fetchall():
+        out.setdefault(u, {})[code] = level
+    return out
+
+
+def _compute(
+    con: duckdb.DuckDBPyConnection,
+    scopes: Mapping[str, Sequence[str]],
+    period: Period,
+    profile: Profile,
+    *,
+    per_unit: bool,
+    comparisons: bool,
+    detail: bool,
+    allow_partial: bool | None,
+) -> dict[str, Figures]:
+    """Figures per scope (a name and its units): each unit its own scope (``per_unit``, every
+    query grouped by unit), or one roll-up scope of several units."""
     allow = profile.allow_partial if allow_partial is None else allow_partial
-    cases_cov = load_coverage(con, unit, "cases")
-    pakn_cov = load_coverage(con, unit, "pakn")
+    all_units = list(dict.fromkeys(u for us in scopes.values() for u in us))
+    coverages = {kind: load_coverages(con, all_units, kind) for kind in ("cases", "pakn")}
+
+    def scope_coverage(kind: str, units: Sequence[str]) -> Coverage:
+        return Coverage(kind, tuple(coverages[kind][u].units[0] for u in units))
+
+    cov = {
+        name: (scope_coverage("cases", us), scope_coverage("pakn", us))
+        for name, us in scopes.items()
+    }
     needs = figure_needs(profile)
-    targets: list[tuple[str, Period]] = [("main", period)]
+    periods: dict[str, Period] = {"main": period}
     if comparisons:
-        targets += [("previous", period.previous()), ("last_year", period.same_period_last_year())]
-    snapshots = {tag: catalogue_snapshot(con, unit, per) for tag, per in targets}
+        periods["previous"] = period.previous()
+        periods["last_year"] = period.same_period_last_year()
+    index = CatalogueIndex.load(con, all_units)
+    snapshots = {
+        name: {tag: index.snapshot(us, per) for tag, per in periods.items()}
+        for name, us in scopes.items()
+    }
     judges = {
-        tag: _judge(cases_cov, pakn_cov, per, profile, snapshots[tag], allow and tag == "main")
-        for tag, per in targets
+        name: {
+            tag: _judge(*cov[name], per, profile, snapshots[name][tag], allow and tag == "main")
+            for tag, per in periods.items()
+        }
+        for name in scopes
     }
     # A comparison period of which the exports determine no case count is not worth a query.
-    targets = [
-        (tag, per)
-        for tag, per in targets
-        if tag == "main" or any(judges[tag].verdict(needs[k]).ok for k in CASE_FACTS)
-    ]
+    targets = {
+        name: [
+            tag
+            for tag in periods
+            if tag == "main" or any(judges[name][tag].verdict(needs[k]).ok for k in CASE_FACTS)
+        ]
+        for name in scopes
+    }
+    queried = [t for t in periods if any(t in ts for ts in targets.values())]
     windows: list[Window] = []
     cat_map: dict[str, tuple[int, ...]] = {}
-    for tag, per in targets:
-        snap = snapshots[tag]
+    for tag in queried:
+        per = periods[tag]
+        ids = tuple(
+            iid
+            for name in scopes
+            if tag in targets[name] and (snap := snapshots[name][tag]) is not None
+            for iid in snap.ingest_ids
+        )
         for kind, start in (("period", per.start), ("ytd", ytd_start(per, profile))):
             windows.append(Window(f"{tag}:{kind}", start, per.end))
-            cat_map[f"{tag}:{kind}"] = snap.ingest_ids if snap else ()
-    table = case_table(con, unit, windows, profile, catalogue_ingests=cat_map, by=())
-    comps: dict[str, dict[str, Any] | None] = {}
-    if comparisons:
-        comps = {"previous": None, "last_year": None}
-        for tag, per in targets[1:]:
-            other = _assemble(
-                con, unit, per, profile, table, tag, snapshots[tag], judges[tag], detail=False
-            )
-            comps[tag] = {k: v for k, v in other.values.items() if k not in ("checks", "by_field")}
-    fig = _assemble(
-        con, unit, period, profile, table, "main", snapshots["main"], judges["main"], detail=detail
+            cat_map[f"{tag}:{kind}"] = ids
+    table = _split(
+        case_table(
+            con, all_units, windows, profile, catalogue_ingests=cat_map, by=(), per_unit=per_unit
+        ),
+        scopes,
+        per_unit,
     )
-    if _first_received(con, unit) is None:
-        fig.notes.append(
-            "Kho dữ liệu không có hồ sơ nào của đơn vị này: hãy kiểm tra đã nạp tệp xuất chưa."
+    pakn_by_unit = pakn_counts_by_unit(con, all_units, {t: periods[t] for t in queried}, profile)
+
+    def scope_pakn(units: Sequence[str], tag: str) -> dict[str, int] | None:
+        known = [c[tag] for u in units if (c := pakn_by_unit[u]) is not None]
+        return {k: sum(c[k] for c in known) for k in PAKN_KEYS} if known else None
+
+    details: dict[str, _Detail] = {}
+    if detail:
+        groups = _split(
+            case_table(
+                con,
+                all_units,
+                [Window("period", period.start, period.end)],
+                profile,
+                full=False,
+                per_unit=per_unit,
+            ),
+            scopes,
+            per_unit,
         )
-    fig.completeness = (
-        "complete" if not (fig.coverage_na or fig.partial) else "partial" if allow else "incomplete"
-    )
-    if fig.completeness != "complete":
-        fig.completeness_note = completeness_note(fig, cases_cov, pakn_cov)
-        fig.coverage_warnings = [f"Báo cáo chưa đầy đủ: {fig.completeness_note}"]
-        fig.notes.extend(fig.coverage_warnings)
-    covered = cases_cov.covered
-    fig.values["case_data_start"] = covered[0][0].isoformat() if covered else None
-    fig.values["completeness"] = fig.completeness
-    fig.values["coverage"] = {"cases": cases_cov.to_json(), "pakn": pakn_cov.to_json()}
-    fig.comparisons = comps
-    fig.values["comparisons"] = comps
-    return fig
+        late = _split(late_cases(con, all_units, period, profile), scopes, per_unit)
+        main_ids = [
+            iid
+            for name in scopes
+            if (snap := snapshots[name]["main"]) is not None
+            for iid in snap.ingest_ids
+        ]
+        levels = _procedure_levels(con, main_ids)
+        for name, us in scopes.items():
+            merged: dict[str, str] = {}
+            for u in us:
+                for code, level in levels.get(u, {}).items():
+                    merged.setdefault(code, level)
+            details[name] = _Detail(groups[name], late[name], merged)
+    first = _first_received(con, all_units)
+
+    out: dict[str, Figures] = {}
+    for name, us in scopes.items():
+        comps: dict[str, dict[str, Any] | None] = {}
+        comp_figs: dict[str, Figures | None] = {}
+        if comparisons:
+            comps = {"previous": None, "last_year": None}
+            comp_figs = {"previous": None, "last_year": None}
+            for tag in targets[name][1:]:
+                other = _assemble(
+                    name, periods[tag], profile, table[name], tag, snapshots[name][tag],
+                    judges[name][tag], pakn=scope_pakn(us, tag), detail=None,
+                )  # fmt: skip
+                comp_figs[tag] = other
+                comps[tag] = {
+                    k: v for k, v in other.values.items() if k not in ("checks", "by_field")
+                }
+        fig = _assemble(
+            name, period, profile, table[name], "main", snapshots[name]["main"],
+            judges[name]["main"], pakn=scope_pakn(us, "main"), detail=details.get(name),
+        )  # fmt: skip
+        if all(first.get(u) is None for u in us):
+            fig.notes.append(
+                "Kho dữ liệu không có hồ sơ nào của đơn vị này: hãy kiểm tra đã nạp tệp xuất chưa."
+            )
+        cases_cov, pakn_cov = cov[name]
+        fig.completeness = (
+            "complete"
+            if not (fig.coverage_na or fig.partial)
+            else "partial"
+            if allow
+            else "incomplete"
+        )
+        if fig.completeness != "complete":
+            fig.completeness_note = completeness_note(fig, cases_cov, pakn_cov)
+            fig.coverage_warnings = [f"Báo cáo chưa đầy đủ: {fig.completeness_note}"]
+            fig.notes.extend(fig.coverage_warnings)
+        covered = cases_cov.covered
+        fig.values["case_data_start"] = covered[0][0].isoformat() if covered else None
+        fig.values["completeness"] = fig.completeness
+        fig.values["coverage"] = {"cases": cases_cov.to_json(), "pakn": pakn_cov.to_json()}
+        fig.comparisons = comps
+        fig.comparison_figures = comp_figs
+        fig.values["comparisons"] = comps
+        out[name] = fig
+    return out
 
 
 def _judge(
@@ -612,8 +844,7 @@ def completeness_note(fig: Figures, cases: Coverage, pakn: Coverage) -> str:
 
 
 def _assemble(
-    con: duckdb.DuckDBPyConnection,
-    unit: str | Sequence[str],
+    unit_name: str,
     period: Period,
     profile: Profile,
     table: pd.DataFrame,
@@ -621,12 +852,12 @@ def _assemble(
     snapshot: CatalogueSnapshot | None,
     judge: Judge,
     *,
-    detail: bool,
+    pakn: dict[str, int] | None,
+    detail: _Detail | None,
 ) -> Figures:
     """Figures of one period from its two total rows (``<tag>:period``, ``<tag>:ytd``), judged
     against the exports' coverage before the checks run (a check never quotes a figure the
     report does not print)."""
-    unit_name = unit if isinstance(unit, str) else "+".join(unit)
     ytd = ytd_start(period, profile)
     rows = {kind: _row(table, f"{tag}:{kind}") for kind in ("period", "ytd")}
     spans = {"period": (period.start, period.end), "ytd": (ytd, period.end)}
@@ -788,14 +1019,7 @@ def _assemble(
         add_rate("online_payment", paid, fee, None, rd.window)
 
     # PAKN.
-    pakn = pakn_counts(con, unit, period, profile)
-    for k in (
-        "pakn_received",
-        "pakn_carried_over",
-        "pakn_on_time",
-        "pakn_late",
-        "pakn_in_progress",
-    ):
+    for k in PAKN_KEYS:
         values[k] = None if pakn is None else pakn[k]
         if pakn is None:
             na[k] = NO_PAKN
@@ -836,13 +1060,10 @@ def _assemble(
             f"{p['new_not_in_catalogue']} hồ sơ mới tiếp nhận thuộc thủ tục không có trong danh mục TTHC."
         )
 
-    if detail:
-        groups = case_table(
-            con, unit, [Window("period", period.start, period.end)], profile, full=False
-        )
-        by_field = _by_field_frame(groups, profile)
-        by_procedure = _by_procedure_frame(con, groups, snapshot)
-        late = late_cases(con, unit, period, profile)
+    if detail is not None:
+        by_field = _by_field_frame(detail.groups, profile)
+        by_procedure = _by_procedure_frame(detail.groups, detail.levels if snapshot else {})
+        late = detail.late
     else:
         by_field = _by_field_frame(table, profile, f"{tag}:period")  # the total row only
         by_procedure = pd.DataFrame(columns=["procedure_code", "procedure_name", "field", "level"])
@@ -924,8 +1145,15 @@ def _apply_judge(
     return partial, coverage_na
 
 
-def _first_received(con: duckdb.DuckDBPyConnection, unit: str | Sequence[str]) -> datetime | None:
-    unit_sql, params = units_filter(unit)
-    return con.execute(
-        f"SELECT min(received_at) FROM cases WHERE {unit_sql} AND outcome <> 'not_received'", params
-    ).fetchall()[0][0]
+def _first_received(
+    con: duckdb.DuckDBPyConnection, units: Sequence[str]
+) -> dict[str, datetime | None]:
+    """unit -> its first reception (None: no case at all)."""
+    unit_sql, params = units_filter(list(units))
+    rows = con.execute(
+        f"SELECT unit, min(received_at) FROM cases WHERE {unit_sql} AND outcome <> 'not_received' "
+        "GROUP BY unit",
+        params,
+    ).fetchall()
+    found = dict(rows)
+    return {u: found.get(u) for u in units}
