@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import duckdb
@@ -21,6 +22,7 @@ import pandas as pd
 
 from tthc.stats import checks as checks_mod
 from tthc.stats.casetable import (
+    COUNT_COLUMNS,
     UNKNOWN_FIELD,
     Window,
     case_table,
@@ -28,7 +30,7 @@ from tthc.stats.casetable import (
     units_filter,
     within_sql,
 )
-from tthc.stats.checks import CASE_COLUMNS, Check
+from tthc.stats.checks import CASE_COLUMNS, Check, frame_records
 from tthc.stats.completeness import (
     CASE_FACTS,
     LATE_CASES_FACTS,
@@ -142,8 +144,11 @@ class Figures:
     values: dict[str, Any]
     na: dict[str, str]
     rates: dict[str, RateInfo]
-    by_field: pd.DataFrame
-    by_procedure: pd.DataFrame
+    # The national form by lĩnh vực (field, is_total, BY_FIELD_COLUMNS; None = N/A) and the
+    # cases per procedure, as records: a city of a hundred units builds no frame it does not
+    # show. ``by_field`` and ``by_procedure`` are the same as frames, built when first read.
+    field_rows: list[dict[str, Any]]
+    procedure_rows: list[dict[str, Any]]
     late_cases: pd.DataFrame
     checks: list[Check]
     third_bucket: dict[str, int]
@@ -168,6 +173,17 @@ class Figures:
     def ok(self) -> bool:
         """True when every consistency check holds."""
         return all(c.ok for c in self.checks)
+
+    @cached_property
+    def by_field(self) -> pd.DataFrame:
+        """The national form by lĩnh vực: ``field``, ``is_total`` (the last row) and the
+        :data:`BY_FIELD_COLUMNS` as nullable integers (NA: N/A)."""
+        return field_frame(self.field_rows)
+
+    @cached_property
+    def by_procedure(self) -> pd.DataFrame:
+        """Cases per procedure: code, name, lĩnh vực, level and the case-table counts."""
+        return pd.DataFrame(self.procedure_rows, columns=PROCEDURE_COLUMNS)
 
     def fmt(self, key: str) -> str:
         """A value as the report writes it: counts with the profile's separators, rates with
@@ -205,7 +221,7 @@ class Figures:
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
-    for rec in df.to_dict("records"):
+    for rec in frame_records(df):
         clean = {}
         for k, v in rec.items():
             if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
@@ -449,11 +465,6 @@ def late_cases(
 # --- assembling ------------------------------------------------------------------------------
 
 
-def _row(df: pd.DataFrame, window: str) -> dict[str, int]:
-    sel = df[(df["window"] == window) & (df["grouping"] == "total")]
-    return {k: v for k, v in sel.iloc[0].to_dict().items() if k not in ("window", "grouping")}
-
-
 def _apply_practice(
     rec: dict[str, Any], profile: Profile, online_flag: bool | None = None
 ) -> dict[str, str]:
@@ -496,34 +507,79 @@ def _apply_practice(
     return na
 
 
-def _by_field_frame(df: pd.DataFrame, profile: Profile, window: str = "period") -> pd.DataFrame:
-    sel = df[(df["window"] == window) & df["grouping"].isin(["field", "total"])]
-    total = sel[sel["grouping"] == "total"]
-    online_flag = bool(total["cases_new_online_flag"].iloc[0]) if len(total) else False
+def _field_records(
+    rows: Sequence[Mapping[str, Any]], window: str = "period"
+) -> list[Mapping[str, Any]]:
+    """The total and per-field rows of one window of a case table's records."""
+    return [r for r in rows if r["window"] == window and r["grouping"] in ("field", "total")]
+
+
+def _field_rows(rows: Sequence[Mapping[str, Any]], profile: Profile) -> list[dict[str, Any]]:
+    """The national form by lĩnh vực from case-table rows of one window (its total row and its
+    field rows), channel and early/on-time practice applied: field rows sorted by name (the
+    unknown field last), then the total row."""
+    total = [r for r in rows if r["grouping"] == "total"]
+    online_flag = bool(total[0]["cases_new_online_flag"]) if total else False
     recs = []
-    for rec in sel.to_dict("records"):
+    for rec in map(dict, rows):
         _apply_practice(rec, profile, online_flag)
         out = {"field": rec["field"], "is_total": rec["grouping"] == "total"}
-        out.update({k: rec.get(k) for k in BY_FIELD_COLUMNS})
+        out.update({k: None if rec.get(k) is None else int(rec[k]) for k in BY_FIELD_COLUMNS})
         recs.append(out)
     recs.sort(key=lambda r: (r["is_total"], r["field"] == UNKNOWN_FIELD, r["field"]))
-    frame = pd.DataFrame(recs, columns=["field", "is_total", *BY_FIELD_COLUMNS])
-    for k in BY_FIELD_COLUMNS:
-        frame[k] = frame[k].astype("Int64")
-    return frame
+    return recs
 
 
-def _by_procedure_frame(df: pd.DataFrame, levels: Mapping[str, str]) -> pd.DataFrame:
-    sel = df[(df["window"] == "period") & (df["grouping"] == "procedure")]
-    cols = [
-        "procedure_code",
-        "procedure_name",
-        "field",
-        *[c for c in BY_FIELD_COLUMNS if c in df.columns],
+def field_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """By-field records (:attr:`Figures.field_rows`) as a frame of nullable integers."""
+    return pd.DataFrame(
+        {
+            "field": [r["field"] for r in rows],
+            "is_total": [bool(r["is_total"]) for r in rows],
+            **{k: pd.array([r.get(k) for r in rows], dtype="Int64") for k in BY_FIELD_COLUMNS},
+        },
+        columns=["field", "is_total", *BY_FIELD_COLUMNS],
+    )
+
+
+# The per-procedure table: the case table's counts (no in-person-or-postal sum there).
+_PROCEDURE_COUNTS = [c for c in BY_FIELD_COLUMNS if c in COUNT_COLUMNS]
+PROCEDURE_COLUMNS = ["procedure_code", "procedure_name", "field", "level", *_PROCEDURE_COUNTS]
+
+
+def _text(value: Any) -> str | None:
+    """A text cell of a frame: None for a missing one (None, NA or a float NaN, which a column
+    of nothing but NULLs becomes)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
+def _procedure_rows(
+    rows: Sequence[Mapping[str, Any]], levels: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Cases per procedure of the period (case-table records), with each procedure's level,
+    sorted by lĩnh vực then code (missing codes last)."""
+    out = [
+        {
+            "procedure_code": _text(r["procedure_code"]),
+            "procedure_name": _text(r["procedure_name"]),
+            "field": _text(r["field"]),
+            "level": levels.get(_text(r["procedure_code"])),  # type: ignore[arg-type]
+            **{k: int(r[k]) for k in _PROCEDURE_COUNTS},
+        }
+        for r in rows
+        if r["window"] == "period" and r["grouping"] == "procedure"
     ]
-    out = sel[cols].reset_index(drop=True)
-    out.insert(3, "level", [levels.get(c) for c in out["procedure_code"]])
-    return out.sort_values(["field", "procedure_code"], na_position="last").reset_index(drop=True)
+    out.sort(
+        key=lambda r: (
+            r["field"] is None,
+            r["field"] or "",
+            r["procedure_code"] is None,
+            r["procedure_code"] or "",
+        )
+    )
+    return out
 
 
 def _flag_rate(row: dict[str, int], flag: str, base: str) -> tuple[int | None, int, str | None]:
@@ -615,21 +671,37 @@ class _Detail:
     """The period's per-field and per-procedure case table, late cases and procedure levels of
     one unit (or roll-up)."""
 
-    groups: pd.DataFrame
+    groups: Sequence[Mapping[str, Any]]  # case-table records
     late: pd.DataFrame
     levels: Mapping[str, str]
 
 
-def _split(
+def _split_records(
+    df: pd.DataFrame, scopes: Mapping[str, Sequence[str]], per_unit: bool
+) -> dict[str, list[dict[str, Any]]]:
+    """The records of ``df`` per scope: by their ``unit`` when ``per_unit``, else all."""
+    records = frame_records(df)
+    if not per_unit:
+        (name,) = scopes
+        return {name: records}
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in scopes}
+    for rec in records:
+        out[rec["unit"]].append(rec)
+    return out
+
+
+def _split_frame(
     df: pd.DataFrame, scopes: Mapping[str, Sequence[str]], per_unit: bool
 ) -> dict[str, pd.DataFrame]:
-    """Rows of ``df`` per scope: by its ``unit`` column when ``per_unit``, else all of it."""
+    """The rows of ``df`` per scope, as frames numbered from 0."""
     if not per_unit:
         (name,) = scopes
         return {name: df}
-    parts = {u: g.reset_index(drop=True) for u, g in df.groupby("unit", sort=False)}
-    empty = df.iloc[0:0]
-    return {name: parts.get(name, empty) for name in scopes}
+    where = df.groupby("unit", sort=False).indices
+    return {
+        name: df.take(where[name]).reset_index(drop=True) if name in where else df.iloc[0:0]
+        for name in scopes
+    }
 
 
 def _procedure_levels(
@@ -713,13 +785,17 @@ def _compute(
         for kind, start in (("period", per.start), ("ytd", ytd_start(per, profile))):
             windows.append(Window(f"{tag}:{kind}", start, per.end))
             cat_map[f"{tag}:{kind}"] = ids
-    table = _split(
+    table = _split_records(
         case_table(
             con, all_units, windows, profile, catalogue_ingests=cat_map, by=(), per_unit=per_unit
         ),
         scopes,
         per_unit,
     )
+    totals = {
+        name: {r["window"]: r for r in recs if r["grouping"] == "total"}
+        for name, recs in table.items()
+    }
     pakn_by_unit = pakn_counts_by_unit(con, all_units, {t: periods[t] for t in queried}, profile)
 
     def scope_pakn(units: Sequence[str], tag: str) -> dict[str, int] | None:
@@ -728,7 +804,7 @@ def _compute(
 
     details: dict[str, _Detail] = {}
     if detail:
-        groups = _split(
+        groups = _split_records(
             case_table(
                 con,
                 all_units,
@@ -740,7 +816,7 @@ def _compute(
             scopes,
             per_unit,
         )
-        late = _split(late_cases(con, all_units, period, profile), scopes, per_unit)
+        late = _split_frame(late_cases(con, all_units, period, profile), scopes, per_unit)
         main_ids = [
             iid
             for name in scopes
@@ -765,16 +841,16 @@ def _compute(
             comp_figs = {"previous": None, "last_year": None}
             for tag in targets[name][1:]:
                 other = _assemble(
-                    name, periods[tag], profile, table[name], tag, snapshots[name][tag],
-                    judges[name][tag], pakn=scope_pakn(us, tag), detail=None,
+                    name, periods[tag], profile, totals[name], tag, snapshots[name][tag],
+                    judges[name][tag], pakn=scope_pakn(us, tag), detail=None, needs=needs,
                 )  # fmt: skip
                 comp_figs[tag] = other
                 comps[tag] = {
                     k: v for k, v in other.values.items() if k not in ("checks", "by_field")
                 }
         fig = _assemble(
-            name, period, profile, table[name], "main", snapshots[name]["main"],
-            judges[name]["main"], pakn=scope_pakn(us, "main"), detail=details.get(name),
+            name, period, profile, totals[name], "main", snapshots[name]["main"],
+            judges[name]["main"], pakn=scope_pakn(us, "main"), detail=details.get(name), needs=needs,
         )  # fmt: skip
         if all(first.get(u) is None for u in us):
             fig.notes.append(
@@ -847,19 +923,20 @@ def _assemble(
     unit_name: str,
     period: Period,
     profile: Profile,
-    table: pd.DataFrame,
+    totals: Mapping[str, Mapping[str, Any]],
     tag: str,
     snapshot: CatalogueSnapshot | None,
     judge: Judge,
     *,
     pakn: dict[str, int] | None,
     detail: _Detail | None,
+    needs: Mapping[str, tuple[Need, ...]],
 ) -> Figures:
     """Figures of one period from its two total rows (``<tag>:period``, ``<tag>:ytd``), judged
     against the exports' coverage before the checks run (a check never quotes a figure the
     report does not print)."""
     ytd = ytd_start(period, profile)
-    rows = {kind: _row(table, f"{tag}:{kind}") for kind in ("period", "ytd")}
+    rows = {kind: dict(totals[f"{tag}:{kind}"]) for kind in ("period", "ytd")}
     spans = {"period": (period.start, period.end), "ytd": (ytd, period.end)}
     p = dict(rows["period"])
     na: dict[str, str] = _apply_practice(p, profile)
@@ -1061,32 +1138,37 @@ def _assemble(
         )
 
     if detail is not None:
-        by_field = _by_field_frame(detail.groups, profile)
-        by_procedure = _by_procedure_frame(detail.groups, detail.levels if snapshot else {})
+        field_rows = _field_rows(_field_records(detail.groups), profile)
+        procedure_rows = _procedure_rows(detail.groups, detail.levels if snapshot else {})
         late = detail.late
     else:
-        by_field = _by_field_frame(table, profile, f"{tag}:period")  # the total row only
-        by_procedure = pd.DataFrame(columns=["procedure_code", "procedure_name", "field", "level"])
+        field_rows = _field_rows([totals[f"{tag}:period"]], profile)  # the total row only
+        procedure_rows = []
         late = pd.DataFrame(
             columns=["unit", "case_code", "procedure_code", "procedure_name", "field"]
         )
-    partial, coverage_na = _apply_judge(judge, profile, values, na, rates)
-    for frame in (by_field, by_procedure):
-        for key in CASE_FACTS:
-            if key in coverage_na and key in frame.columns:
-                frame[key] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    partial, coverage_na = _apply_judge(judge, needs, profile, values, na, rates)
+    hidden = [key for key in CASE_FACTS if key in coverage_na]
+    for rows in (field_rows, procedure_rows):
+        for row in rows:
+            for key in hidden:
+                if key in row:
+                    row[key] = None
     late_verdict = judge.verdict(tuple(Need("cases", f, "period") for f in LATE_CASES_FACTS))
     if late_verdict.partial:
         partial["late_cases"] = late_verdict
     elif not late_verdict.ok:
         late = late.iloc[0:0]
         na["late_cases"] = coverage_na["late_cases"] = late_verdict.reason or ""
-    checks = checks_mod.check_case_table(by_field, profile)
+    if detail is not None:
+        checks = checks_mod.check_case_rows(field_rows, profile)
+    else:  # the total row alone: its identities (no field rows to sum)
+        checks = [c for r in field_rows for c in checks_mod.check_row(r, profile, str(r["field"]))]
     checks += checks_mod.check_pakn(values)
     checks += checks_mod.check_rate_parts(rates)
     values["checks"] = [c.to_json() for c in checks]
     values["checks_ok"] = all(c.ok for c in checks)
-    values["by_field"] = _records(by_field)
+    values["by_field"] = [dict(r) for r in field_rows]
 
     return Figures(
         unit=unit_name,
@@ -1096,8 +1178,8 @@ def _assemble(
         values=values,
         na=na,
         rates=rates,
-        by_field=by_field,
-        by_procedure=by_procedure,
+        field_rows=field_rows,
+        procedure_rows=procedure_rows,
         late_cases=late,
         checks=checks,
         third_bucket=third,
@@ -1110,6 +1192,7 @@ def _assemble(
 
 def _apply_judge(
     judge: Judge,
+    needs: Mapping[str, tuple[Need, ...]],
     profile: Profile,
     values: dict[str, Any],
     na: dict[str, str],
@@ -1119,10 +1202,10 @@ def _apply_judge(
     days are what is missing first) or, when allowed, partial. Returns (partial, coverage N/A)."""
     partial: dict[str, Verdict] = {}
     coverage_na: dict[str, str] = {}
-    for key, needs in figure_needs(profile).items():
+    for key, key_needs in needs.items():
         if key not in values:
             continue
-        verdict = judge.verdict(needs)
+        verdict = judge.verdict(key_needs)
         if verdict.ok:
             continue
         if verdict.partial:
