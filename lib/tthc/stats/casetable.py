@@ -582,18 +582,20 @@ ORDER BY 1, 2, 3, 4{", 5" if per_unit else ""}
     count_cols = [c for c in df.columns if c not in _KEYS]
     df[count_cols] = df[count_cols].fillna(0).astype("int64")
     units = list(dict.fromkeys([unit] if isinstance(unit, str) else unit))
-    row_units = list(df["unit"]) if per_unit else [None] * len(df)
+    # Python lists of the key columns: iterating pandas' Arrow-backed strings is slow.
+    row_windows, row_groupings = df["window"].tolist(), df["grouping"].tolist()
+    row_units = df["unit"].tolist() if per_unit else [None] * len(df)
     if full:
         cov = _coverage(con, unit_sql, unit_params, windows, catalogue, cat_sql_params, per_unit)
         for col in COVERAGE_COLUMNS:
             df[col] = [
                 cov.get((w, u), {}).get(col, 0) if g == "total" else 0
-                for w, u, g in zip(df["window"], row_units, df["grouping"], strict=True)
+                for w, u, g in zip(row_windows, row_units, row_groupings, strict=True)
             ]
     # Every window (of every unit) must have a total row even when the unit has no case at all.
     have = {
         (w, u)
-        for w, u, g in zip(df["window"], row_units, df["grouping"], strict=True)
+        for w, u, g in zip(row_windows, row_units, row_groupings, strict=True)
         if g == "total"
     }
     missing = [

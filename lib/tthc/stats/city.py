@@ -29,7 +29,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
@@ -52,6 +54,9 @@ from tthc.stats.figures import (
 from tthc.stats.numbers import rate
 from tthc.stats.periods import Period, ytd_start
 from tthc.stats.profile import RATE_SPECS, Profile
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tthc.cities import CityParams
 
 # Every count of a unit's flat values that the city sums (docs/stats-json.md).
 COUNT_KEYS: tuple[str, ...] = tuple(
@@ -524,9 +529,12 @@ def recount_checks(
     row = {k: v for k, v in table.iloc[0].to_dict().items() if k not in ("window", "grouping")}
     _apply_practice(row, profile)
     out = []
+    # With postal unknown for some unit (a yes/no "Trực tuyến" export, where "in person" means
+    # "not online"), the cases of all units together split only into online and the rest.
+    skip = {"cases_new_in_person"} if city.values.get("cases_new_postal") is None else set()
     for col in CASE_COLUMNS:
         have, want = row.get(col), city.values.get(col)
-        if have is None or want is None or col in city.partial:
+        if have is None or want is None or col in city.partial or col in skip:
             continue
         gap = int(want) - int(have)
         out.append(
@@ -555,6 +563,7 @@ def compute_city(
     allow_partial: bool | None = None,
     comparisons: bool = True,
     detail: bool = True,
+    procedures: bool = True,
 ) -> CityFigures:
     """Every member unit's figures and the city's for ``period`` (read under the city profile's
     period rule; each unit's figures under its own profile and rule, as ``tthc stats --unit``).
@@ -562,7 +571,7 @@ def compute_city(
     ``units``: the member units' slugs in the city's order; ``profiles``: unit -> its profile.
     Units sharing a profile are computed together by :func:`compute_units` (a dozen queries for
     all of them). ``allow_partial`` None follows each profile's setting (the city's for the
-    city). Raises ValueError for an empty city (the CLI refuses it first, in Vietnamese).
+    city). ``procedures=False``: no per-procedure tables (``tthc stats`` prints none). Raises ValueError for an empty city (the CLI refuses it first, in Vietnamese).
     """
     units = list(dict.fromkeys(units))
     if not units:
@@ -582,6 +591,7 @@ def compute_city(
                 comparisons=comparisons,
                 detail=detail,
                 allow_partial=allow_partial,
+                procedures=procedures,
             )
         )
     figs = {u: figs[u] for u in units}
@@ -589,7 +599,13 @@ def compute_city(
     conflicts = convention_conflicts(city_profile, {u: profiles[u] for u in units})
     total = sum_figures(city, period, city_profile, figs, allow_partial=allow, conflicts=conflicts)
     table = units_table(figs, total)
-    complete = [u for u in units if not any(k in figs[u].na for k in CASE_COLUMNS)]
+    # Units whose case table the exports determine (a count N/A for another reason, such as
+    # early merged into on time, is skipped column by column).
+    complete = [
+        u
+        for u in units
+        if not any(k in figs[u].coverage_na or k in figs[u].partial for k in CASE_COLUMNS)
+    ]
     extra = units_table_checks(table, city_profile)
     extra += recount_checks(
         con, units, period, city_profile, total, complete_units=complete if not conflicts else []
@@ -694,3 +710,78 @@ def rank_units(city: CityFigures, rate_key: str) -> list[UnitRank]:
         out.append(UnitRank(u, v, n, d, rank))
     out += [UnitRank(u, None, n, d, None) for u, v, n, d in sorted(rows) if v is None]
     return out
+
+
+# --- params -------------------------------------------------------------------------------------
+
+
+def load_city_profiles(
+    slug: str, profile: str | None = None, base: Path | None = None
+) -> tuple[CityParams, list[str], dict[str, Profile], Profile]:
+    """The city's params, its units (slugs, the order of :func:`tthc.cities.city_units`), each
+    unit's profile and the city's profile: ``profile`` for all when given, else each unit's
+    own, and for the city the one its units share (the ``default`` profile when they differ:
+    the figures they count differently are then N/A, :func:`convention_conflicts`).
+
+    Raises :class:`~tthc.errors.ParamsError` (one Vietnamese line) for an unknown city, a bad
+    params file or a city without units."""
+    from tthc.cities import city_units, load_city
+    from tthc.errors import ParamsError
+    from tthc.stats.profile import load_profile
+
+    city = load_city(slug, base)
+    members = city_units(slug, base)
+    if not members:
+        name = city.display_name
+        raise ParamsError(
+            f"{name[:1].upper()}{name[1:]} chưa có đơn vị nào: thêm 'city: {slug}' vào "
+            "params/units/<đơn vị>.yaml của các xã, phường."
+        )
+    loaded: dict[str, Profile] = {}
+
+    def get(name: str) -> Profile:
+        if name not in loaded:
+            loaded[name] = load_profile(name, base)
+        return loaded[name]
+
+    if profile:
+        profiles = {u.unit: get(profile) for u in members}
+        return city, list(profiles), profiles, get(profile)
+    profiles = {u.unit: get(u.profile) for u in members}
+    names = {u.profile for u in members}
+    city_profile = get(next(iter(names))) if len(names) == 1 else get("default")
+    return city, list(profiles), profiles, city_profile
+
+
+def city_default_month(
+    con: duckdb.DuckDBPyConnection,
+    city: CityParams,
+    units: Sequence[str],
+    rule: str,
+    today: date | None = None,
+) -> tuple[Period, str]:
+    """The period of ``tthc stats --city`` / ``tthc report --city`` when none is given: the
+    latest closed month that every unit with case lists covers entirely (the units without
+    any are reported as missing data), and the line saying so. Raises
+    :class:`~tthc.stats.periods.PeriodError` when no unit covers a closed month."""
+    from tthc.stats.coverage import last_covered_month, load_coverages
+    from tthc.stats.periods import PeriodError, vn_today
+
+    day = today or vn_today()
+    covs = load_coverages(con, units, "cases")
+    months = [last_covered_month(c, rule, day) for c in covs.values()]
+    known = [m for m in months if m is not None]
+    if not known:
+        raise PeriodError(
+            f"Không có kỳ tháng nào đã khóa số liệu mà dữ liệu của các đơn vị thuộc "
+            f"{city.display_name} bao phủ trọn vẹn: hãy nạp danh sách hồ sơ hoặc chọn kỳ bằng "
+            "--month."
+        )
+    period = min(known, key=lambda p: p.start)
+    line = (
+        f"Kỳ báo cáo của {city.display_name}: {period.title_phrase} "
+        f"({period.range_phrase.lower()}), kỳ gần nhất đã khóa số liệu mà dữ liệu của mọi đơn "
+        f"vị có danh sách hồ sơ bao phủ trọn vẹn ({len(known)}/{len(units)} đơn vị; không "
+        "chọn --month)."
+    )
+    return period, line

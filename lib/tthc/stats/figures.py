@@ -642,6 +642,7 @@ def compute_units(
     comparisons: bool = True,
     detail: bool = True,
     allow_partial: bool | None = None,
+    procedures: bool = True,
 ) -> dict[str, Figures]:
     """The figures of each of ``units`` for ``period`` under one ``profile``, from a fixed
     number of queries grouped by unit (about a dozen, however many units), not one computation
@@ -650,6 +651,8 @@ def compute_units(
 
     Returns unit -> :class:`Figures`, in the order of ``units`` (duplicates dropped). A unit
     without any data gets its figures all the same: N/A where the exports do not cover them.
+    ``procedures=False`` leaves the per-procedure tables empty (``by_procedure``, in no JSON):
+    grouping every unit's cases by procedure is the costliest part of the detail.
     """
     units = list(dict.fromkeys(units))
     if not units:
@@ -663,6 +666,7 @@ def compute_units(
         comparisons=comparisons,
         detail=detail,
         allow_partial=allow_partial,
+        procedures=procedures,
     )
 
 
@@ -731,6 +735,7 @@ def _compute(
     comparisons: bool,
     detail: bool,
     allow_partial: bool | None,
+    procedures: bool = True,
 ) -> dict[str, Figures]:
     """Figures per scope (a name and its units): each unit its own scope (``per_unit``, every
     query grouped by unit), or one roll-up scope of several units."""
@@ -812,6 +817,7 @@ def _compute(
                 profile,
                 full=False,
                 per_unit=per_unit,
+                by=("field", "procedure") if procedures else ("field",),
             ),
             scopes,
             per_unit,
@@ -823,7 +829,7 @@ def _compute(
             if (snap := snapshots[name]["main"]) is not None
             for iid in snap.ingest_ids
         ]
-        levels = _procedure_levels(con, main_ids)
+        levels = _procedure_levels(con, main_ids) if procedures else {}
         for name, us in scopes.items():
             merged: dict[str, str] = {}
             for u in us:
