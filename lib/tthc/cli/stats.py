@@ -130,7 +130,8 @@ def run_city(args: argparse.Namespace) -> int:
     from tthc.stats.city import city_default_month, compute_city, load_city_profiles
     from tthc.stats.periods import parse_period
 
-    city, units, profiles, city_profile = load_city_profiles(args.city, args.profile)
+    loaded = load_city_profiles(args.city, args.profile)
+    city, units, city_profile = loaded.city, loaded.units, loaded.profile
     period = None
     if args.month or args.quarter or args.date_from:
         period = parse_period(
@@ -150,10 +151,11 @@ def run_city(args: argparse.Namespace) -> int:
             city.city,
             units,
             period,
-            profiles=profiles,
+            profiles=loaded.profiles,
             city_profile=city_profile,
             allow_partial=args.allow_partial,
             procedures=False,
+            names=loaded.names,
         )
     finally:
         con.close()

@@ -62,12 +62,16 @@ def field_table_html(
     *,
     caption: str = "Tình hình, kết quả giải quyết thủ tục hành chính theo lĩnh vực",
     show_third_bucket: bool = True,
+    label: str = "Lĩnh vực",
+    key: str = "fields",
 ) -> str:
     """The national form's table: STT, Lĩnh vực, columns 1–11 (+ the third bucket), total row.
 
     ``by_field`` has a ``field`` column and the count columns of :data:`FORM_COLUMNS`; a row
     whose field is a total label is taken as the total row, otherwise the total is summed.
-    Early and on-time columns are N/A where the profile does not split them.
+    Early and on-time columns are N/A where the profile does not split them. ``label`` heads
+    the rows' column ("Đơn vị" for a city's table by unit, whose ``field`` holds the units'
+    names); ``key`` is the table's ``data-table``.
     """
     df = by_field.copy()
     if "is_total" in df.columns:
@@ -99,7 +103,7 @@ def field_table_html(
     head = f"""<thead>
 <tr>
 <th rowspan="3" scope="col">STT</th>
-<th rowspan="3" data-col="1" scope="col">Lĩnh vực</th>
+<th rowspan="3" data-col="1" scope="col">{escape(label)}</th>
 <th colspan="4" scope="colgroup">Số hồ sơ nhận giải quyết</th>
 <th colspan="4" scope="colgroup">Số hồ sơ đã giải quyết</th>
 <th colspan="3" scope="colgroup">Số hồ sơ đang giải quyết</th>
@@ -142,7 +146,7 @@ def field_table_html(
         f"{tcells}{textra}</tr>"
     )
     return (
-        f'<table class="data fields sortable" data-table="fields">\n<caption>{escape(caption)}</caption>\n'
+        f'<table class="data fields sortable" data-table="{escape(key)}">\n<caption>{escape(caption)}</caption>\n'
         f"{head}\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
     )
 

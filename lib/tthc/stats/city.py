@@ -84,6 +84,7 @@ class UnitsVerdict:
     missing: tuple[str, ...]
     partial_units: tuple[str, ...]
     total: int
+    names: Mapping[str, str] = field(default_factory=dict)  # unit -> name written in notes
 
     ok = False
     partial = True
@@ -101,10 +102,11 @@ class UnitsVerdict:
         if self.missing:
             have = self.total - len(self.missing)
             parts.append(
-                f"chỉ tính {have}/{self.total} đơn vị có số liệu (thiếu: {_names(self.missing)})"
+                f"chỉ tính {have}/{self.total} đơn vị có số liệu "
+                f"(thiếu: {_names(self.missing, self.names)})"
             )
         if self.partial_units:
-            parts.append(f"gồm số liệu một phần kỳ của {_names(self.partial_units)}")
+            parts.append(f"gồm số liệu một phần kỳ của {_names(self.partial_units, self.names)}")
         return "; ".join(parts)
 
     def to_json(self) -> dict[str, object]:
@@ -115,8 +117,10 @@ class UnitsVerdict:
         }
 
 
-def _names(units: Sequence[str]) -> str:
-    listed = ", ".join(units[:_LISTED])
+def _names(units: Sequence[str], names: Mapping[str, str] | None = None) -> str:
+    """'xã A, xã B, xã C và 2 đơn vị khác' (slugs when no name is given)."""
+    names = names or {}
+    listed = ", ".join(names.get(u, u) for u in units[:_LISTED])
     more = len(units) - _LISTED
     return listed + (f" và {more} đơn vị khác" if more > 0 else "")
 
@@ -162,7 +166,9 @@ class CityFigures:
 # --- conventions -------------------------------------------------------------------------------
 
 
-def convention_conflicts(city: Profile, profiles: Mapping[str, Profile]) -> dict[str, str]:
+def convention_conflicts(
+    city: Profile, profiles: Mapping[str, Profile], names: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Figure key -> why it cannot be summed: the units whose profile counts it differently
     from the city's profile (``profiles``: unit -> its profile). Rounding, decimals and number
     format may differ: the city recomputes its rates and writes its numbers its own way."""
@@ -172,7 +178,7 @@ def convention_conflicts(city: Profile, profiles: Mapping[str, Profile]) -> dict
 
     def mark(targets: Sequence[str], setting: str, units: list[str]) -> None:
         reason = (
-            f"{_names(units)} dùng {_SETTING_NAMES.get(setting, setting)} khác bộ quy ước báo "
+            f"{_names(units, names)} dùng {_SETTING_NAMES.get(setting, setting)} khác bộ quy ước báo "
             f"cáo của thành phố ({city.name}): không cộng được"
         )
         for key in targets:
@@ -214,14 +220,27 @@ class _Sum:
     verdict: UnitsVerdict | None = None  # summed over part of the units (allowed)
 
 
-def _why_missing(missing: Mapping[str, str], total: int) -> str:
+def _why_missing(
+    missing: Mapping[str, str],
+    total: int,
+    coverage_units: set[str],
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """'thiếu số liệu của 2/5 đơn vị (xã A, xã B)' for units whose exports do not cover the
+    figure (each unit's days are in its own figures and in ``units_missing``), with the reason
+    for any other ("xã C: thiếu cột Kênh thực hiện"); the reason itself when every unit has
+    the same one."""
+    names = names or {}
     reasons = set(missing.values())
     if len(missing) == total and len(reasons) == 1:
         return next(iter(reasons))  # the same for every unit: say it as it is
-    listed = "; ".join(f"{u} ({r})" if r else u for u, r in list(missing.items())[:_LISTED])
+    shown = [
+        names.get(u, u) if (u in coverage_units or not r) else f"{names.get(u, u)}: {r}"
+        for u, r in list(missing.items())[:_LISTED]
+    ]
     more = len(missing) - _LISTED
-    listed += f"; và {more} đơn vị khác" if more > 0 else ""
-    return f"thiếu số liệu của {len(missing)}/{total} đơn vị: {listed}"
+    listed = "; ".join(shown) + (f" và {more} đơn vị khác" if more > 0 else "")
+    return f"thiếu số liệu của {len(missing)}/{total} đơn vị ({listed})"
 
 
 def _combine(
@@ -230,6 +249,7 @@ def _combine(
     coverage_units: set[str],
     partial_units: set[str],
     allow: bool,
+    names: Mapping[str, str] | None = None,
 ) -> _Sum:
     """Sum ``parts`` (unit -> value or None) under the rule of the module docstring."""
     total = len(parts)
@@ -238,10 +258,11 @@ def _combine(
     partial = tuple(u for u in parts if u in partial_units and parts[u] is not None)
     # Partial only when what is missing is days the exports do not cover, not a column.
     if missing and not (allow and known and all(u in coverage_units for u in missing)):
-        return _Sum(None, _why_missing(missing, total), any(u in coverage_units for u in missing))
+        reason = _why_missing(missing, total, coverage_units, names)
+        return _Sum(None, reason, any(u in coverage_units for u in missing))
     value = sum(known)
     if missing or partial:
-        return _Sum(value, verdict=UnitsVerdict(tuple(missing), partial, total))
+        return _Sum(value, verdict=UnitsVerdict(tuple(missing), partial, total, dict(names or {})))
     return _Sum(value)
 
 
@@ -253,6 +274,7 @@ def sum_figures(
     *,
     allow_partial: bool = False,
     conflicts: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Figures:
     """The city's figures from its units' (unit -> Figures, None: the unit has no figures of
     this period): counts summed, rates recomputed from the summed parts under ``profile``,
@@ -316,7 +338,7 @@ def sum_figures(
         if key == "cases_resolved_early" and profile.early_on_time != "disjoint":
             record(key, _Sum(None, MERGED_EARLY))
             continue
-        record(key, _combine(*parts_of(key), allow_partial))
+        record(key, _combine(*parts_of(key), allow_partial, names))
 
     rates: dict[str, RateInfo] = {}
     spans = {"period": (period.start, period.end), "ytd": (ytd, period.end)}
@@ -344,7 +366,7 @@ def sum_figures(
                     reasons[u] = (info.na_reason if info else None) or f.na.get(rkey, "")
                     if rkey in f.coverage_na:
                         cov.add(u)
-            s = _combine(nums, reasons, cov, part, allow_partial)
+            s = _combine(nums, reasons, cov, part, allow_partial, names)
             if s.value is not None:
                 num = s.value
                 den = sum(d for d in dens.values() if d is not None)
@@ -402,6 +424,7 @@ def sum_figures(
             set(late_missing),
             set(),
             allow_partial,
+            names,
         )
         if s.value is None:
             late = late.iloc[0:0]
@@ -564,6 +587,7 @@ def compute_city(
     comparisons: bool = True,
     detail: bool = True,
     procedures: bool = True,
+    names: Mapping[str, str] | None = None,
 ) -> CityFigures:
     """Every member unit's figures and the city's for ``period`` (read under the city profile's
     period rule; each unit's figures under its own profile and rule, as ``tthc stats --unit``).
@@ -571,7 +595,9 @@ def compute_city(
     ``units``: the member units' slugs in the city's order; ``profiles``: unit -> its profile.
     Units sharing a profile are computed together by :func:`compute_units` (a dozen queries for
     all of them). ``allow_partial`` None follows each profile's setting (the city's for the
-    city). ``procedures=False``: no per-procedure tables (``tthc stats`` prints none). Raises ValueError for an empty city (the CLI refuses it first, in Vietnamese).
+    city). ``procedures=False``: no per-procedure tables (``tthc stats`` prints none).
+    ``names``: unit -> how the city's notes and reasons name it ('xã An Trường'; the slug
+    without). Raises ValueError for an empty city (the CLI refuses it first, in Vietnamese).
     """
     units = list(dict.fromkeys(units))
     if not units:
@@ -596,8 +622,10 @@ def compute_city(
         )
     figs = {u: figs[u] for u in units}
     allow = city_profile.allow_partial if allow_partial is None else allow_partial
-    conflicts = convention_conflicts(city_profile, {u: profiles[u] for u in units})
-    total = sum_figures(city, period, city_profile, figs, allow_partial=allow, conflicts=conflicts)
+    conflicts = convention_conflicts(city_profile, {u: profiles[u] for u in units}, names)
+    total = sum_figures(
+        city, period, city_profile, figs, allow_partial=allow, conflicts=conflicts, names=names
+    )
     table = units_table(figs, total)
     # Units whose case table the exports determine (a count N/A for another reason, such as
     # early merged into on time, is skipped column by column).
@@ -624,7 +652,7 @@ def compute_city(
             if all(m is None for m in members.values()):
                 comps[tag] = None
                 continue
-            other = sum_figures(city, per, city_profile, members, conflicts=conflicts)
+            other = sum_figures(city, per, city_profile, members, conflicts=conflicts, names=names)
             comps[tag] = {k: v for k, v in other.values.items() if k not in ("checks", "by_field")}
             total.comparison_figures[tag] = other
     total.comparisons = comps
@@ -639,13 +667,10 @@ def compute_city(
         else "incomplete"
     )
     if total.completeness != "complete":
-        which = "; ".join(
-            f"{u} ({f.completeness_note.rstrip('.')})" for u, f in list(missing.items())[:_LISTED]
-        )
-        more = len(missing) - _LISTED
-        which += f"; và {more} đơn vị khác" if more > 0 else ""
+        # Short: each unit's own days are in its figures and in ``units_missing``.
         note = (
-            f"{len(missing)}/{len(units)} đơn vị chưa đủ dữ liệu {period.title_phrase}: {which}"
+            f"{len(missing)}/{len(units)} đơn vị chưa đủ dữ liệu {period.title_phrase} "
+            f"({_names(list(missing), names)})"
             if missing
             else "số liệu của các đơn vị chưa cộng được"
         )
@@ -715,13 +740,25 @@ def rank_units(city: CityFigures, rate_key: str) -> list[UnitRank]:
 # --- params -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CityUnits:
+    """A city's params and its units as the statistics need them."""
+
+    city: CityParams
+    units: list[str]  # slugs
+    names: dict[str, str]  # slug -> 'xã An Trường'
+    profiles: dict[str, Profile]  # slug -> the unit's profile
+    profile: Profile  # the city's
+
+
 def load_city_profiles(
     slug: str, profile: str | None = None, base: Path | None = None
-) -> tuple[CityParams, list[str], dict[str, Profile], Profile]:
-    """The city's params, its units (slugs, the order of :func:`tthc.cities.city_units`), each
-    unit's profile and the city's profile: ``profile`` for all when given, else each unit's
-    own, and for the city the one its units share (the ``default`` profile when they differ:
-    the figures they count differently are then N/A, :func:`convention_conflicts`).
+) -> CityUnits:
+    """The city's params, its units (slugs, the order of :func:`tthc.cities.city_units`) with
+    their names, each unit's profile and the city's profile: ``profile`` for all when given,
+    else each unit's own, and for the city the one its units share (the ``default`` profile
+    when they differ: the figures they count differently are then N/A,
+    :func:`convention_conflicts`).
 
     Raises :class:`~tthc.errors.ParamsError` (one Vietnamese line) for an unknown city, a bad
     params file or a city without units."""
@@ -744,13 +781,14 @@ def load_city_profiles(
             loaded[name] = load_profile(name, base)
         return loaded[name]
 
+    names = {u.unit: u.display_name for u in members}
     if profile:
         profiles = {u.unit: get(profile) for u in members}
-        return city, list(profiles), profiles, get(profile)
+        return CityUnits(city, list(profiles), names, profiles, get(profile))
     profiles = {u.unit: get(u.profile) for u in members}
-    names = {u.profile for u in members}
-    city_profile = get(next(iter(names))) if len(names) == 1 else get("default")
-    return city, list(profiles), profiles, city_profile
+    used = {u.profile for u in members}
+    city_profile = get(next(iter(used))) if len(used) == 1 else get("default")
+    return CityUnits(city, list(profiles), names, profiles, city_profile)
 
 
 def city_default_month(
