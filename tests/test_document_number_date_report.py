@@ -25,6 +25,7 @@ def numbered_params(folder: Path) -> Path:
     (params / "units").mkdir(parents=True)
     shutil.copy(ROOT / "params" / "units" / f"{UNIT}.yaml", params / "units")
     shutil.copytree(ROOT / "params" / "profiles", params / "profiles")
+    shutil.copytree(ROOT / "params" / "cities", params / "cities")  # the unit names its city
     sample = (ROOT / "params" / "narrative" / UNIT / "2026-06.md").read_text(encoding="utf-8")
     numbered = sample.replace(
         "period: 2026-06\n", "period: 2026-06\nnumber: 125\ndate: 2026-07-02\n"

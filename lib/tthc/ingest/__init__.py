@@ -22,7 +22,9 @@ Modules, one concern each:
 - ``catalogue``: procedure name keys and the catalogue snapshot used for matching.
 - ``personal``: which personal-data columns are dropped or (if allowed) kept.
 - ``stage``: parsing into warehouse columns with a reject reason per row.
-- ``store``: rejects, in-file duplicates, upsert / snapshot, conflicts, ledger.
+- ``split``: the unit column of a province-level export matched to the units of params.
+- ``store``: rejects, in-file duplicates, upsert / snapshot, conflicts, ledger; every unit of a
+  file in one pass (each staged row carries its unit).
 - ``asof``: the export's own dates from its title rows (export time, range).
 - ``pipeline``: one file = one transaction; several files in catalogue, cases, PAKN order.
 - ``summary``: the Vietnamese summary block.

@@ -66,50 +66,55 @@ def check_code_column(arr: pa.Array | pa.ChunkedArray, label: str, file_name: st
 
 
 def match_lost_zeros(
-    con: duckdb.DuckDBPyConnection, table: str, key: str, stored: str, unit: str
-) -> tuple[int, int, list[str]]:
-    """Give all-digit codes of ``table`` that are not stored, but equal one stored code of the
-    unit but for leading zeros, that stored code. Returns (matched, ambiguous, examples)."""
+    con: duckdb.DuckDBPyConnection, table: str, key: str, stored: str
+) -> dict[str, tuple[int, int, list[str]]]:
+    """Give all-digit codes of ``table`` that are not stored for their unit (``_unit``), but
+    equal one stored code of that unit but for leading zeros, that stored code. Returns, per
+    unit with any, (matched, ambiguous, examples)."""
     has_digits = con.execute(
         f"SELECT count(*) FROM {table} WHERE _reject IS NULL AND regexp_full_match({key}, '\\d+')"
     ).fetchone()[0]
     if not has_digits:
-        return 0, 0, []
+        return {}
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _zeros AS
         WITH new AS (
-            SELECT DISTINCT {key} AS code FROM {table}
-            WHERE _reject IS NULL AND regexp_full_match({key}, '\\d+')
-                AND {key} NOT IN (SELECT {key} FROM {stored} WHERE unit = $unit)
+            SELECT DISTINCT s._unit AS unit, s.{key} AS code FROM {table} s
+            ANTI JOIN {stored} t ON t.unit = s._unit AND t.{key} = s.{key}
+            WHERE s._reject IS NULL AND regexp_full_match(s.{key}, '\\d+')
         ), old AS (
-            SELECT {key} AS code FROM {stored}
-            WHERE unit = $unit AND regexp_full_match({key}, '\\d+')
+            SELECT unit, {key} AS code FROM {stored}
+            WHERE unit IN (SELECT DISTINCT _unit FROM {table}) AND regexp_full_match({key}, '\\d+')
         )
-        SELECT new.code AS code, min(old.code) AS stored_code, count(*) AS n
-        FROM new JOIN old ON ltrim(new.code, '0') = ltrim(old.code, '0')
-        GROUP BY new.code
-        """,
-        {"unit": unit},
+        SELECT new.unit, new.code AS code, min(old.code) AS stored_code, count(*) AS n
+        FROM new JOIN old ON old.unit = new.unit AND ltrim(new.code, '0') = ltrim(old.code, '0')
+        GROUP BY new.unit, new.code
+        """
     )
-    matched, ambiguous = con.execute(
-        "SELECT count(*) FILTER (WHERE n = 1), count(*) FILTER (WHERE n > 1) FROM _zeros"
-    ).fetchone()
-    examples = [
-        f"{a} → {b}"
-        for a, b in con.execute(
-            "SELECT code, stored_code FROM _zeros WHERE n = 1 ORDER BY code LIMIT 3"
-        ).fetchall()
-    ]
-    if matched:
+    out: dict[str, tuple[int, int, list[str]]] = {}
+    for unit, matched, ambiguous in con.execute(
+        "SELECT unit, count(*) FILTER (WHERE n = 1), count(*) FILTER (WHERE n > 1) "
+        "FROM _zeros GROUP BY unit"
+    ).fetchall():
+        examples = [
+            f"{a} → {b}"
+            for a, b in con.execute(
+                "SELECT code, stored_code FROM _zeros WHERE unit = ? AND n = 1 ORDER BY code LIMIT 3",
+                [unit],
+            ).fetchall()
+        ]
+        out[unit] = (int(matched), int(ambiguous), examples)
+    if any(m for m, _, _ in out.values()):
         con.execute(
             f"""
             UPDATE {table} SET {key} = z.stored_code FROM _zeros z
-            WHERE {table}.{key} = z.code AND z.n = 1 AND {table}._reject IS NULL
+            WHERE {table}._unit = z.unit AND {table}.{key} = z.code AND z.n = 1
+                AND {table}._reject IS NULL
             """
         )
     con.execute("DROP TABLE IF EXISTS _zeros")
-    return int(matched), int(ambiguous), examples
+    return out
 
 
 def sql_procedure_code(col: str) -> str:

@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from tthc import __version__
-from tthc.cities import city_units
+from tthc.cities import load_city
 from tthc.errors import InputFileError, TthcError
 from tthc.ingest import dates
 from tthc.ingest.aliases import AliasTable, load_aliases
@@ -51,6 +51,7 @@ from tthc.ingest.store import (
     next_ingest_id,
     previous_ingest,
     previous_split,
+    register_ids,
     snapshot_catalogue,
     upsert_state,
     write_ledger,
@@ -358,24 +359,17 @@ def _ingest_detected(
                     + " trong khoảng thời gian tệp ghi",
                 }
             )
-        if cmap.kind in (Kind.CASES, Kind.PAKN):
-            decisions += _lost_zeros(con, cmap.kind, unit.unit)
         raw = raw_json_sql(cmap)
-        write_rejects(con, cmap.kind, ingest_id, unit.unit, path.name, source.bad_rows, raw)
-        identical = dedupe(con, cmap.kind, ingest_id, unit.unit, path.name, raw)
+        ids = {unit.unit: ingest_id}
+        bad_to = (ingest_id, unit.unit)
+        zeros, identical = _prepare(con, cmap.kind, path, raw, ids, source.bad_rows, bad_to)
+        decisions += zeros.get(unit.unit, [])
         as_of, as_of_source = _as_of(con, cmap.kind, window)
-        if cmap.kind is Kind.CATALOGUE:
-            ins, upd, unch = snapshot_catalogue(con, ingest_id, unit.unit)
-            conflicts = 0
-        else:
-            ins, upd, unch, conflicts = upsert_state(
-                con, cmap.kind, ingest_id, unit.unit, as_of, bool(source.personal)
-            )
-        found = con.execute("SELECT count(*) FROM rejects WHERE ingest_id = ?", [ingest_id])
-        rejected = int(found.fetchone()[0])
-        counts = Counts(rows_read, ins, upd, unch + identical, rejected, conflicts)
-        counts.check()
-        notes = _notes(con, cmap.kind)
+        per_unit, notes_per_unit = _write_state(
+            con, cmap.kind, as_of, bool(source.personal), ids, identical, source.bad_rows, bad_to
+        )
+        counts, notes = per_unit[unit.unit], notes_per_unit.get(unit.unit, {})
+        rejected = counts.rejected
         entry = LedgerEntry(
             ingest_id=ingest_id,
             unit=unit.unit,
@@ -482,8 +476,7 @@ def _ingest_split(
     try:
         split_id = next_ingest_id(con)
         stage(con, cmap, [], decision, window)
-        con.execute("CREATE OR REPLACE TEMP TABLE _stg_all AS SELECT * FROM _stg")
-        staged = int(con.execute("SELECT count(*) FROM _stg_all").fetchone()[0])
+        staged = int(con.execute("SELECT count(*) FROM _stg").fetchone()[0])
         rows_read = staged + len(source.bad_rows)
         if rows_read == 0:
             raise InputFileError(
@@ -491,39 +484,32 @@ def _ingest_split(
                 f"(dòng {cmap.header_row + det.sheet.row0}): tệp cấp tỉnh rỗng không cho biết "
                 "đơn vị nào."
             )
-        # Rows with no unit, and rows the reader could not split (their unit cannot be read).
-        con.execute(
-            f"INSERT INTO rejects SELECT ?, '', ?, ?, _src._sheet, s._row, s._reject, {raw} "
-            "FROM _stg_all s JOIN _src ON _src._rid = s._rid WHERE s._unit IS NULL",
-            [split_id, cmap.kind.value, path.name],
-        )
-        if source.bad_rows:
-            con.executemany(
-                "INSERT INTO rejects VALUES (?, '', ?, ?, ?, ?, ?, NULL)",
-                [
-                    [split_id, cmap.kind.value, path.name, sh, n, why]
-                    for sh, n, why in source.bad_rows
-                ],
-            )
-        unknown_rows = int(
-            con.execute("SELECT count(*) FROM _stg_all WHERE _unit IS NULL").fetchone()[0]
-        ) + len(source.bad_rows)
-        as_of, as_of_source = _as_of(
-            con, cmap.kind, window, "(SELECT * FROM _stg_all WHERE _reject IS NULL)"
-        )
         with_rows = [
             r[0]
             for r in con.execute(
-                "SELECT DISTINCT _unit FROM _stg_all WHERE _unit IS NOT NULL ORDER BY _unit"
+                "SELECT DISTINCT _unit FROM _stg WHERE _unit IS NOT NULL ORDER BY _unit"
             ).fetchall()
         ]
         empty = _units_without_rows(matcher(), with_rows, cmap.kind, window)
+        ids = {u: next_ingest_id(con) for u in with_rows + empty}
+        # Rows with no unit, and rows the reader could not split (their unit cannot be read),
+        # are rejected under the split itself, unit ''.
+        ids[""] = split_id
+        bad_to = (split_id, "")
+        zeros_by_unit, identical = _prepare(con, cmap.kind, path, raw, ids, source.bad_rows, bad_to)
+        as_of, as_of_source = _as_of(con, cmap.kind, window)
+        counts, notes = _write_state(
+            con, cmap.kind, as_of, False, ids, identical, source.bad_rows, bad_to
+        )
+        unknown_rows = counts[""].rows_read
         parts: list[IngestResult] = []
         units_json: dict[str, dict[str, int]] = {}
         for u in with_rows + empty:
-            part = _store_part(
-                con, path, sha, det, source, reader, u, split_id, label, rows_read,
-                decisions, window, as_of, as_of_source, raw, opened.container,
+            own = _split_decisions(cmap.kind, label, split_id, counts[u].rows_read, rows_read)
+            part = _ledger_part(
+                con, path, sha, det, source, reader, u, ids[u], split_id, counts[u],
+                notes.get(u, {}), decisions, own + zeros_by_unit.get(u, []), window, as_of,
+                as_of_source, opened.container,
             )  # fmt: skip
             parts.append(part)
             units_json[u] = {"ingest_id": part.ingest_id, "rows_read": part.counts.rows_read}
@@ -560,7 +546,6 @@ def _ingest_split(
             container=opened.container,
         )
         result.counts.check()
-        con.execute("DROP TABLE IF EXISTS _stg_all")
         drop_temp(con)
         rejected = result.counts.rejected
         if rejected and rejects_dir is not None:
@@ -579,6 +564,61 @@ def _ingest_split(
     return result
 
 
+def _prepare(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    path: Path,
+    raw: str,
+    ids: dict[str, int],
+    bad_rows: list[tuple[str | None, int, str]],
+    bad_to: tuple[int, str],
+) -> tuple[dict[str, list[dict]], dict[str, int]]:
+    """Before the state is written: codes that lost their zeros matched per unit, rejects
+    stored under each unit's ingest, in-file repeats set aside (``_good``). Returns the units'
+    decisions and identical repeats."""
+    register_ids(con, ids)
+    zeros = _lost_zeros(con, kind) if kind in (Kind.CASES, Kind.PAKN) else {}
+    write_rejects(con, kind, path.name, bad_rows, raw, bad_to)
+    return zeros, dedupe(con, kind, path.name, raw)
+
+
+def _write_state(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    as_of: dt.datetime,
+    keep_personal: bool,
+    ids: dict[str, int],
+    identical: dict[str, int],
+    bad_rows: list[tuple[str | None, int, str]],
+    bad_to: tuple[int, str],
+) -> tuple[dict[str, Counts], dict[str, dict[str, int]]]:
+    """The cases, PAKN or catalogue snapshot of ``_good`` written, every unit of ``ids`` in one
+    pass; per unit its checked :class:`Counts` (every row read accounted for) and notes."""
+    if kind is Kind.CATALOGUE:
+        state = {u: (*c, 0) for u, c in snapshot_catalogue(con).items()}
+    else:
+        state = upsert_state(con, kind, as_of, keep_personal)
+    rows = dict(
+        con.execute("SELECT coalesce(_unit, ''), count(*) FROM _stg GROUP BY ALL").fetchall()
+    )
+    listed = ", ".join(str(int(i)) for i in ids.values())
+    rejected = dict(
+        con.execute(
+            f"SELECT unit, count(*) FROM rejects WHERE ingest_id IN ({listed}) GROUP BY unit"
+        ).fetchall()
+    )
+    out: dict[str, Counts] = {}
+    for unit in ids:
+        read = int(rows.get(unit, 0)) + (len(bad_rows) if bad_to[1] == unit else 0)
+        ins, upd, unch, conflicts = state.get(unit, (0, 0, 0, 0))
+        counts = Counts(
+            read, ins, upd, unch + identical.get(unit, 0), int(rejected.get(unit, 0)), conflicts
+        )
+        counts.check()
+        out[unit] = counts
+    return out, _notes(con, kind)
+
+
 def _units_without_rows(
     matcher: UnitMatcher, with_rows: list[str], kind: Kind, window: FileWindow
 ) -> list[str]:
@@ -588,36 +628,19 @@ def _units_without_rows(
     if kind is Kind.CATALOGUE or (window.covers_to is None and window.export_time is None):
         return []
     cities = sorted({c for u in with_rows if (c := matcher.params[u].city)})
+    for c in cities:
+        load_city(c)  # a unit's city file exists (units.load_unit); here it must be valid too
     seen = set(with_rows)
-    return sorted({u.unit for c in cities for u in city_units(c) if u.unit not in seen})
-
-
-def _store_part(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    sha: str,
-    det: Detected,
-    source: Source,
-    reader: UnitParams,
-    unit: str,
-    split_id: int,
-    label: str,
-    file_rows: int,
-    file_decisions: list[dict],
-    window: FileWindow,
-    as_of: dt.datetime,
-    as_of_source: str,
-    raw: str,
-    container: str | None,
-) -> IngestResult:
-    """One unit's rows of a split file (``_stg_all``) stored as that unit's ingest."""
-    cmap = det.cmap
-    ingest_id = next_ingest_id(con)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _stg AS SELECT * FROM _stg_all WHERE _unit = ?", [unit]
+    return sorted(
+        u.unit for u in matcher.params.values() if u.city in cities and u.unit not in seen
     )
-    rows = int(con.execute("SELECT count(*) FROM _stg").fetchone()[0])
-    own: list[dict] = [
+
+
+def _split_decisions(
+    kind: Kind, label: str, split_id: int, rows: int, file_rows: int
+) -> list[dict]:
+    """What a unit's ledger entry says about its share of a split file."""
+    out: list[dict] = [
         {
             "what": "split",
             "split_id": split_id,
@@ -629,29 +652,38 @@ def _store_part(
         }
     ]
     if rows == 0:
-        own.append(
+        out.append(
             {
                 "what": "empty_list",
                 "detail": "đơn vị không có dòng nào trong tệp cấp tỉnh: ghi nhận là không có "
-                + ("hồ sơ" if cmap.kind is Kind.CASES else "PAKN")
+                + ("hồ sơ" if kind is Kind.CASES else "PAKN")
                 + " trong khoảng thời gian tệp ghi",
             }
         )
-    if cmap.kind in (Kind.CASES, Kind.PAKN):
-        own += _lost_zeros(con, cmap.kind, unit)
-    write_rejects(con, cmap.kind, ingest_id, unit, path.name, [], raw)
-    identical = dedupe(con, cmap.kind, ingest_id, unit, path.name, raw)
-    if cmap.kind is Kind.CATALOGUE:
-        ins, upd, unch = snapshot_catalogue(con, ingest_id, unit)
-        conflicts = 0
-    else:
-        ins, upd, unch, conflicts = upsert_state(con, cmap.kind, ingest_id, unit, as_of, False)
-    found = con.execute("SELECT count(*) FROM rejects WHERE ingest_id = ?", [ingest_id])
-    rejected = int(found.fetchone()[0])
-    counts = Counts(rows, ins, upd, unch + identical, rejected, conflicts)
-    counts.check()
-    notes = _notes(con, cmap.kind)
-    decisions = file_decisions + own
+    return out
+
+
+def _ledger_part(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha: str,
+    det: Detected,
+    source: Source,
+    reader: UnitParams,
+    unit: str,
+    ingest_id: int,
+    split_id: int,
+    counts: Counts,
+    notes: dict[str, int],
+    file_decisions: list[dict],
+    own: list[dict],
+    window: FileWindow,
+    as_of: dt.datetime,
+    as_of_source: str,
+    container: str | None,
+) -> IngestResult:
+    """One unit's share of a split file in the ledger (``ingests``), and its result."""
+    cmap = det.cmap
     entry = LedgerEntry(
         ingest_id=ingest_id,
         unit=unit,
@@ -670,14 +702,10 @@ def _store_part(
         ignored_columns=cmap.ignored,
         tool_version=__version__,
         sheets=source.sheets,
-        decisions=decisions,
+        decisions=file_decisions + own,
         split_id=split_id,
     )
     write_ledger(con, entry, counts)
-    for name in ("_good", "_p"):
-        con.execute(f"DROP VIEW IF EXISTS {name}")
-    for name in ("_stg", "_ok", "_dup", "_good_t", "_cls"):
-        con.execute(f"DROP TABLE IF EXISTS {name}")
     return IngestResult(
         file=str(path),
         kind=cmap.kind,
@@ -826,30 +854,32 @@ def _with_error_column(table: pa.Table) -> pa.Table:
     return table.append_column("_error", pa.nulls(table.num_rows, pa.string()))
 
 
-def _lost_zeros(con: duckdb.DuckDBPyConnection, kind: Kind, unit: str) -> list[dict]:
+def _lost_zeros(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, list[dict]]:
+    """Per unit, the decisions of :func:`~tthc.ingest.codes.match_lost_zeros`."""
     key = "case_code" if kind is Kind.CASES else "pakn_code"
     table = "cases" if kind is Kind.CASES else "pakn"
-    matched, ambiguous, examples = match_lost_zeros(con, "_stg", key, table, unit)
-    out = []
-    if matched:
-        out.append(
-            {
-                "what": "leading_zeros",
-                "matched": matched,
-                "examples": examples,
-                "detail": f"{matched} mã chỉ gồm chữ số bị mất số 0 ở đầu (Excel đổi thành số) "
-                f"được khớp với mã đã có của đơn vị: {'; '.join(examples)}",
-            }
-        )
-    if ambiguous:
-        out.append(
-            {
-                "what": "leading_zeros_ambiguous",
-                "codes": ambiguous,
-                "detail": f"{ambiguous} mã chỉ gồm chữ số khớp với nhiều mã đã có khi bỏ số 0 ở "
-                "đầu: không ghép, giữ nguyên mã",
-            }
-        )
+    out: dict[str, list[dict]] = {}
+    for unit, (matched, ambiguous, examples) in match_lost_zeros(con, "_stg", key, table).items():
+        found = out.setdefault(unit, [])
+        if matched:
+            found.append(
+                {
+                    "what": "leading_zeros",
+                    "matched": matched,
+                    "examples": examples,
+                    "detail": f"{matched} mã chỉ gồm chữ số bị mất số 0 ở đầu (Excel đổi thành "
+                    f"số) được khớp với mã đã có của đơn vị: {'; '.join(examples)}",
+                }
+            )
+        if ambiguous:
+            found.append(
+                {
+                    "what": "leading_zeros_ambiguous",
+                    "codes": ambiguous,
+                    "detail": f"{ambiguous} mã chỉ gồm chữ số khớp với nhiều mã đã có khi bỏ số 0 "
+                    "ở đầu: không ghép, giữ nguyên mã",
+                }
+            )
     return out
 
 
@@ -875,14 +905,16 @@ def _as_of(
     return window.ingest_time, "ingest_time"
 
 
-def _notes(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, int]:
+def _notes(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, dict[str, int]]:
+    """Per unit, counts of what staging inferred or could not match (non-zero ones only)."""
     if kind is Kind.CASES:
         sql = """
-            SELECT sum(_status_inferred::INT), count(*) FILTER (WHERE procedure_code IS NULL),
+            SELECT _unit, sum(_status_inferred::INT),
+                count(*) FILTER (WHERE procedure_code IS NULL),
                 sum(_by_name::INT), sum(_ambiguous_name::INT), sum(_field_from_cat::INT),
                 sum(_due_duration::INT), sum(_flag_unknown), sum(_online_unknown::INT),
                 sum(_ended_dropped::INT)
-            FROM _good
+            FROM _good GROUP BY _unit
         """
         names = (
             "status_inferred",
@@ -896,12 +928,14 @@ def _notes(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, int]:
             "end_dates_of_unfinished_dropped",
         )
     elif kind is Kind.PAKN:
-        sql = "SELECT sum(_due_duration::INT) FROM _good"
+        sql = "SELECT _unit, sum(_due_duration::INT) FROM _good GROUP BY _unit"
         names = ("due_durations_ignored",)
     else:
         return {}
-    row = con.execute(sql).fetchone()
-    return {n: int(v or 0) for n, v in zip(names, row, strict=True) if v}
+    return {
+        unit: {n: int(v or 0) for n, v in zip(names, values, strict=True) if v}
+        for unit, *values in con.execute(sql).fetchall()
+    }
 
 
 def write_rejects_csv(

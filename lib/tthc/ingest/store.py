@@ -4,7 +4,9 @@ Runs inside the caller's transaction (one per file), entirely in SQL over ``_stg
 
 Rules (issue 2, item 3):
 
-- a case is keyed by (unit, case_code), a PAKN by (unit, pakn_code);
+- a case is keyed by (unit, case_code), a PAKN by (unit, pakn_code); each staged row carries
+  its unit (``_stg._unit``) and goes under that unit's ingest (``_ids``), so a province-level
+  file is stored in one pass for all its units, and a key repeated in two units is two cases;
 - a row from an export whose ``as_of`` is on or after the stored state's replaces it (``updated``
   when it differs, ``unchanged`` when equal; an equal state confirmed by a newer export takes
   that export's ``ingest_id`` and ``as_of``, so a middle-aged export ingested later still cannot
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from tthc.ingest.catalogue import latest_snapshot_sql
+from tthc.ingest.catalogue import latest_snapshots_sql
 from tthc.ingest.stage import KEYS, STATE
 from tthc.schema import Kind
 
@@ -100,23 +102,33 @@ def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.execute("SELECT nextval('ingest_id_seq')").fetchone()[0])
 
 
+def register_ids(con: duckdb.DuckDBPyConnection, ids: dict[str, int]) -> None:
+    """The temporary table ``_ids`` (unit, ingest_id): which ingest each unit's rows belong to.
+    A split file's rows of unknown unit (``_unit`` NULL) go to the unit ``''``."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _ids (unit VARCHAR, ingest_id BIGINT)")
+    if ids:
+        con.executemany("INSERT INTO _ids VALUES (?, ?)", [[u, i] for u, i in ids.items()])
+
+
 def write_rejects(
     con: duckdb.DuckDBPyConnection,
     kind: Kind,
-    ingest_id: int,
-    unit: str,
     file_name: str,
     bad_rows: list[tuple[str | None, int, str]],
     raw_json: str,
+    bad_rows_to: tuple[int, str],
 ) -> None:
-    """Rows rejected by staging, and rows the reader could not split, (sheet, row, reason), with
-    their raw text withheld."""
+    """Rows rejected by staging, each under its unit's ingest (``_ids``), and rows the reader
+    could not split, (sheet, row, reason), under ``bad_rows_to`` (ingest_id, unit), with their
+    raw text withheld."""
     con.execute(
-        f"INSERT INTO rejects SELECT ?, ?, ?, ?, _src._sheet, _stg._row, _stg._reject, {raw_json} "
-        "FROM _stg JOIN _src ON _src._rid = _stg._rid WHERE _stg._reject IS NOT NULL",
-        [ingest_id, unit, kind.value, file_name],
+        f"INSERT INTO rejects SELECT i.ingest_id, i.unit, ?, ?, _src._sheet, s._row, s._reject, "
+        f"{raw_json} FROM _stg s JOIN _src ON _src._rid = s._rid "
+        "JOIN _ids i ON i.unit = coalesce(s._unit, '') WHERE s._reject IS NOT NULL",
+        [kind.value, file_name],
     )
     if bad_rows:
+        ingest_id, unit = bad_rows_to
         con.executemany(
             "INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
             [[ingest_id, unit, kind.value, file_name, s, n, why] for s, n, why in bad_rows],
@@ -124,21 +136,17 @@ def write_rejects(
 
 
 def dedupe(
-    con: duckdb.DuckDBPyConnection,
-    kind: Kind,
-    ingest_id: int,
-    unit: str,
-    file_name: str,
-    raw_json: str,
-) -> int:
-    """Split good staged rows into ``_good`` (one per key); returns identical repeats dropped."""
+    con: duckdb.DuckDBPyConnection, kind: Kind, file_name: str, raw_json: str
+) -> dict[str, int]:
+    """Split good staged rows into ``_good`` (one per unit and key); returns, per unit, the
+    identical repeats dropped (units without any are left out)."""
     key, state = KEYS[kind], STATE[kind]
     n_ok, n_keys = con.execute(
-        f"SELECT count(*), count(DISTINCT {key}) FROM _stg WHERE _reject IS NULL"
+        f"SELECT count(*), count(DISTINCT (_unit, {key})) FROM _stg WHERE _reject IS NULL"
     ).fetchone()
     if n_ok == n_keys:  # the usual case: no key repeated, nothing to compare
         con.execute("CREATE OR REPLACE TEMP VIEW _good AS SELECT * FROM _stg WHERE _reject IS NULL")
-        return 0
+        return {}
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _ok AS
@@ -150,46 +158,48 @@ def dedupe(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _dup AS
-        SELECT {key} AS k, string_agg(_row::VARCHAR, ', ' ORDER BY _rid) AS rows_list
-        FROM _ok GROUP BY {key} HAVING count(DISTINCT _hash) > 1
+        SELECT _unit AS u, {key} AS k, string_agg(_row::VARCHAR, ', ' ORDER BY _rid) AS rows_list
+        FROM _ok GROUP BY _unit, {key} HAVING count(DISTINCT _hash) > 1
         """
     )
     con.execute(
         f"""
         INSERT INTO rejects
-        SELECT ?, ?, ?, ?, _src._sheet, o._row,
+        SELECT i.ingest_id, o._unit, ?, ?, _src._sheet, o._row,
             '{label} "' || o.{key} || '" lặp lại trong tệp với nội dung khác nhau (các dòng '
                 || d.rows_list || ')',
             {raw_json}
-        FROM _ok o JOIN _dup d ON d.k = o.{key} JOIN _src ON _src._rid = o._rid
+        FROM _ok o JOIN _dup d ON d.u = o._unit AND d.k = o.{key}
+        JOIN _src ON _src._rid = o._rid JOIN _ids i ON i.unit = o._unit
         """,
-        [ingest_id, unit, kind.value, file_name],
+        [kind.value, file_name],
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _good_t AS
-        SELECT * EXCLUDE (_hash) FROM _ok WHERE {key} NOT IN (SELECT k FROM _dup)
-        QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _rid) = 1
+        SELECT o.* EXCLUDE (_hash) FROM _ok o ANTI JOIN _dup d ON d.u = o._unit AND d.k = o.{key}
+        QUALIFY row_number() OVER (PARTITION BY o._unit, o.{key} ORDER BY o._rid) = 1
         """
     )
     con.execute("CREATE OR REPLACE TEMP VIEW _good AS SELECT * FROM _good_t")
-    kept = con.execute(f"SELECT count(*) FROM _ok WHERE {key} NOT IN (SELECT k FROM _dup)")
-    return int(kept.fetchone()[0]) - _count(con, "_good")
-
-
-def _count(con: duckdb.DuckDBPyConnection, table: str, where: str = "true") -> int:
-    return int(con.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0])
+    kept = dict(
+        con.execute(
+            f"SELECT o._unit, count(*) FROM _ok o ANTI JOIN _dup d ON d.u = o._unit "
+            f"AND d.k = o.{key} GROUP BY o._unit"
+        ).fetchall()
+    )
+    good = dict(con.execute("SELECT _unit, count(*) FROM _good GROUP BY _unit").fetchall())
+    return {u: n - good.get(u, 0) for u, n in kept.items() if n - good.get(u, 0)}
 
 
 def upsert_state(
     con: duckdb.DuckDBPyConnection,
     kind: Kind,
-    ingest_id: int,
-    unit: str,
     as_of: dt.datetime,
     keep_personal: bool,
-) -> tuple[int, int, int, int]:
-    """Cases or PAKN: (inserted, updated, unchanged, conflicts) among ``_good``."""
+) -> dict[str, tuple[int, int, int, int]]:
+    """Cases or PAKN of ``_good``, each under its ``_unit`` and that unit's ingest (``_ids``):
+    per unit (inserted, updated, unchanged, conflicts); units without rows are left out."""
     table = "cases" if kind is Kind.CASES else "pakn"
     key, state = KEYS[kind], STATE[kind]
     differs = " OR ".join(f"g.{c} IS DISTINCT FROM t.{c}" for c in state)
@@ -197,7 +207,7 @@ def upsert_state(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _cls AS
-        SELECT g.{key}, t.ingest_id AS _old_id, t.as_of AS _old_as_of,
+        SELECT g._unit, g.{key}, t.ingest_id AS _old_id, t.as_of AS _old_as_of,
             {", ".join(f"t.{c} AS _old_{c}" for c in state)},
             CASE
                 WHEN NOT ({differs}) THEN
@@ -205,65 +215,72 @@ def upsert_state(
                 WHEN t.as_of IS NULL OR $as_of >= t.as_of THEN 'update'
                 ELSE 'conflict'
             END AS _action
-        FROM _good g JOIN {table} t ON t.unit = $unit AND t.{key} = g.{key}
+        FROM _good g JOIN {table} t ON t.unit = g._unit AND t.{key} = g.{key}
         """,
-        {"unit": unit, "as_of": as_of},
+        {"as_of": as_of},
     )
     cols = ", ".join(state)
     con.execute(
         f"""
         INSERT INTO {table} (unit, {key}, {cols}, ingest_id, as_of, first_ingest_id)
-        SELECT $unit, {key}, {cols}, $id, $as_of, $id FROM _good
-        WHERE {key} NOT IN (SELECT {key} FROM _cls)
+        SELECT g._unit, g.{key}, {", ".join(f"g.{c}" for c in state)}, i.ingest_id, $as_of,
+            i.ingest_id
+        FROM _good g JOIN _ids i ON i.unit = g._unit
+        ANTI JOIN _cls c ON c._unit = g._unit AND c.{key} = g.{key}
         """,
-        {"unit": unit, "id": ingest_id, "as_of": as_of},
+        {"as_of": as_of},
     )
-    rows = dict(con.execute("SELECT _action, count(*) FROM _cls GROUP BY ALL").fetchall())
-    if rows.get("update") or rows.get("confirm"):
+    actions: dict[str, dict[str, int]] = {}
+    for unit, action, n in con.execute(
+        "SELECT _unit, _action, count(*) FROM _cls GROUP BY ALL"
+    ).fetchall():
+        actions.setdefault(unit, {})[action] = int(n)
+    if any(a.get("update") or a.get("confirm") for a in actions.values()):
         sets = ", ".join(f"{c} = g.{c}" for c in state)
         con.execute(
             f"""
-            UPDATE {table} SET {sets}, ingest_id = $id, as_of = $as_of
-            FROM _good g JOIN _cls c ON c.{key} = g.{key}
-            WHERE {table}.unit = $unit AND {table}.{key} = g.{key}
+            UPDATE {table} SET {sets}, ingest_id = i.ingest_id, as_of = $as_of
+            FROM _good g JOIN _cls c ON c._unit = g._unit AND c.{key} = g.{key}
+                JOIN _ids i ON i.unit = g._unit
+            WHERE {table}.unit = g._unit AND {table}.{key} = g.{key}
                 AND c._action IN ('update', 'confirm')
             """,
-            {"unit": unit, "id": ingest_id, "as_of": as_of},
+            {"as_of": as_of},
         )
     if kind is Kind.CASES:
-        if rows.get("conflict"):
-            _record_conflicts(con, ingest_id, unit, as_of)
+        if any(a.get("conflict") for a in actions.values()):
+            _record_conflicts(con, as_of)
         if keep_personal:
             con.execute(
                 """
                 INSERT OR REPLACE INTO case_personal
-                SELECT $unit, g.case_code, g._personal, $id FROM _good g
-                LEFT JOIN _cls c ON c.case_code = g.case_code
+                SELECT g._unit, g.case_code, g._personal, i.ingest_id FROM _good g
+                JOIN _ids i ON i.unit = g._unit
+                LEFT JOIN _cls c ON c._unit = g._unit AND c.case_code = g.case_code
                 WHERE coalesce(c._action, 'insert') IN ('insert', 'update')
                     AND g._personal IS NOT NULL
-                """,
-                {"unit": unit, "id": ingest_id},
+                """
             )
-    total = int(con.execute("SELECT count(*) FROM _good").fetchone()[0])
-    existing = sum(rows.values())
-    inserted, updated = total - existing, rows.get("update", 0)
-    conflicts = rows.get("conflict", 0)
-    unchanged = rows.get("same", 0) + rows.get("confirm", 0) + conflicts
-    return inserted, updated, unchanged, conflicts
+    out: dict[str, tuple[int, int, int, int]] = {}
+    for unit, total in con.execute("SELECT _unit, count(*) FROM _good GROUP BY _unit").fetchall():
+        rows = actions.get(unit, {})
+        existing = sum(rows.values())
+        conflicts = rows.get("conflict", 0)
+        unchanged = rows.get("same", 0) + rows.get("confirm", 0) + conflicts
+        out[unit] = (int(total) - existing, rows.get("update", 0), unchanged, conflicts)
+    return out
 
 
-def _record_conflicts(
-    con: duckdb.DuckDBPyConnection, ingest_id: int, unit: str, as_of: dt.datetime
-) -> None:
+def _record_conflicts(con: duckdb.DuckDBPyConnection, as_of: dt.datetime) -> None:
     shown = ("status_label", "outcome", "received_at", "due_at", "ended_at")
     stored = ", ".join(f"'{c}', _old_{c}" for c in shown)
-    older = ", ".join(f"'{c}', {c}" for c in shown)
+    older = ", ".join(f"'{c}', g.{c}" for c in shown)
     con.execute(
         f"""
         INSERT INTO case_conflicts
-        SELECT $id, $unit, g.case_code, c._old_id,
+        SELECT i.ingest_id, g._unit, g.case_code, c._old_id,
             CASE WHEN _old_outcome NOT IN ('pending', 'not_received')
-                    AND outcome IN ('pending', 'not_received')
+                    AND g.outcome IN ('pending', 'not_received')
                 THEN 'Bản xuất cũ hơn (số liệu đến ' || strftime($as_of, {_FMT})
                     || ') ghi hồ sơ chưa kết thúc, trong khi bản đã lưu (đến '
                     || strftime(_old_as_of, {_FMT})
@@ -273,39 +290,40 @@ def _record_conflicts(
                     || '): giữ bản mới hơn'
             END,
             json_object('stored', json_object({stored}), 'older_export', json_object({older}))
-        FROM _cls c JOIN _good g ON g.case_code = c.case_code WHERE c._action = 'conflict'
+        FROM _cls c JOIN _good g ON g._unit = c._unit AND g.case_code = c.case_code
+        JOIN _ids i ON i.unit = g._unit
+        WHERE c._action = 'conflict'
         """,
-        {"id": ingest_id, "unit": unit, "as_of": as_of},
+        {"as_of": as_of},
     )
 
 
-def snapshot_catalogue(
-    con: duckdb.DuckDBPyConnection, ingest_id: int, unit: str
-) -> tuple[int, int, int]:
-    """Store ``_good`` as a new snapshot; (inserted, updated, unchanged) against the previous one."""
+def snapshot_catalogue(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, int]]:
+    """Store ``_good`` as a new snapshot of each unit's catalogue (under the unit's ingest in
+    ``_ids``); per unit (inserted, updated, unchanged) against its previous snapshot."""
     state = STATE[Kind.CATALOGUE]
     differs = " OR ".join(f"g.{c} IS DISTINCT FROM p.{c}" for c in state)
-    row = con.execute(
+    rows = con.execute(
         f"""
         WITH prev AS (
             SELECT * FROM procedures
-            WHERE unit = $unit AND ingest_id = ({latest_snapshot_sql()})
+            WHERE unit IN (SELECT unit FROM _ids) AND ingest_id IN ({latest_snapshots_sql()})
         )
-        SELECT count(*) FILTER (WHERE p.procedure_code IS NULL),
+        SELECT g._unit, count(*) FILTER (WHERE p.procedure_code IS NULL),
             count(*) FILTER (WHERE p.procedure_code IS NOT NULL AND ({differs})),
             count(*) FILTER (WHERE p.procedure_code IS NOT NULL AND NOT ({differs}))
-        FROM _good g LEFT JOIN prev p ON p.procedure_code = g.procedure_code
-        """,
-        {"unit": unit},
-    ).fetchone()
+        FROM _good g LEFT JOIN prev p ON p.unit = g._unit AND p.procedure_code = g.procedure_code
+        GROUP BY g._unit
+        """
+    ).fetchall()
     con.execute(
         """
         INSERT INTO procedures (unit, ingest_id, procedure_code, procedure_name, name_key, field, level)
-        SELECT $unit, $id, procedure_code, procedure_name, name_key, field, level FROM _good
-        """,
-        {"unit": unit, "id": ingest_id},
+        SELECT g._unit, i.ingest_id, procedure_code, procedure_name, name_key, field, level
+        FROM _good g JOIN _ids i ON i.unit = g._unit
+        """
     )
-    return int(row[0]), int(row[1]), int(row[2])
+    return {u: (int(a), int(b), int(c)) for u, a, b, c in rows}
 
 
 def write_ledger(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, counts: Counts) -> None:
@@ -395,5 +413,5 @@ def write_split(
 def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     for name in ("_good", "_p"):
         con.execute(f"DROP VIEW IF EXISTS {name}")
-    for name in ("_stg", "_ok", "_dup", "_good_t", "_cls"):
+    for name in ("_stg", "_ok", "_dup", "_good_t", "_cls", "_ids"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
