@@ -28,7 +28,7 @@ from test_stats_properties import PERIODS, PROFILES, case_kwargs, pakn_kwargs
 
 from tthc.cli import main
 from tthc.schema import DDL
-from tthc.stats.city import COUNT_KEYS, compute_city, convention_conflicts
+from tthc.stats.city import COUNT_KEYS, compute_city, counting_key
 from tthc.stats.figures import compute_figures
 from tthc.stats.numbers import rate
 from tthc.stats.periods import month_period
@@ -155,7 +155,7 @@ def test_city_text_lists_units_and_missing_data(city, capsys):
 def _check_sums(result, allow_partial: bool = False) -> None:
     """Every count of the city is the sum of its units' (or N/A when one lacks it); every rate
     is recomputed from summed parts under the city profile's rounding."""
-    units = result.units
+    units = {u: result.contribution(u) for u in result.units}  # what the city sums
     v = result.figures.values
     for key in COUNT_KEYS:
         parts = [f.values[key] for f in units.values()]
@@ -209,19 +209,17 @@ def test_city_with_a_gap_and_a_missing_unit(city):
     _check_sums(_city(db, allow_partial=True), allow_partial=True)
 
 
-def test_a_unit_with_another_convention_is_not_summed():
+def test_what_a_profile_counts_leaves_out_how_it_writes_numbers():
     base = Profile(name="city")
-    other = Profile(name="other", comparison="timestamp")
-    conflicts = convention_conflicts(base, {"xa-a": base, "xa-b": other})
-    assert "cases_total" in conflicts and "rate_on_time" in conflicts
-    assert conflicts["cases_total"].startswith("xa-b dùng cách so sánh hạn khác bộ quy ước")
-    ytd = Profile(name="ytd", ytd_start="period_rule")
-    conflicts = convention_conflicts(base, {"xa-a": base, "xa-b": ytd})
-    assert "cases_total" not in conflicts  # a period figure
-    assert "rate_procedures_with_cases" in conflicts  # a year-to-date one
+    written = Profile(name="w", rounding="legacy_float", number_format={"decimal_sep": "."})
+    assert counting_key(written) == counting_key(base)
+    assert counting_key(Profile(name="t", comparison="timestamp")) != counting_key(base)
+    assert counting_key(Profile(name="y", ytd_start="period_rule")) != counting_key(base)
+    rates = Profile(name="r", rates={"reuse": {"window": "ytd"}})
+    assert counting_key(rates) != counting_key(base)
 
 
-def test_conflicting_profiles_make_city_figures_na():
+def test_a_unit_counting_differently_is_recounted_for_the_city():
     con = duckdb.connect()
     con.execute(DDL)
     f = Factory(con)
@@ -234,13 +232,34 @@ def test_conflicting_profiles_make_city_figures_na():
             ended="2026-06-03",
             outcome="resolved",
         )
+    f.case(unit="xa-b", received="2026-06-02 08:00", ended="2026-06-04", outcome="withdrawn")
     base, other = Profile(name="city"), Profile(name="other", third_bucket="excluded")
     result = compute_city(
-        con, "tp", ["xa-a", "xa-b"], JUNE, profiles={"xa-a": base, "xa-b": other}, city_profile=base
+        con,
+        "tp",
+        ["xa-a", "xa-b"],
+        JUNE,
+        profiles={"xa-a": base, "xa-b": other},
+        city_profile=base,
+        names={"xa-a": "xã A", "xa-b": "xã B"},
     )
+    # The unit's own figures: its profile leaves the withdrawn case out of the total.
     assert result.units["xa-b"].values["cases_total"] == 1
-    assert result.figures.values["cases_total"] is None
-    assert "xa-b dùng cách tính hồ sơ rút, dừng, trả lại khác" in result.figures.na["cases_total"]
+    alone = compute_figures(con, "xa-b", JUNE, other)
+    assert result.units["xa-b"].to_json() == alone.to_json()
+    # The city counts it the city's way: 1 + 2.
+    assert result.recounted["xa-b"].values["cases_total"] == 2
+    assert result.figures.values["cases_total"] == 3
+    assert result.units_table["cases_total"].tolist() == [1, 2, 3]
+    assert result.figures.ok
+    recount_note = next(n for n in result.figures.notes if "tính lại" in n)
+    assert recount_note.startswith(
+        "Số liệu của xã B cộng vào thành phố được tính lại theo bộ quy ước báo cáo của thành phố "
+        "(city) vì đơn vị dùng cách tính hồ sơ rút, dừng, trả lại khác"
+    )
+    got = result.to_json()
+    assert got["units_recounted"]["xa-b"]["cases_total"] == 2
+    assert [u["cases_total"] for u in got["units"]] == [1, 1]
 
 
 # --- errors ------------------------------------------------------------------------------------

@@ -15,9 +15,12 @@ however many, and for each unit exactly what ``tthc stats --unit`` prints — an
   city profile's ``allow_partial``) the city's figure is the sum over the units that have it,
   marked "chỉ tính 3/5 đơn vị có số liệu (thiếu: …)"; such units are listed in
   :attr:`CityFigures.units_missing`, never counted as zero;
-- **conventions must agree**: a unit whose profile defines a figure differently from the city's
-  (another period rule, comparison, third-bucket placement, early/on-time practice, YTD start or
-  rate definition) cannot be summed into that figure: N/A with the units named;
+- **one convention**: a unit whose profile counts differently from the city's (another period
+  rule, comparison, third-bucket placement, early/on-time practice, YTD start or rate
+  definition: :func:`counting_key`) is counted again under the city's profile, and that is what
+  the city sums (:attr:`CityFigures.recounted`; a note says so); the unit's own figures stay
+  under its own profile. Rounding, decimals and number format do not count: the city
+  recomputes its rates and writes its numbers its own way;
 - **checks**: the identities of Biểu 06 for every unit row and for the city row, the city row =
   the sum of the unit rows column by column, and the city row recomputed by one independent
   query over all the member units' cases, which must equal the sum of the units.
@@ -39,7 +42,7 @@ import pandas as pd
 from tthc.stats import checks as checks_mod
 from tthc.stats.casetable import UNKNOWN_FIELD, Window, case_table
 from tthc.stats.checks import CASE_COLUMNS, Check
-from tthc.stats.completeness import CASE_FACTS, PAKN_FACTS, RATE_COUNTS, figure_needs
+from tthc.stats.completeness import CASE_FACTS, PAKN_FACTS, RATE_COUNTS
 from tthc.stats.figures import (
     _PROCEDURE_COUNTS,
     BY_FIELD_COLUMNS,
@@ -135,6 +138,14 @@ class CityFigures:
     figures: Figures  # the city's own, under the same keys as a unit's
     units: dict[str, Figures]  # unit slug -> its figures, in the city's order
     units_table: pd.DataFrame  # Biểu 06 by unit: one row per unit (``field`` = slug) + total
+    # Units whose profile counts differently from the city's: their figures under the city's
+    # profile, which are what the city sums (and the rows of ``units_table``).
+    recounted: dict[str, Figures] = field(default_factory=dict)
+
+    def contribution(self, unit: str) -> Figures:
+        """What the city sums for ``unit``: its own figures, or them counted again under the
+        city's profile (:attr:`recounted`)."""
+        return self.recounted.get(unit) or self.units[unit]
 
     @property
     def units_missing(self) -> dict[str, Figures]:
@@ -149,6 +160,10 @@ class CityFigures:
         out["city"] = self.city
         out["unit_count"] = len(self.units)
         out["units_table"] = _records(self.units_table)
+        out["units_recounted"] = {
+            u: {k: f.values.get(k) for k in (*COUNT_KEYS, *(f"rate_{r}" for r in RATE_SPECS))}
+            for u, f in self.recounted.items()
+        }
         out["units_missing"] = [
             {
                 "unit": u,
@@ -166,44 +181,34 @@ class CityFigures:
 # --- conventions -------------------------------------------------------------------------------
 
 
-def convention_conflicts(
-    city: Profile, profiles: Mapping[str, Profile], names: Mapping[str, str] | None = None
-) -> dict[str, str]:
-    """Figure key -> why it cannot be summed: the units whose profile counts it differently
-    from the city's profile (``profiles``: unit -> its profile). Rounding, decimals and number
-    format may differ: the city recomputes its rates and writes its numbers its own way."""
-    needs = figure_needs(city)
-    keys = [*COUNT_KEYS, *(f"rate_{k}" for k in RATE_SPECS)]
-    out: dict[str, str] = {}
+def counting_key(profile: Profile) -> tuple[object, ...]:
+    """What a profile counts, leaving out how it writes the numbers (rounding, decimals, number
+    format): two profiles with the same key give the same counts and rate parts."""
+    return (
+        *(getattr(profile, s) for s in (*_BASE_SETTINGS, "ytd_start")),
+        tuple(
+            (r.numerator, r.denominator, r.window)
+            for r in (profile.rate_def(k) for k in RATE_SPECS)
+        ),
+    )
 
-    def mark(targets: Sequence[str], setting: str, units: list[str]) -> None:
-        reason = (
-            f"{_names(units, names)} dùng {_SETTING_NAMES.get(setting, setting)} khác bộ quy ước báo "
-            f"cáo của thành phố ({city.name}): không cộng được"
-        )
-        for key in targets:
-            out.setdefault(key, reason)
 
-    for setting in _BASE_SETTINGS:
-        units = [u for u, p in profiles.items() if getattr(p, setting) != getattr(city, setting)]
-        if units:
-            mark(keys, setting, units)
-    units = [u for u, p in profiles.items() if p.ytd_start != city.ytd_start]
-    if units:
-        ytd_keys = [k for k in keys if any(n.window == "ytd" for n in needs.get(k, ()))]
-        mark(ytd_keys, "ytd_start", units)
+def convention_settings(city: Profile, profiles: Mapping[str, Profile]) -> list[str]:
+    """The settings (in words) in which ``profiles`` count differently from ``city``."""
+    out = [
+        _SETTING_NAMES[s]
+        for s in (*_BASE_SETTINGS, "ytd_start")
+        if any(getattr(p, s) != getattr(city, s) for p in profiles.values())
+    ]
     for key in RATE_SPECS:
         c = city.rate_def(key)
-        units = [
-            u
-            for u, p in profiles.items()
-            if (r := p.rate_def(key)).numerator != c.numerator
+        if any(
+            (r := p.rate_def(key)).numerator != c.numerator
             or r.denominator != c.denominator
             or r.window != c.window
-        ]
-        if units:
-            counts = [count for count, rkey, _ in RATE_COUNTS if rkey == key]
-            mark([f"rate_{key}", *counts], f"định nghĩa {c.title.lower()}", units)
+            for p in profiles.values()
+        ):
+            out.append(f"định nghĩa {c.title.lower()}")
     return out
 
 
@@ -273,16 +278,14 @@ def sum_figures(
     units: Mapping[str, Figures | None],
     *,
     allow_partial: bool = False,
-    conflicts: Mapping[str, str] | None = None,
     names: Mapping[str, str] | None = None,
 ) -> Figures:
     """The city's figures from its units' (unit -> Figures, None: the unit has no figures of
     this period): counts summed, rates recomputed from the summed parts under ``profile``,
     N/A (or, ``allow_partial``, partial over the units that have it) where a unit lacks a
-    figure, N/A for ``conflicts`` (:func:`convention_conflicts`). ``checks`` hold the Biểu 06
+    figure; the units must count as ``profile`` does (:func:`counting_key`). ``checks`` hold the Biểu 06
     identities of the city row and of the by-field table; the unit rows are checked by
     :func:`units_table_checks`."""
-    conflicts = dict(conflicts or {})
     figs = {u: f for u, f in units.items() if f is not None}
     absent = {u: NO_PERIOD_DATA for u, f in units.items() if f is None}
     ytd = ytd_start(period, profile)
@@ -332,9 +335,6 @@ def sum_figures(
         return {u: parts[u] for u in units}, reasons, cov, part
 
     for key in COUNT_KEYS:
-        if key in conflicts:
-            record(key, _Sum(None, conflicts[key]))
-            continue
         if key == "cases_resolved_early" and profile.early_on_time != "disjoint":
             record(key, _Sum(None, MERGED_EARLY))
             continue
@@ -349,30 +349,27 @@ def sum_figures(
         num: int | None = None
         den: int | None = None
         value = None
-        if rkey in conflicts:
-            s = _Sum(None, conflicts[rkey])
-        else:
-            nums: dict[str, int | None] = {u: None for u in units}
-            dens: dict[str, int | None] = {u: None for u in units}
-            reasons = dict(absent)
-            cov, part = set(absent), set()
-            for u, f in figs.items():
-                info = f.rates.get(key)
-                if info is not None and info.numerator is not None and info.denominator is not None:
-                    nums[u], dens[u] = info.numerator, info.denominator
-                    if rkey in f.partial:
-                        part.add(u)
-                else:
-                    reasons[u] = (info.na_reason if info else None) or f.na.get(rkey, "")
-                    if rkey in f.coverage_na:
-                        cov.add(u)
-            s = _combine(nums, reasons, cov, part, allow_partial, names)
-            if s.value is not None:
-                num = s.value
-                den = sum(d for d in dens.values() if d is not None)
-                value = rate(num, den, rd.decimals, profile.rounding)
-                if value is None:
-                    s = _Sum(None, ZERO_DENOMINATOR)
+        nums: dict[str, int | None] = {u: None for u in units}
+        dens: dict[str, int | None] = {u: None for u in units}
+        reasons = dict(absent)
+        cov, part = set(absent), set()
+        for u, f in figs.items():
+            info = f.rates.get(key)
+            if info is not None and info.numerator is not None and info.denominator is not None:
+                nums[u], dens[u] = info.numerator, info.denominator
+                if rkey in f.partial:
+                    part.add(u)
+            else:
+                reasons[u] = (info.na_reason if info else None) or f.na.get(rkey, "")
+                if rkey in f.coverage_na:
+                    cov.add(u)
+        s = _combine(nums, reasons, cov, part, allow_partial, names)
+        if s.value is not None:
+            num = s.value
+            den = sum(d for d in dens.values() if d is not None)
+            value = rate(num, den, rd.decimals, profile.rounding)
+            if value is None:
+                s = _Sum(None, ZERO_DENOMINATOR)
         rates[key] = RateInfo(
             key=key,
             title=rd.title,
@@ -606,38 +603,49 @@ def compute_city(
     for u in units:
         p = profiles[u]
         groups.setdefault(p.model_dump_json(), (p, []))[1].append(u)
+    # Units whose profile counts differently from the city's are counted again under the
+    # city's profile: what the city sums is the same count for every unit.
+    city_key = counting_key(city_profile)
+    recounted = [u for u in units if counting_key(profiles[u]) != city_key]
+    jobs = [(prof, members, False) for prof, members in groups.values()]
+    if recounted:
+        jobs.append((city_profile, recounted, True))
     figs: dict[str, Figures] = {}
-    for prof, members in groups.values():
-        figs.update(
-            compute_units(
-                con,
-                members,
-                period.with_rule(prof.period_rule),
-                prof,
-                comparisons=comparisons,
-                detail=detail,
-                allow_partial=allow_partial,
-                procedures=procedures,
-            )
+    again: dict[str, Figures] = {}
+    for prof, members, is_again in jobs:
+        got = compute_units(
+            con,
+            members,
+            period.with_rule(prof.period_rule),
+            prof,
+            comparisons=comparisons,
+            detail=detail,
+            allow_partial=allow_partial,
+            procedures=procedures,
         )
+        (again if is_again else figs).update(got)
     figs = {u: figs[u] for u in units}
+    contributions = {u: again.get(u, figs[u]) for u in units}
     allow = city_profile.allow_partial if allow_partial is None else allow_partial
-    conflicts = convention_conflicts(city_profile, {u: profiles[u] for u in units}, names)
-    total = sum_figures(
-        city, period, city_profile, figs, allow_partial=allow, conflicts=conflicts, names=names
-    )
-    table = units_table(figs, total)
+    total = sum_figures(city, period, city_profile, contributions, allow_partial=allow, names=names)
+    if recounted:
+        settings = convention_settings(city_profile, {u: profiles[u] for u in recounted})
+        total.notes.insert(
+            0,
+            f"Số liệu của {_names(recounted, names)} cộng vào thành phố được tính lại theo bộ quy "
+            f"ước báo cáo của thành phố ({city_profile.name}) vì đơn vị dùng "
+            f"{', '.join(settings)} khác; số liệu riêng của đơn vị vẫn theo bộ quy ước của đơn vị.",
+        )
+    table = units_table(contributions, total)
     # Units whose case table the exports determine (a count N/A for another reason, such as
     # early merged into on time, is skipped column by column).
     complete = [
         u
-        for u in units
-        if not any(k in figs[u].coverage_na or k in figs[u].partial for k in CASE_COLUMNS)
+        for u, f in contributions.items()
+        if not any(k in f.coverage_na or k in f.partial for k in CASE_COLUMNS)
     ]
     extra = units_table_checks(table, city_profile)
-    extra += recount_checks(
-        con, units, period, city_profile, total, complete_units=complete if not conflicts else []
-    )
+    extra += recount_checks(con, units, period, city_profile, total, complete_units=complete)
     total.checks += extra
     total.values["checks"] = [c.to_json() for c in total.checks]
     total.values["checks_ok"] = all(c.ok for c in total.checks)
@@ -648,11 +656,11 @@ def compute_city(
             ("previous", period.previous()),
             ("last_year", period.same_period_last_year()),
         ):
-            members = {u: f.comparison_figures.get(tag) for u, f in figs.items()}
+            members = {u: f.comparison_figures.get(tag) for u, f in contributions.items()}
             if all(m is None for m in members.values()):
                 comps[tag] = None
                 continue
-            other = sum_figures(city, per, city_profile, members, conflicts=conflicts, names=names)
+            other = sum_figures(city, per, city_profile, members, names=names)
             comps[tag] = {k: v for k, v in other.values.items() if k not in ("checks", "by_field")}
             total.comparison_figures[tag] = other
     total.comparisons = comps
@@ -700,6 +708,7 @@ def compute_city(
         figures=total,
         units=figs,
         units_table=table,
+        recounted={u: again[u] for u in recounted},
     )
 
 
@@ -757,8 +766,8 @@ def load_city_profiles(
     """The city's params, its units (slugs, the order of :func:`tthc.cities.city_units`) with
     their names, each unit's profile and the city's profile: ``profile`` for all when given,
     else each unit's own, and for the city the one its units share (the ``default`` profile
-    when they differ: the figures they count differently are then N/A,
-    :func:`convention_conflicts`).
+    when they differ: the units that count differently are then counted again under it for
+    the city's sums, :func:`compute_city`).
 
     Raises :class:`~tthc.errors.ParamsError` (one Vietnamese line) for an unknown city, a bad
     params file or a city without units."""
