@@ -1,7 +1,8 @@
-"""`tthc stats`: every figure of one unit-period, as a readable table, JSON or CSV.
+"""`tthc stats`: every figure of one unit-period (or of a city and each of its units), as a
+readable table, JSON or CSV.
 
 The warehouse is opened read-only, so this never blocks (or is blocked by) another reader.
-JSON schema: docs/stats-json.md.
+JSON schema: docs/stats-json.md (a city: its section "A city").
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import Any
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "stats",
-        help="tính số liệu báo cáo của một đơn vị trong một kỳ",
+        help="tính số liệu báo cáo của một đơn vị (hoặc một thành phố) trong một kỳ",
         description=(
             "Tính mọi số liệu của báo cáo (bảng tình hình giải quyết TTHC, tỷ lệ, PAKN, kiểm tra "
-            "cân đối) cho một đơn vị và một kỳ, tại thời điểm cuối kỳ."
+            "cân đối) cho một đơn vị và một kỳ, tại thời điểm cuối kỳ; với --city: cho từng đơn vị "
+            "của thành phố và cho cả thành phố (cộng số lượng, tính lại tỷ lệ)."
         ),
     )
     p.add_argument(
@@ -26,7 +28,14 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="TỆP",
         help="tệp kho dữ liệu DuckDB (mặc định: $TTHC_DB hoặc data/tthc.duckdb)",
     )
-    p.add_argument("--unit", required=True, metavar="ĐƠN_VỊ", help="mã đơn vị, ví dụ an-truong")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--unit", metavar="ĐƠN_VỊ", help="mã đơn vị, ví dụ an-truong")
+    who.add_argument(
+        "--city",
+        metavar="THÀNH_PHỐ",
+        help="thành phố/tỉnh trong params/cities/, ví dụ hai-phong: số liệu của mọi đơn vị có "
+        "city: <thành phố> và của cả thành phố",
+    )
     period = p.add_mutually_exclusive_group()
     period.add_argument(
         "--month",
@@ -56,7 +65,11 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     fmt.add_argument(
         "--json", action="store_true", help="in một đối tượng JSON (docs/stats-json.md)"
     )
-    fmt.add_argument("--csv", action="store_true", help="in bảng theo lĩnh vực dạng CSV")
+    fmt.add_argument(
+        "--csv",
+        action="store_true",
+        help="in bảng theo lĩnh vực dạng CSV (với --city: bảng theo đơn vị)",
+    )
     return p
 
 
@@ -73,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.date_to and not args.date_from:
         raise ParamsError("--to cần đi cùng --from.")
+    if args.city:
+        return run_city(args)
     load_unit(args.unit)  # validates the slug and the unit file before opening anything
     profile = load_profile(args.profile) if args.profile else profile_for_unit(args.unit)
     given = args.month or args.quarter or args.date_from
@@ -112,6 +127,101 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:  # `tthc stats ... | head` is fine
         sys.stderr.close()
     return 0
+
+
+def run_city(args: argparse.Namespace) -> int:
+    """``tthc stats --city``: every member unit's figures and the city's."""
+    from tthc import warehouse
+    from tthc.paths import default_db
+    from tthc.stats.city import city_default_month, compute_city, load_city_profiles
+    from tthc.stats.periods import parse_period
+
+    loaded = load_city_profiles(args.city, args.profile)
+    city, units, city_profile = loaded.city, loaded.units, loaded.profile
+    period = None
+    if args.month or args.quarter or args.date_from:
+        period = parse_period(
+            month=args.month,
+            quarter=args.quarter,
+            date_from=args.date_from,
+            date_to=args.date_to if args.date_from else None,
+            rule=city_profile.period_rule,
+        )
+    con = warehouse.connect(args.db or default_db(), read_only=True)
+    try:
+        if period is None:
+            period, line = city_default_month(con, city, units, city_profile.period_rule)
+            print(line, file=sys.stderr, flush=True)
+        result = compute_city(
+            con,
+            city.city,
+            units,
+            period,
+            profiles=loaded.profiles,
+            city_profile=city_profile,
+            allow_partial=args.allow_partial,
+            procedures=False,
+            names=loaded.names,
+        )
+    finally:
+        con.close()
+    if args.json:
+        text = json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str) + "\n"
+    elif args.csv:
+        text = (
+            result.units_table.drop(columns=["is_total"])
+            .rename(columns={"field": "unit"})
+            .to_csv(index=False)
+        )
+    else:
+        text = render_city_text(result, city.display_name)
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        sys.stderr.close()
+    return 0
+
+
+def render_city_text(result: Any, city_name: str) -> str:
+    """The readable summary of ``tthc stats --city``: the city's figures as for a unit, then
+    one line per unit (main counts and rates) and the units the exports do not cover."""
+    from tthc.stats.numbers import NA, format_count
+
+    f = result.figures
+    head = render_text(f).replace(f"Đơn vị: {f.unit} —", f"Thành phố: {city_name} ({f.unit}) —", 1)
+    pr = result.profile
+    headers = ["Đơn vị", "(1)", "(5)", "(8)", "(9)", "(11)", "Đúng hạn", "Trực tuyến", "Số liệu"]
+    state = {"complete": "đủ", "incomplete": "CHƯA ĐỦ", "partial": "một phần"}
+    rows = []
+    for unit, uf in result.units.items():
+        v = uf.values
+        rows.append(
+            [
+                unit,
+                *(
+                    format_count(v.get(k), uf.profile)
+                    for k in (
+                        "cases_total",
+                        "cases_resolved",
+                        "cases_resolved_late",
+                        "cases_in_progress",
+                        "cases_in_progress_overdue",
+                    )
+                ),
+                uf.fmt("rate_on_time"),
+                uf.fmt("rate_online"),
+                state.get(uf.completeness, uf.completeness),
+            ]
+        )
+    lines = [head, f"TỪNG ĐƠN VỊ ({len(result.units)} đơn vị; {pr.name})", _table(headers, rows)]
+    missing = result.units_missing
+    if missing:
+        lines.append("")
+        lines.append(f"ĐƠN VỊ CHƯA ĐỦ DỮ LIỆU ({len(missing)}), không tính là 0:")
+        for unit, uf in missing.items():
+            lines.append(f"  {unit}: {uf.completeness_note or NA}")
+    return "\n".join(lines) + "\n"
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:

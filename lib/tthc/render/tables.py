@@ -108,12 +108,16 @@ def field_table(
     *,
     caption: str = "Tình hình, kết quả giải quyết thủ tục hành chính theo lĩnh vực",
     show_third_bucket: bool = True,
+    label: str = "Lĩnh vực",
+    key: str = "fields",
 ) -> Table:
     """The national form's table: STT, Lĩnh vực, columns 1–11 (+ the third bucket), total row.
 
     ``by_field`` has a ``field`` column and the count columns of :data:`FORM_COLUMNS`; a row
     whose field is a total label is taken as the total row, otherwise the total is summed.
-    Early and on-time columns are N/A where the profile does not split them.
+    Early and on-time columns are N/A where the profile does not split them. ``label`` heads
+    the rows' column ("Đơn vị" for a city's table by unit, whose ``field`` holds the units'
+    names); ``key`` is the table's ``data-table``.
     """
     df = by_field.copy()
     if "is_total" in df.columns:
@@ -149,7 +153,7 @@ def field_table(
         Row(
             (
                 th("STT", rowspan=3),
-                th("Lĩnh vực", "1", 3),
+                th(label, "1", 3),
                 th("Số hồ sơ nhận giải quyết", colspan=4),
                 th("Số hồ sơ đã giải quyết", colspan=4),
                 th("Số hồ sơ đang giải quyết", colspan=3),
@@ -211,7 +215,7 @@ def field_table(
         )
     )
     return Table(
-        key="fields",
+        key=key,
         style="data fields sortable",
         caption=caption,
         head=head,
@@ -227,10 +231,19 @@ def field_table_html(
     *,
     caption: str = "Tình hình, kết quả giải quyết thủ tục hành chính theo lĩnh vực",
     show_third_bucket: bool = True,
+    label: str = "Lĩnh vực",
+    key: str = "fields",
 ) -> str:
     """The national form's table (:func:`field_table`) as HTML."""
     return table_model_html(
-        field_table(by_field, profile, caption=caption, show_third_bucket=show_third_bucket)
+        field_table(
+            by_field,
+            profile,
+            caption=caption,
+            show_third_bucket=show_third_bucket,
+            label=label,
+            key=key,
+        )
     )
 
 

@@ -18,7 +18,8 @@ city roll-up, figures typed into a report).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -56,7 +57,23 @@ class Check:
     detail: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "name": self.name,
+            "ok": self.ok,
+            "gap": self.gap,
+            "scope": self.scope,
+            "detail": self.detail,
+        }
+
+
+def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """``df.to_dict("records")`` without pandas' per-cell path, which is slow for nullable
+    integer (Int64) columns: Python ints, and ``pd.NA`` where a value is missing."""
+    cols = list(df.columns)
+    return [
+        dict(zip(cols, row, strict=True))
+        for row in zip(*(df[c].tolist() for c in cols), strict=True)
+    ]
 
 
 def _val(row: dict[str, Any], key: str) -> int | None:
@@ -125,22 +142,40 @@ def check_row(row: dict[str, Any], profile: Profile, scope: str) -> list[Check]:
 
 
 def check_case_table(
-    by_field: pd.DataFrame, profile: Profile, total_label: str = "Tổng cộng"
+    by_field: pd.DataFrame,
+    profile: Profile,
+    total_label: str = "Tổng cộng",
+    parts: str = "các lĩnh vực",
 ) -> list[Check]:
     """Identities of every row of a by-field table, then total = sum of fields per column.
 
     ``by_field`` has a ``field`` column, the ``cases_*`` columns and one row whose field is
-    ``total_label`` (or an ``is_total`` column marking it).
+    ``total_label`` (or an ``is_total`` column marking it). ``parts`` names the rows in the
+    checks' names ("các đơn vị" for a city's table by unit).
     """
     if "is_total" in by_field.columns:
         is_total = by_field["is_total"].astype(bool)
     else:
         is_total = by_field["field"] == total_label
+    records = frame_records(by_field)
+    for rec, flag in zip(records, is_total.tolist(), strict=True):
+        rec["is_total"] = flag
+    return check_case_rows(records, profile, parts=parts)
+
+
+def check_case_rows(
+    rows: Sequence[Mapping[str, Any]], profile: Profile, parts: str = "các lĩnh vực"
+) -> list[Check]:
+    """:func:`check_case_table` over records (``field``, ``is_total`` and the counts; None or
+    NA for a count that is N/A)."""
     checks: list[Check] = []
-    for row in by_field.to_dict("records"):
+    records = list(rows)
+    flags = [bool(r["is_total"]) for r in records]
+    columns = set().union(*(r.keys() for r in records)) if records else set()
+    for row in records:
         checks.extend(check_row(row, profile, str(row["field"])))
-    totals = by_field[is_total]
-    fields = by_field[~is_total]
+    totals = [r for r, t in zip(records, flags, strict=True) if t]
+    fields = [r for r, t in zip(records, flags, strict=True) if not t]
     if len(totals) != 1:
         checks.append(
             Check(
@@ -148,22 +183,22 @@ def check_case_table(
             )
         )
         return checks
-    total_row = totals.iloc[0].to_dict()
+    total_row = totals[0]
     for col in CASE_COLUMNS:
-        if col not in by_field.columns:
+        if col not in columns:
             continue
         t = _val(total_row, col)
-        parts = [_val(r, col) for r in fields.to_dict("records")]
-        if t is None or any(p is None for p in parts):
+        values = [_val(r, col) for r in fields]
+        if t is None or any(p is None for p in values):
             continue
-        gap = t - sum(parts)
+        gap = t - sum(values)
         checks.append(
             Check(
-                name=f"Tổng cộng = tổng các lĩnh vực ({col})",
+                name=f"Tổng cộng = tổng {parts} ({col})",
                 ok=gap == 0,
                 gap=gap,
                 scope="Tổng cộng",
-                detail=f"{t} {'=' if gap == 0 else '≠'} {sum(parts)}",
+                detail=f"{t} {'=' if gap == 0 else '≠'} {sum(values)}",
             )
         )
     return checks

@@ -26,7 +26,7 @@ window with at least one covered day keeps its value and is marked with the days
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from tthc.stats.coverage import ONE_DAY, Coverage, Span, spans_phrase
@@ -190,6 +190,8 @@ class Judge:
     windows: Mapping[str, tuple[date, date]]  # 'period' and 'ytd' -> (first day, last day)
     catalogue_reason: str | None  # why the period has no catalogue snapshot; None when it has
     allow_partial: bool = False
+    # Verdicts already given (the same needs recur across figures; coverage is immutable).
+    _memo: dict[tuple[Need, ...], Verdict] = field(default_factory=dict, compare=False, repr=False)
 
     def _why(self, need: Need) -> str | None:
         if need.kind == "catalogue":
@@ -208,6 +210,12 @@ class Judge:
 
     def verdict(self, needs: tuple[Need, ...]) -> Verdict:
         """OK, partial (allowed, some covered day in the window) or N/A with the first reason."""
+        found = self._memo.get(needs)
+        if found is None:
+            found = self._memo[needs] = self._verdict(needs)
+        return found
+
+    def _verdict(self, needs: tuple[Need, ...]) -> Verdict:
         failed = [(n, r) for n in needs if (r := self._why(n)) is not None]
         if not failed:
             return OK

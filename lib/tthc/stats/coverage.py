@@ -484,11 +484,20 @@ def load_coverage(
 ) -> Coverage:
     """The coverage of ``unit``'s lists of ``kind`` ('cases' or 'pakn'); a roll-up for several."""
     units = [unit] if isinstance(unit, str) else list(dict.fromkeys(unit))
-    lists = load_lists(con, units, kind)
-    return Coverage(
-        kind,
-        tuple(UnitCoverage(u, kind, tuple(x for x in lists if x.unit == u)) for u in units),
-    )
+    each = load_coverages(con, units, kind)
+    return Coverage(kind, tuple(each[u].units[0] for u in units))
+
+
+def load_coverages(
+    con: duckdb.DuckDBPyConnection, units: Sequence[str], kind: str = "cases"
+) -> dict[str, Coverage]:
+    """Each unit's own coverage of ``kind`` (unit -> :class:`Coverage` of that unit alone), from
+    one query for all of them."""
+    units = list(dict.fromkeys(units))
+    by_unit: dict[str, list[ExportList]] = {u: [] for u in units}
+    for x in load_lists(con, units, kind):
+        by_unit[x.unit].append(x)
+    return {u: Coverage(kind, (UnitCoverage(u, kind, tuple(by_unit[u])),)) for u in units}
 
 
 def case_data_start(con: duckdb.DuckDBPyConnection, unit: str | Sequence[str]) -> date | None:

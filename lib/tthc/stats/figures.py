@@ -10,10 +10,11 @@ comparisons with the previous period and the same period last year.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import duckdb
@@ -21,6 +22,7 @@ import pandas as pd
 
 from tthc.stats import checks as checks_mod
 from tthc.stats.casetable import (
+    COUNT_COLUMNS,
     UNKNOWN_FIELD,
     Window,
     case_table,
@@ -28,7 +30,7 @@ from tthc.stats.casetable import (
     units_filter,
     within_sql,
 )
-from tthc.stats.checks import CASE_COLUMNS, Check
+from tthc.stats.checks import CASE_COLUMNS, Check, frame_records
 from tthc.stats.completeness import (
     CASE_FACTS,
     LATE_CASES_FACTS,
@@ -37,7 +39,7 @@ from tthc.stats.completeness import (
     Verdict,
     figure_needs,
 )
-from tthc.stats.coverage import Coverage, load_coverage
+from tthc.stats.coverage import Coverage, load_coverages
 from tthc.stats.numbers import format_count, format_rate, rate
 from tthc.stats.periods import Period, ytd_start
 from tthc.stats.profile import RATE_SPECS, Profile
@@ -142,8 +144,11 @@ class Figures:
     values: dict[str, Any]
     na: dict[str, str]
     rates: dict[str, RateInfo]
-    by_field: pd.DataFrame
-    by_procedure: pd.DataFrame
+    # The national form by lĩnh vực (field, is_total, BY_FIELD_COLUMNS; None = N/A) and the
+    # cases per procedure, as records: a city of a hundred units builds no frame it does not
+    # show. ``by_field`` and ``by_procedure`` are the same as frames, built when first read.
+    field_rows: list[dict[str, Any]]
+    procedure_rows: list[dict[str, Any]]
     late_cases: pd.DataFrame
     checks: list[Check]
     third_bucket: dict[str, int]
@@ -160,11 +165,25 @@ class Figures:
     completeness: str = "complete"
     # What the exports cover, for the first-page mark of a report that is not complete ("").
     completeness_note: str = ""
+    # The figures of the comparison periods ('previous', 'last_year'; None when the exports
+    # determine none of their counts), whose flat values are ``comparisons``: a city sums them.
+    comparison_figures: dict[str, Figures | None] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         """True when every consistency check holds."""
         return all(c.ok for c in self.checks)
+
+    @cached_property
+    def by_field(self) -> pd.DataFrame:
+        """The national form by lĩnh vực: ``field``, ``is_total`` (the last row) and the
+        :data:`BY_FIELD_COLUMNS` as nullable integers (NA: N/A)."""
+        return field_frame(self.field_rows)
+
+    @cached_property
+    def by_procedure(self) -> pd.DataFrame:
+        """Cases per procedure: code, name, lĩnh vực, level and the case-table counts."""
+        return pd.DataFrame(self.procedure_rows, columns=PROCEDURE_COLUMNS)
 
     def fmt(self, key: str) -> str:
         """A value as the report writes it: counts with the profile's separators, rates with
@@ -202,7 +221,7 @@ class Figures:
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
-    for rec in df.to_dict("records"):
+    for rec in frame_records(df):
         clean = {}
         for k, v in rec.items():
             if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
@@ -231,56 +250,89 @@ class CatalogueSnapshot:
     missing_units: tuple[str, ...] = ()  # units of a roll-up with no catalogue at all
 
 
+@dataclass(frozen=True)
+class CatalogueIndex:
+    """Every catalogue snapshot (danh mục TTHC) of some units, read in two queries, from which
+    the snapshot of any of them (or of a roll-up) for any period is picked without querying.
+
+    ``snapshots``: unit -> (ingest_id, as_of or None) of each snapshot; ``counts``: (unit,
+    ingest_id) -> (procedures, một phần, toàn trình), distinct (code, level) pairs.
+    """
+
+    snapshots: Mapping[str, tuple[tuple[int, datetime | None], ...]]
+    counts: Mapping[tuple[str, int], tuple[int, int, int]]
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection, units: str | Sequence[str]) -> CatalogueIndex:
+        unit_sql, params = units_filter(units)
+        rows = con.execute(
+            f"""
+            SELECT p.unit, p.ingest_id, coalesce(i.as_of, i.ingested_at) AS as_of
+            FROM (SELECT DISTINCT unit, ingest_id FROM procedures WHERE {unit_sql}) p
+            LEFT JOIN ingests i ON i.ingest_id = p.ingest_id
+            ORDER BY p.unit, p.ingest_id
+            """,
+            params,
+        ).fetchall()
+        snaps: dict[str, list[tuple[int, datetime | None]]] = {}
+        for u, iid, as_of in rows:
+            snaps.setdefault(u, []).append((iid, as_of))
+        counts = con.execute(
+            f"""
+            SELECT unit, ingest_id, count(*), count(*) FILTER (WHERE level = 'partial'),
+                   count(*) FILTER (WHERE level = 'full')
+            FROM (SELECT DISTINCT unit, ingest_id, procedure_code, level FROM procedures
+                  WHERE {unit_sql})
+            GROUP BY unit, ingest_id
+            """,
+            params,
+        ).fetchall()
+        return cls(
+            snapshots={u: tuple(v) for u, v in snaps.items()},
+            counts={(u, iid): (int(t), int(p), int(f)) for u, iid, t, p, f in counts},
+        )
+
+    def snapshot(self, unit: str | Sequence[str], period: Period) -> CatalogueSnapshot | None:
+        """Per unit, the latest snapshot with ``as_of`` before the period's end (its last day
+        included), else the earliest one (``fallback``); their counts summed over the units of
+        a roll-up. None when no unit has a catalogue."""
+        units = [unit] if isinstance(unit, str) else list(unit)
+        chosen: dict[str, tuple[int, datetime | None]] = {}
+        fallback = False
+        # No as_of at all sorts as the oldest; ties broken by ingest order.
+        key = lambda s: (s[1] or datetime.min, s[0])  # noqa: E731
+        for u in units:
+            snaps = self.snapshots.get(u)
+            if not snaps:
+                continue
+            before = [s for s in snaps if s[1] is None or s[1] < period.end_excl_ts]
+            if before:
+                chosen[u] = max(before, key=key)
+            else:
+                chosen[u] = min(snaps, key=key)
+                fallback = True
+        if not chosen:
+            return None
+        sums = [self.counts.get((u, iid), (0, 0, 0)) for u, (iid, _) in chosen.items()]
+        as_ofs = [a for _, a in chosen.values() if a is not None]
+        return CatalogueSnapshot(
+            ingest_ids=tuple(iid for iid, _ in chosen.values()),
+            as_of=max(as_ofs) if as_ofs else None,
+            total=sum(c[0] for c in sums),
+            partial=sum(c[1] for c in sums),
+            full=sum(c[2] for c in sums),
+            fallback=fallback,
+            missing_units=tuple(u for u in units if u not in chosen),
+        )
+
+
 def catalogue_snapshot(
     con: duckdb.DuckDBPyConnection, unit: str | Sequence[str], period: Period
 ) -> CatalogueSnapshot | None:
     """Per unit, the latest catalogue snapshot with ``as_of`` on or before the period end, else
-    the earliest one (``fallback``); None when no unit has a catalogue."""
-    unit_sql, params = units_filter(unit)
-    rows = con.execute(
-        f"""
-        SELECT p.unit, p.ingest_id, coalesce(i.as_of, i.ingested_at) AS as_of
-        FROM (SELECT DISTINCT unit, ingest_id FROM procedures WHERE {unit_sql}) p
-        LEFT JOIN ingests i ON i.ingest_id = p.ingest_id
-        """,
-        params,
-    ).fetchall()
-    if not rows:
-        return None
-    chosen: dict[str, tuple[int, datetime | None]] = {}
-    fallback = False
-    by_unit: dict[str, list[tuple[int, datetime | None]]] = {}
-    for u, iid, as_of in rows:
-        by_unit.setdefault(u, []).append((iid, as_of))
-    for u, snaps in by_unit.items():
-        # No as_of at all sorts as the oldest; ties broken by ingest order.
-        key = lambda s: (s[1] or datetime.min, s[0])  # noqa: E731
-        before = [s for s in snaps if s[1] is None or s[1] < period.end_excl_ts]
-        if before:
-            chosen[u] = max(before, key=key)
-        else:
-            chosen[u] = min(snaps, key=key)
-            fallback = True
-    ids = tuple(iid for iid, _ in chosen.values())
-    in_sql = ", ".join("?" for _ in ids)
-    total, partial, full = con.execute(
-        f"""
-        SELECT count(*), count(*) FILTER (WHERE level = 'partial'), count(*) FILTER (WHERE level = 'full')
-        FROM (SELECT DISTINCT unit, procedure_code, level FROM procedures WHERE ingest_id IN ({in_sql}))
-        """,
-        list(ids),
-    ).fetchall()[0]
-    as_ofs = [a for _, a in chosen.values() if a is not None]
-    units = [unit] if isinstance(unit, str) else list(unit)
-    return CatalogueSnapshot(
-        ingest_ids=ids,
-        as_of=max(as_ofs) if as_ofs else None,
-        total=int(total),
-        partial=int(partial),
-        full=int(full),
-        fallback=fallback,
-        missing_units=tuple(u for u in units if u not in by_unit),
-    )
+    the earliest one (``fallback``); None when no unit has a catalogue
+    (:meth:`CatalogueIndex.snapshot`)."""
+    return CatalogueIndex.load(con, unit).snapshot(unit, period)
 
 
 def catalogue_reason(snapshot: CatalogueSnapshot | None, period: Period) -> str | None:
@@ -299,47 +351,69 @@ def catalogue_reason(snapshot: CatalogueSnapshot | None, period: Period) -> str 
 # --- PAKN ------------------------------------------------------------------------------------
 
 
-def pakn_counts(
-    con: duckdb.DuckDBPyConnection, unit: str | Sequence[str], period: Period, profile: Profile
-) -> dict[str, int] | None:
-    """PAKN as of the period end; None when no PAKN list was ever ingested for the unit."""
-    unit_sql, params = units_filter(unit)
-    loaded = con.execute(
-        f"""SELECT (SELECT count(*) FROM ingests WHERE {unit_sql} AND kind = 'pakn')
-                 + (SELECT count(*) FROM pakn WHERE {unit_sql})""",
-        [*params, *params],
-    ).fetchall()[0][0]
-    if not loaded:
-        return None
+PAKN_KEYS = ("pakn_received", "pakn_carried_over", "pakn_on_time", "pakn_late", "pakn_in_progress")
+
+
+def pakn_counts_by_unit(
+    con: duckdb.DuckDBPyConnection,
+    units: Sequence[str],
+    periods: Mapping[str, Period],
+    profile: Profile,
+) -> dict[str, dict[str, dict[str, int]] | None]:
+    """PAKN of each unit as of each period's end, in two queries: unit -> period tag -> the
+    counts of :data:`PAKN_KEYS`; None for a unit whose PAKN list was never ingested."""
+    unit_sql, params = units_filter(list(units))
+    loaded = {
+        r[0]
+        for r in con.execute(
+            f"""SELECT unit FROM ingests WHERE {unit_sql} AND kind = 'pakn'
+                UNION SELECT DISTINCT unit FROM pakn WHERE {unit_sql}""",
+            [*params, *params],
+        ).fetchall()
+    }
     if profile.comparison == "date":
         on_time = "(due_at IS NULL OR CAST(handled_at AS DATE) <= CAST(due_at AS DATE))"
     else:
         on_time = "(due_at IS NULL OR handled_at <= due_at)"
-    row = con.execute(
+    tags = list(periods)
+    values = ", ".join("(?, ?::TIMESTAMP, ?::TIMESTAMP)" for _ in tags)
+    w_params: list[object] = []
+    for tag in tags:
+        w_params += [tag, periods[tag].start_ts, periods[tag].end_excl_ts]
+    rows = con.execute(
         f"""
-        SELECT
-            count(*) FILTER (WHERE received_at >= ?),
-            count(*) FILTER (WHERE received_at < ? AND (handled_at IS NULL OR handled_at >= ?)),
-            count(*) FILTER (WHERE handled_at >= ? AND handled_at < ? AND {on_time}),
-            count(*) FILTER (WHERE handled_at >= ? AND handled_at < ? AND NOT {on_time}),
-            count(*) FILTER (WHERE handled_at IS NULL OR handled_at >= ?)
-        FROM pakn WHERE {unit_sql} AND received_at < ?
+        WITH w AS (SELECT * FROM (VALUES {values}) t(tag, ws, we))
+        SELECT p.unit, w.tag,
+            count(*) FILTER (WHERE received_at >= ws),
+            count(*) FILTER (WHERE received_at < ws AND (handled_at IS NULL OR handled_at >= ws)),
+            count(*) FILTER (WHERE handled_at >= ws AND handled_at < we AND {on_time}),
+            count(*) FILTER (WHERE handled_at >= ws AND handled_at < we AND NOT {on_time}),
+            count(*) FILTER (WHERE handled_at IS NULL OR handled_at >= we)
+        FROM pakn p JOIN w ON p.received_at < w.we
+        WHERE p.{unit_sql}
+        GROUP BY p.unit, w.tag
         """,
-        [
-            period.start_ts,
-            period.start_ts,
-            period.start_ts,
-            period.start_ts,
-            period.end_excl_ts,
-            period.start_ts,
-            period.end_excl_ts,
-            period.end_excl_ts,
-            *params,
-            period.end_excl_ts,
-        ],
-    ).fetchall()[0]
-    keys = ("pakn_received", "pakn_carried_over", "pakn_on_time", "pakn_late", "pakn_in_progress")
-    return {k: int(v) for k, v in zip(keys, row, strict=True)}
+        [*w_params, *params],
+    ).fetchall()
+    found = {(r[0], r[1]): dict(zip(PAKN_KEYS, map(int, r[2:]), strict=True)) for r in rows}
+    zero = dict.fromkeys(PAKN_KEYS, 0)
+    return {
+        u: {tag: dict(found.get((u, tag), zero)) for tag in tags} if u in loaded else None
+        for u in units
+    }
+
+
+def pakn_counts(
+    con: duckdb.DuckDBPyConnection, unit: str | Sequence[str], period: Period, profile: Profile
+) -> dict[str, int] | None:
+    """PAKN as of the period end (summed over the units of a roll-up); None when no PAKN list
+    was ever ingested for the unit (for any unit of the roll-up)."""
+    units = [unit] if isinstance(unit, str) else list(unit)
+    by_unit = pakn_counts_by_unit(con, units, {"p": period}, profile)
+    known = [c["p"] for c in by_unit.values() if c is not None]
+    if not known:
+        return None
+    return {k: sum(c[k] for c in known) for k in PAKN_KEYS}
 
 
 # --- late cases ------------------------------------------------------------------------------
@@ -391,11 +465,6 @@ def late_cases(
 # --- assembling ------------------------------------------------------------------------------
 
 
-def _row(df: pd.DataFrame, window: str) -> dict[str, int]:
-    sel = df[(df["window"] == window) & (df["grouping"] == "total")]
-    return {k: v for k, v in sel.iloc[0].to_dict().items() if k not in ("window", "grouping")}
-
-
 def _apply_practice(
     rec: dict[str, Any], profile: Profile, online_flag: bool | None = None
 ) -> dict[str, str]:
@@ -438,46 +507,79 @@ def _apply_practice(
     return na
 
 
-def _by_field_frame(df: pd.DataFrame, profile: Profile, window: str = "period") -> pd.DataFrame:
-    sel = df[(df["window"] == window) & df["grouping"].isin(["field", "total"])]
-    total = sel[sel["grouping"] == "total"]
-    online_flag = bool(total["cases_new_online_flag"].iloc[0]) if len(total) else False
+def _field_records(
+    rows: Sequence[Mapping[str, Any]], window: str = "period"
+) -> list[Mapping[str, Any]]:
+    """The total and per-field rows of one window of a case table's records."""
+    return [r for r in rows if r["window"] == window and r["grouping"] in ("field", "total")]
+
+
+def _field_rows(rows: Sequence[Mapping[str, Any]], profile: Profile) -> list[dict[str, Any]]:
+    """The national form by lĩnh vực from case-table rows of one window (its total row and its
+    field rows), channel and early/on-time practice applied: field rows sorted by name (the
+    unknown field last), then the total row."""
+    total = [r for r in rows if r["grouping"] == "total"]
+    online_flag = bool(total[0]["cases_new_online_flag"]) if total else False
     recs = []
-    for rec in sel.to_dict("records"):
+    for rec in map(dict, rows):
         _apply_practice(rec, profile, online_flag)
         out = {"field": rec["field"], "is_total": rec["grouping"] == "total"}
-        out.update({k: rec.get(k) for k in BY_FIELD_COLUMNS})
+        out.update({k: None if rec.get(k) is None else int(rec[k]) for k in BY_FIELD_COLUMNS})
         recs.append(out)
     recs.sort(key=lambda r: (r["is_total"], r["field"] == UNKNOWN_FIELD, r["field"]))
-    frame = pd.DataFrame(recs, columns=["field", "is_total", *BY_FIELD_COLUMNS])
-    for k in BY_FIELD_COLUMNS:
-        frame[k] = frame[k].astype("Int64")
-    return frame
+    return recs
 
 
-def _by_procedure_frame(
-    con: duckdb.DuckDBPyConnection, df: pd.DataFrame, snapshot: CatalogueSnapshot | None
-) -> pd.DataFrame:
-    sel = df[(df["window"] == "period") & (df["grouping"] == "procedure")]
-    cols = [
-        "procedure_code",
-        "procedure_name",
-        "field",
-        *[c for c in BY_FIELD_COLUMNS if c in df.columns],
+def field_frame(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """By-field records (:attr:`Figures.field_rows`) as a frame of nullable integers."""
+    return pd.DataFrame(
+        {
+            "field": [r["field"] for r in rows],
+            "is_total": [bool(r["is_total"]) for r in rows],
+            **{k: pd.array([r.get(k) for r in rows], dtype="Int64") for k in BY_FIELD_COLUMNS},
+        },
+        columns=["field", "is_total", *BY_FIELD_COLUMNS],
+    )
+
+
+# The per-procedure table: the case table's counts (no in-person-or-postal sum there).
+_PROCEDURE_COUNTS = [c for c in BY_FIELD_COLUMNS if c in COUNT_COLUMNS]
+PROCEDURE_COLUMNS = ["procedure_code", "procedure_name", "field", "level", *_PROCEDURE_COUNTS]
+
+
+def _text(value: Any) -> str | None:
+    """A text cell of a frame: None for a missing one (None, NA or a float NaN, which a column
+    of nothing but NULLs becomes)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
+def _procedure_rows(
+    rows: Sequence[Mapping[str, Any]], levels: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Cases per procedure of the period (case-table records), with each procedure's level,
+    sorted by lĩnh vực then code (missing codes last)."""
+    out = [
+        {
+            "procedure_code": _text(r["procedure_code"]),
+            "procedure_name": _text(r["procedure_name"]),
+            "field": _text(r["field"]),
+            "level": levels.get(_text(r["procedure_code"])),  # type: ignore[arg-type]
+            **{k: int(r[k]) for k in _PROCEDURE_COUNTS},
+        }
+        for r in rows
+        if r["window"] == "period" and r["grouping"] == "procedure"
     ]
-    out = sel[cols].reset_index(drop=True)
-    levels: dict[str, str] = {}
-    if snapshot is not None:
-        in_sql = ", ".join("?" for _ in snapshot.ingest_ids)
-        levels = dict(
-            con.execute(
-                f"SELECT procedure_code, any_value(level) FROM procedures "
-                f"WHERE ingest_id IN ({in_sql}) GROUP BY procedure_code",
-                list(snapshot.ingest_ids),
-            ).fetchall()
+    out.sort(
+        key=lambda r: (
+            r["field"] is None,
+            r["field"] or "",
+            r["procedure_code"] is None,
+            r["procedure_code"] or "",
         )
-    out.insert(3, "level", [levels.get(c) for c in out["procedure_code"]])
-    return out.sort_values(["field", "procedure_code"], na_position="last").reset_index(drop=True)
+    )
+    return out
 
 
 def _flag_rate(row: dict[str, int], flag: str, base: str) -> tuple[int | None, int, str | None]:
@@ -513,62 +615,274 @@ def compute_figures(
     one they do not determine is N/A with the reason, or, with ``allow_partial`` (default: the
     profile's ``allow_partial``), printed from the covered days and listed in ``partial``.
     Comparison periods are always judged strictly (a partial month compares with nothing).
+
+    A roll-up (a list of units) is one set of figures over their cases together, knowing a fact
+    only where every unit knows it; :func:`compute_units` gives each unit's own figures instead.
     """
+    units = [unit] if isinstance(unit, str) else list(dict.fromkeys(unit))
+    name = unit if isinstance(unit, str) else "+".join(units)
+    return _compute(
+        con,
+        {name: units},
+        period,
+        profile,
+        per_unit=False,
+        comparisons=comparisons,
+        detail=detail,
+        allow_partial=allow_partial,
+    )[name]
+
+
+def compute_units(
+    con: duckdb.DuckDBPyConnection,
+    units: Sequence[str],
+    period: Period,
+    profile: Profile,
+    *,
+    comparisons: bool = True,
+    detail: bool = True,
+    allow_partial: bool | None = None,
+    procedures: bool = True,
+) -> dict[str, Figures]:
+    """The figures of each of ``units`` for ``period`` under one ``profile``, from a fixed
+    number of queries grouped by unit (about a dozen, however many units), not one computation
+    per unit. ``result[u]`` equals ``compute_figures(con, u, period, profile, ...)`` exactly
+    (the same code assembles both; tests/test_stats_city.py checks it for every unit).
+
+    Returns unit -> :class:`Figures`, in the order of ``units`` (duplicates dropped). A unit
+    without any data gets its figures all the same: N/A where the exports do not cover them.
+    ``procedures=False`` leaves the per-procedure tables empty (``by_procedure``, in no JSON):
+    grouping every unit's cases by procedure is the costliest part of the detail.
+    """
+    units = list(dict.fromkeys(units))
+    if not units:
+        raise ValueError("at least one unit")
+    return _compute(
+        con,
+        {u: [u] for u in units},
+        period,
+        profile,
+        per_unit=True,
+        comparisons=comparisons,
+        detail=detail,
+        allow_partial=allow_partial,
+        procedures=procedures,
+    )
+
+
+@dataclass(frozen=True)
+class _Detail:
+    """The period's per-field and per-procedure case table, late cases and procedure levels of
+    one unit (or roll-up)."""
+
+    groups: Sequence[Mapping[str, Any]]  # case-table records
+    late: pd.DataFrame
+    levels: Mapping[str, str]
+
+
+def _split_records(
+    df: pd.DataFrame, scopes: Mapping[str, Sequence[str]], per_unit: bool
+) -> dict[str, list[dict[str, Any]]]:
+    """The records of ``df`` per scope: by their ``unit`` when ``per_unit``, else all."""
+    records = frame_records(df)
+    if not per_unit:
+        (name,) = scopes
+        return {name: records}
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in scopes}
+    for rec in records:
+        out[rec["unit"]].append(rec)
+    return out
+
+
+def _split_frame(
+    df: pd.DataFrame, scopes: Mapping[str, Sequence[str]], per_unit: bool
+) -> dict[str, pd.DataFrame]:
+    """The rows of ``df`` per scope, as frames numbered from 0."""
+    if not per_unit:
+        (name,) = scopes
+        return {name: df}
+    where = df.groupby("unit", sort=False).indices
+    return {
+        name: df.take(where[name]).reset_index(drop=True) if name in where else df.iloc[0:0]
+        for name in scopes
+    }
+
+
+def _procedure_levels(
+    con: duckdb.DuckDBPyConnection, ingest_ids: Sequence[int]
+) -> dict[str, dict[str, str]]:
+    """unit -> procedure code -> level (một phần, toàn trình, none) in the given snapshots."""
+    out: dict[str, dict[str, str]] = {}
+    if not ingest_ids:
+        return out
+    in_sql = ", ".join("?" for _ in ingest_ids)
+    for u, code, level in con.execute(
+        f"SELECT unit, procedure_code, any_value(level) FROM procedures "
+        f"WHERE ingest_id IN ({in_sql}) GROUP BY unit, procedure_code",
+        list(ingest_ids),
+    ).fetchall():
+        out.setdefault(u, {})[code] = level
+    return out
+
+
+def _compute(
+    con: duckdb.DuckDBPyConnection,
+    scopes: Mapping[str, Sequence[str]],
+    period: Period,
+    profile: Profile,
+    *,
+    per_unit: bool,
+    comparisons: bool,
+    detail: bool,
+    allow_partial: bool | None,
+    procedures: bool = True,
+) -> dict[str, Figures]:
+    """Figures per scope (a name and its units): each unit its own scope (``per_unit``, every
+    query grouped by unit), or one roll-up scope of several units."""
     allow = profile.allow_partial if allow_partial is None else allow_partial
-    cases_cov = load_coverage(con, unit, "cases")
-    pakn_cov = load_coverage(con, unit, "pakn")
+    all_units = list(dict.fromkeys(u for us in scopes.values() for u in us))
+    coverages = {kind: load_coverages(con, all_units, kind) for kind in ("cases", "pakn")}
+
+    def scope_coverage(kind: str, units: Sequence[str]) -> Coverage:
+        return Coverage(kind, tuple(coverages[kind][u].units[0] for u in units))
+
+    cov = {
+        name: (scope_coverage("cases", us), scope_coverage("pakn", us))
+        for name, us in scopes.items()
+    }
     needs = figure_needs(profile)
-    targets: list[tuple[str, Period]] = [("main", period)]
+    periods: dict[str, Period] = {"main": period}
     if comparisons:
-        targets += [("previous", period.previous()), ("last_year", period.same_period_last_year())]
-    snapshots = {tag: catalogue_snapshot(con, unit, per) for tag, per in targets}
+        periods["previous"] = period.previous()
+        periods["last_year"] = period.same_period_last_year()
+    index = CatalogueIndex.load(con, all_units)
+    snapshots = {
+        name: {tag: index.snapshot(us, per) for tag, per in periods.items()}
+        for name, us in scopes.items()
+    }
     judges = {
-        tag: _judge(cases_cov, pakn_cov, per, profile, snapshots[tag], allow and tag == "main")
-        for tag, per in targets
+        name: {
+            tag: _judge(*cov[name], per, profile, snapshots[name][tag], allow and tag == "main")
+            for tag, per in periods.items()
+        }
+        for name in scopes
     }
     # A comparison period of which the exports determine no case count is not worth a query.
-    targets = [
-        (tag, per)
-        for tag, per in targets
-        if tag == "main" or any(judges[tag].verdict(needs[k]).ok for k in CASE_FACTS)
-    ]
+    targets = {
+        name: [
+            tag
+            for tag in periods
+            if tag == "main" or any(judges[name][tag].verdict(needs[k]).ok for k in CASE_FACTS)
+        ]
+        for name in scopes
+    }
+    queried = [t for t in periods if any(t in ts for ts in targets.values())]
     windows: list[Window] = []
     cat_map: dict[str, tuple[int, ...]] = {}
-    for tag, per in targets:
-        snap = snapshots[tag]
+    for tag in queried:
+        per = periods[tag]
+        ids = tuple(
+            iid
+            for name in scopes
+            if tag in targets[name] and (snap := snapshots[name][tag]) is not None
+            for iid in snap.ingest_ids
+        )
         for kind, start in (("period", per.start), ("ytd", ytd_start(per, profile))):
             windows.append(Window(f"{tag}:{kind}", start, per.end))
-            cat_map[f"{tag}:{kind}"] = snap.ingest_ids if snap else ()
-    table = case_table(con, unit, windows, profile, catalogue_ingests=cat_map, by=())
-    comps: dict[str, dict[str, Any] | None] = {}
-    if comparisons:
-        comps = {"previous": None, "last_year": None}
-        for tag, per in targets[1:]:
-            other = _assemble(
-                con, unit, per, profile, table, tag, snapshots[tag], judges[tag], detail=False
-            )
-            comps[tag] = {k: v for k, v in other.values.items() if k not in ("checks", "by_field")}
-    fig = _assemble(
-        con, unit, period, profile, table, "main", snapshots["main"], judges["main"], detail=detail
+            cat_map[f"{tag}:{kind}"] = ids
+    table = _split_records(
+        case_table(
+            con, all_units, windows, profile, catalogue_ingests=cat_map, by=(), per_unit=per_unit
+        ),
+        scopes,
+        per_unit,
     )
-    if _first_received(con, unit) is None:
-        fig.notes.append(
-            "Kho dữ liệu không có hồ sơ nào của đơn vị này: hãy kiểm tra đã nạp tệp xuất chưa."
+    totals = {
+        name: {r["window"]: r for r in recs if r["grouping"] == "total"}
+        for name, recs in table.items()
+    }
+    pakn_by_unit = pakn_counts_by_unit(con, all_units, {t: periods[t] for t in queried}, profile)
+
+    def scope_pakn(units: Sequence[str], tag: str) -> dict[str, int] | None:
+        known = [c[tag] for u in units if (c := pakn_by_unit[u]) is not None]
+        return {k: sum(c[k] for c in known) for k in PAKN_KEYS} if known else None
+
+    details: dict[str, _Detail] = {}
+    if detail:
+        groups = _split_records(
+            case_table(
+                con,
+                all_units,
+                [Window("period", period.start, period.end)],
+                profile,
+                full=False,
+                per_unit=per_unit,
+                by=("field", "procedure") if procedures else ("field",),
+            ),
+            scopes,
+            per_unit,
         )
-    fig.completeness = (
-        "complete" if not (fig.coverage_na or fig.partial) else "partial" if allow else "incomplete"
-    )
-    if fig.completeness != "complete":
-        fig.completeness_note = completeness_note(fig, cases_cov, pakn_cov)
-        fig.coverage_warnings = [f"Báo cáo chưa đầy đủ: {fig.completeness_note}"]
-        fig.notes.extend(fig.coverage_warnings)
-    covered = cases_cov.covered
-    fig.values["case_data_start"] = covered[0][0].isoformat() if covered else None
-    fig.values["completeness"] = fig.completeness
-    fig.values["coverage"] = {"cases": cases_cov.to_json(), "pakn": pakn_cov.to_json()}
-    fig.comparisons = comps
-    fig.values["comparisons"] = comps
-    return fig
+        late = _split_frame(late_cases(con, all_units, period, profile), scopes, per_unit)
+        main_ids = [
+            iid
+            for name in scopes
+            if (snap := snapshots[name]["main"]) is not None
+            for iid in snap.ingest_ids
+        ]
+        levels = _procedure_levels(con, main_ids) if procedures else {}
+        for name, us in scopes.items():
+            merged: dict[str, str] = {}
+            for u in us:
+                for code, level in levels.get(u, {}).items():
+                    merged.setdefault(code, level)
+            details[name] = _Detail(groups[name], late[name], merged)
+    first = _first_received(con, all_units)
+
+    out: dict[str, Figures] = {}
+    for name, us in scopes.items():
+        comps: dict[str, dict[str, Any] | None] = {}
+        comp_figs: dict[str, Figures | None] = {}
+        if comparisons:
+            comps = {"previous": None, "last_year": None}
+            comp_figs = {"previous": None, "last_year": None}
+            for tag in targets[name][1:]:
+                other = _assemble(
+                    name, periods[tag], profile, totals[name], tag, snapshots[name][tag],
+                    judges[name][tag], pakn=scope_pakn(us, tag), detail=None, needs=needs,
+                )  # fmt: skip
+                comp_figs[tag] = other
+                comps[tag] = {
+                    k: v for k, v in other.values.items() if k not in ("checks", "by_field")
+                }
+        fig = _assemble(
+            name, period, profile, totals[name], "main", snapshots[name]["main"],
+            judges[name]["main"], pakn=scope_pakn(us, "main"), detail=details.get(name), needs=needs,
+        )  # fmt: skip
+        if all(first.get(u) is None for u in us):
+            fig.notes.append(
+                "Kho dữ liệu không có hồ sơ nào của đơn vị này: hãy kiểm tra đã nạp tệp xuất chưa."
+            )
+        cases_cov, pakn_cov = cov[name]
+        fig.completeness = (
+            "complete"
+            if not (fig.coverage_na or fig.partial)
+            else "partial"
+            if allow
+            else "incomplete"
+        )
+        if fig.completeness != "complete":
+            fig.completeness_note = completeness_note(fig, cases_cov, pakn_cov)
+            fig.coverage_warnings = [f"Báo cáo chưa đầy đủ: {fig.completeness_note}"]
+            fig.notes.extend(fig.coverage_warnings)
+        covered = cases_cov.covered
+        fig.values["case_data_start"] = covered[0][0].isoformat() if covered else None
+        fig.values["completeness"] = fig.completeness
+        fig.values["coverage"] = {"cases": cases_cov.to_json(), "pakn": pakn_cov.to_json()}
+        fig.comparisons = comps
+        fig.comparison_figures = comp_figs
+        fig.values["comparisons"] = comps
+        out[name] = fig
+    return out
 
 
 def _judge(
@@ -612,23 +926,23 @@ def completeness_note(fig: Figures, cases: Coverage, pakn: Coverage) -> str:
 
 
 def _assemble(
-    con: duckdb.DuckDBPyConnection,
-    unit: str | Sequence[str],
+    unit_name: str,
     period: Period,
     profile: Profile,
-    table: pd.DataFrame,
+    totals: Mapping[str, Mapping[str, Any]],
     tag: str,
     snapshot: CatalogueSnapshot | None,
     judge: Judge,
     *,
-    detail: bool,
+    pakn: dict[str, int] | None,
+    detail: _Detail | None,
+    needs: Mapping[str, tuple[Need, ...]],
 ) -> Figures:
     """Figures of one period from its two total rows (``<tag>:period``, ``<tag>:ytd``), judged
     against the exports' coverage before the checks run (a check never quotes a figure the
     report does not print)."""
-    unit_name = unit if isinstance(unit, str) else "+".join(unit)
     ytd = ytd_start(period, profile)
-    rows = {kind: _row(table, f"{tag}:{kind}") for kind in ("period", "ytd")}
+    rows = {kind: dict(totals[f"{tag}:{kind}"]) for kind in ("period", "ytd")}
     spans = {"period": (period.start, period.end), "ytd": (ytd, period.end)}
     p = dict(rows["period"])
     na: dict[str, str] = _apply_practice(p, profile)
@@ -788,14 +1102,7 @@ def _assemble(
         add_rate("online_payment", paid, fee, None, rd.window)
 
     # PAKN.
-    pakn = pakn_counts(con, unit, period, profile)
-    for k in (
-        "pakn_received",
-        "pakn_carried_over",
-        "pakn_on_time",
-        "pakn_late",
-        "pakn_in_progress",
-    ):
+    for k in PAKN_KEYS:
         values[k] = None if pakn is None else pakn[k]
         if pakn is None:
             na[k] = NO_PAKN
@@ -836,36 +1143,38 @@ def _assemble(
             f"{p['new_not_in_catalogue']} hồ sơ mới tiếp nhận thuộc thủ tục không có trong danh mục TTHC."
         )
 
-    if detail:
-        groups = case_table(
-            con, unit, [Window("period", period.start, period.end)], profile, full=False
-        )
-        by_field = _by_field_frame(groups, profile)
-        by_procedure = _by_procedure_frame(con, groups, snapshot)
-        late = late_cases(con, unit, period, profile)
+    if detail is not None:
+        field_rows = _field_rows(_field_records(detail.groups), profile)
+        procedure_rows = _procedure_rows(detail.groups, detail.levels if snapshot else {})
+        late = detail.late
     else:
-        by_field = _by_field_frame(table, profile, f"{tag}:period")  # the total row only
-        by_procedure = pd.DataFrame(columns=["procedure_code", "procedure_name", "field", "level"])
+        field_rows = _field_rows([totals[f"{tag}:period"]], profile)  # the total row only
+        procedure_rows = []
         late = pd.DataFrame(
             columns=["unit", "case_code", "procedure_code", "procedure_name", "field"]
         )
-    partial, coverage_na = _apply_judge(judge, profile, values, na, rates)
-    for frame in (by_field, by_procedure):
-        for key in CASE_FACTS:
-            if key in coverage_na and key in frame.columns:
-                frame[key] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    partial, coverage_na = _apply_judge(judge, needs, profile, values, na, rates)
+    hidden = [key for key in CASE_FACTS if key in coverage_na]
+    for rows in (field_rows, procedure_rows):
+        for row in rows:
+            for key in hidden:
+                if key in row:
+                    row[key] = None
     late_verdict = judge.verdict(tuple(Need("cases", f, "period") for f in LATE_CASES_FACTS))
     if late_verdict.partial:
         partial["late_cases"] = late_verdict
     elif not late_verdict.ok:
         late = late.iloc[0:0]
         na["late_cases"] = coverage_na["late_cases"] = late_verdict.reason or ""
-    checks = checks_mod.check_case_table(by_field, profile)
+    if detail is not None:
+        checks = checks_mod.check_case_rows(field_rows, profile)
+    else:  # the total row alone: its identities (no field rows to sum)
+        checks = [c for r in field_rows for c in checks_mod.check_row(r, profile, str(r["field"]))]
     checks += checks_mod.check_pakn(values)
     checks += checks_mod.check_rate_parts(rates)
     values["checks"] = [c.to_json() for c in checks]
     values["checks_ok"] = all(c.ok for c in checks)
-    values["by_field"] = _records(by_field)
+    values["by_field"] = [dict(r) for r in field_rows]
 
     return Figures(
         unit=unit_name,
@@ -875,8 +1184,8 @@ def _assemble(
         values=values,
         na=na,
         rates=rates,
-        by_field=by_field,
-        by_procedure=by_procedure,
+        field_rows=field_rows,
+        procedure_rows=procedure_rows,
         late_cases=late,
         checks=checks,
         third_bucket=third,
@@ -889,6 +1198,7 @@ def _assemble(
 
 def _apply_judge(
     judge: Judge,
+    needs: Mapping[str, tuple[Need, ...]],
     profile: Profile,
     values: dict[str, Any],
     na: dict[str, str],
@@ -898,10 +1208,10 @@ def _apply_judge(
     days are what is missing first) or, when allowed, partial. Returns (partial, coverage N/A)."""
     partial: dict[str, Verdict] = {}
     coverage_na: dict[str, str] = {}
-    for key, needs in figure_needs(profile).items():
+    for key, key_needs in needs.items():
         if key not in values:
             continue
-        verdict = judge.verdict(needs)
+        verdict = judge.verdict(key_needs)
         if verdict.ok:
             continue
         if verdict.partial:
@@ -924,8 +1234,15 @@ def _apply_judge(
     return partial, coverage_na
 
 
-def _first_received(con: duckdb.DuckDBPyConnection, unit: str | Sequence[str]) -> datetime | None:
-    unit_sql, params = units_filter(unit)
-    return con.execute(
-        f"SELECT min(received_at) FROM cases WHERE {unit_sql} AND outcome <> 'not_received'", params
-    ).fetchall()[0][0]
+def _first_received(
+    con: duckdb.DuckDBPyConnection, units: Sequence[str]
+) -> dict[str, datetime | None]:
+    """unit -> its first reception (None: no case at all)."""
+    unit_sql, params = units_filter(list(units))
+    rows = con.execute(
+        f"SELECT unit, min(received_at) FROM cases WHERE {unit_sql} AND outcome <> 'not_received' "
+        "GROUP BY unit",
+        params,
+    ).fetchall()
+    found = dict(rows)
+    return {u: found.get(u) for u in units}

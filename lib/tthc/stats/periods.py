@@ -156,6 +156,15 @@ class Period:
     def contains(self, d: date) -> bool:
         return self.start <= d <= self.end
 
+    def with_rule(self, rule: str) -> Period:
+        """The same named period under another period rule ('tháng 6' is 15/5–14/6 under nd09,
+        1/6–30/6 under calendar); a from/to window keeps its dates."""
+        if rule == self.rule:
+            return self
+        if self.kind == "custom":
+            return custom_period(self.start, self.end, rule=rule)
+        return _build(self.kind, self.year, self.number, rule)
+
 
 # --- constructors -------------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -224,6 +225,14 @@ class Profile(_Strict):
 
     def rate_def(self, key: str) -> ResolvedRate:
         """The definition of rate ``key`` with the profile's overrides over the defaults."""
+        return self._rate_defs[key]
+
+    @cached_property
+    def _rate_defs(self) -> dict[str, ResolvedRate]:
+        # Resolved once per profile: a city's figures ask for them tens of thousands of times.
+        return {key: self._resolve_rate(key) for key in RATE_SPECS}
+
+    def _resolve_rate(self, key: str) -> ResolvedRate:
         spec = RATE_SPECS[key]
         rd = self.rates.get(key, RateDef())
         return ResolvedRate(
