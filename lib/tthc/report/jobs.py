@@ -72,6 +72,8 @@ class PreparedJob:
     warnings: list[str] = field(default_factory=list)  # narrative lint and missing sections
     ingests: list[dict[str, Any]] = field(default_factory=list)
     validate_seconds: float = 0.0
+    unit_name: str = ""  # 'xã An Trường', for the outputs index
+    city: str = ""  # the unit's ``city`` param (the index groups by it)
 
 
 def period_from_key(key: str, rule: str = "nd09"):
@@ -215,6 +217,8 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
         warnings=warnings,
         ingests=ingests,
         validate_seconds=round(time.perf_counter() - t0, 4),
+        unit_name=unit.display_name,
+        city=unit.city or "",
     )
 
 

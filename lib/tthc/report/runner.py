@@ -43,6 +43,7 @@ from tthc import atomic
 from tthc.errors import TthcError
 from tthc.report import staging, stop
 from tthc.report.fastimport import skip_slow_optional_imports
+from tthc.report.index import INDEX_NAME, IndexUpdater
 from tthc.report.jobs import FAILED_NOTEBOOK, Job, PreparedJob, complete_report, prepare_job
 from tthc.report.manifest import NOT_COMPLETE
 from tthc.vntime import VN_TZ
@@ -207,7 +208,7 @@ def _make_report(
     import nbformat
 
     from tthc.report.execute import NotebookFailed, execute_notebook
-    from tthc.report.manifest import build_manifest, write_manifest
+    from tthc.report.manifest import build_manifest, key_figures, write_manifest
     from tthc.report.trust import trust_notebook
 
     job = pj.job
@@ -220,6 +221,7 @@ def _make_report(
     nb_path = stage / OUTPUT_NAMES["ipynb"]
     error: dict[str, Any] | None = None
     completeness: dict[str, Any] | None = None
+    bundle: dict[str, Any] | None = None
     result = JobResult(job.unit, job.period, "ok", str(job.folder), warnings=list(pj.warnings))
     try:
         t0 = time.perf_counter()
@@ -232,6 +234,7 @@ def _make_report(
         nb = nbformat.read(nb_path, as_version=4)
         result.warnings = _dedupe(result.warnings + notebook_warnings(nb))
         completeness = notebook_completeness(nb)
+        bundle = notebook_bundle(nb)
         if "ipynb" in job.formats:
             staging.seal(nb_path)
             outputs["ipynb"] = nb_path
@@ -318,6 +321,10 @@ def _make_report(
         },
     )
     manifest["completeness"] = completeness
+    manifest["kind"] = "unit"
+    manifest["unit_name"] = pj.unit_name
+    manifest["city"] = pj.city or None
+    manifest["key_figures"] = key_figures(bundle)
     manifest["period_title"] = pj.period_title
     manifest["period_range"] = pj.period_range
     manifest["profile"] = pj.profile
@@ -337,6 +344,16 @@ def _stage(timings: dict[str, float]) -> str:
 
 def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def notebook_bundle(nb: Any) -> dict[str, Any] | None:
+    """The figures bundle the report notebook displayed (:data:`FIGURES_MIME`), or None."""
+    for cell in reversed(nb.cells):
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            bundle = out.get("data", {}).get(FIGURES_MIME)
+            if isinstance(bundle, dict):
+                return dict(bundle)
+    return None
 
 
 def notebook_completeness(nb: Any) -> dict[str, Any] | None:
@@ -466,9 +483,14 @@ def _run_jobs(
         for res in results:
             on_result(res)
     by_key: dict[tuple[str, str], JobResult] = {(r.unit, r.period): r for r in results}
+    # Every outputs folder of the batch gets its index.html rewritten as reports are made.
+    indexes = {out: IndexUpdater(Path(out), params_base=params_base)
+               for out in dict.fromkeys(j.out_dir for j in jobs)}  # fmt: skip
+    out_of = {(j.unit, j.period): j.out_dir for j in jobs}
 
     def record(res: JobResult) -> None:
         by_key[(res.unit, res.period)] = res
+        _index_update(indexes[out_of[(res.unit, res.period)]], res.folder)
         bar.update(1)
         bar.set_postfix_str(f"{res.unit} {res.period} {'✓' if res.ok else '✗'}")
         if on_result:
@@ -519,6 +541,8 @@ def _run_jobs(
                     executor.shutdown(wait=True, cancel_futures=True)
     finally:
         bar.close()
+        for updater in indexes.values():
+            _index_close(updater)
     ordered = []
     for job in jobs:
         res = by_key.get((job.unit, job.period))
@@ -527,6 +551,34 @@ def _run_jobs(
                             message="không chạy vì một báo cáo khác đã lỗi")  # fmt: skip
         ordered.append(res)
     return ordered
+
+
+def _index_update(updater: IndexUpdater, folder: str) -> None:
+    try:
+        updater.update(Path(folder))
+    except OSError as exc:
+        _index_warning(updater, exc)
+
+
+def _index_close(updater: IndexUpdater) -> None:
+    """The index rewritten at the end of a run; a failure to write it is said, and the reports
+    made stay made."""
+    try:
+        updater.close()
+    except OSError as exc:
+        _index_warning(updater, exc)
+
+
+def _index_warning(updater: IndexUpdater, exc: OSError) -> None:
+    import logging
+
+    logging.getLogger(__name__).warning("index.html: %s", exc)
+    print(
+        f"Cảnh báo: không ghi được mục lục {updater.out / INDEX_NAME}: "
+        f"{exc.strerror or exc}; các báo cáo đã lập vẫn giữ nguyên.",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 class _NoBar:
