@@ -343,6 +343,27 @@ def test_unit_all_two_workers_continue_on_error_summary(env, capsys) -> None:
     assert payload(env["out"] / "xa-b" / "2026-05" / "report.ipynb")["cases_new"] == 0
 
 
+def test_index_lists_this_run_and_earlier_runs_with_their_status(env, capsys) -> None:
+    from tthc.report.index import scan
+
+    assert report("--unit", "xa-a", "--month", "2026-05", "--formats", "ipynb,html") == 0
+    page = env["out"] / "index.html"
+    assert 'data-folder="xa-a/2026-05"' in page.read_text(encoding="utf-8")
+    # A second run, with a failure: the first run's report stays listed, the failure is listed.
+    assert report("--unit", "xa-b", "--month", "2026-06", notebook=FAILING) == 1
+    entries = {e.folder: e for e in scan(env["out"])}
+    assert {k: (e.status, e.unit_name) for k, e in entries.items()} == {
+        "xa-a/2026-05": ("ok", "xã XA-A"), "xa-b/2026-06": ("failed", "xã XA-B"),
+    }  # fmt: skip
+    text = page.read_text(encoding="utf-8")
+    assert 'data-folder="xa-a/2026-05"' in text and 'data-folder="xa-b/2026-06"' in text
+    assert '<a href="xa-a/2026-05/report.html"' in text
+    assert '<a href="xa-b/2026-06/report.failed.ipynb"' in text
+    assert "ô lệnh [3] lỗi — ZeroDivisionError: division by zero" in text
+    assert entries["xa-a/2026-05"].city == "Chưa gán thành phố"  # the units have no city
+    capsys.readouterr()
+
+
 def _comparable(nb_path: Path) -> list:
     """Every output of every cell except images and timing metadata."""
     nb = nbformat.read(nb_path, as_version=4)

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
 
     from tthc.errors import ReportError
     from tthc.paths import outputs_dir
-    from tthc.report.index import STATUS_LABELS, scan, write_index
+    from tthc.report.index import scan, status_summary, write_index
 
     out = Path(args.out) if args.out else outputs_dir()
     if not out.is_dir():
@@ -35,10 +35,7 @@ def run(args: argparse.Namespace) -> int:
         path = write_index(out, entries)
     except OSError as exc:
         raise ReportError(f"Không ghi được {out / 'index.html'}: {exc.strerror or exc}.") from exc
-    counts: dict[str, int] = {}
-    for e in entries:
-        counts[e.status] = counts.get(e.status, 0) + 1
-    detail = ", ".join(f"{n} {STATUS_LABELS.get(s, s).lower()}" for s, n in sorted(counts.items()))
+    detail = status_summary(entries)
     print(path)
     print(
         f"Mục lục có {len(entries)} báo cáo" + (f" ({detail})." if detail else "."),

@@ -187,9 +187,7 @@ def read_entry(out: Path, folder: Path, params_base: Path | None = None) -> Entr
     entry.period_start = _text(summary.get("period_start"))
     error = m.get("error")
     if entry.status == "failed" and isinstance(error, dict):
-        entry.message = _text(error.get("message")) or " ".join(
-            x for x in (_text(error.get("ename")), _text(error.get("evalue"))) if x
-        )
+        entry.message = _text(error.get("message")) or _cell_failure(error)
     completeness = m.get("completeness")
     if entry.status in ("incomplete", "partial") and isinstance(completeness, dict):
         entry.message = _text(completeness.get("note"))
@@ -203,6 +201,14 @@ def read_entry(out: Path, folder: Path, params_base: Path | None = None) -> Entr
         files["failed_notebook"] = error["failed_notebook"]
     _link_files(entry, folder, files, strict=True)
     return entry
+
+
+def _cell_failure(error: dict[str, Any]) -> str:
+    """'ô lệnh [3] lỗi — ZeroDivisionError: division by zero', as the runner says it."""
+    count = error.get("exec_count")
+    where = f"ô lệnh [{count}]" if isinstance(count, int) else "notebook"
+    cause = ": ".join(x for x in (_text(error.get("ename")), _text(error.get("evalue"))) if x)
+    return f"{where} lỗi — {cause}" if cause else ""
 
 
 def _link_files(entry: Entry, folder: Path, files: dict[str, str], strict: bool = False) -> None:
@@ -352,6 +358,16 @@ def _row(entry: Entry) -> str:
     )
 
 
+def status_summary(entries: Iterable[Entry]) -> str:
+    """'4 đầy đủ, 1 lỗi' in the order of :data:`STATUS_LABELS`, unknown statuses last."""
+    counts: dict[str, int] = {}
+    for e in entries:
+        counts[e.status] = counts.get(e.status, 0) + 1
+    order = list(STATUS_LABELS)
+    keys = sorted(counts, key=lambda s: (order.index(s) if s in order else len(order), s))
+    return ", ".join(f"{counts[s]} {STATUS_LABELS.get(s, s).lower()}" for s in keys)
+
+
 def _group_order(city: str) -> tuple[int, str]:
     return (1 if city == NO_CITY else 0, _fold(city))
 
@@ -375,12 +391,7 @@ def render(entries: list[Entry], *, title: str = "Mục lục báo cáo TTHC") -
     ncols = 3 + len(COLUMNS) + 2
     for city in sorted(groups, key=_group_order):
         rows = _sorted_entries(groups[city])
-        counts: dict[str, int] = {}
-        for e in rows:
-            counts[e.status] = counts.get(e.status, 0) + 1
-        summary = ", ".join(
-            f"{n} {STATUS_LABELS.get(s, s).lower()}" for s, n in sorted(counts.items())
-        )
+        summary = status_summary(rows)
         bodies.append(
             f'<tbody data-city="{_e(city)}"><tr class="group"><th colspan="{ncols}" scope="rowgroup">'
             f'<span class="city">{_e(city)}</span> <span class="count" data-total="{len(rows)}">'
