@@ -543,7 +543,6 @@ def dask_client(workers: int, scheduler: str | None = None):
         "distributed.scheduler.worker-saturation": 1.0,
         # Tasks are long (seconds) and carry their data: no stealing of queued work.
         "distributed.scheduler.work-stealing": False,
-        "distributed.worker.daemon": False,  # a worker starts kernel processes of its own
     }
     # Worker processes inherit the environment: their distributed logging prints errors only.
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
