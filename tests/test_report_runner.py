@@ -343,6 +343,21 @@ def test_unit_all_two_workers_continue_on_error_summary(env, capsys) -> None:
     assert payload(env["out"] / "xa-b" / "2026-05" / "report.ipynb")["cases_new"] == 0
 
 
+def test_the_failure_budget_stops_a_batch_after_n_failures(env, capsys) -> None:
+    rc = report("--unit", "all", "--months", "2026-04:2026-06", "--max-failures", "1",
+                "--formats", "ipynb", notebook=FAILING)  # fmt: skip
+    cap = capsys.readouterr()
+    assert rc == 1
+    rows = summary_rows(cap.out)
+    assert rows == {
+        ("xa-a", "2026-04"): "LỖI", ("xa-a", "2026-05"): "LỖI",
+        ("xa-a", "2026-06"): "không chạy", ("xa-b", "2026-04"): "không chạy",
+        ("xa-b", "2026-05"): "không chạy", ("xa-b", "2026-06"): "không chạy",
+    }  # fmt: skip
+    assert "không chạy vì đã có 2 báo cáo lỗi, quá mức cho phép (--max-failures 1)" in cap.out
+    assert not (env["out"] / "xa-b").exists()
+
+
 def test_index_lists_this_run_and_earlier_runs_with_their_status(env, capsys) -> None:
     from tthc.report.index import scan
 
