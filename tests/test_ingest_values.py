@@ -73,7 +73,8 @@ def test_date_forms(text: str, expected: dt.datetime | None) -> None:
 
 
 def test_excel_datetime_cells_serials_and_xls(wh) -> None:
-    r = ingest(wh, FIX / "cases_provincial.xlsx")
+    # The provincial list's "Đơn vị tiếp nhận" names An Trường: it is only An Trường's own file.
+    r = ingest(wh, FIX / "cases_provincial.xlsx", "an-truong")
     assert r.counts.inserted == 4
     assert cases(wh, "case_code, received_at, due_at, ended_at")[0] == (
         "PV-0001",
@@ -82,9 +83,9 @@ def test_excel_datetime_cells_serials_and_xls(wh) -> None:
         D(2026, 5, 21, 9, 0),
     )
     # The same list as BIFF .xls, read through calamine too: the same state, so all unchanged.
-    r2 = ingest(wh, FIX / "cases_provincial.xls")
+    r2 = ingest(wh, FIX / "cases_provincial.xls", "an-truong")
     assert (r2.counts.inserted, r2.counts.updated, r2.counts.unchanged) == (0, 0, 4)
-    r3 = ingest(wh, FIX / "cases_opencps.xlsx")
+    r3 = ingest(wh, FIX / "cases_opencps.xlsx", "an-truong")
     assert r3.counts.rejected == 0
     row = wh.execute(
         "SELECT received_at, due_at, original_due_at, ended_at, returned_at FROM cases "
@@ -262,8 +263,8 @@ def test_nfd_and_every_csv_encoding_store_the_same_as_xlsx(tmp_path: Path) -> No
 
 
 def test_name_matching_and_field_from_catalogue(wh) -> None:
-    ingest(wh, FIX / "catalogue.xlsx")
-    r = ingest(wh, FIX / "cases_provincial.xlsx")
+    ingest(wh, FIX / "catalogue.xlsx", "an-truong")
+    r = ingest(wh, FIX / "cases_provincial.xlsx", "an-truong")
     assert r.notes == {
         "unmatched_procedures": 1,
         "matched_by_name": 3,

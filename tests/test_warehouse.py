@@ -61,9 +61,11 @@ def test_status_codes_cover_national_list() -> None:
 def test_a_version_1_warehouse_is_upgraded_in_place_by_a_writable_open(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
     con = connect(db)
-    # What version 1 looked like: no ingests.covers_from, covers_to, as_of_source.
-    for column in ("covers_from", "covers_to", "as_of_source"):
+    # What version 1 looked like: no ingests.covers_from, covers_to, as_of_source, split_id,
+    # no file_splits.
+    for column in ("covers_from", "covers_to", "as_of_source", "split_id"):
         con.execute(f"ALTER TABLE ingests DROP COLUMN {column}")
+    con.execute("DROP TABLE file_splits")
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.execute(
         "INSERT INTO ingests (unit, kind, file_name, file_sha256, ingested_at, rows_read, "
@@ -71,12 +73,13 @@ def test_a_version_1_warehouse_is_upgraded_in_place_by_a_writable_open(tmp_path:
         "TIMESTAMP '2026-06-15 08:00', 1, 1, 0, 0, 0)"
     )
     con.close()
-    with pytest.raises(WarehouseError, match=r"phiên bản lược đồ 1, cần 3: chạy 'tthc ingest'"):
+    with pytest.raises(WarehouseError, match=r"phiên bản lược đồ 1, cần 4: chạy 'tthc ingest'"):
         connect(db, read_only=True)
     connect(db).close()
     ro = connect(db, read_only=True)
-    assert ro.execute("SELECT value FROM meta WHERE key='schema_version'").fetchall() == [("3",)]
+    assert ro.execute("SELECT value FROM meta WHERE key='schema_version'").fetchall() == [("4",)]
     assert ro.execute(
-        "SELECT file_name, covers_from, covers_to, as_of_source FROM ingests"
-    ).fetchall() == [("a.xlsx", None, None, None)]
+        "SELECT file_name, covers_from, covers_to, as_of_source, split_id FROM ingests"
+    ).fetchall() == [("a.xlsx", None, None, None, None)]
+    assert ro.execute("SELECT count(*) FROM file_splits").fetchone() == (0,)
     ro.close()

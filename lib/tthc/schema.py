@@ -14,7 +14,8 @@ from enum import StrEnum
 # 3: ingests.covers_to (the last day of the title's range), ingests.as_of_source (where as_of
 #    came from: an export time is a fact about the file, a latest date inside it is not), and
 #    ingests.sheets / ingests.decisions (every sheet read or skipped; what reading decided).
-SCHEMA_VERSION = 3
+# 4: ingests.split_id and the file_splits table: a province-level file split to its units.
+SCHEMA_VERSION = 4
 
 
 class Kind(StrEnum):
@@ -117,7 +118,25 @@ CREATE TABLE IF NOT EXISTS ingests (
     ignored_columns JSON,                -- [{header, reason}]
     tool_version VARCHAR,
     sheets JSON,                         -- [{sheet, status: read|skipped, header_row, rows, reason}]
-    decisions JSON                       -- [{what, detail, ...}]: encodings, date order, matches
+    decisions JSON,                      -- [{what, detail, ...}]: encodings, date order, matches
+    split_id BIGINT                      -- file_splits.split_id when the file held many units
+);
+
+-- A province-level file (one export for many units, with a unit column) split to its units:
+-- one row per file, one ``ingests`` row per unit (``ingests.split_id``). Every row read is
+-- accounted for: rows_read = the units' ingests.rows_read + rejected_unknown_unit. Rows whose
+-- unit is unknown are in ``rejects`` with ingest_id = split_id and unit = ''.
+CREATE TABLE IF NOT EXISTS file_splits (
+    split_id BIGINT PRIMARY KEY,         -- drawn from ingest_id_seq, like the units' ingest ids
+    kind VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    unit_column VARCHAR NOT NULL,        -- the header the rows were split by
+    ingested_at TIMESTAMP NOT NULL,
+    rows_read INTEGER NOT NULL,          -- every data row of the file
+    rejected_unknown_unit INTEGER NOT NULL,
+    units JSON NOT NULL,                 -- {unit: {ingest_id, rows_read}}, units without rows too
+    unknown JSON                         -- [{value, reason, rows}]: cells that named no unit
 );
 
 -- Current state of each case (hồ sơ), one row per (unit, case_code).
@@ -189,7 +208,7 @@ CREATE TABLE IF NOT EXISTS pakn (
 -- Every row that could not be stored, with why. ``raw`` never holds personal columns.
 CREATE TABLE IF NOT EXISTS rejects (
     ingest_id BIGINT NOT NULL,
-    unit VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL,               -- '' for a split file's row whose unit is unknown
     kind VARCHAR NOT NULL,
     file_name VARCHAR NOT NULL,
     sheet VARCHAR,

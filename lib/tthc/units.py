@@ -19,6 +19,7 @@ from tthc.errors import ParamsError
 from tthc.paths import params_dir
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COMMUNE_CODE_RE = re.compile(r"^\d{5}$")
 
 
 class _Strict(BaseModel):
@@ -74,7 +75,12 @@ class UnitParams(_Strict):
     unit_type: str = Field("xã", description="xã | phường | đặc khu")
     issuer: str = "ỦY BAN NHÂN DÂN"  # cơ quan ban hành, line 1 of the header block
     place: str | None = None  # địa danh in "An Trường, ngày … tháng … năm …"; default: name
-    city: str | None = None  # thành phố / tỉnh the report goes to
+    city: str | None = None  # slug of params/cities/<city>.yaml: the city the report goes to
+    # Mã đơn vị hành chính cấp xã (Quyết định 124/2004/QĐ-TTg): five digits, quoted in YAML.
+    code: str | None = None
+    # Other ways province-level exports write the unit ("UBND xã An Trường", a system's own
+    # unit code …); matched with the name, the code and the usual forms (tthc.ingest.units).
+    names: list[str] = Field(default_factory=list)
     centre: str = "Trung tâm Phục vụ hành chính công"
     profile: str = "default"  # name in params/profiles/ or a path
     document: DocumentSettings = DocumentSettings()
@@ -89,6 +95,35 @@ class UnitParams(_Strict):
     def _slug(cls, v: str) -> str:
         if not SLUG_RE.match(v):
             raise ValueError("phải là chữ thường không dấu, số và gạch nối, ví dụ 'an-truong'")
+        return v
+
+    @field_validator("city")
+    @classmethod
+    def _city_slug(cls, v: str | None) -> str | None:
+        if v is not None and not SLUG_RE.match(v):
+            raise ValueError(
+                "phải là tên tệp thành phố/tỉnh trong params/cities/ (chữ thường không dấu, số "
+                f"và gạch nối, ví dụ 'hai-phong'), nhận '{v}'"
+            )
+        return v
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code(cls, v: object) -> object:
+        if isinstance(v, int) and not isinstance(v, bool):
+            raise ValueError(
+                f'mã đơn vị hành chính phải viết trong dấu nháy, ví dụ code: "{v:05d}" '
+                "(YAML đọc số không có dấu nháy thành số và bỏ số 0 ở đầu)"
+            )
+        if isinstance(v, str) and not COMMUNE_CODE_RE.match(v):
+            raise ValueError(f"mã đơn vị hành chính cấp xã gồm đúng 5 chữ số (nhận '{v}')")
+        return v
+
+    @field_validator("names")
+    @classmethod
+    def _names(cls, v: list[str]) -> list[str]:
+        if any(not n.strip() for n in v):
+            raise ValueError("có tên trống")
         return v
 
     @property
@@ -108,6 +143,11 @@ class UnitParams(_Strict):
 
 def unit_file(unit: str, base: Path | None = None) -> Path:
     return (base or params_dir()) / "units" / f"{unit}.yaml"
+
+
+def city_path(city: str, base: Path | None = None) -> Path:
+    """``params/cities/<city>.yaml`` (the model and loader are in :mod:`tthc.cities`)."""
+    return (base or params_dir()) / "cities" / f"{city}.yaml"
 
 
 def default_unit_params(unit: str) -> UnitParams:
@@ -130,6 +170,10 @@ def load_unit(unit: str, base: Path | None = None) -> UnitParams:
         params = UnitParams.model_validate(data)
     except ValidationError as exc:
         raise ParamsError(describe_validation_error(path, exc)) from exc
+    if params.city is not None and not city_path(params.city, base).exists():
+        raise ParamsError(
+            f"{path}: khóa 'city': không có tệp thành phố/tỉnh {city_path(params.city, base)}."
+        )
     if params.personal_data.allow and not params.personal_data.reason:
         raise ParamsError(
             f"{path}: khóa 'personal_data.reason' bắt buộc khi 'personal_data.allow' là true."
@@ -154,10 +198,15 @@ def list_units(base: Path | None = None) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml"))
 
 
+# libyaml's safe loader when PyYAML was built with it (ten times faster: a city has a hundred
+# unit files), else the pure-Python one; both accept the same safe YAML.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """A YAML mapping, or a ParamsError naming the file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, UnicodeDecodeError) as exc:
         raise ParamsError(f"{path}: không đọc được ({exc}).") from exc
     except yaml.YAMLError as exc:

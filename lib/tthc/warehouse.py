@@ -109,6 +109,7 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS sheets JSON",
         "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS decisions JSON",
     ),
+    3: ("ALTER TABLE ingests ADD COLUMN IF NOT EXISTS split_id BIGINT",),  # file_splits: DDL
 }
 
 

@@ -26,11 +26,18 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
             "không làm dừng các tệp khác (mã thoát 2 nếu có tệp không nạp được hoặc tệp mà mọi "
             "dòng đều bị loại). Dòng bị loại được ghi vào <thư mục kho>/rejects/<lần nạp>-<tên "
             "tệp>.csv; mọi quyết định khi đọc tệp (bảng mã, thứ tự ngày/tháng, mã bị Excel làm "
-            "hỏng …) được ghi vào sổ nạp và in ra."
+            "hỏng …) được ghi vào sổ nạp và in ra. Không có --unit: tệp cấp tỉnh được chia theo cột "
+            "đơn vị, mỗi đơn vị một lần nạp; tệp không có cột đơn vị bị từ chối (mã thoát 2). Có "
+            "--unit mà tệp có dòng của đơn vị khác: tệp bị từ chối."
         ),
     )
     p.add_argument("--db", help="tệp kho dữ liệu (mặc định: $TTHC_DB hoặc data/tthc.duckdb)")
-    p.add_argument("--unit", required=True, help="mã đơn vị, ví dụ an-truong")
+    p.add_argument(
+        "--unit",
+        help="mã đơn vị, ví dụ an-truong; bỏ trống khi tệp là tệp cấp tỉnh của nhiều đơn vị có "
+        "cột đơn vị (Đơn vị tiếp nhận, Mã đơn vị …): các dòng được chia theo đơn vị trong "
+        "params/units/, dòng không rõ đơn vị bị loại kèm lý do",
+    )
     p.add_argument(
         "--kind",
         choices=["cases", "catalogue", "pakn"],
@@ -70,7 +77,7 @@ def _run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from tthc.ingest.pipeline import FailedFile, IngestResult, ingest_paths
+    from tthc.ingest.pipeline import FailedFile, IngestResult, SplitResult, ingest_paths
     from tthc.ingest.summary import format_result
     from tthc.paths import default_db
     from tthc.schema import Kind
@@ -86,7 +93,7 @@ def _run(args: argparse.Namespace) -> int:
     all_rejected = [
         r
         for r in results
-        if isinstance(r, IngestResult)
+        if isinstance(r, IngestResult | SplitResult)
         and r.counts.rows_read
         and r.counts.rejected == r.counts.rows_read
     ]

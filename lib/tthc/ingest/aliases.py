@@ -40,9 +40,10 @@ FIELDS: dict[Kind, tuple[str, ...]] = {
         "reused_data",
         "fee_bearing",
         "paid_online",
+        "unit",
     ),
-    Kind.CATALOGUE: ("procedure_code", "procedure_name", "field", "level"),
-    Kind.PAKN: ("pakn_code", "received_at", "due_at", "handled_at", "status", "source"),
+    Kind.CATALOGUE: ("procedure_code", "procedure_name", "field", "level", "unit"),
+    Kind.PAKN: ("pakn_code", "received_at", "due_at", "handled_at", "status", "source", "unit"),
 }
 
 _AROUND_PUNCT = re.compile(r"\s*([/\-.])\s*")

@@ -33,3 +33,13 @@ def latest_snapshot_sql(unit_param: str = "$unit") -> str:
         f"WHERE unit = {unit_param} AND kind = 'catalogue' "
         "ORDER BY as_of DESC NULLS LAST, ingest_id DESC LIMIT 1"
     )
+
+
+def latest_snapshots_sql() -> str:
+    """A query for the ingest_id of every unit's latest catalogue snapshot (same order as
+    :func:`latest_snapshot_sql`): a province-level case list matches each row to its own unit's."""
+    return (
+        "SELECT ingest_id FROM ingests WHERE kind = 'catalogue' "
+        "QUALIFY row_number() OVER (PARTITION BY unit "
+        "ORDER BY as_of DESC NULLS LAST, ingest_id DESC) = 1"
+    )

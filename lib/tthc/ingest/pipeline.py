@@ -4,6 +4,16 @@
 (the warehouse is left exactly as it was). ``ingest_paths`` takes several files, detects each
 one's kind first and ingests catalogues, then case lists, then PAKN lists, so that cases can be
 matched to the catalogue; a file that fails is reported and the others still go in.
+
+A file is one unit's (``--unit``), or a province-level file of many units, split by its unit
+column (:mod:`tthc.ingest.split`): read, dated and staged once, then stored unit by unit, each
+unit's part with its own ``ingests`` row (``split_id`` links them; ``file_splits`` holds the
+file). Rows whose unit is unknown are rejected with the reason; units of the same cities that
+have no row get an empty list when the file says what it covers, as an empty list would.
+
+With ``--unit`` and a unit column, the file must be that unit's own: a row naming another known
+unit refuses the file (drop ``--unit`` to split it); cells naming no known unit (a provincial
+system writes "UBND xã") are the unit's, and the count is recorded.
 """
 
 from __future__ import annotations
@@ -16,9 +26,11 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from tthc import __version__
+from tthc.cities import load_city
 from tthc.errors import InputFileError, TthcError
 from tthc.ingest import dates
 from tthc.ingest.aliases import AliasTable, load_aliases
@@ -28,7 +40,8 @@ from tthc.ingest.detect import Detected, detect
 from tthc.ingest.personal import dropped_personal
 from tthc.ingest.plausibility import FileWindow
 from tthc.ingest.readers import Opened, check_path, file_sha256, open_export
-from tthc.ingest.source import build_source
+from tthc.ingest.source import Source, build_source
+from tthc.ingest.split import UnitColumn, UnitMatcher, match_column
 from tthc.ingest.stage import raw_json_sql, stage
 from tthc.ingest.store import (
     Counts,
@@ -37,14 +50,16 @@ from tthc.ingest.store import (
     drop_temp,
     next_ingest_id,
     previous_ingest,
+    previous_split,
     snapshot_catalogue,
     upsert_state,
     write_ledger,
     write_rejects,
+    write_split,
 )
 from tthc.ingest.values import register_labels
 from tthc.schema import Kind
-from tthc.units import UnitParams, load_unit
+from tthc.units import UnitParams, default_unit_params, load_unit
 from tthc.warehouse import connect
 
 KIND_ORDER = (Kind.CATALOGUE, Kind.CASES, Kind.PAKN)
@@ -118,18 +133,135 @@ class FailedFile:
         return {"file": self.file, "ok": False, "error": self.error}
 
 
+@dataclass
+class SplitResult:
+    """What a province-level file did: one :class:`IngestResult` per unit, and the rows whose
+    unit is unknown. ``rows_read`` = the parts' rows + ``unknown_rows``."""
+
+    file: str
+    kind: Kind
+    kind_detected: bool
+    file_sha256: str
+    split_id: int
+    unit_column: str
+    rows_read: int
+    unknown_rows: int  # rejected: the unit cell was blank, unknown or named several units
+    unknown: list[dict]  # [{value, reason, rows}]
+    parts: list[IngestResult]
+    as_of: dt.datetime | None
+    as_of_source: str
+    empty_units: list[str] = field(default_factory=list)  # the cities' units with no row
+    sheet: str | None = None
+    header_row: int | None = None
+    column_map: dict[str, str] = field(default_factory=dict)
+    dropped_personal: list[str] = field(default_factory=list)
+    ignored_columns: list[dict[str, str]] = field(default_factory=list)
+    rejects_csv: str | None = None
+    already_ingested: bool = False
+    sheets: list[dict] = field(default_factory=list)
+    decisions: list[dict] = field(default_factory=list)
+    container: str | None = None
+
+    @property
+    def counts(self) -> Counts:
+        """The file's totals; the unknown-unit rows are among the rejected."""
+        c = Counts(self.rows_read)
+        for p in self.parts:
+            c.inserted += p.counts.inserted
+            c.updated += p.counts.updated
+            c.unchanged += p.counts.unchanged
+            c.rejected += p.counts.rejected
+            c.conflicts += p.counts.conflicts
+        c.rejected += self.unknown_rows
+        c.check()
+        return c
+
+    def to_json(self) -> dict:
+        c = self.counts
+        return {
+            "file": self.file,
+            "ok": True,
+            "kind": self.kind.value,
+            "kind_detected": self.kind_detected,
+            "unit": None,
+            "split": True,
+            "split_id": self.split_id,
+            "unit_column": self.unit_column,
+            "file_sha256": self.file_sha256,
+            "already_ingested": self.already_ingested,
+            "rows_read": c.rows_read,
+            "inserted": c.inserted,
+            "updated": c.updated,
+            "unchanged": c.unchanged,
+            "rejected": c.rejected,
+            "rejected_unknown_unit": self.unknown_rows,
+            "conflicts": c.conflicts,
+            "units": {
+                p.unit: {
+                    "ingest_id": p.ingest_id,
+                    "rows_read": p.counts.rows_read,
+                    "inserted": p.counts.inserted,
+                    "updated": p.counts.updated,
+                    "unchanged": p.counts.unchanged,
+                    "rejected": p.counts.rejected,
+                    "conflicts": p.counts.conflicts,
+                    "notes": p.notes,
+                }
+                for p in self.parts
+            },
+            "units_without_rows": self.empty_units,
+            "unknown_units": self.unknown,
+            "as_of": self.as_of.isoformat(sep=" ") if self.as_of else None,
+            "as_of_source": self.as_of_source,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "column_map": self.column_map,
+            "dropped_personal": self.dropped_personal,
+            "ignored_columns": self.ignored_columns,
+            "rejects_csv": self.rejects_csv,
+            "container": self.container,
+            "sheets": self.sheets,
+            "decisions": self.decisions,
+        }
+
+
+class _Matcher:
+    """The unit matcher, built from params only when a file has a unit column."""
+
+    def __init__(self, matcher: UnitMatcher | None = None) -> None:
+        self._m = matcher
+
+    def get(self) -> UnitMatcher:
+        if self._m is None:
+            self._m = UnitMatcher.from_params()
+        return self._m
+
+
+# Reading a province-level file: no unit's own aliases or personal-data permission apply (its
+# personal columns are always dropped); dates with no proof of their order are day first.
+PROVINCE_READER = default_unit_params("tinh")
+
+
 def ingest_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
-    unit: UnitParams,
+    unit: UnitParams | None,
     aliases: AliasTable,
     kind: Kind | None = None,
     rejects_dir: Path | None = None,
-) -> IngestResult:
-    """Ingest one export file in one transaction. Raises :class:`InputFileError` for a bad file."""
+    matcher: UnitMatcher | None = None,
+) -> IngestResult | SplitResult:
+    """Ingest one export file in one transaction. Raises :class:`InputFileError` for a bad file.
+
+    ``unit`` None: the file is province-level and is split by its unit column (refused when it
+    has none); ``matcher`` defaults to every unit of ``params/units/``.
+    """
     path = Path(path)
     check_path(path)
     sha = file_sha256(path)
+    match = matcher if isinstance(matcher, _Matcher) else _Matcher(matcher)
+    if unit is None:
+        return _ingest_split(con, path, sha, aliases, kind, rejects_dir, match.get)
     prev = previous_ingest(con, unit.unit, sha, kind)
     if prev is not None:
         if prev["kind"] == Kind.CASES.value and (
@@ -139,7 +271,9 @@ def ingest_file(
         return _already(path, unit, sha, prev, kind)
     opened = open_export(path)
     det = detect(opened.sheets, aliases, path, kind)
-    return _ingest_detected(con, path, sha, opened, det, unit, aliases, kind is None, rejects_dir)
+    return _ingest_detected(
+        con, path, sha, opened, det, unit, aliases, kind is None, rejects_dir, match.get
+    )
 
 
 def _record_range(
@@ -188,32 +322,21 @@ def _ingest_detected(
     aliases: AliasTable,
     kind_detected: bool,
     rejects_dir: Path | None,
+    matcher=None,
 ) -> IngestResult:
     cmap = det.cmap
     source = build_source(opened, det, unit, aliases, path)
-    con.register("_src", _with_error_column(source.table))
+    own = _check_own_unit(source, unit, matcher, path) if "unit" in cmap.fields else None
+    con.register("_src", _source_table(source.table, unit.unit, None))
     register_labels(con, aliases)
-    lines = cmap.title_lines
-    window = FileWindow(
-        covers_from=title_covers_from(lines),
-        covers_to=title_covers_to(lines),
-        export_time=title_export_time(lines),
-        ingest_time=now_local(),
-    )
-    date_columns = {
-        f: (source.table.column(f"c_{f}"), cmap.label(f))
-        for f in DATE_FIELDS[cmap.kind]
-        if f in cmap.fields
-    }
-    evidence = dates.gather(date_columns)
-    date1904 = any(s.date1904 for s in opened.sheets if s is det.sheet)
-    decision = dates.decide(evidence, unit.exports.date_order, date1904, path.name)
-    decisions = opened.decisions + source.decisions + decision.records
+    window = _window(cmap)
+    decision = _date_decision(opened, det, source, unit, path)
+    decisions = opened.decisions + source.decisions + decision.records + ([own] if own else [])
     rejects_csv: Path | None = None
     con.execute("BEGIN TRANSACTION")
     try:
         ingest_id = next_ingest_id(con)
-        stage(con, cmap, unit.unit, source.personal, decision, window)
+        stage(con, cmap, source.personal, decision, window)
         staged = int(con.execute("SELECT count(*) FROM _stg").fetchone()[0])
         rows_read = staged + len(source.bad_rows)
         if rows_read == 0:
@@ -277,7 +400,7 @@ def _ingest_detected(
         drop_temp(con)
         # The rejects file is written before COMMIT so that a failure there undoes the ingest.
         if rejected and rejects_dir is not None:
-            rejects_csv = write_rejects_csv(con, ingest_id, path, rejects_dir)
+            rejects_csv = write_rejects_csv(con, [ingest_id], path, rejects_dir, cmap.column_map)
         con.execute("COMMIT")
     except BaseException:
         # The original error matters; DuckDB discards the transaction either way.
@@ -309,6 +432,390 @@ def _ingest_detected(
         decisions=decisions,
         container=opened.container,
     )
+
+
+def _ingest_split(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha: str,
+    aliases: AliasTable,
+    kind: Kind | None,
+    rejects_dir: Path | None,
+    matcher,
+) -> SplitResult:
+    """A province-level file: read, dated and staged once, stored unit by unit."""
+    prev = previous_split(con, sha, kind)
+    if prev is not None:
+        return _already_split(con, path, sha, prev, kind)
+    opened = open_export(path)
+    det = detect(opened.sheets, aliases, path, kind)
+    cmap = det.cmap
+    if "unit" not in cmap.fields:
+        tried = ", ".join(aliases.kinds[cmap.kind].fields["unit"][:6])
+        raise InputFileError(
+            f"Tệp {path.name} không có cột đơn vị ({tried} …) nên không chia được theo đơn vị: "
+            "hãy chỉ rõ đơn vị bằng --unit."
+        )
+    reader = PROVINCE_READER
+    source = build_source(opened, det, reader, aliases, path)
+    label = cmap.label("unit")
+    units_col = match_column(matcher(), source.table.column("c_unit"), label)
+    con.register("_src", _source_table(source.table, None, units_col))
+    register_labels(con, aliases)
+    window = _window(cmap)
+    decision = _date_decision(opened, det, source, reader, path)
+    decisions = opened.decisions + source.decisions + decision.records
+    zeros = units_col.lost_zeros()
+    if zeros:
+        decisions.append(
+            {
+                "what": "unit_code_leading_zeros",
+                "matched": [{"value": v, "unit": u, "rows": n} for v, u, n in zeros],
+                "detail": f'{len(zeros)} mã đơn vị ở cột "{label}" bị mất số 0 ở đầu (Excel đổi '
+                "thành số) được khớp với mã đơn vị hành chính: "
+                + "; ".join(f"{v} → {u}" for v, u, _ in zeros[:3]),
+            }
+        )
+    raw = raw_json_sql(cmap)
+    rejects_csv: Path | None = None
+    con.execute("BEGIN TRANSACTION")
+    try:
+        split_id = next_ingest_id(con)
+        stage(con, cmap, [], decision, window)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _stg_all AS SELECT * FROM _stg ORDER BY _unit, _rid"
+        )
+        staged = int(con.execute("SELECT count(*) FROM _stg_all").fetchone()[0])
+        rows_read = staged + len(source.bad_rows)
+        if rows_read == 0:
+            raise InputFileError(
+                f"Tệp {path.name}: không có dòng dữ liệu nào dưới dòng tiêu đề "
+                f"(dòng {cmap.header_row + det.sheet.row0}): tệp cấp tỉnh rỗng không cho biết "
+                "đơn vị nào."
+            )
+        # Rows with no unit, and rows the reader could not split (their unit cannot be read).
+        con.execute(
+            f"INSERT INTO rejects SELECT ?, '', ?, ?, _src._sheet, s._row, s._reject, {raw} "
+            "FROM _stg_all s JOIN _src ON _src._rid = s._rid WHERE s._unit IS NULL",
+            [split_id, cmap.kind.value, path.name],
+        )
+        if source.bad_rows:
+            con.executemany(
+                "INSERT INTO rejects VALUES (?, '', ?, ?, ?, ?, ?, NULL)",
+                [
+                    [split_id, cmap.kind.value, path.name, sh, n, why]
+                    for sh, n, why in source.bad_rows
+                ],
+            )
+        unknown_rows = int(
+            con.execute("SELECT count(*) FROM _stg_all WHERE _unit IS NULL").fetchone()[0]
+        ) + len(source.bad_rows)
+        as_of, as_of_source = _as_of(
+            con, cmap.kind, window, "(SELECT * FROM _stg_all WHERE _reject IS NULL)"
+        )
+        with_rows = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT _unit FROM _stg_all WHERE _unit IS NOT NULL ORDER BY _unit"
+            ).fetchall()
+        ]
+        empty = _units_without_rows(matcher(), with_rows, cmap.kind, window)
+        parts: list[IngestResult] = []
+        units_json: dict[str, dict[str, int]] = {}
+        for u in with_rows + empty:
+            part = _store_part(
+                con, path, sha, det, source, reader, u, split_id, label, rows_read,
+                decisions, window, as_of, as_of_source, raw, opened.container,
+            )  # fmt: skip
+            parts.append(part)
+            units_json[u] = {"ingest_id": part.ingest_id, "rows_read": part.counts.rows_read}
+        unknown = [{"value": v, "reason": why, "rows": n} for v, why, n in units_col.unknown()]
+        if source.bad_rows:
+            unknown.append(
+                {"value": None, "reason": "dòng không đọc được", "rows": len(source.bad_rows)}
+            )
+        write_split(
+            con, split_id, cmap.kind, path.name, sha, label, window.ingest_time, rows_read,
+            unknown_rows, units_json, unknown,
+        )  # fmt: skip
+        result = SplitResult(
+            file=str(path),
+            kind=cmap.kind,
+            kind_detected=kind is None,
+            file_sha256=sha,
+            split_id=split_id,
+            unit_column=label,
+            rows_read=rows_read,
+            unknown_rows=unknown_rows,
+            unknown=unknown,
+            parts=parts,
+            as_of=as_of,
+            as_of_source=as_of_source,
+            empty_units=empty,
+            sheet=source.sheet_names,
+            header_row=cmap.header_row + det.sheet.row0,
+            column_map=cmap.column_map,
+            dropped_personal=dropped_personal(cmap, reader),
+            ignored_columns=cmap.ignored,
+            sheets=source.sheets,
+            decisions=decisions,
+            container=opened.container,
+        )
+        result.counts.check()
+        con.execute("DROP TABLE IF EXISTS _stg_all")
+        drop_temp(con)
+        rejected = result.counts.rejected
+        if rejected and rejects_dir is not None:
+            ids = [split_id] + [p.ingest_id for p in parts]
+            rejects_csv = write_rejects_csv(con, ids, path, rejects_dir, cmap.column_map, True)
+            result.rejects_csv = str(rejects_csv)
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        if rejects_csv is not None:
+            rejects_csv.unlink(missing_ok=True)
+        raise
+    finally:
+        con.unregister("_src")
+    return result
+
+
+def _units_without_rows(
+    matcher: UnitMatcher, with_rows: list[str], kind: Kind, window: FileWindow
+) -> list[str]:
+    """The units of the cities the file's rows belong to that have no row in it: a case or
+    PAKN list that says what it covers holds none of theirs (as an empty list would say). A
+    catalogue is never empty; a list that says nothing proves nothing."""
+    if kind is Kind.CATALOGUE or (window.covers_to is None and window.export_time is None):
+        return []
+    cities = sorted({c for u in with_rows if (c := matcher.params[u].city)})
+    for c in cities:
+        load_city(c)  # a unit's city file exists (units.load_unit); here it must be valid too
+    seen = set(with_rows)
+    return sorted(
+        u.unit for u in matcher.params.values() if u.city in cities and u.unit not in seen
+    )
+
+
+def _store_part(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha: str,
+    det: Detected,
+    source: Source,
+    reader: UnitParams,
+    unit: str,
+    split_id: int,
+    label: str,
+    file_rows: int,
+    file_decisions: list[dict],
+    window: FileWindow,
+    as_of: dt.datetime,
+    as_of_source: str,
+    raw: str,
+    container: str | None,
+) -> IngestResult:
+    """One unit's rows of a split file (``_stg_all``) stored as that unit's ingest."""
+    cmap = det.cmap
+    ingest_id = next_ingest_id(con)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _stg AS SELECT * FROM _stg_all WHERE _unit = ?", [unit]
+    )
+    rows = int(con.execute("SELECT count(*) FROM _stg").fetchone()[0])
+    own: list[dict] = [
+        {
+            "what": "split",
+            "split_id": split_id,
+            "column": label,
+            "rows": rows,
+            "file_rows": file_rows,
+            "detail": f'tệp cấp tỉnh của nhiều đơn vị, chia theo cột "{label}": đơn vị này có '
+            f"{rows} trong {file_rows} dòng của tệp (lần nạp tệp #{split_id})",
+        }
+    ]
+    if rows == 0:
+        own.append(
+            {
+                "what": "empty_list",
+                "detail": "đơn vị không có dòng nào trong tệp cấp tỉnh: ghi nhận là không có "
+                + ("hồ sơ" if cmap.kind is Kind.CASES else "PAKN")
+                + " trong khoảng thời gian tệp ghi",
+            }
+        )
+    if cmap.kind in (Kind.CASES, Kind.PAKN):
+        own += _lost_zeros(con, cmap.kind, unit)
+    write_rejects(con, cmap.kind, ingest_id, unit, path.name, [], raw)
+    identical = dedupe(con, cmap.kind, ingest_id, unit, path.name, raw)
+    if cmap.kind is Kind.CATALOGUE:
+        ins, upd, unch = snapshot_catalogue(con, ingest_id, unit)
+        conflicts = 0
+    else:
+        ins, upd, unch, conflicts = upsert_state(con, cmap.kind, ingest_id, unit, as_of, False)
+    found = con.execute("SELECT count(*) FROM rejects WHERE ingest_id = ?", [ingest_id])
+    rejected = int(found.fetchone()[0])
+    counts = Counts(rows, ins, upd, unch + identical, rejected, conflicts)
+    counts.check()
+    notes = _notes(con, cmap.kind)
+    decisions = file_decisions + own
+    entry = LedgerEntry(
+        ingest_id=ingest_id,
+        unit=unit,
+        kind=cmap.kind,
+        file_name=path.name,
+        file_sha256=sha,
+        sheet=source.sheet_names,
+        header_row=cmap.header_row + det.sheet.row0,
+        as_of=as_of,
+        covers_from=window.covers_from,
+        covers_to=window.covers_to,
+        as_of_source=as_of_source,
+        ingested_at=window.ingest_time,
+        column_map=cmap.column_map,
+        dropped_personal=dropped_personal(cmap, reader),
+        ignored_columns=cmap.ignored,
+        tool_version=__version__,
+        sheets=source.sheets,
+        decisions=decisions,
+        split_id=split_id,
+    )
+    write_ledger(con, entry, counts)
+    for name in ("_good", "_p"):
+        con.execute(f"DROP VIEW IF EXISTS {name}")
+    for name in ("_stg", "_ok", "_dup", "_good_t", "_cls"):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    return IngestResult(
+        file=str(path),
+        kind=cmap.kind,
+        kind_detected=True,
+        unit=unit,
+        file_sha256=sha,
+        ingest_id=ingest_id,
+        counts=counts,
+        as_of=as_of,
+        as_of_source=as_of_source,
+        sheet=source.sheet_names,
+        header_row=entry.header_row,
+        column_map=cmap.column_map,
+        notes=notes,
+        decisions=own,
+        container=container,
+    )
+
+
+def _already_split(
+    con: duckdb.DuckDBPyConnection, path: Path, sha: str, prev: dict, kind: Kind | None
+) -> SplitResult:
+    """The same province-level file again: nothing changes; the earlier split's counts."""
+    parts = []
+    for row in con.execute(
+        "SELECT ingest_id, unit, rows_read, rejected, as_of, sheet FROM ingests "
+        "WHERE split_id = ? ORDER BY unit",
+        [prev["split_id"]],
+    ).fetchall():
+        iid, unit, rows, rejected, as_of, sheet = row
+        counts = Counts(rows, 0, 0, rows - rejected, rejected, 0)
+        parts.append(
+            IngestResult(
+                file=str(path),
+                kind=Kind(prev["kind"]),
+                kind_detected=kind is None,
+                unit=unit,
+                file_sha256=sha,
+                ingest_id=int(iid),
+                counts=counts,
+                as_of=as_of,
+                as_of_source="previous_ingest",
+                sheet=sheet,
+                already_ingested=True,
+            )
+        )
+    return SplitResult(
+        file=str(path),
+        kind=Kind(prev["kind"]),
+        kind_detected=kind is None,
+        file_sha256=sha,
+        split_id=int(prev["split_id"]),
+        unit_column=prev["unit_column"],
+        rows_read=int(prev["rows_read"]),
+        unknown_rows=int(prev["rejected_unknown_unit"]),
+        unknown=json.loads(prev["unknown"] or "[]"),
+        parts=parts,
+        as_of=parts[0].as_of if parts else None,
+        as_of_source="previous_ingest",
+        empty_units=[p.unit for p in parts if p.counts.rows_read == 0],
+        sheet=parts[0].sheet if parts else None,
+        already_ingested=True,
+    )
+
+
+def _window(cmap) -> FileWindow:
+    lines = cmap.title_lines
+    return FileWindow(
+        covers_from=title_covers_from(lines),
+        covers_to=title_covers_to(lines),
+        export_time=title_export_time(lines),
+        ingest_time=now_local(),
+    )
+
+
+def _date_decision(
+    opened: Opened, det: Detected, source: Source, unit: UnitParams, path: Path
+) -> dates.DateDecision:
+    """The file's day/month order from the whole of its date columns (:mod:`.dates`)."""
+    cmap = det.cmap
+    date_columns = {
+        f: (source.table.column(f"c_{f}"), cmap.label(f))
+        for f in DATE_FIELDS[cmap.kind]
+        if f in cmap.fields
+    }
+    evidence = dates.gather(date_columns)
+    date1904 = any(s.date1904 for s in opened.sheets if s is det.sheet)
+    return dates.decide(evidence, unit.exports.date_order, date1904, path.name)
+
+
+def _check_own_unit(source: Source, unit: UnitParams, matcher, path: Path) -> dict:
+    """A unit's own file (``--unit``) with a unit column: refuse it when a row names another
+    known unit; otherwise record how many rows name the unit and how many name no known one."""
+    label = source.cmap.label("unit")
+    col = match_column(matcher(), source.table.column("c_unit"), label)
+    per_unit = col.rows_per_unit()
+    others = {u: n for u, n in per_unit.items() if u != unit.unit}
+    if others:
+        shown = ", ".join(f"{u} {n} dòng" for u, n in list(others.items())[:3])
+        more = f" và {len(others) - 3} đơn vị khác" if len(others) > 3 else ""
+        raise InputFileError(
+            f'Tệp {path.name} có dòng của đơn vị khác ngoài {unit.unit} (cột "{label}": '
+            f"{shown}{more}): bỏ --unit để nạp tệp cấp tỉnh và chia dòng theo đơn vị."
+        )
+    mine = per_unit.get(unit.unit, 0)
+    named = [(v, n) for v, _why, n in col.unknown() if v]
+    other_rows = sum(n for _, n in named)
+    detail = f'cột đơn vị "{label}": {mine} dòng ghi đơn vị này'
+    if other_rows:
+        examples = ", ".join(f'"{v}"' for v, _ in named[:3])
+        detail += (
+            f", {other_rows} dòng ghi tên không thuộc đơn vị nào đã biết ({examples}): tính là "
+            f"của {unit.unit} vì đã chỉ rõ --unit"
+        )
+    return {
+        "what": "unit_column",
+        "column": label,
+        "own_rows": mine,
+        "unknown_name_rows": other_rows,
+        "detail": detail,
+    }
+
+
+def _source_table(table: pa.Table, unit: str | None, units: UnitColumn | None) -> pa.Table:
+    """``_src`` as staging reads it: ``_error`` and ``_unit`` on every row. A row of a split
+    file whose unit is unknown gets the reason in ``_error`` (it comes before any other)."""
+    table = _with_error_column(table)
+    if units is None:
+        return table.append_column("_unit", pa.repeat(pa.scalar(unit, pa.string()), len(table)))
+    err = pc.if_else(pc.is_null(units.units), units.reasons, table.column("_error"))
+    table = table.set_column(table.column_names.index("_error"), "_error", err)
+    return table.append_column("_unit", units.units)
 
 
 DATE_FIELDS = {
@@ -353,10 +860,10 @@ def _lost_zeros(con: duckdb.DuckDBPyConnection, kind: Kind, unit: str) -> list[d
 
 
 def _as_of(
-    con: duckdb.DuckDBPyConnection, kind: Kind, window: FileWindow
+    con: duckdb.DuckDBPyConnection, kind: Kind, window: FileWindow, rows: str = "_good"
 ) -> tuple[dt.datetime, str]:
     """The moment the file's states hold: its export time; else the later of its range's last
-    day and its latest (plausible) event; else the ingest time."""
+    day and its latest (plausible) event among ``rows``; else the ingest time."""
     if window.export_time is not None:
         return window.export_time, "title"
     range_end = (
@@ -366,7 +873,7 @@ def _as_of(
         Kind.CASES: "greatest(received_at, ended_at, returned_at)",
         Kind.PAKN: "greatest(received_at, handled_at)",
     }.get(kind)
-    latest = con.execute(f"SELECT max({expr}) FROM _good").fetchone()[0] if expr else None
+    latest = con.execute(f"SELECT max({expr}) FROM {rows}").fetchone()[0] if expr else None
     if latest is not None and (range_end is None or latest > range_end):
         return latest, "data"
     if range_end is not None:
@@ -404,31 +911,36 @@ def _notes(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, int]:
 
 
 def write_rejects_csv(
-    con: duckdb.DuckDBPyConnection, ingest_id: int, path: Path, rejects_dir: Path
+    con: duckdb.DuckDBPyConnection,
+    ingest_ids: list[int],
+    path: Path,
+    rejects_dir: Path,
+    column_map: dict[str, str],
+    with_unit: bool = False,
 ) -> Path:
-    """``<rejects_dir>/<ingest_id>-<file stem>.csv``: row, sheet, reason and the row's cells.
+    """``<rejects_dir>/<first ingest_id>-<file stem>.csv``: row, sheet, reason and the row's
+    cells (with the unit first for a split file: blank when unknown).
 
     UTF-8 with a BOM so that Excel shows Vietnamese correctly.
     """
     rejects_dir.mkdir(parents=True, exist_ok=True)
-    out = rejects_dir / f"{ingest_id}-{path.stem}.csv"
+    out = rejects_dir / f"{ingest_ids[0]}-{path.stem}.csv"
+    ids = ", ".join(str(int(i)) for i in ingest_ids)
     keys = [
         r[0]
         for r in con.execute(
-            "SELECT DISTINCT unnest(json_keys(raw)) FROM rejects WHERE ingest_id = ? AND raw IS NOT NULL",
-            [ingest_id],
+            "SELECT DISTINCT unnest(json_keys(raw)) FROM rejects "
+            f"WHERE ingest_id IN ({ids}) AND raw IS NOT NULL"
         ).fetchall()
     ]
-    order = con.execute(
-        "SELECT column_map FROM ingests WHERE ingest_id = ?", [ingest_id]
-    ).fetchall()[0][0]
-    mapped = list(json.loads(order or "{}"))
+    mapped = list(column_map)
     keys = [k for k in mapped if k in keys] + [k for k in keys if k not in mapped]
     cells = ", ".join(f"raw->>{_lit(k)} AS {_ident(k)}" for k in keys)
+    unit = 'unit AS "Đơn vị", ' if with_unit else ""
     table = con.sql(
         f"""
-        SELECT row_number AS "Dòng", sheet AS "Trang", reason AS "Lý do"{", " + cells if cells else ""}
-        FROM rejects WHERE ingest_id = {int(ingest_id)} ORDER BY row_number
+        SELECT {unit}row_number AS "Dòng", sheet AS "Trang", reason AS "Lý do"{", " + cells if cells else ""}
+        FROM rejects WHERE ingest_id IN ({ids}) ORDER BY row_number, sheet
         """
     ).to_arrow_table()
     with out.open("wb") as f:
@@ -446,7 +958,7 @@ def _ident(s: str) -> str:
 
 
 def plan(
-    paths: list[Path], unit: UnitParams, aliases: AliasTable, kind: Kind | None
+    paths: list[Path], unit: UnitParams | None, aliases: AliasTable, kind: Kind | None
 ) -> list[tuple[Path, Kind | None, str | None]]:
     """(path, kind, error) for each file, ordered catalogues, cases, PAKN; failures last."""
     out: list[tuple[int, int, Path, Kind | None, str | None]] = []
@@ -480,27 +992,29 @@ def rejects_dir_for(db: Path | str) -> Path:
 
 def ingest_paths(
     db: Path,
-    unit: str,
+    unit: str | None,
     paths: list[str | Path],
     kind: Kind | None = None,
     wait: float = 0.0,
     on_wait=None,
-) -> list[IngestResult | FailedFile]:
+) -> list[IngestResult | SplitResult | FailedFile]:
     """Ingest files into ``db`` for ``unit``: catalogues first, each file its own transaction.
 
-    With one file, its kind is detected while ingesting; with several, each file's kind is
-    detected first to order them. A failing file is reported and the rest continue. When the
-    warehouse is held by another process, the open waits up to ``wait`` seconds
-    (:func:`tthc.warehouse.connect`).
+    ``unit`` None: every file is province-level and is split to the units of ``params/units/``
+    by its unit column (a file without one fails). With one file, its kind is detected while
+    ingesting; with several, each file's kind is detected first to order them. A failing file
+    is reported and the rest continue. When the warehouse is held by another process, the open
+    waits up to ``wait`` seconds (:func:`tthc.warehouse.connect`).
     """
-    params = load_unit(unit)
+    params = load_unit(unit) if unit is not None else None
     aliases = load_aliases(params)
+    matcher = _Matcher()
     files = expand_paths(paths)
     if not files:
         raise InputFileError("Không có tệp nào để nạp.")
     con = connect(db, wait=wait, on_wait=on_wait)
     rejects_dir = rejects_dir_for(db)
-    results: list[IngestResult | FailedFile] = []
+    results: list[IngestResult | SplitResult | FailedFile] = []
     try:
         if len(files) == 1:
             ordered: list[tuple[Path, Kind | None, str | None]] = [(files[0], kind, None)]
@@ -511,8 +1025,8 @@ def ingest_paths(
                 results.append(FailedFile(str(path), error))
                 continue
             try:
-                results.append(ingest_file(con, path, params, aliases, k, rejects_dir))
-                if kind is None and isinstance(results[-1], IngestResult):
+                results.append(ingest_file(con, path, params, aliases, k, rejects_dir, matcher))
+                if kind is None and isinstance(results[-1], IngestResult | SplitResult):
                     results[-1].kind_detected = True
             except TthcError as exc:
                 results.append(FailedFile(str(path), str(exc)))

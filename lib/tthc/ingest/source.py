@@ -56,13 +56,15 @@ _UNKNOWN_ON_ERROR = {
     Kind.PAKN: set(),
     Kind.CATALOGUE: set(),
 }  # fmt: skip
+# An error in the unit column leaves the unit blank: a split file then rejects the row as having
+# no unit; a unit's own file (--unit) does not need the column.
 _BLANK_ON_ERROR = {
-    Kind.CASES: {"returned_at", "field"},
-    Kind.PAKN: {"source", "status"},
-    Kind.CATALOGUE: {"field"},
+    Kind.CASES: {"returned_at", "field", "unit"},
+    Kind.PAKN: {"source", "status", "unit"},
+    Kind.CATALOGUE: {"field", "unit"},
 }
 TEXT_FIELDS = frozenset(
-    {"procedure_name", "field", "status", "channel", "online_flag", "level", "source"}
+    {"procedure_name", "field", "status", "channel", "online_flag", "level", "source", "unit"}
     | {"has_components", "has_result_file", "reused_data", "fee_bearing", "paid_online"}
 )
 _CODE_FIELDS = {Kind.CASES: "case_code", Kind.PAKN: "pakn_code"}

@@ -1,11 +1,14 @@
 """Staging: the registered source rows parsed into warehouse columns, each with a reject reason.
 
 The source is a DuckDB view ``_src`` with ``_rid`` (the row's number in the file, unique across
-sheets), ``_sheet`` and ``_row`` (its sheet and 1-based row there), ``_error`` (a reason when a
-cell of a required column holds an Excel error, else NULL) and one clean text column
+sheets), ``_sheet`` and ``_row`` (its sheet and 1-based row there), ``_unit`` (the unit the row
+belongs to: the one unit of the file, or from a province-level file's unit column, NULL when
+unknown), ``_error`` (a reason when a cell of a required column holds an Excel error, or the
+row's unit is unknown, else NULL) and one clean text column
 ``c_<field>`` per mapped canonical field (``p_<n>`` for kept personal columns). Staging creates
-the temporary table ``_stg``: one row per non-blank source row, parsed, with ``_reject`` (a
-Vietnamese reason, or NULL for a good row). Dates are read as the file's
+the temporary table ``_stg``: one row per non-blank source row, parsed, with its ``_unit`` and
+``_reject`` (a Vietnamese reason, or NULL for a good row). A case list is matched to the
+catalogue of each row's own unit. Dates are read as the file's
 :class:`~tthc.ingest.dates.DateDecision` says and checked against the file's own window
 (:mod:`tthc.ingest.plausibility`). The raw cells of rejected rows are taken from ``_src`` only
 for those rows (:func:`raw_json_sql`). Rows whose mapped cells are all blank are not rows
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from tthc.ingest.catalogue import latest_snapshot_sql, sql_name_key
+from tthc.ingest.catalogue import latest_snapshots_sql, sql_name_key
 from tthc.ingest.codes import sql_procedure_code
 from tthc.ingest.dates import DateDecision, is_placeholder, timestamp_sql
 from tthc.ingest.headers import ColumnMap
@@ -82,7 +85,8 @@ class _Cols:
         return self.cmap.label(name) if self.has(name) else name
 
     def not_blank(self) -> str:
-        parts = [f"coalesce(trim({self.c(f)}), '') <> ''" for f in self.cmap.fields]
+        # A row with nothing but its unit (a province export's group row "UBND xã …") is no row.
+        parts = [f"coalesce(trim({self.c(f)}), '') <> ''" for f in self.cmap.fields if f != "unit"]
         return " OR ".join(parts) or "false"
 
     def raw_json(self) -> str:
@@ -113,15 +117,14 @@ def raw_json_sql(cmap: ColumnMap) -> str:
 def stage(
     con: duckdb.DuckDBPyConnection,
     cmap: ColumnMap,
-    unit: str,
     personal: list[int],
     dates: DateDecision,
     window: FileWindow,
 ) -> None:
-    """Create ``_stg`` for the sheet's kind."""
+    """Create ``_stg`` for the sheet's kind (each row's unit is ``_src._unit``)."""
     k = _Cols(cmap, dates)
     if cmap.kind is Kind.CASES:
-        _stage_cases(con, k, unit, personal, window)
+        _stage_cases(con, k, personal, window)
     elif cmap.kind is Kind.PAKN:
         _stage_pakn(con, k, window)
     else:
@@ -151,7 +154,7 @@ def end_of_day(expr: str) -> str:
 
 
 def _stage_cases(
-    con: duckdb.DuckDBPyConnection, k: _Cols, unit: str, personal: list[int], window: FileWindow
+    con: duckdb.DuckDBPyConnection, k: _Cols, personal: list[int], window: FileWindow
 ) -> None:
     dates = ("received_at", "due_at", "extended_due_at", "ended_at", "returned_at")
     flag_keys = ",\n".join(f"{sql_key(k.k(f))} AS {f}_key" for f in _FLAGS)
@@ -165,7 +168,7 @@ def _stage_cases(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW _p AS
-        SELECT _rid, _row, _error,
+        SELECT _rid, _row, _error, _unit,
             {sql_text(k.c("case_code"))} AS case_code,
             {sql_procedure_code(k.c("procedure_code"))} AS procedure_code,
             {sql_text(k.c("procedure_name"))} AS procedure_name,
@@ -266,21 +269,23 @@ def _stage_cases(
         ), r AS (
             SELECT *, {reject} AS _reject FROM e
         ), cat AS (
-            SELECT procedure_code, procedure_name, name_key, field FROM procedures
-            WHERE unit = $unit AND ingest_id = ({latest_snapshot_sql()})
+            SELECT unit, procedure_code, procedure_name, name_key, field FROM procedures
+            WHERE unit IN (SELECT DISTINCT _unit FROM _src)
+                AND ingest_id IN ({latest_snapshots_sql()})
         ), names AS (
-            SELECT name_key, min(procedure_code) AS code, count(DISTINCT procedure_code) AS n
-            FROM cat GROUP BY name_key
+            SELECT unit, name_key, min(procedure_code) AS code,
+                count(DISTINCT procedure_code) AS n
+            FROM cat GROUP BY unit, name_key
         ), m AS (
             SELECT r.*,
                 coalesce(r.procedure_code, CASE WHEN nm.n = 1 THEN nm.code END) AS code_final,
                 (r.procedure_code IS NULL AND nm.n = 1) AS _by_name,
                 (r.procedure_code IS NULL AND nm.n > 1) AS _ambiguous_name
             FROM r LEFT JOIN names nm
-                ON nm.name_key = CASE WHEN r.procedure_code IS NULL
+                ON nm.unit = r._unit AND nm.name_key = CASE WHEN r.procedure_code IS NULL
                     THEN {sql_name_key("r.procedure_name")} END
         )
-        SELECT m._rid, m._row, m.case_code,
+        SELECT m._rid, m._row, m._unit, m.case_code,
             m.code_final AS procedure_code,
             coalesce(m.procedure_name, cc.procedure_name) AS procedure_name,
             coalesce(m.field, cc.field) AS field,
@@ -290,9 +295,8 @@ def _stage_cases(
             m._reject, m._personal, m._status_inferred, m._due_duration, m._flag_unknown,
             m.online_unknown AS _online_unknown, m._ended_dropped, m._by_name, m._ambiguous_name,
             (m.field IS NULL AND cc.field IS NOT NULL) AS _field_from_cat
-        FROM m LEFT JOIN cat cc ON cc.procedure_code = m.code_final
-        """,
-        {"unit": unit},
+        FROM m LEFT JOIN cat cc ON cc.unit = m._unit AND cc.procedure_code = m.code_final
+        """
     )
 
 
@@ -300,7 +304,11 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols, window: FileWindow) ->
     dates = ("received_at", "due_at", "handled_at")
     # Without a code column the key is a stable hash of the row's non-personal content, with the
     # occurrence number among identical rows so that two identical complaints stay two.
-    content = " || '|' || ".join(f"coalesce({sql_text(k.c(f))}, '')" for f in k.cmap.fields)
+    # The unit column is left out: the same complaint keeps its key in the unit's own export
+    # and in a province-level one.
+    content = " || '|' || ".join(
+        f"coalesce({sql_text(k.c(f))}, '')" for f in k.cmap.fields if f != "unit"
+    )
     if k.has("pakn_code"):
         code = sql_text(k.c("pakn_code"))
     else:
@@ -320,7 +328,7 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols, window: FileWindow) ->
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW _p AS
-        SELECT _rid, _row, _error, {code} AS pakn_code,
+        SELECT _rid, _row, _error, _unit, {code} AS pakn_code,
             {sql_text(k.c("source"))} AS source,
             {sql_text(k.c("status"))} AS status_label,
             {sql_is_duration(k.c("due_at"))} AS due_is_duration,
@@ -332,7 +340,7 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols, window: FileWindow) ->
         f"""
         CREATE OR REPLACE TEMP TABLE _stg AS
         WITH r AS (SELECT *, {reject} AS _reject FROM _p)
-        SELECT _rid, _row, pakn_code, source, status_label, received_at,
+        SELECT _rid, _row, _unit, pakn_code, source, status_label, received_at,
             CASE WHEN due_is_duration THEN NULL ELSE {end_of_day("due_at")} END AS due_at, handled_at,
             due_is_duration AS _due_duration, _reject
         FROM r
@@ -352,7 +360,7 @@ def _stage_catalogue(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE _stg AS
         WITH p AS (
-            SELECT _rid, _row, _error,
+            SELECT _rid, _row, _error, _unit,
                 {sql_procedure_code(k.c("procedure_code"))} AS procedure_code,
                 {sql_text(k.c("procedure_name"))} AS procedure_name,
                 {sql_text(k.c("field"))} AS field,
@@ -365,7 +373,7 @@ def _stage_catalogue(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
                 {sql_name_key("p.procedure_name")} AS name_key
             FROM p LEFT JOIN _level_map lm ON lm.key = p.level_key
         )
-        SELECT _rid, _row, procedure_code, procedure_name, name_key, field, level,
+        SELECT _rid, _row, _unit, procedure_code, procedure_name, name_key, field, level,
             {reject} AS _reject
         FROM l
         """

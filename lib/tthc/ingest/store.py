@@ -73,6 +73,7 @@ class LedgerEntry:
     tool_version: str
     sheets: list[dict]  # every sheet of the file: read (header row, rows) or skipped (why)
     decisions: list[dict]  # what reading the file decided (encodings, date order, matches …)
+    split_id: int | None = None  # file_splits.split_id when the file held many units
 
 
 def previous_ingest(
@@ -313,8 +314,8 @@ def write_ledger(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, counts: Cou
         INSERT INTO ingests (ingest_id, unit, kind, file_name, file_sha256, sheet, header_row,
             as_of, covers_from, covers_to, as_of_source, ingested_at, rows_read, inserted, updated,
             unchanged, rejected, conflicts, column_map, dropped_personal, ignored_columns,
-            tool_version, sheets, decisions)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            tool_version, sheets, decisions, split_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
             entry.ingest_id,
@@ -341,6 +342,52 @@ def write_ledger(con: duckdb.DuckDBPyConnection, entry: LedgerEntry, counts: Cou
             entry.tool_version,
             json.dumps(entry.sheets, ensure_ascii=False),
             json.dumps(entry.decisions, ensure_ascii=False, default=str),
+            entry.split_id,
+        ],
+    )
+
+
+def previous_split(con: duckdb.DuckDBPyConnection, sha256: str, kind: Kind | None) -> dict | None:
+    """The earlier split of the same province-level file content (and kind), if any."""
+    sql = "SELECT * FROM file_splits WHERE file_sha256 = ?"
+    params: list = [sha256]
+    if kind is not None:
+        sql += " AND kind = ?"
+        params.append(kind.value)
+    cur = con.execute(sql + " ORDER BY split_id LIMIT 1", params)
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def write_split(
+    con: duckdb.DuckDBPyConnection,
+    split_id: int,
+    kind: Kind,
+    file_name: str,
+    sha256: str,
+    unit_column: str,
+    ingested_at: dt.datetime,
+    rows_read: int,
+    rejected_unknown_unit: int,
+    units: dict[str, dict[str, int]],
+    unknown: list[dict],
+) -> None:
+    """The ``file_splits`` row of a province-level file (see :mod:`tthc.schema`)."""
+    con.execute(
+        "INSERT INTO file_splits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            split_id,
+            kind.value,
+            file_name,
+            sha256,
+            unit_column,
+            ingested_at,
+            rows_read,
+            rejected_unknown_unit,
+            json.dumps(units, ensure_ascii=False),
+            json.dumps(unknown, ensure_ascii=False),
         ],
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tthc.ingest.detect import KIND_LABELS
-from tthc.ingest.pipeline import FailedFile, IngestResult
+from tthc.ingest.pipeline import FailedFile, IngestResult, SplitResult
 
 _NOTES = {
     "status_inferred": "hồ sơ không có trạng thái: suy ra từ ngày kết thúc (có = đã giải quyết, "
@@ -28,9 +28,74 @@ _AS_OF = {
 }
 
 
-def format_result(r: IngestResult | FailedFile) -> str:
+def _n(x: int) -> str:
+    return f"{x:,}".replace(",", ".")
+
+
+def format_split(r: SplitResult) -> str:
+    """A province-level file: the totals, one line per unit, the unknown units."""
+    c = r.counts
+    how = "tự nhận dạng theo tiêu đề cột" if r.kind_detected else "theo --kind"
+    sheet = f" (trang '{r.sheet}')" if r.sheet else ""
+    lines = [
+        f"Tệp: {r.file}{sheet}",
+        f"  Loại: {KIND_LABELS[r.kind]} ({how}), tệp cấp tỉnh chia theo cột đơn vị "
+        f'"{r.unit_column}": {len(r.parts)} đơn vị',
+    ]
+    if r.already_ingested:
+        lines.append(
+            f"  Tệp đã được nạp trước đó (lần nạp tệp #{r.split_id}): không thay đổi gì "
+            "(thêm mới 0, cập nhật 0)."
+        )
+        return "\n".join(lines)
+    as_of = r.as_of.strftime("%d/%m/%Y %H:%M") if r.as_of else "không rõ"
+    lines.append(
+        f"  Lần nạp tệp #{r.split_id}; số liệu tính đến {as_of} ({_AS_OF[r.as_of_source]})"
+    )
+    lines.append(f"  Dòng tiêu đề cột: dòng {r.header_row}")
+    lines.append(
+        f"  Đọc {_n(c.rows_read)} dòng: thêm mới {_n(c.inserted)}, cập nhật {_n(c.updated)}, "
+        f"không đổi {_n(c.unchanged)}, bị loại {_n(c.rejected)} (trong đó không rõ đơn vị "
+        f"{_n(r.unknown_rows)})"
+    )
+    for p in r.parts:
+        pc = p.counts
+        lines.append(
+            f"    {p.unit} (lần nạp #{p.ingest_id}): {_n(pc.rows_read)} dòng, thêm mới "
+            f"{_n(pc.inserted)}, cập nhật {_n(pc.updated)}, không đổi {_n(pc.unchanged)}, "
+            f"bị loại {_n(pc.rejected)}"
+        )
+    if r.empty_units:
+        lines.append(
+            f"  Đơn vị không có dòng nào (ghi nhận danh sách rỗng): {', '.join(r.empty_units)}"
+        )
+    for u in r.unknown[:10]:
+        lines.append(f"  Không rõ đơn vị: {u['rows']} dòng: {u['reason']}")
+    if len(r.unknown) > 10:
+        lines.append(f"  … và {len(r.unknown) - 10} giá trị đơn vị không nhận ra khác")
+    for d in r.decisions:
+        lines.append(f"  Ghi nhận: {d['detail']}")
+    if r.dropped_personal:
+        lines.append(f"  Cột dữ liệu cá nhân không lưu: {', '.join(r.dropped_personal)}")
+    if r.ignored_columns:
+        shown = "; ".join(f"{i['header']} ({i['reason']})" for i in r.ignored_columns)
+        lines.append(f"  Cột bỏ qua: {shown}")
+    notes: dict[str, int] = {}
+    for p in r.parts:
+        for key, n in p.notes.items():
+            notes[key] = notes.get(key, 0) + n
+    for key, n in notes.items():
+        lines.append(f"  Lưu ý: {n} {_NOTES.get(key, key)}")
+    if r.rejects_csv:
+        lines.append(f"  Dòng bị loại: {r.rejects_csv}")
+    return "\n".join(lines)
+
+
+def format_result(r: IngestResult | SplitResult | FailedFile) -> str:
     if isinstance(r, FailedFile):
         return f"Tệp: {r.file}\n  KHÔNG NẠP ĐƯỢC: {r.error}"
+    if isinstance(r, SplitResult):
+        return format_split(r)
     c = r.counts
     how = "tự nhận dạng theo tiêu đề cột" if r.kind_detected else "theo --kind"
     sheet = f" (trang '{r.sheet}')" if r.sheet else ""

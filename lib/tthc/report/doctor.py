@@ -202,6 +202,7 @@ def check_params(base: Path | None = None) -> list[Check]:
             )
 
         checks.append(_guard(f"Tham số {unit}", one))
+    checks.extend(check_cities(base))
     orphans = [p.name for p in (root / "narrative").glob("*") if p.is_dir() and p.name not in units]
     if orphans:
         checks.append(
@@ -212,6 +213,25 @@ def check_params(base: Path | None = None) -> list[Check]:
                 f"params/units/{orphans[0]}.yaml tương ứng",
             )
         )
+    return checks
+
+
+def check_cities(base: Path | None = None) -> list[Check]:
+    """Each ``params/cities/*.yaml`` valid, with how many units name it (and their codes)."""
+    from tthc.cities import city_units, list_cities, load_city
+
+    checks: list[Check] = []
+    for city in list_cities(base):
+
+        def one(city: str = city) -> str:
+            params = load_city(city, base)
+            units = city_units(city, base)
+            coded = sum(1 for u in units if u.code)
+            return f"{params.display_name} (mã {params.code}), {len(units)} đơn vị" + (
+                f", {len(units) - coded} đơn vị chưa có mã" if coded < len(units) else ""
+            )
+
+        checks.append(_guard(f"Tham số thành phố {city}", one))
     return checks
 
 
