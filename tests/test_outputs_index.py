@@ -8,6 +8,7 @@ import base64
 import json
 import os
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from tthc.cli import main
 from tthc.report import index
 from tthc.report.manifest import key_figures
 
+ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> "Độc" & \'x\''
 
 
@@ -104,7 +106,7 @@ def outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (out / "ghi-chu" / "readme.txt").write_text("x")
     params = tmp_path / "params" / "cities"
     params.mkdir(parents=True)
-    (params / "hai-phong.yaml").write_text("city: hai-phong\nname: Hải Phòng\n", "utf-8")
+    shutil.copy(ROOT / "params" / "cities" / "hai-phong.yaml", params / "hai-phong.yaml")
     monkeypatch.setenv("TTHC_PARAMS", str(tmp_path / "params"))
     return out
 

@@ -48,9 +48,10 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     params = tmp_path / "params"
     (params / "units").mkdir(parents=True)
     shutil.copytree(ROOT / "params" / "profiles", params / "profiles")
+    shutil.copytree(ROOT / "params" / "cities", params / "cities")
     for unit in CASES:
         (params / "units" / f"{unit}.yaml").write_text(
-            f"unit: {unit}\nname: {unit.upper()}\nprofile: default\ncity: Hải Phòng\n", "utf-8"
+            f"unit: {unit}\nname: {unit.upper()}\nprofile: default\ncity: hai-phong\n", "utf-8"
         )
     db = tmp_path / "w.duckdb"
     make_warehouse(db)

@@ -65,7 +65,9 @@ def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> N
     figures = figures_payload(folder / "report.ipynb")["figures"]
     assert {k: figures[k] for k in FIGURES} == FIGURES
     # What the outputs index shows of it, carried by the manifest.
-    assert (m["kind"], m["unit_name"], m["city"]) == ("unit", "xã An Trường", "Hải Phòng")
+    assert (m["kind"], m["unit_name"], m["city"], m["city_name"]) == (
+        "unit", "xã An Trường", "hai-phong", "Hải Phòng",
+    )  # fmt: skip
     assert m["key_figures"]["values"] == {
         "cases_total": 2751, "cases_resolved": 2686, "cases_resolved_late": 1,
         "cases_in_progress": 65, "cases_in_progress_overdue": 0, "rate_on_time": 99.96,

@@ -521,6 +521,7 @@ def publish_lost(pj: Any, message: str, attempts: int, worker: str | None) -> An
             error={"stage": "worker", "message": message},
         )  # fmt: skip
         manifest.update(kind="unit", unit_name=pj.unit_name, city=pj.city or None,
+                        city_name=pj.city_name or None,
                         key_figures={}, period_title=pj.period_title,
                         period_range=pj.period_range, profile=pj.profile,
                         fanout={"executor": "dask", "attempt": attempts, "address": worker})  # fmt: skip

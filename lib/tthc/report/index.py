@@ -41,7 +41,7 @@ from typing import Any
 from urllib.parse import quote
 
 from tthc import atomic
-from tthc.paths import PACKAGE_DIR, params_dir
+from tthc.paths import PACKAGE_DIR
 from tthc.report.manifest import KEY_FIGURES, MANIFEST_NAME, key_figures
 from tthc.vntime import VN_TZ, now_vn
 
@@ -241,20 +241,18 @@ def _figures_from_notebook(nb_path: Path) -> dict[str, Any]:
 
 
 def city_name(city: str, params_base: Path | None = None) -> str:
-    """The name to show for a unit's ``city``: the ``name`` in ``params/cities/<city>.yaml``
-    when that file exists and has one, else the value itself ('' for none)."""
+    """The name to show for a unit's ``city``: the city's ``name`` when ``city`` is the slug of
+    a valid ``params/cities/<city>.yaml`` (:func:`tthc.cities.load_city`), else the value itself
+    ('' for none)."""
     if not city:
         return ""
-    if re.fullmatch(r"[a-z0-9-]+", city):
-        path = (params_base or params_dir()) / "cities" / f"{city}.yaml"
+    if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", city):
         try:
-            import yaml
+            from tthc.cities import load_city
 
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except Exception:  # a city's params file is validated by its own module, not here
-            data = None
-        if isinstance(data, dict) and isinstance(data.get("name"), str) and data["name"].strip():
-            return data["name"].strip()
+            return load_city(city, params_base).name
+        except Exception:  # no such file or an invalid one: `tthc doctor` says why, not the index
+            pass
     return city
 
 

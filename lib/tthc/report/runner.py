@@ -324,6 +324,7 @@ def _make_report(
     manifest["kind"] = "unit"
     manifest["unit_name"] = pj.unit_name
     manifest["city"] = pj.city or None
+    manifest["city_name"] = pj.city_name or None
     manifest["key_figures"] = key_figures(bundle)
     manifest["period_title"] = pj.period_title
     manifest["period_range"] = pj.period_range
