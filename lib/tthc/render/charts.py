@@ -13,10 +13,11 @@ how the statistics were computed.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -145,6 +146,50 @@ def _svg_markup(fig: Any, key: str, alt: str) -> str:
     return text
 
 
+# Text extents measured by matplotlib, shared by every renderer of a kind (see
+# _shared_text_metrics); bounded, kept for the life of the kernel.
+_TEXT_METRICS: dict[tuple, tuple[float, float, float]] = {}
+_TEXT_METRICS_MAX = 20_000
+
+
+@contextlib.contextmanager
+def _shared_text_metrics() -> Iterator[None]:
+    """While inside, matplotlib measures a text once per renderer kind, dpi and font, not once
+    per renderer instance.
+
+    matplotlib caches text extents per renderer object, and a chart goes through several (the
+    title placement, ``bbox_inches="tight"``'s layout pass, the SVG writer): with matplotlib
+    3.11 each measure is a HarfBuzz shaping of a few milliseconds, the largest single cost of
+    the charts. The extents depend only on the renderer's class and dpi, the text, the font
+    properties and the hinting settings, which is the key here, so the charts are the same to
+    the byte; the same tick labels and month names of the next report on the kept kernel are
+    measured once too.
+    """
+    import matplotlib
+    import matplotlib.text as mtext
+
+    original = mtext._get_text_metrics_with_cache
+
+    def metrics(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> Any:
+        rc = matplotlib.rcParams
+        key = (type(renderer), getattr(renderer, "dpi", None), text, fontprop.copy(), ismath,
+               dpi, rc["text.hinting"], rc["text.hinting_factor"], rc["text.usetex"])  # fmt: skip
+        found = _TEXT_METRICS.get(key)
+        if found is None:
+            if len(_TEXT_METRICS) >= _TEXT_METRICS_MAX:
+                _TEXT_METRICS.clear()
+            found = _TEXT_METRICS[key] = renderer.get_text_width_height_descent(
+                text, fontprop, ismath
+            )
+        return found
+
+    mtext._get_text_metrics_with_cache = metrics
+    try:
+        yield
+    finally:
+        mtext._get_text_metrics_with_cache = original
+
+
 def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_in: float) -> Chart:
     # A bare Figure, not pyplot: no global figure registry, no backend, nothing an inline
     # backend in the kernel could pick up and display a second time.
@@ -153,7 +198,11 @@ def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_
     from matplotlib.figure import Figure
 
     register_matplotlib()
-    with matplotlib.rc_context(_RC), sns.axes_style("whitegrid", {"grid.color": "#dddddd"}):
+    with (
+        matplotlib.rc_context(_RC),
+        sns.axes_style("whitegrid", {"grid.color": "#dddddd"}),
+        _shared_text_metrics(),
+    ):
         matplotlib.rcParams.update(_RC)  # axes_style resets the font family
         fig = Figure(figsize=(WIDTH_IN, height_in))
         ax = fig.subplots()

@@ -66,6 +66,24 @@ KILLED_TWICE = (
 log = logging.getLogger(__name__)
 
 
+@dataclass
+class FanoutStats:
+    """What the client spent on a Dask batch (for benchmarks/bench_fanout.py): exporting slices,
+    building tasks, writing the reports, and the bytes that went each way."""
+
+    reports: int = 0
+    retries: int = 0
+    export_seconds: float = 0.0
+    submit_seconds: float = 0.0
+    publish_seconds: float = 0.0
+    bytes_shipped: int = 0
+    bytes_returned: int = 0
+    worker_seconds: float = 0.0  # sum over reports of the worker's own time for each
+
+
+LAST_STATS = FanoutStats()  # of the last batch run in this process
+
+
 # --- what a job carries ----------------------------------------------------------------------
 
 
@@ -631,6 +649,8 @@ def _run(
         remaining_by_unit[key] = remaining_by_unit.get(key, 0) + 1
     bundles: OrderedDict[str, dict[str, Any]] = OrderedDict()
     notebooks: dict[str, dict[str, Any]] = {}
+    global LAST_STATS
+    stats = LAST_STATS = FanoutStats()
     nthreads = sum(client.nthreads().values()) or 1
     window = max(2, 2 * nthreads)
     queue = deque(prepared)
@@ -638,7 +658,11 @@ def _run(
     finished = as_completed()
 
     def submit(pj: Any, attempt: int) -> None:
-        shipped = exporters[pj.job.db].get(pj.job.unit)
+        t0 = time.perf_counter()
+        exporter = exporters[pj.job.db]
+        before = exporter.export_seconds
+        shipped = exporter.get(pj.job.unit)
+        stats.export_seconds += exporter.export_seconds - before
         if pj.job.unit not in bundles:
             bundles[pj.job.unit] = params_bundle(pj.job.unit, params_base)
             while len(bundles) > 64:
@@ -654,6 +678,10 @@ def _run(
         )  # fmt: skip
         running[future] = (pj, attempt, shipped)
         finished.add(future)
+        stats.bytes_shipped += shipped.nbytes + sum(
+            len(b) for b in bundles[pj.job.unit]["files"].values()
+        )
+        stats.submit_seconds += time.perf_counter() - t0
 
     def done_with(pj: Any) -> None:
         key = (pj.job.db, pj.job.unit)
@@ -676,6 +704,7 @@ def _run(
                     log.warning("%s: worker died (attempt %d): %s", pj.job.label, attempt, exc)
                     if attempt == 1:
                         future.release()
+                        stats.retries += 1
                         submit(pj, 2)
                         continue
                     res = publish_lost(pj, KILLED_TWICE.format(n=attempt, worker=worker),
@@ -689,7 +718,13 @@ def _run(
                 future.release()
                 continue
             else:
-                res = publish_shipped(pj, future.result(), attempt, shipped)
+                t0 = time.perf_counter()
+                reply = future.result()
+                stats.bytes_returned += sum(len(b) for b in reply["files"].values())
+                stats.worker_seconds += reply["worker"]["seconds"]
+                res = publish_shipped(pj, reply, attempt, shipped)
+                stats.publish_seconds += time.perf_counter() - t0
+                stats.reports += 1
             future.release()
             done_with(pj)
             record(res)
