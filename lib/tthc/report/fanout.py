@@ -21,11 +21,13 @@ runs ``tthc report`` (the client):
   checks each file's SHA-256 against the manifest, signs the notebook trusted for its own user,
   and records in the manifest which worker made it, on which attempt, from which slice.
 
-A job whose worker process dies (``KilledWorker``) is submitted once more; a second death is
-reported as a failed report (a manifest with ``status: failed`` and ``error.stage: worker``).
-On the local cluster the scheduler gives up on a task at the first death
-(``allowed-failures: 0``) and sends one task per worker thread (``worker-saturation: 1.0``), so
-only the job that was running is charged with the death; an existing scheduler keeps its own
+A job whose worker process dies while running it (``KilledWorker``) is submitted once more; a
+second death is reported as a failed report (a manifest with ``status: failed`` and
+``error.stage: worker``). Dask charges a death to every task the worker held, queued ones too;
+a worker announces each job it starts (a scheduler event), and a job that died queued, never
+started, is sent again without counting as an attempt. On the local cluster the scheduler gives
+up on a task at the first death (``allowed-failures: 0``: the retry is tthc's, counted) and each
+worker has one ``tthc-kernel`` resource, one per job; an existing scheduler keeps its own
 settings, its retries coming before tthc's one. The batch's failure budget (``--max-failures``,
 :class:`tthc.report.runner.FailureBudget`) stops the batch: jobs not started are cancelled.
 """
@@ -58,6 +60,13 @@ SLICE_TABLES = ("ingests", "cases", "procedures", "pakn", "rejects")
 # Params folders shipped whole (small, shared by every unit) and per unit.
 SHARED_PARAMS = ("profiles", "aliases", "cities")
 SLICES_KEPT = 8  # built slice warehouses a worker keeps (the months of a unit reuse one)
+PUBLISH_THREADS = 4  # client threads writing reports into place
+# A worker resource: one per worker, one per job, so that a worker holds one job at a time and
+# a worker's death is charged to the job it was running only. Workers of an existing scheduler
+# advertise it with `dask worker --resources tthc-kernel=1` (else jobs are sent unrestricted).
+KERNEL_RESOURCE = "tthc-kernel"
+STARTED_TOPIC = "tthc-job-started"  # worker event: a job began on a worker
+REQUEUES = 3  # times a job a dead worker held but never started is sent again
 KILLED_TWICE = (
     "tiến trình worker lập báo cáo này bị dừng đột ngột {n} lần (lần cuối trên {worker}); "
     "báo cáo không lập được."
@@ -120,7 +129,6 @@ class SliceExporter:
         self.chunk = max(1, chunk)
         self._slices: dict[str, DataSlice] = {}
         self._done: set[str] = set()
-        self._tmp = Path(tempfile.mkdtemp(prefix="tthc-slices-"))
         self.export_seconds = 0.0
 
     def get(self, unit: str) -> DataSlice:
@@ -139,77 +147,52 @@ class SliceExporter:
         self._slices.pop(unit, None)
 
     def close(self) -> None:
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        self._slices.clear()
 
     def _export(self, units: list[str]) -> None:
+        """One query per table for all ``units``, sorted by unit, cut into one Parquet file
+        (zstd, in memory) per unit and table."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         from tthc import warehouse
 
         t0 = time.perf_counter()
-        out = Path(tempfile.mkdtemp(dir=self._tmp))
         con = warehouse.connect(self.db, read_only=True)
         try:
+            con.execute("SET enable_progress_bar = false")
             placeholders = ", ".join("?" for _ in units)
-            rows: dict[str, dict[str, int]] = {u: {} for u in units}
+            by_table: dict[str, dict[str, pa.Table]] = {}
             for table in SLICE_TABLES:
-                target = out / table
-                con.execute(
-                    f"COPY (SELECT * FROM {table} WHERE unit IN ({placeholders})) TO "
-                    f"'{target}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (unit), "
-                    "WRITE_PARTITION_COLUMNS true)",
-                    units,
-                )
-                for unit, n in con.execute(
-                    f"SELECT unit, count(*) FROM {table} WHERE unit IN ({placeholders}) "
-                    "GROUP BY unit",
-                    units,
-                ).fetchall():
-                    rows[unit][table] = int(n)
-            empty = self._empty_tables(con, out)
+                data = con.sql(
+                    f"SELECT * FROM {table} WHERE unit IN ({placeholders}) ORDER BY unit",
+                    params=units,
+                ).to_arrow_table()
+                parts: dict[str, pa.Table] = {"": data.slice(0, 0)}  # a unit without rows
+                column = data.column("unit").to_pylist()
+                first = 0
+                for i in range(1, len(column) + 1):
+                    if i == len(column) or column[i] != column[first]:
+                        parts[column[first]] = data.slice(first, i - first)
+                        first = i
+                by_table[table] = parts
         finally:
             con.close()
         for unit in units:
-            tables = {}
+            tables, rows = {}, {}
             digest = hashlib.sha256()
             for table in SLICE_TABLES:
-                files = sorted((out / table / f"unit={unit}").glob("*.parquet"))
-                data = _concat_parquet(files) if files else empty[table]
-                tables[table] = data
-                digest.update(table.encode() + b"\0" + hashlib.sha256(data).digest())
+                part = by_table[table].get(unit, by_table[table][""])
+                sink = pa.BufferOutputStream()
+                pq.write_table(part, sink, compression="zstd", compression_level=6)
+                tables[table] = sink.getvalue().to_pybytes()
+                rows[table] = part.num_rows
+                digest.update(table.encode() + b"\0" + hashlib.sha256(tables[table]).digest())
             self._slices[unit] = DataSlice(
-                units=(unit,),
-                tables=tables,
-                rows={t: rows[unit].get(t, 0) for t in SLICE_TABLES},
-                sha256=digest.hexdigest(),
+                units=(unit,), tables=tables, rows=rows, sha256=digest.hexdigest()
             )
             self._done.add(unit)
-        shutil.rmtree(out, ignore_errors=True)
         self.export_seconds += time.perf_counter() - t0
-
-    @staticmethod
-    def _empty_tables(con: Any, out: Path) -> dict[str, bytes]:
-        """A Parquet file of each table with no rows (a unit with no PAKN, no rejects)."""
-        empty = {}
-        for table in SLICE_TABLES:
-            path = out / f"{table}-empty.parquet"
-            con.execute(f"COPY (SELECT * FROM {table} LIMIT 0) TO '{path}' (FORMAT parquet)")
-            empty[table] = path.read_bytes()
-        return empty
-
-
-def _concat_parquet(files: list[Path]) -> bytes:
-    """One Parquet file's bytes; several (a big partition) are merged into one."""
-    if len(files) == 1:
-        return files[0].read_bytes()
-    import duckdb
-
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "merged.parquet"
-        listed = ", ".join(f"'{f}'" for f in files)
-        duckdb.execute(
-            f"COPY (SELECT * FROM read_parquet([{listed}])) TO '{target}' "
-            "(FORMAT parquet, COMPRESSION zstd)"
-        )
-        return target.read_bytes()
 
 
 def params_bundle(unit: str, base: Path | None = None) -> dict[str, Any]:
@@ -374,7 +357,11 @@ def run_shipped(task: dict[str, Any]) -> dict[str, Any]:
     with contextlib.suppress(Exception):
         from distributed import get_worker
 
-        address = get_worker().address
+        worker = get_worker()
+        address = worker.address
+        # Tells the client this job really started here: a worker that dies with jobs queued
+        # behind the running one charges them too (KilledWorker), though they never ran.
+        worker.log_event(STARTED_TOPIC, {"key": str(worker.get_current_task())})
     reply = _kernel_thread().submit(_run_shipped, task).result()
     reply["worker"]["address"] = address
     return reply
@@ -480,28 +467,28 @@ def publish_shipped(pj: Any, reply: dict[str, Any], attempt: int, shipped: DataS
     import nbformat
 
     from tthc.report import staging
-    from tthc.report.manifest import MANIFEST_NAME, sha256_file
+    from tthc.report.manifest import MANIFEST_NAME
     from tthc.report.runner import MADE_NAMES, OUTPUT_NAMES, JobResult
     from tthc.report.trust import trust_notebook
 
     result = JobResult(**reply["result"])
     files: dict[str, bytes] = reply["files"]
+    manifest = json.loads(files[MANIFEST_NAME].decode("utf-8"))
+    for entry in (manifest.get("outputs") or {}).values():
+        got = hashlib.sha256(files.get(entry["file"], b"")).hexdigest()
+        if got != entry["sha256"]:
+            raise ReportError(
+                f"Tệp {entry['file']} của báo cáo {pj.job.label} nhận từ worker bị hỏng "
+                f"(SHA-256 {got[:12]}… khác {entry['sha256'][:12]}…): không ghi báo cáo."
+            )
     final = pj.job.folder
     stage = staging.staging_folder(final)
     try:
-        manifest = json.loads(files[MANIFEST_NAME].decode("utf-8"))
         for name, data in files.items():
             if name != MANIFEST_NAME:
                 atomic.write_bytes(stage / name, data)
-        for entry in (manifest.get("outputs") or {}).values():
-            got = sha256_file(stage / entry["file"])
-            if got != entry["sha256"]:
-                raise ReportError(
-                    f"Tệp {entry['file']} của báo cáo {pj.job.label} nhận từ worker bị hỏng "
-                    f"(SHA-256 {got[:12]}… khác {entry['sha256'][:12]}…): không ghi báo cáo."
-                )
-        notebook = stage / OUTPUT_NAMES["ipynb"]
-        if notebook.is_file() and not trust_notebook(nbformat.read(notebook, as_version=4)):
+        notebook = OUTPUT_NAMES["ipynb"]
+        if notebook in files and not trust_notebook(nbformat.reads(files[notebook], as_version=4)):
             result.warnings.append(
                 "Không ghi được chữ ký tin cậy của notebook: mở trong JupyterLab cần chọn "
                 "'Trust Notebook' để thấy biểu đồ."
@@ -551,6 +538,17 @@ def publish_lost(pj: Any, message: str, attempts: int, worker: str | None) -> An
                      warnings=list(pj.warnings))  # fmt: skip
 
 
+def _started(client: Any, key: Any) -> bool:
+    """Whether a worker said it started the task ``key`` (its STARTED_TOPIC event). The event
+    travels before the report does anything that could kill the worker; when the scheduler
+    cannot be asked, the job counts as started (a death is then charged, as Dask charges it)."""
+    try:
+        events = client.get_events(STARTED_TOPIC)
+    except Exception:
+        return True
+    return any(isinstance(msg, dict) and msg.get("key") == str(key) for _, msg in events)
+
+
 @contextlib.contextmanager
 def dask_client(workers: int, scheduler: str | None = None):
     """A ``distributed.Client`` on a new local cluster of ``workers`` processes (one thread
@@ -581,6 +579,7 @@ def dask_client(workers: int, scheduler: str | None = None):
                 cluster = LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True,
                     dashboard_address=None, silence_logs=logging.ERROR,
+                    resources={KERNEL_RESOURCE: 1},
                 )  # fmt: skip
                 client = Client(cluster)
             try:
@@ -638,7 +637,7 @@ def _run(
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
-    from tthc.report.runner import prepared_to_json
+    from tthc.report.runner import JobResult, prepared_to_json
 
     dbs = {pj.job.db for pj in prepared}
     exporters = {db: SliceExporter(Path(db), [pj.job.unit for pj in prepared if pj.job.db == db])
@@ -651,11 +650,22 @@ def _run(
     notebooks: dict[str, dict[str, Any]] = {}
     global LAST_STATS
     stats = LAST_STATS = FanoutStats()
+    workers_info = client.scheduler_info().get("workers", {}).values()
+    restriction = (
+        {KERNEL_RESOURCE: 1}
+        if workers_info and all(KERNEL_RESOURCE in (w.get("resources") or {}) for w in workers_info)
+        else None
+    )
     nthreads = sum(client.nthreads().values()) or 1
     window = max(2, 2 * nthreads)
     queue = deque(prepared)
     running: dict[Any, tuple[Any, int, DataSlice]] = {}
     finished = as_completed()
+    # Writing a report (files, fsync, the notary's signature) is I/O: a few threads do it
+    # while the loop hands out the next jobs. Results are recorded from this thread only.
+    publisher = ThreadPoolExecutor(max_workers=PUBLISH_THREADS, thread_name_prefix="tthc-publish")
+    publishing: deque[tuple[Any, Any]] = deque()  # (thread future, prepared job), in order
+    requeued: dict[str, int] = {}
 
     def submit(pj: Any, attempt: int) -> None:
         t0 = time.perf_counter()
@@ -672,10 +682,9 @@ def _run(
             notebooks[nb_path] = notebook_payload(pj.job.notebook_path)
         task = build_task(prepared_to_json(pj), shipped, bundles[pj.job.unit],
                           notebooks[nb_path], renderer, attempt)  # fmt: skip
-        future = client.submit(
-            run_shipped, task, key=f"tthc-{pj.job.unit}-{pj.job.period}-{attempt}-{os.urandom(4).hex()}",
-            pure=False, retries=0,
-        )  # fmt: skip
+        key = f"tthc-{pj.job.unit}-{pj.job.period}-{attempt}-{os.urandom(4).hex()}"
+        future = client.submit(run_shipped, task, key=key, pure=False, retries=0,
+                               resources=restriction)  # fmt: skip
         running[future] = (pj, attempt, shipped)
         finished.add(future)
         stats.bytes_shipped += shipped.nbytes + sum(
@@ -693,15 +702,41 @@ def _run(
         while queue and len(running) < window:
             submit(queue.popleft(), 1)
 
+    def publish(pj: Any, reply: dict[str, Any], attempt: int, shipped: DataSlice) -> Any:
+        t0 = time.perf_counter()
+        res = publish_shipped(pj, reply, attempt, shipped)
+        return res, time.perf_counter() - t0
+
+    def collect(wait: bool) -> None:
+        """Record the reports written so far, in the order they were handed out (all of them
+        when ``wait``). Their failures were charged to the budget when they arrived."""
+        while publishing and (wait or publishing[0][0].done()):
+            fut, pj = publishing.popleft()
+            res, seconds = fut.result()
+            stats.publish_seconds += seconds
+            stats.reports += 1
+            done_with(pj)
+            record(res)
+
     try:
         fill()
         for future in finished:
+            collect(wait=False)
             pj, attempt, shipped = running.pop(future)
             if future.status == "error":
                 exc = future.exception()
                 if isinstance(exc, KilledWorker):
                     worker = getattr(getattr(exc, "last_worker", None), "address", None)
                     log.warning("%s: worker died (attempt %d): %s", pj.job.label, attempt, exc)
+                    if (
+                        not _started(client, future.key)
+                        and requeued.get(pj.job.label, 0) < REQUEUES
+                    ):
+                        # Queued behind the job that killed its worker: not an attempt.
+                        requeued[pj.job.label] = requeued.get(pj.job.label, 0) + 1
+                        future.release()
+                        submit(pj, attempt)
+                        continue
                     if attempt == 1:
                         future.release()
                         stats.retries += 1
@@ -718,23 +753,29 @@ def _run(
                 future.release()
                 continue
             else:
-                t0 = time.perf_counter()
                 reply = future.result()
+                future.release()
                 stats.bytes_returned += sum(len(b) for b in reply["files"].values())
                 stats.worker_seconds += reply["worker"]["seconds"]
-                res = publish_shipped(pj, reply, attempt, shipped)
-                stats.publish_seconds += time.perf_counter() - t0
-                stats.reports += 1
+                # The result says how the report went: the budget is charged now, the report
+                # written by a publishing thread and recorded once written.
+                publishing.append((publisher.submit(publish, pj, reply, attempt, shipped), pj))
+                if over_budget(JobResult(**reply["result"])):
+                    break
+                fill()
+                continue
             future.release()
             done_with(pj)
             record(res)
             if over_budget(res):
-                queue.clear()
                 break
             fill()
+        collect(wait=True)  # what was handed to the writers is written, and recorded
     finally:
+        queue.clear()
         if running:
             client.cancel(list(running))
             running.clear()
+        publisher.shutdown(wait=True, cancel_futures=True)
         for exporter in exporters.values():
             exporter.close()
