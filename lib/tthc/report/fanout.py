@@ -433,6 +433,7 @@ def _worker_plugin() -> Any:
             from tthc.report.fastimport import skip_slow_optional_imports
 
             _quiet_distributed_logging()
+            _stderr_to_log()
             send_logging_to_file()
             skip_slow_optional_imports()
             _kernel_thread().submit(_prestart, _workdir())
@@ -442,6 +443,20 @@ def _worker_plugin() -> Any:
                 _kernel_thread().submit(_shutdown).result(timeout=30)
 
     return TthcWorker()
+
+
+def _stderr_to_log() -> None:
+    """A worker process's own stderr (a thread's traceback while it is being stopped, a C
+    library's message) goes to the technical log, not the terminal of ``tthc report``, whose
+    stderr the local cluster's processes inherit."""
+    from tthc.logfile import open_log
+
+    fh = open_log()
+    if fh is None:
+        return
+    with contextlib.suppress(OSError):
+        os.dup2(fh.fileno(), 2)
+    fh.close()
 
 
 def _quiet_distributed_logging() -> None:
