@@ -273,10 +273,10 @@ def test_shared_text_metrics_change_nothing_in_the_charts(monkeypatch: pytest.Mo
 
     import matplotlib.text as mtext
 
-    own = mtext._get_text_metrics_with_cache
+    own = mtext._get_text_metrics_with_cache, mtext.get_font
     charts._TEXT_METRICS.clear()
     shared = [c.svg for c in all_charts()]
-    assert mtext._get_text_metrics_with_cache is own
+    assert (mtext._get_text_metrics_with_cache, mtext.get_font) == own
     assert len(charts._TEXT_METRICS) > 50  # the charts' texts were measured through it
     monkeypatch.setattr(charts, "_shared_text_metrics", contextlib.nullcontext)
     assert [c.svg for c in all_charts()] == shared

@@ -183,11 +183,39 @@ def _shared_text_metrics() -> Iterator[None]:
             )
         return found
 
+    # Text._get_layout also reads the font's OS/2, hhea and head tables for every text on
+    # every pass (a Python dict built each time): read once per font file.
+    original_get_font = mtext.get_font
+
+    def get_font(paths: Any, *args: Any, **kwargs: Any) -> Any:
+        return _FontTables(original_get_font(paths, *args, **kwargs))
+
     mtext._get_text_metrics_with_cache = metrics
+    mtext.get_font = get_font
     try:
         yield
     finally:
         mtext._get_text_metrics_with_cache = original
+        mtext.get_font = original_get_font
+
+
+_SFNT_TABLES: dict[tuple[str, str], Any] = {}
+
+
+class _FontTables:
+    """A matplotlib font whose ``get_sfnt_table`` answers from a cache (tables do not change)."""
+
+    def __init__(self, font: Any) -> None:
+        self._font = font
+
+    def get_sfnt_table(self, name: str) -> Any:
+        key = (self._font.fname, name)
+        if key not in _SFNT_TABLES:
+            _SFNT_TABLES[key] = self._font.get_sfnt_table(name)
+        return _SFNT_TABLES[key]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._font, name)
 
 
 def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_in: float) -> Chart:
