@@ -8,7 +8,7 @@ SAMPLE := data/sample
 UNIT ?= an-truong
 MONTH ?= 2026-06
 
-.PHONY: report test lint format venv system-deps sample ingest bench lock clean
+.PHONY: report test lint format venv system-deps sample ingest bench fuzz lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,7 +20,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
-# Debian packages the PDF checks and browser tests use (pdftotext, pdftoppm, chromium).
+# Debian packages the PDF checks, browser tests and DOCX test use (pdftotext, pdftoppm, chromium,
+# LibreOffice writer).
 system-deps:
 	bash scripts/system-deps.sh
 
@@ -46,6 +47,11 @@ test: $(STAMP) system-deps lint
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+# The fuzz tests for FUZZ_MINUTES with fresh seeds (the test suite runs a bounded, fixed set).
+FUZZ_MINUTES ?= 30
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz.py --minutes $(FUZZ_MINUTES)
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
 lock: $(STAMP)

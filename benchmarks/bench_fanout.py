@@ -85,9 +85,9 @@ def stages(out: Path) -> dict[str, list[float]]:
         cells["kernel, papermill"] = t["execute"] - sum(cells.values())
         row = {**cells, "html": t.get("html", 0.0), "pdf": t.get("pdf", 0.0),
                "checks (html+pdf)": t.get("checks", 0.0)}  # fmt: skip
-        row["runner rest"] = t["total"] - t["execute"] - row["html"] - row["pdf"] - row[
-            "checks (html+pdf)"
-        ]
+        row["runner rest"] = (
+            t["total"] - t["execute"] - row["html"] - row["pdf"] - row["checks (html+pdf)"]
+        )
         row["total"] = t["total"]
         for k, v in row.items():
             found.setdefault(k, []).append(v)
@@ -146,7 +146,7 @@ def main() -> int:
         # cluster's start and stop, are in this figure.
         rows["dask"] = (wall, cpu_tree() - c0, res, work / "dask")
         print(f"(b) {len(units)} reports on 2 workers (target ≤ 1.5 worker-seconds per report):")
-        for name, (wall, cpu, res, out) in rows.items():
+        for name, (wall, cpu, res, _) in rows.items():
             ok = sum(r.status in ("ok", "incomplete", "partial") for r in res)
             ws = 2 * wall / len(res)
             cpu_txt = f", CPU {cpu / len(res):.2f} s per report" if cpu is not None else ""
@@ -156,10 +156,15 @@ def main() -> int:
                   flush=True)  # fmt: skip
         print(f"    Dask cluster start (2 workers, kernels booting): {start:.1f} s "
               f"(not in the wall time above)")  # fmt: skip
-        print("    where a report's time goes (median seconds inside the worker, Dask run; "
-              "wall time, so inflated by other load):")
-        for key, values in stages(work / "dask").items():
-            print(f"      {key:20s} {statistics.median(values):6.2f}")
+        print("    where a report's time goes (median seconds inside the worker; wall time, so "
+              "inflated by other load):")  # fmt: skip
+        table = {name: stages(out) for name, (_, _, _, out) in rows.items()}
+        print(f"      {'':20s} " + " ".join(f"{name:>13s}" for name in table))
+        for key in table["dask"]:
+            cells = " ".join(
+                f"{statistics.median(t.get(key, [0.0])):13.2f}" for t in table.values()
+            )
+            print(f"      {key:20s} {cells}")
         n = max(stats.reports, 1)
         client_per = (stats.submit_seconds + stats.publish_seconds) / n
         print(f"    Dask client per report: slice export {stats.export_seconds / n:.3f} s, task "

@@ -174,10 +174,12 @@ def main() -> None:
                     str(folder / name),
                     str(work),
                 ],
-                check=True,
                 capture_output=True,
                 text=True,
             )
+            if out.returncode != 0:
+                print(f"{name}: child failed (exit {out.returncode}):\n{out.stderr[-3000:]}")
+                continue
             r = json.loads(out.stdout.strip().splitlines()[-1])
             target = targets[Path(name).suffix]
             print(

@@ -14,7 +14,15 @@ class TthcError(Exception):
     exit_code = 2
 
     def __init__(self, message: str) -> None:
-        super().__init__(" ".join(message.split()))
+        super().__init__(one_line(message))
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line, safe to print: runs of whitespace become one space, and other
+    characters a terminal would act on (escape sequences, bidi overrides, bytes of a name that is
+    not UTF-8) are written as escapes, so a file name cannot repaint the screen or hide text."""
+    text = " ".join(message.split())
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class InputFileError(TthcError):
@@ -33,3 +41,8 @@ class ReportError(TthcError):
     """A report could not be produced (failed cell, existing outputs without --force)."""
 
     exit_code = 1
+
+
+class OutputError(TthcError):
+    """A file or folder the tool writes cannot be created (a file in the way, no permission,
+    read-only file system, name too long or not UTF-8). Raised before anything is written."""

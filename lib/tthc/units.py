@@ -20,6 +20,9 @@ from tthc.paths import params_dir
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COMMUNE_CODE_RE = re.compile(r"^\d{5}$")
+# A slug names files and folders (params/units/<slug>.yaml, outputs/<slug>/, the narrative
+# folder): 64 characters is far more than any commune's name and far below the 255-byte limit.
+SLUG_MAX = 64
 
 
 class _Strict(BaseModel):
@@ -89,12 +92,27 @@ class UnitParams(_Strict):
     aliases: dict[str, list[str]] = Field(default_factory=dict)  # canonical field -> extra headers
     personal_data: PersonalData = PersonalData()
     exports: ExportSettings = ExportSettings()
+    # The documents each report writes besides its notebook: the official HTML, the PDF/A
+    # to sign and archive, the DOCX to edit in Word (``tthc report --formats`` overrides).
+    formats: list[Literal["html", "pdf", "docx"]] = Field(
+        default_factory=lambda: ["html", "pdf", "docx"]
+    )
+
+    @field_validator("formats")
+    @classmethod
+    def _some_formats(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("chọn ít nhất một định dạng: html, pdf, docx")
+        return list(dict.fromkeys(v))
 
     @field_validator("unit")
     @classmethod
     def _slug(cls, v: str) -> str:
-        if not SLUG_RE.match(v):
-            raise ValueError("phải là chữ thường không dấu, số và gạch nối, ví dụ 'an-truong'")
+        if not SLUG_RE.fullmatch(v) or len(v) > SLUG_MAX:
+            raise ValueError(
+                f"phải là chữ thường không dấu, số và gạch nối, tối đa {SLUG_MAX} ký tự, "
+                "ví dụ 'an-truong'"
+            )
         return v
 
     @field_validator("city")
@@ -154,10 +172,22 @@ def default_unit_params(unit: str) -> UnitParams:
     return UnitParams(unit=unit, name=unit)
 
 
+def check_slug(unit: str) -> None:
+    """Refuse a unit slug that is not lowercase ASCII words joined by hyphens, or too long
+    (:data:`SLUG_MAX`): it becomes file and folder names, so no separators, dots or spaces."""
+    if len(unit) > SLUG_MAX:
+        raise ParamsError(
+            f"Tên đơn vị '{unit[:40]}…' dài {len(unit)} ký tự, quá {SLUG_MAX}: dùng dạng "
+            "'an-truong'."
+        )
+    if not SLUG_RE.fullmatch(unit):
+        shown = unit.encode("utf-8", "replace").decode("utf-8")
+        raise ParamsError(f"Tên đơn vị '{shown}' không hợp lệ: dùng dạng 'an-truong'.")
+
+
 def load_unit(unit: str, base: Path | None = None) -> UnitParams:
     """Load and validate ``params/units/<unit>.yaml``; the defaults when the file is absent."""
-    if not SLUG_RE.match(unit):
-        raise ParamsError(f"Tên đơn vị '{unit}' không hợp lệ: dùng dạng 'an-truong'.")
+    check_slug(unit)
     path = unit_file(unit, base)
     if not path.exists():
         return default_unit_params(unit)

@@ -1,5 +1,20 @@
 """Opening the DuckDB warehouse: one file, writers create the schema, readers open read-only.
 
+A file is used only once it is known to be a tthc warehouse: an existing file is first opened
+read-only and must hold tthc's tables and a ``meta`` schema version this tthc understands;
+anything else (another program's DuckDB file, a text file, a SQLite file) is refused before a
+writable open, so it is left byte for byte as it was. A new warehouse is built under a temporary
+name and linked into place complete, so no reader ever sees a file without its schema.
+
+A damaged file (cut short, garbage bytes, a block whose checksum fails) is reported as one line
+saying what to do: restore the rolling backup that every ingest makes (:mod:`tthc.backup`), or
+ingest the exports again into a new warehouse. ``tthc doctor`` reads every block
+(:func:`verify`) and says the same.
+
+DuckDB locks the file with POSIX record locks (``fcntl``), which a process loses as soon as it
+closes *any* descriptor of that file. So nothing here reads the warehouse file with Python while
+this module holds a DuckDB connection to it; :mod:`tthc.backup` copies it between connections.
+
 DuckDB allows one writer or any number of readers per file. When the file is held, DuckDB says
 by whom ("Conflicting lock is held in <program> (PID <n>)") and whether the holder only reads
 (it then suggests read-only mode). :func:`connect` reports the holder as such, and a writer can
@@ -8,19 +23,34 @@ wait for the holder to finish (``wait`` seconds) instead of failing at once.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import secrets
+import shlex
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from tthc.errors import WarehouseError
+from tthc.errors import OutputError, WarehouseError
+from tthc.folders import (
+    ensure_folder,
+    fsync_folder,
+    is_utf8,
+    os_reason,
+    read_only_fs,
+    shown,
+    too_long_part,
+)
 from tthc.schema import DDL, SCHEMA_VERSION
-from tthc.warehouse_errors import warehouse_error
 
 _LOCK = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+# Tables every tthc warehouse has had since schema 1: a DuckDB file without them is not ours.
+TTHC_TABLES = ("meta", "ingests", "cases", "procedures", "pakn", "rejects")
 
 
 @dataclass(frozen=True)
@@ -44,59 +74,409 @@ def lock_holder(message: str) -> LockHolder | None:
     return LockHolder(m["program"], int(m["pid"]), "read-only mode" in message)
 
 
+# A warehouse never makes DuckDB fetch or load an extension: a SQLite file given as --db would
+# otherwise make it download the sqlite scanner to open it.
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def backup_path(db: str | Path) -> Path:
+    """``<db>.bak``: the one rolling backup of a warehouse (see :mod:`tthc.backup`)."""
+    path = Path(db)
+    return path.with_name(path.name + ".bak")
+
+
+def wal_path(db: str | Path) -> Path:
+    """``<db>.wal``: DuckDB's write-ahead log of a warehouse."""
+    path = Path(db)
+    return path.with_name(path.name + ".wal")
+
+
+@dataclass
+class _Waiting:
+    """How long opens may wait for another process's lock, and whom to tell once."""
+
+    deadline: float
+    seconds: float
+    on_wait: Callable[[LockHolder, float], None] | None
+    told: bool = False
+
+
 def connect(
     db: str | Path,
     *,
     read_only: bool = False,
+    backup: bool = False,
     wait: float = 0.0,
     on_wait: Callable[[LockHolder, float], None] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse. Read-only opens never block each other; a writer blocks everyone.
 
-    A writable open creates the file and the schema when missing. A read-only open of a missing
-    file, or of a file with another schema version, is a :class:`WarehouseError`. When another
-    process holds the file, the open is retried for up to ``wait`` seconds (``on_wait(holder,
-    wait)`` is called once, before waiting), then refused naming the holder.
+    A writable open creates the file and the schema when missing, and upgrades an older schema
+    in place. With ``backup=True`` (what ``tthc ingest`` does) the existing file is first read
+    completely (:func:`verify`) and copied to ``<db>.bak`` (:func:`tthc.backup.make_backup`), so
+    a damaged warehouse never replaces a good backup. Every problem is a :class:`WarehouseError`
+    (one Vietnamese line): a missing file for a read-only open, a folder, a name that is not
+    UTF-8, no permission, a read-only file system, another program's file, a damaged file, a
+    schema version this tthc does not know, a file held by another process. When another
+    process holds the file, each open is retried for up to ``wait`` seconds in all
+    (``on_wait(holder, wait)`` is called once, before waiting), then refused naming the holder.
     """
     path = Path(db)
-    if read_only and not path.exists():
-        raise WarehouseError(
-            f"Không tìm thấy kho dữ liệu {path}: hãy chạy 'tthc ingest' trước (hoặc 'make report')."
+    _check_path(path, read_only=read_only)
+    waiting = _Waiting(time.monotonic() + max(wait, 0.0), wait, on_wait)
+    if read_only:
+        con = _open(path, read_only=True, waiting=waiting)
+        try:
+            _check_version(path, _identify(con, path), writable=False)
+        except BaseException:
+            con.close()
+            raise
+        return con
+    if not path.exists():
+        _create(path)
+        backup = False  # nothing to keep yet
+    for _attempt in range(3):
+        version = _inspect(path, deep=backup, waiting=waiting)
+        if not backup:
+            con = _open(path, read_only=False, waiting=waiting)
+            break
+        from tthc.backup import make_backup
+
+        if wal_path(path).exists():
+            _fold_wal(path, waiting)
+        copied = make_backup(path)
+        con = _open(path, read_only=False, waiting=waiting)
+        if _stamp(path) == copied:
+            break
+        con.close()  # another writer came in between the copy and this open: copy again
+    try:
+        _migrate(con, path, version)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def verify(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Read every column of every table, so that DuckDB checks every block's checksum.
+
+    Raises the damaged-warehouse :class:`WarehouseError` when a block cannot be read. About the
+    cost of reading the file once (``benchmarks/bench_backup.py``).
+    """
+    try:
+        tables = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        ).fetchall()
+        for (table,) in tables:
+            ident = '"' + table.replace('"', '""') + '"'
+            con.execute(f"SELECT count(*), bit_xor(hash(COLUMNS(*))) FROM {ident}").fetchall()
+    except duckdb.Error as exc:
+        raise damaged(path, exc) from exc
+
+
+@contextlib.contextmanager
+def reading(path: str | Path) -> Iterator[None]:
+    """Turn a damaged block met in the middle of a query into the damaged-warehouse error.
+
+    Only DuckDB's own damage errors are translated; any other error is a bug and goes through.
+    """
+    try:
+        yield
+    except duckdb.Error as exc:
+        if _damage_words(exc) is None:
+            raise
+        raise damaged(Path(path), exc) from exc
+
+
+def damaged(path: Path, exc: BaseException | str) -> WarehouseError:
+    """The one line for a warehouse that cannot be read, with how to restore it."""
+    what = exc if isinstance(exc, str) else (_damage_words(exc) or _first_line(exc))
+    return WarehouseError(f"Kho dữ liệu {shown(path)} bị hỏng ({what}): {restore_hint(path)}.")
+
+
+def restore_hint(path: Path) -> str:
+    """What to do with a damaged warehouse: the backup's restore command, or ingest again."""
+    bak = backup_path(path)
+    if bak.is_file():
+        return (
+            "khi không có lệnh tthc nào đang chạy, khôi phục bản sao lưu bằng "
+            f"'cp {shlex.quote(shown(bak))} {shlex.quote(shown(path))}' rồi xoá "
+            f"{shown(wal_path(path))} nếu có"
         )
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + max(wait, 0.0)
-    told = False
+    return (
+        f"không có bản sao lưu {shown(bak)}; đổi tên tệp hỏng để giữ lại, rồi nạp lại các tệp "
+        "xuất vào kho mới bằng 'tthc ingest'"
+    )
+
+
+# --- checks before DuckDB sees the file ------------------------------------------------------
+
+
+def _check_path(path: Path, *, read_only: bool) -> None:
+    if not is_utf8(path):
+        raise WarehouseError(
+            f"Tên kho dữ liệu {shown(path)} có byte không phải UTF-8: hãy đổi tên tệp hoặc thư "
+            "mục (chữ, số, gạch nối)."
+        )
+    if too_long_part(path):
+        raise WarehouseError(
+            f"Không mở được kho dữ liệu {shown(path)}: tên quá dài so với giới hạn của hệ thống "
+            "tệp (255 byte một tên)."
+        )
+    try:
+        _check_existing(path, read_only=read_only)
+    except OSError as exc:  # stat itself failed: name too long, no access to a folder above
+        raise WarehouseError(f"Không mở được kho dữ liệu {shown(path)}: {os_reason(exc)}.") from exc
+
+
+def _check_existing(path: Path, *, read_only: bool) -> None:
+    if path.is_dir():
+        raise WarehouseError(
+            f"{shown(path)} là một thư mục, không phải tệp kho dữ liệu: chỉ --db tới một tệp "
+            ".duckdb."
+        )
+    exists = path.exists()
+    if path.is_symlink() and not exists:
+        raise WarehouseError(f"Kho dữ liệu {shown(path)} là liên kết tượng trưng hỏng.")
+    if read_only and not exists:
+        raise WarehouseError(
+            f"Không tìm thấy kho dữ liệu {shown(path)}: hãy chạy 'tthc ingest' trước "
+            "(hoặc 'make report')."
+        )
+    if exists and not path.is_file():
+        raise WarehouseError(f"{shown(path)} không phải tệp thường: không dùng làm kho dữ liệu.")
+    if exists and not os.access(path, os.R_OK):
+        raise WarehouseError(f"Không đọc được kho dữ liệu {shown(path)}: không có quyền đọc.")
+    if read_only:
+        return
+    if not exists:
+        try:
+            ensure_folder(path.parent, "thư mục kho dữ liệu")
+        except OutputError as exc:
+            raise WarehouseError(str(exc)) from exc
+    # DuckDB writes the file itself and a .wal beside it.
+    for target in (path, path.parent) if exists else (path.parent,):
+        if not os.access(target, os.W_OK):
+            raise _not_writable(path, target)
+
+
+def _not_writable(path: Path, target: Path) -> WarehouseError:
+    why = "hệ thống tệp chỉ đọc" if read_only_fs(target) else "không có quyền ghi"
+    where = "" if target == path else f" vào thư mục {shown(target)} (DuckDB ghi tệp .wal ở đó)"
+    return WarehouseError(
+        f"Không ghi được vào kho dữ liệu {shown(path)}: {why}{where}; tthc không thay đổi gì, "
+        "các lệnh chỉ đọc (stats, report) vẫn dùng được."
+    )
+
+
+# --- DuckDB -------------------------------------------------------------------------------------
+
+
+def _open(
+    path: Path, *, read_only: bool, waiting: _Waiting | None = None
+) -> duckdb.DuckDBPyConnection:
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
-            break
-        except duckdb.Error as exc:  # IO, version, corruption: one plain line each
+            try:
+                return duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
+            except duckdb.ConnectionException as exc:
+                # This process already has the file open (with DuckDB's default settings): the
+                # file was identified by that open, and DuckDB shares its instance.
+                if "different configuration" not in str(exc):
+                    raise
+                return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
             holder = lock_holder(str(exc))
             if holder is None:
-                raise warehouse_error(exc, path) from exc
-            if time.monotonic() >= deadline:
-                waited = f" (đã chờ {wait:g} giây)" if wait > 0 else ""
-                raise WarehouseError(
-                    f"Kho dữ liệu {path} {holder.describe()}{waited}: hãy chờ chương trình đó kết "
-                    "thúc hoặc đóng nó (notebook, báo cáo đang chạy) rồi chạy lại"
-                    + ("; có thể tăng thời gian chờ bằng --wait." if not read_only else ".")
-                ) from exc
-            if on_wait is not None and not told:
-                on_wait(holder, wait)
-                told = True
+                raise _open_error(path, exc) from exc
+            if waiting is None or time.monotonic() >= waiting.deadline:
+                raise _held(path, holder, waiting, read_only) from exc
+            if waiting.on_wait is not None and not waiting.told:
+                waiting.on_wait(holder, waiting.seconds)
+                waiting.told = True
             time.sleep(0.25)
-    if read_only:
-        _check_version(con, path)
-    else:
-        con.execute(DDL)
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-        if not row:
+
+
+def _held(
+    path: Path, holder: LockHolder, waiting: _Waiting | None, read_only: bool
+) -> WarehouseError:
+    waited = f" (đã chờ {waiting.seconds:g} giây)" if waiting and waiting.seconds > 0 else ""
+    return WarehouseError(
+        f"Kho dữ liệu {shown(path)} {holder.describe()}{waited}: hãy chờ chương trình đó kết "
+        "thúc hoặc đóng nó (notebook, báo cáo đang chạy) rồi chạy lại"
+        + ("; có thể tăng thời gian chờ bằng --wait." if not read_only else ".")
+    )
+
+
+def _open_error(path: Path, exc: duckdb.Error) -> WarehouseError:
+    msg = str(exc)
+    low = msg.lower()
+    if "could not set lock" in low or "conflicting lock" in low:
+        return WarehouseError(
+            f"Kho dữ liệu {shown(path)} đang được một tiến trình khác ghi; hãy chờ tiến trình đó "
+            "kết thúc."
+        )
+    if "not a valid duckdb database file" in low or "extension" in low:
+        hint = (
+            f" Nếu đây là kho tthc bị hỏng: {restore_hint(path)}."
+            if backup_path(path).is_file()
+            else ""
+        )
+        return WarehouseError(
+            f"{shown(path)} không phải kho dữ liệu tthc (không phải tệp DuckDB, hoặc phần đầu "
+            f"tệp đã hỏng): tthc không ghi gì vào tệp này; chọn tệp khác bằng --db.{hint}"
+        )
+    if "wal" in low and ("does not match" in low or "replaying" in low):
+        wal = shown(wal_path(path))
+        return WarehouseError(
+            f"Tệp nhật ký {wal} bên cạnh kho dữ liệu {shown(path)} không khớp với kho (có thể "
+            f"chép từ kho khác): chuyển {wal} ra chỗ khác rồi chạy lại; nếu kho vẫn lỗi, "
+            f"{restore_hint(path)}."
+        )
+    if "version number" in low or "newer version" in low or "older version" in low:
+        return WarehouseError(
+            f"Kho dữ liệu {shown(path)} được ghi bởi một phiên bản DuckDB khác mà bản tthc này "
+            f"không đọc được ({_first_line(exc)}): hãy dùng phiên bản tthc đã tạo kho."
+        )
+    if "read-only file system" in low:
+        return _not_writable(path, path)
+    if "permission denied" in low:
+        return WarehouseError(f"Không mở được kho dữ liệu {shown(path)}: không có quyền truy cập.")
+    return damaged(path, exc)
+
+
+def _damage_words(exc: BaseException) -> str | None:
+    """Vietnamese words for a DuckDB error that means the file is damaged; None otherwise."""
+    low = str(exc).lower()
+    if "could not read enough bytes" in low or "truncated" in low:
+        return "tệp bị cắt cụt: ngắn hơn phần dữ liệu nó khai báo"
+    if "checksum" in low or "corrupt" in low:
+        return "một khối dữ liệu sai tổng kiểm tra"
+    if "invalidated" in low:
+        return "DuckDB dừng đọc tệp sau một lỗi nghiêm trọng"
+    if "not a valid duckdb database file" in low:
+        return "phần đầu tệp không phải của tệp DuckDB"
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:160] or type(exc).__name__
+
+
+def _identify(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    """The schema version of a tthc warehouse; refuses any other DuckDB file."""
+    try:
+        tables = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+                "AND schema_name = 'main'"
+            ).fetchall()
+        }
+        row = (
+            con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if "meta" in tables
+            else None
+        )
+    except duckdb.Error as exc:
+        raise _open_error(path, exc) from exc
+    missing = [t for t in TTHC_TABLES if t not in tables]
+    if missing or row is None or not str(row[0]).isdigit():
+        lacking = f"thiếu bảng {', '.join(missing)}" if missing else "bảng meta không ghi phiên bản"
+        raise WarehouseError(
+            f"{shown(path)} không phải kho dữ liệu tthc (tệp DuckDB {lacking}): tthc không ghi "
+            "gì vào tệp này; chọn tệp khác bằng --db."
+        )
+    return int(row[0])
+
+
+def _check_version(path: Path, version: int, *, writable: bool) -> None:
+    if version > SCHEMA_VERSION:
+        raise WarehouseError(
+            f"Kho dữ liệu {shown(path)} có phiên bản lược đồ {version}, mới hơn phiên bản "
+            f"{SCHEMA_VERSION} mà bản tthc này hiểu: hãy cập nhật tthc."
+        )
+    if version == SCHEMA_VERSION:
+        return
+    if writable and _upgradable(version):
+        return
+    if not writable and _upgradable(version):
+        raise WarehouseError(
+            f"Kho dữ liệu {shown(path)} có phiên bản lược đồ {version}, cần {SCHEMA_VERSION}: "
+            "chạy 'tthc ingest' (mở để ghi sẽ nâng cấp kho cũ) hoặc nạp lại dữ liệu."
+        )
+    raise WarehouseError(
+        f"Kho dữ liệu {shown(path)} có phiên bản lược đồ {version}, không nâng cấp được lên "
+        f"{SCHEMA_VERSION}: hãy nạp lại các tệp xuất vào kho mới."
+    )
+
+
+def _inspect(path: Path, *, deep: bool, waiting: _Waiting | None = None) -> int:
+    """Open read-only, identify, check the version (and with ``deep`` read every block);
+    returns the schema version."""
+    con = _open(path, read_only=True, waiting=waiting)
+    try:
+        version = _identify(con, path)
+        _check_version(path, version, writable=True)
+        if deep:
+            verify(con, path)
+    finally:
+        con.close()
+    return version
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """(inode, size, mtime in ns): changes when another process writes the file."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _fold_wal(path: Path, waiting: _Waiting | None = None) -> None:
+    """A write-ahead log left by a writer that was killed: DuckDB replays it at a writable
+    open; a checkpoint writes it into the file, so the backup is one self-contained file."""
+    con = _open(path, read_only=False, waiting=waiting)
+    try:
+        con.execute("CHECKPOINT")
+    except duckdb.Error as exc:
+        raise damaged(path, exc) from exc
+    finally:
+        con.close()
+
+
+def _create(path: Path) -> None:
+    """A new warehouse, complete with its schema, linked into place under its final name."""
+    tmp = path.with_name(f".tthc-new-{secrets.token_hex(6)}.duckdb")
+    try:
+        con = duckdb.connect(str(tmp), config=_CONFIG)
+        try:
+            con.execute(DDL)
             con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-        else:
-            _migrate(con, int(row[0][0]))
-            _check_version(con, path)
-    return con
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another ingest created it meanwhile: that file is identified next
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                os.replace(tmp, path)
+        fsync_folder(path.parent)
+    except OSError as exc:
+        raise WarehouseError(
+            f"Không tạo được kho dữ liệu {shown(path)}: {os_reason(exc)}."
+        ) from exc
+    except duckdb.Error as exc:
+        why = "không có quyền ghi" if "permission denied" in str(exc).lower() else _first_line(exc)
+        raise WarehouseError(f"Không tạo được kho dữ liệu {shown(path)}: {why}.") from exc
+    finally:
+        for leftover in (tmp, wal_path(tmp)):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
 
 
 # Steps from one schema version to the next, applied in order by a writable open: a warehouse
@@ -113,24 +493,19 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
 }
 
 
-def _migrate(con: duckdb.DuckDBPyConnection, version: int) -> None:
-    while version < SCHEMA_VERSION and version in _MIGRATIONS:
-        con.execute("BEGIN TRANSACTION")
-        for statement in _MIGRATIONS[version]:
-            con.execute(statement)
-        version += 1
-        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
-        con.execute("COMMIT")
+def _upgradable(version: int) -> bool:
+    return all(v in _MIGRATIONS for v in range(version, SCHEMA_VERSION))
 
 
-def _check_version(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    try:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    except duckdb.CatalogException as exc:
-        raise WarehouseError(f"{path} không phải kho dữ liệu tthc (thiếu bảng meta).") from exc
-    if row is None or int(row[0]) != SCHEMA_VERSION:
-        found = row[0] if row else "không rõ"
-        raise WarehouseError(
-            f"Kho dữ liệu {path} có phiên bản lược đồ {found}, cần {SCHEMA_VERSION}: chạy 'tthc ingest' "
-            "(mở để ghi sẽ nâng cấp kho cũ) hoặc nạp lại dữ liệu."
-        )
+def _migrate(con: duckdb.DuckDBPyConnection, path: Path, version: int) -> None:
+    """Bring an identified warehouse to :data:`SCHEMA_VERSION` (tables added since are created)."""
+    _check_version(path, version, writable=True)
+    with reading(path):
+        con.execute(DDL)
+        while version < SCHEMA_VERSION:
+            con.execute("BEGIN TRANSACTION")
+            for statement in _MIGRATIONS[version]:
+                con.execute(statement)
+            version += 1
+            con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+            con.execute("COMMIT")

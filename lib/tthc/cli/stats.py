@@ -85,19 +85,25 @@ def run(args: argparse.Namespace) -> int:
             date_to=args.date_to if args.date_from else None,
             rule=profile.period_rule,
         )
-    con = warehouse.connect(args.db or default_db(), read_only=True)
+    db = args.db or default_db()
+    con = warehouse.connect(db, read_only=True)
     try:
-        require_unit(args.unit, con)
-        if period is None:  # the last closed month the data cover; said first, on stderr
-            period = default_month(con, args.unit, profile.period_rule)
-            print(default_month_line(args.unit, period), file=sys.stderr, flush=True)
-        figures = compute_figures(con, args.unit, period, profile, allow_partial=args.allow_partial)
+        with warehouse.reading(db):
+            require_unit(args.unit, con)
+            if period is None:  # the last closed month the data cover; said first, on stderr
+                period = default_month(con, args.unit, profile.period_rule)
+                print(default_month_line(args.unit, period), file=sys.stderr, flush=True)
+            figures = compute_figures(
+                con, args.unit, period, profile, allow_partial=args.allow_partial
+            )
     finally:
         con.close()
     if args.json:
         text = json.dumps(figures.to_json(), ensure_ascii=False, indent=2, default=str) + "\n"
     elif args.csv:
-        text = figures.by_field.drop(columns=["is_total"]).to_csv(index=False)
+        from tthc.cellsafe import frame_to_csv
+
+        text = frame_to_csv(figures.by_field.drop(columns=["is_total"]))
     else:
         text = render_text(figures)
     try:

@@ -30,6 +30,8 @@ from tthc.errors import InputFileError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+# An empty archive is only its end-of-central-directory record; a spanned one starts with this.
+ZIP_OTHER_MAGIC = (b"PK\x05\x06", b"PK\x07\x08")
 _SNIFF = 8192
 
 # Other formats people save by mistake: (magic prefix, what to call it).
@@ -57,9 +59,9 @@ def sniff(path: Path) -> Container:
         head = f.read(_SNIFF)
     ext = path.suffix.lower()
     if head.startswith(OLE_MAGIC):
-        return _ole(path)
-    if head.startswith(ZIP_MAGIC):
-        return _zip(path)
+        return _named(_ole(path), ext)
+    if head.startswith(ZIP_MAGIC) or head.startswith(ZIP_OTHER_MAGIC):
+        return _named(_zip(path), ext)
     for magic, what in _OTHER:
         if head.startswith(magic):
             raise InputFileError(
@@ -85,6 +87,16 @@ def sniff(path: Path) -> Container:
             "hãy mở bằng Excel và lưu lại dạng .xlsx."
         )
     return Container("csv", "văn bản CSV" if ext != ".csv" else "")
+
+
+_EXTENSIONS = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "ods": (".ods",)}
+
+
+def _named(c: Container, ext: str) -> Container:
+    """Record in ``detail`` a workbook whose extension is not its format's (read by content)."""
+    if c.detail or c.kind not in _EXTENSIONS or ext in _EXTENSIONS[c.kind]:
+        return c
+    return Container(c.kind, f"bảng tính {c.kind} mang đuôi {ext or '(không có đuôi)'}")
 
 
 def _text_head(head: bytes) -> str | None:

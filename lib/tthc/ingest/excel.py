@@ -177,7 +177,7 @@ def open_xlsx(path: Path) -> tuple[list[Sheet], list[dict]]:
     if not visible:
         raise InputFileError(f"Tệp {path.name} không có trang tính nào đọc được.")
     try:
-        reader = fastexcel.read_excel(str(path))
+        reader = fastexcel.read_excel(_source(path, "xlsx"))
     except Exception as exc:  # fastexcel raises its own error types for broken packages
         raise InputFileError(
             f"Không đọc được tệp {path.name}: tệp Excel hỏng ({type(exc).__name__})."
@@ -233,9 +233,8 @@ def _origin(path: Path, part: _WorkbookPart, facts: SheetFacts, table) -> tuple[
         r0, c0, r1, c1 = dim
         if (r1 - r0 + 1, c1 - c0 + 1) == (table.num_rows, table.num_columns):
             return r0, c0
-    import python_calamine as calamine
 
-    sh = calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(part.name)
+    sh = _calamine_workbook(path, "xlsx").get_sheet_by_name(part.name)
     return sh.start if sh.start else (0, 0)
 
 
@@ -311,12 +310,37 @@ def arrow_sheet(
     )
 
 
+# The readers choose their format by the file's extension; a file whose content is another
+# format than its name says (an xlsx saved as .xls, found by tthc.ingest.containers.sniff) is
+# handed to them as bytes, which they read by content.
+_SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "ods": (".ods",)}
+
+
+def _source(path: Path, kind: str) -> str | bytes:
+    """The path for a reader when the extension matches ``kind``, else the file's bytes."""
+    if path.suffix.lower() in _SUFFIXES.get(kind, ()):
+        return str(path)
+    return path.read_bytes()
+
+
+def _calamine_workbook(path: Path, kind: str):
+    """python-calamine's workbook of ``path`` read as ``kind`` (xlsx, xls, ods)."""
+    import io
+
+    import python_calamine as calamine
+
+    src = _source(path, kind)
+    if isinstance(src, bytes):
+        return calamine.CalamineWorkbook.from_filelike(io.BytesIO(src))
+    return calamine.CalamineWorkbook.from_path(src)
+
+
 def open_calamine(path: Path, kind: str) -> tuple[list[Sheet], list[dict]]:
     """xls (BIFF) and ods through python-calamine; error cells of an xls through xlrd."""
     import python_calamine as calamine
 
     try:
-        wb = calamine.CalamineWorkbook.from_path(str(path))
+        wb = _calamine_workbook(path, kind)
     except calamine.PasswordError as exc:
         raise InputFileError(
             f"Tệp {path.name} được đặt mật khẩu (mã hóa): hãy bỏ mật khẩu rồi xuất lại."

@@ -188,7 +188,7 @@ def open_spreadsheetml(path: Path) -> tuple[list[Sheet], list[dict]]:
                     c = int(cell.get(f"{ss}Index", c + 2)) - 1
                     if c >= limits.MAX_COLUMNS:
                         raise InputFileError(
-                            f"Tệp {path.name} có ô ngoài cột ZZ (quá {limits.MAX_COLUMNS} cột)."
+                            f"Tệp {path.name} có ô ngoài cột ZZ (vượt giới hạn {limits.MAX_COLUMNS} cột)."
                         )
                     row.extend([""] * (c - len(row)))
                     data = cell.find(f"{ss}Data")

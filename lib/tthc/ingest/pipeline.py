@@ -27,19 +27,20 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
-from tthc import __version__
+from tthc import __version__, cellsafe
 from tthc.cities import load_city
 from tthc.errors import InputFileError, TthcError
+from tthc.folders import ensure_folder
 from tthc.ingest import dates
 from tthc.ingest.aliases import AliasTable, load_aliases
 from tthc.ingest.asof import now_local, title_covers_from, title_covers_to, title_export_time
 from tthc.ingest.codes import match_lost_zeros
 from tthc.ingest.detect import Detected, detect
+from tthc.ingest.inputs import check_input, check_output_folders, input_error, rejects_csv_name
 from tthc.ingest.personal import dropped_personal
 from tthc.ingest.plausibility import FileWindow
-from tthc.ingest.readers import Opened, check_path, file_sha256, open_export
+from tthc.ingest.readers import Opened, file_sha256, open_export
 from tthc.ingest.source import Source, build_source
 from tthc.ingest.split import UnitColumn, UnitMatcher, match_column
 from tthc.ingest.stage import raw_json_sql, stage
@@ -257,7 +258,7 @@ def ingest_file(
     has none); ``matcher`` defaults to every unit of ``params/units/``.
     """
     path = Path(path)
-    check_path(path)
+    check_input(path)
     sha = file_sha256(path)
     match = matcher if isinstance(matcher, _Matcher) else _Matcher(matcher)
     if unit is None:
@@ -921,10 +922,10 @@ def write_rejects_csv(
     """``<rejects_dir>/<first ingest_id>-<file stem>.csv``: row, sheet, reason and the row's
     cells (with the unit first for a split file: blank when unknown).
 
-    UTF-8 with a BOM so that Excel shows Vietnamese correctly.
+    UTF-8 with a BOM so that Excel shows Vietnamese correctly; formulas neutralised
+    (:mod:`tthc.cellsafe`); a stem too long for a file name is shortened.
     """
-    rejects_dir.mkdir(parents=True, exist_ok=True)
-    out = rejects_dir / f"{ingest_ids[0]}-{path.stem}.csv"
+    out = ensure_folder(rejects_dir, "thư mục dòng bị loại") / rejects_csv_name(ingest_ids[0], path)
     ids = ", ".join(str(int(i)) for i in ingest_ids)
     keys = [
         r[0]
@@ -943,10 +944,7 @@ def write_rejects_csv(
         FROM rejects WHERE ingest_id IN ({ids}) ORDER BY row_number, sheet
         """
     ).to_arrow_table()
-    with out.open("wb") as f:
-        f.write(b"\xef\xbb\xbf")
-        pacsv.write_csv(table, f)
-    return out
+    return cellsafe.write_csv(table, out)
 
 
 def _lit(s: str) -> str:
@@ -964,7 +962,7 @@ def plan(
     out: list[tuple[int, int, Path, Kind | None, str | None]] = []
     for i, p in enumerate(paths):
         try:
-            check_path(p)
+            check_input(p)
             k = kind or detect(open_export(p).sheets, aliases, p, None).kind
             out.append((KIND_ORDER.index(k), i, p, k, None))
         except TthcError as exc:
@@ -978,11 +976,20 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if _is_dir(p):
             out.extend(sorted(q for q in p.iterdir() if q.is_file() and not q.name.startswith(".")))
         else:
             out.append(p)
     return out
+
+
+def _is_dir(path: Path) -> bool:
+    """A folder to expand; a path the system cannot even look at goes on as a file, which
+    :func:`check_input` then refuses with the reason (a name too long, no permission)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def rejects_dir_for(db: Path | str) -> Path:
@@ -1012,14 +1019,19 @@ def ingest_paths(
     files = expand_paths(paths)
     if not files:
         raise InputFileError("Không có tệp nào để nạp.")
-    con = connect(db, wait=wait, on_wait=on_wait)
     rejects_dir = rejects_dir_for(db)
+    check_output_folders(Path(db), rejects_dir)
+    if len(files) == 1:
+        ordered: list[tuple[Path, Kind | None, str | None]] = [
+            (files[0], kind, input_error(files[0]))
+        ]
+    else:
+        ordered = plan(files, params, aliases, kind)
+    if all(error is not None for _, _, error in ordered):  # nothing to write: no warehouse
+        return [FailedFile(str(path), error) for path, _, error in ordered]
+    con = connect(db, backup=True, wait=wait, on_wait=on_wait)
     results: list[IngestResult | SplitResult | FailedFile] = []
     try:
-        if len(files) == 1:
-            ordered: list[tuple[Path, Kind | None, str | None]] = [(files[0], kind, None)]
-        else:
-            ordered = plan(files, params, aliases, kind)
         for path, k, error in ordered:
             if error is not None:
                 results.append(FailedFile(str(path), error))

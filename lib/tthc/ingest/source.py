@@ -336,7 +336,9 @@ def _decode_legacy(source: Source, opened: Opened, path: Path) -> None:
 
 
 def _clean(source: Source, kind: Kind, path: Path) -> None:
-    """Clean every text column, canonical codes, label keys."""
+    """Clean every text column, canonical codes, label keys. The key code as written (cleaned,
+    not canonical) stays in ``r_<code>`` for the rejects CSV, which shows cells as the file has
+    them."""
     table = source.table
     out: dict[str, pa.Array | pa.ChunkedArray] = {}
     for name in table.column_names:
@@ -347,6 +349,7 @@ def _clean(source: Source, kind: Kind, path: Path) -> None:
     code = _CODE_FIELDS.get(kind)
     if code and f"c_{code}" in out:
         check_code_column(out[f"c_{code}"], source.cmap.label(code), path.name)
+        out[f"r_{code}"] = out[f"c_{code}"]
         out[f"c_{code}"] = canonical_code(out[f"c_{code}"])
     for name in list(out):
         if name.startswith("c_") and name[2:] in KEY_FIELDS:

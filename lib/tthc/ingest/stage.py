@@ -90,7 +90,12 @@ class _Cols:
         return " OR ".join(parts) or "false"
 
     def raw_json(self) -> str:
-        pairs = [f"{lit(self.label(f))}, {self.c(f)}" for f in self.cmap.fields]
+        # The key code as the file writes it (r_, see tthc.ingest.source), not its canonical form.
+        key = KEYS.get(self.cmap.kind) if self.cmap.kind is not Kind.CATALOGUE else None
+        pairs = [
+            f"{lit(self.label(f))}, {f'_src.r_{f}' if f == key else self.c(f)}"
+            for f in self.cmap.fields
+        ]
         return f"json_object({', '.join(pairs)})"
 
     def bad_dates(self, names: tuple[str, ...], skip: dict[str, str] | None = None) -> str:

@@ -2,7 +2,7 @@
 
 Checks the python3 kernel (its kernelspec resolves to this environment's interpreter and it
 starts), the bundled fonts (present, parse, cover Vietnamese), WeasyPrint with Pango (prints a
-PDF), the warehouse (opens read-only, schema version, units and latest export date per unit) and
+PDF/A), python-docx (writes a DOCX with a footnote), the warehouse (opens read-only, schema version, units and latest export date per unit) and
 the params (every unit file, its profile, every narrative file, the report notebook).
 """
 
@@ -139,22 +139,49 @@ def check_pdf_engine() -> str:
             f"WeasyPrint không nạp được thư viện hệ thống ({exc}); cài: apt-get install "
             "libpango-1.0-0 libpangoft2-1.0-0"
         ) from exc
-    pdf = weasyprint.HTML(string="<p>Độc lập - Tự do - Hạnh phúc</p>").write_pdf()
+    from tthc.render.export import PDF_VARIANT
+
+    pdf = weasyprint.HTML(string="<p>Độc lập - Tự do - Hạnh phúc</p>").write_pdf(
+        pdf_variant=PDF_VARIANT, pdf_tags=True
+    )
     if not pdf or not pdf.startswith(b"%PDF"):
         raise _Fail("WeasyPrint không in được PDF thử; chạy lại 'make venv'")
-    return f"WeasyPrint {weasyprint.__version__}, in thử PDF được ({len(pdf)} byte)"
+    return f"WeasyPrint {weasyprint.__version__}, in thử PDF/A được ({len(pdf)} byte)"
+
+
+def check_docx_engine() -> str:
+    import tempfile
+
+    import docx
+
+    from tthc.render import word
+    from tthc.render.model import Heading, Paragraph, Run
+
+    blocks = (Heading("I.", "Độc lập"), Paragraph((Run("Tự do"), Run(note="Hạnh phúc"))))
+    with tempfile.TemporaryDirectory(prefix="tthc-doctor-") as folder:
+        path = word.write_docx(blocks, Path(folder) / "thu.docx", title="Thử", author="")
+        text = docx.Document(str(path)).paragraphs[0].text
+    if text != "I. Độc lập":
+        raise _Fail("python-docx không ghi được DOCX thử; chạy lại 'make venv'")
+    return f"python-docx {docx.__version__}, ghi thử DOCX được"
 
 
 def check_warehouse(db: Path) -> str:
+    """Opens read-only, reads every block (a damaged file says how to restore the backup), and
+    lists the units with their latest export date and the rolling backup's date."""
+    import datetime as dt
+
     from tthc.schema import SCHEMA_VERSION
-    from tthc.warehouse import connect
+    from tthc.warehouse import backup_path, connect, reading, verify
 
     con = connect(db, read_only=True)
     try:
-        rows = con.execute(
-            "SELECT unit, max(as_of), count(*) FROM ingests GROUP BY unit ORDER BY unit"
-        ).fetchall()
-        cases = dict(con.execute("SELECT unit, count(*) FROM cases GROUP BY unit").fetchall())
+        verify(con, db)
+        with reading(db):
+            rows = con.execute(
+                "SELECT unit, max(as_of), count(*) FROM ingests GROUP BY unit ORDER BY unit"
+            ).fetchall()
+            cases = dict(con.execute("SELECT unit, count(*) FROM cases GROUP BY unit").fetchall())
     finally:
         con.close()
     if not rows:
@@ -165,7 +192,13 @@ def check_warehouse(db: Path) -> str:
         else f"{u} ({cases.get(u, 0)} hồ sơ)"
         for u, as_of, _n in rows
     )
-    return f"{db}, lược đồ phiên bản {SCHEMA_VERSION}: {units}"
+    bak = backup_path(db)
+    if bak.is_file():
+        taken = dt.datetime.fromtimestamp(bak.stat().st_mtime)
+        backup = f"bản sao lưu {bak} lúc {taken:%H:%M %d/%m/%Y}"
+    else:
+        backup = "chưa có bản sao lưu (lần nạp sau sẽ tạo)"
+    return f"{db}, lược đồ phiên bản {SCHEMA_VERSION}: {units}; {backup}"
 
 
 def check_params(base: Path | None = None) -> list[Check]:
@@ -260,4 +293,5 @@ def run_checks(db: Path, *, kernel: bool = True, params_base: Path | None = None
     checks.append(_guard("Kho dữ liệu", lambda: check_warehouse(db)))
     checks.extend(check_params(params_base))
     checks.append(_guard("Notebook báo cáo", check_notebook))
+    checks.append(_guard("DOCX (python-docx)", check_docx_engine))
     return checks

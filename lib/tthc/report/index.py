@@ -50,7 +50,7 @@ NO_CITY = "Chưa gán thành phố"
 ASSETS = PACKAGE_DIR / "templates" / "outputs-index"
 # Deepest manifest looked for: <out>/<a>/<b>/<c>/manifest.json (unit reports are two deep).
 MAX_DEPTH = 4
-REPORT_FILES = ("report.html", "report.pdf", "report.ipynb", "report.failed.ipynb")
+REPORT_FILES = ("report.html", "report.pdf", "report.docx", "report.ipynb", "report.failed.ipynb")
 
 STATUS_LABELS = {
     "ok": "Đầy đủ",
@@ -73,6 +73,7 @@ COLUMNS = {
 LINKS = (
     ("html", "HTML", "Văn bản báo cáo (HTML)"),
     ("pdf", "PDF", "Văn bản báo cáo (PDF)"),
+    ("docx", "DOCX", "Văn bản báo cáo (Word, để sửa trước khi ký)"),
     ("checks_html", "Kiểm tra", "Tệp kiểm tra nội bộ kiem-tra.html"),
     ("checks_pdf", "Kiểm tra PDF", "Tệp kiểm tra nội bộ kiem-tra.pdf"),
     ("failed_notebook", "Notebook lỗi", "Notebook dừng ở ô lệnh lỗi"),
@@ -80,6 +81,7 @@ LINKS = (
 DEFAULT_FILES = {
     "html": "report.html",
     "pdf": "report.pdf",
+    "docx": "report.docx",
     "checks_html": "kiem-tra.html",
     "checks_pdf": "kiem-tra.pdf",
     "failed_notebook": "report.failed.ipynb",
