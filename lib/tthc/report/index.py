@@ -3,7 +3,7 @@
 The index (mục lục báo cáo) lists every unit × period report folder under the outputs folder
 (``--out``) with its status and key figures, grouped by city, city reports first in their group,
 sortable by any column and filterable by text, status, city and period. It links each report's
-document (HTML, PDF) and its companion file of internal checks (``kiem-tra``).
+document (HTML, PDF, DOCX) and its companion file of internal checks (``kiem-tra``).
 
 It is built from what is on disk, never from the run in memory: every ``manifest.json`` under the
 folder (so it covers the reports of earlier runs too, and a run that crashed half way leaves an
