@@ -263,3 +263,20 @@ def test_a_single_late_case_is_visible(monkeypatch: pytest.MonkeyPatch) -> None:
     assert labels == ["1 quá hạn", "3 quá hạn"]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "Quá hạn" in legend
+
+
+def test_shared_text_metrics_change_nothing_in_the_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text extents measured once per renderer kind (charts._shared_text_metrics) give the
+    same SVG, to the byte, as matplotlib measuring them per renderer; matplotlib's own
+    function is back afterwards."""
+    import contextlib
+
+    import matplotlib.text as mtext
+
+    own = mtext._get_text_metrics_with_cache, mtext.get_font
+    charts._TEXT_METRICS.clear()
+    shared = [c.svg for c in all_charts()]
+    assert (mtext._get_text_metrics_with_cache, mtext.get_font) == own
+    assert len(charts._TEXT_METRICS) > 50  # the charts' texts were measured through it
+    monkeypatch.setattr(charts, "_shared_text_metrics", contextlib.nullcontext)
+    assert [c.svg for c in all_charts()] == shared

@@ -73,7 +73,7 @@ def test_help_is_vietnamese(command: str | None, capsys) -> None:
     [
         (["report"], "tthc report: lỗi: thiếu tham số bắt buộc: --unit"),
         (["reprt"], "tthc: lỗi: tham số LỆNH: giá trị 'reprt' không hợp lệ (chọn một trong: "
-                    "'ingest', 'sample', 'stats', 'report', 'render', 'doctor')"),
+                    "'ingest', 'sample', 'stats', 'report', 'render', 'index', 'doctor')"),
         (["report", "--unit", "a", "--workers", "0"],
          "tthc report: lỗi: tham số --workers: giá trị '0' không hợp lệ (cần số nguyên dương)"),
         (["stats", "--unit", "a", "--month", "2026-06", "--quarter", "2026-Q2"],

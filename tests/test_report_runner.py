@@ -344,6 +344,42 @@ def test_unit_all_two_workers_continue_on_error_summary(env, capsys) -> None:
     assert payload(env["out"] / "xa-b" / "2026-05" / "report.ipynb")["cases_new"] == 0
 
 
+def test_the_failure_budget_stops_a_batch_after_n_failures(env, capsys) -> None:
+    rc = report("--unit", "all", "--months", "2026-04:2026-06", "--max-failures", "1",
+                "--formats", "ipynb", notebook=FAILING)  # fmt: skip
+    cap = capsys.readouterr()
+    assert rc == 1
+    rows = summary_rows(cap.out)
+    assert rows == {
+        ("xa-a", "2026-04"): "LỖI", ("xa-a", "2026-05"): "LỖI",
+        ("xa-a", "2026-06"): "không chạy", ("xa-b", "2026-04"): "không chạy",
+        ("xa-b", "2026-05"): "không chạy", ("xa-b", "2026-06"): "không chạy",
+    }  # fmt: skip
+    assert "không chạy vì đã có 2 báo cáo lỗi, quá mức cho phép (--max-failures 1)" in cap.out
+    assert not (env["out"] / "xa-b").exists()
+
+
+def test_index_lists_this_run_and_earlier_runs_with_their_status(env, capsys) -> None:
+    from tthc.report.index import scan
+
+    assert report("--unit", "xa-a", "--month", "2026-05", "--formats", "ipynb,html") == 0
+    page = env["out"] / "index.html"
+    assert 'data-folder="xa-a/2026-05"' in page.read_text(encoding="utf-8")
+    # A second run, with a failure: the first run's report stays listed, the failure is listed.
+    assert report("--unit", "xa-b", "--month", "2026-06", notebook=FAILING) == 1
+    entries = {e.folder: e for e in scan(env["out"])}
+    assert {k: (e.status, e.unit_name) for k, e in entries.items()} == {
+        "xa-a/2026-05": ("ok", "xã XA-A"), "xa-b/2026-06": ("failed", "xã XA-B"),
+    }  # fmt: skip
+    text = page.read_text(encoding="utf-8")
+    assert 'data-folder="xa-a/2026-05"' in text and 'data-folder="xa-b/2026-06"' in text
+    assert '<a href="xa-a/2026-05/report.html"' in text
+    assert '<a href="xa-b/2026-06/report.failed.ipynb"' in text
+    assert "ô lệnh [3] lỗi — ZeroDivisionError: division by zero" in text
+    assert entries["xa-a/2026-05"].city == "Chưa gán thành phố"  # the units have no city
+    capsys.readouterr()
+
+
 def _comparable(nb_path: Path) -> list:
     """Every output of every cell except images and timing metadata."""
     nb = nbformat.read(nb_path, as_version=4)

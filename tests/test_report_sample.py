@@ -64,6 +64,18 @@ def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> N
     # The values the notebook computed are the sample report's.
     figures = figures_payload(folder / "report.ipynb")["figures"]
     assert {k: figures[k] for k in FIGURES} == FIGURES
+    # What the outputs index shows of it, carried by the manifest.
+    assert (m["kind"], m["unit_name"], m["city"], m["city_name"]) == (
+        "unit", "xã An Trường", "hai-phong", "Hải Phòng",
+    )  # fmt: skip
+    assert m["key_figures"]["values"] == {
+        "cases_total": 2751, "cases_resolved": 2686, "cases_resolved_late": 1,
+        "cases_in_progress": 65, "cases_in_progress_overdue": 0, "rate_on_time": 99.96,
+        "rate_online": 100.0,
+    }  # fmt: skip
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert 'data-folder="an-truong/2026-06"' in page and ">2.751<" in page
+    assert '<a href="an-truong/2026-06/kiem-tra.html"' in page
     html = (folder / "report.html").read_text(encoding="utf-8")
     for text in ("2751", "2668", "2686", "2685", "99.87%", "99.96%",
                  "Thực hiện Công văn số 137/UBND-TTPVHCC ngày 23/01/2026",

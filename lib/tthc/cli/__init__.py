@@ -13,7 +13,7 @@ from tthc import __version__
 from tthc.cli import vietnamese
 from tthc.errors import TthcError
 
-COMMANDS = ("ingest", "sample", "stats", "report", "render", "doctor")
+COMMANDS = ("ingest", "sample", "stats", "report", "render", "index", "doctor")
 
 
 def build_parser() -> argparse.ArgumentParser:

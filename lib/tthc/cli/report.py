@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tthc.cli.vietnamese import positive_int
+from tthc.cli.vietnamese import non_negative_int, positive_int
 
 # Exit code when every report was made but some are not complete (status 'incomplete'): the
 # exports do not cover what their figures need. A failed report exits 1.
@@ -50,6 +50,25 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--workers", type=positive_int, default=1, help="số kernel chạy song song (mặc định 1)"
     )
     p.add_argument(
+        "--executor",
+        choices=("process", "dask"),
+        default="process",
+        help="chạy trên nhóm tiến trình của máy này (process, mặc định) hay trên cụm Dask (dask)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ĐỊA_CHỈ",
+        help="với --executor dask: bộ lập lịch Dask có sẵn, ví dụ tcp://10.0.0.5:8786 (mặc định: "
+        "cụm tạm trên máy này với --workers tiến trình)",
+    )
+    p.add_argument(
+        "--max-failures",
+        type=non_negative_int,
+        metavar="N",
+        help="dừng cả loạt khi số báo cáo lỗi vượt quá N (mặc định: dừng ở lỗi đầu tiên, trừ khi "
+        "có --continue-on-error)",
+    )
+    p.add_argument(
         "--allow-partial",
         action="store_true",
         default=None,
@@ -76,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
     from tthc.stats.profile import profile_for_unit
     from tthc.units import list_units
 
+    if args.scheduler and args.executor != "dask":
+        raise ParamsError("--scheduler chỉ dùng cùng --executor dask.")
     if (args.date_from is None) != (args.date_to is None):
         raise ParamsError("Cần cả --from và --to (YYYY-MM-DD).")
     units = list_units() if args.unit == "all" else [u.strip() for u in args.unit.split(",")]
@@ -146,11 +167,14 @@ def run(args: argparse.Namespace) -> int:
         continue_on_error=args.continue_on_error,
         progress=not args.no_progress,
         on_result=show,
+        backend=args.executor,
+        scheduler=args.scheduler,
+        max_failures=args.max_failures,
     )
     # A report already complete is not a failure: running a batch again is safe.
     failed = [r for r in results if r.failed]
     incomplete = [r for r in results if r.status == "incomplete"]
-    if len(results) > 1 or args.continue_on_error:
+    if len(results) > 1 or args.continue_on_error or args.max_failures is not None:
         print(summary_table(results))
     if failed:
         _err(f"{len(failed)}/{len(results)} báo cáo không lập được.")

@@ -137,3 +137,14 @@ def positive_int(text: str) -> int:
 
 
 positive_int.__name__ = "số nguyên dương"
+
+
+def non_negative_int(text: str) -> int:
+    """argparse type: a whole number ≥ 0."""
+    value = int(text)
+    if value < 0:
+        raise ValueError(text)
+    return value
+
+
+non_negative_int.__name__ = "số nguyên không âm"

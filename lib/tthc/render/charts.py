@@ -166,6 +166,78 @@ def _svg_markup(fig: Any, key: str, alt: str) -> str:
     return text
 
 
+# Text extents measured by matplotlib, shared by every renderer of a kind (see
+# _shared_text_metrics); bounded, kept for the life of the kernel.
+_TEXT_METRICS: dict[tuple, tuple[float, float, float]] = {}
+_TEXT_METRICS_MAX = 20_000
+
+
+@contextlib.contextmanager
+def _shared_text_metrics() -> Iterator[None]:
+    """While inside, matplotlib measures a text once per renderer kind, dpi and font, not once
+    per renderer instance.
+
+    matplotlib caches text extents per renderer object, and a chart goes through several (the
+    title placement, ``bbox_inches="tight"``'s layout pass, the SVG writer): with matplotlib
+    3.11 each measure is a HarfBuzz shaping of a few milliseconds, the largest single cost of
+    the charts. The extents depend only on the renderer's class and dpi, the text, the font
+    properties and the hinting settings, which is the key here, so the charts are the same to
+    the byte; the same tick labels and month names of the next report on the kept kernel are
+    measured once too.
+    """
+    import matplotlib
+    import matplotlib.text as mtext
+
+    original = mtext._get_text_metrics_with_cache
+
+    def metrics(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> Any:
+        rc = matplotlib.rcParams
+        key = (type(renderer), getattr(renderer, "dpi", None), text, fontprop.copy(), ismath,
+               dpi, rc["text.hinting"], rc["text.hinting_factor"], rc["text.usetex"])  # fmt: skip
+        found = _TEXT_METRICS.get(key)
+        if found is None:
+            if len(_TEXT_METRICS) >= _TEXT_METRICS_MAX:
+                _TEXT_METRICS.clear()
+            found = _TEXT_METRICS[key] = renderer.get_text_width_height_descent(
+                text, fontprop, ismath
+            )
+        return found
+
+    # Text._get_layout also reads the font's OS/2, hhea and head tables for every text on
+    # every pass (a Python dict built each time): read once per font file.
+    original_get_font = mtext.get_font
+
+    def get_font(paths: Any, *args: Any, **kwargs: Any) -> Any:
+        return _FontTables(original_get_font(paths, *args, **kwargs))
+
+    mtext._get_text_metrics_with_cache = metrics
+    mtext.get_font = get_font
+    try:
+        yield
+    finally:
+        mtext._get_text_metrics_with_cache = original
+        mtext.get_font = original_get_font
+
+
+_SFNT_TABLES: dict[tuple[str, str], Any] = {}
+
+
+class _FontTables:
+    """A matplotlib font whose ``get_sfnt_table`` answers from a cache (tables do not change)."""
+
+    def __init__(self, font: Any) -> None:
+        self._font = font
+
+    def get_sfnt_table(self, name: str) -> Any:
+        key = (self._font.fname, name)
+        if key not in _SFNT_TABLES:
+            _SFNT_TABLES[key] = self._font.get_sfnt_table(name)
+        return _SFNT_TABLES[key]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._font, name)
+
+
 def _png(fig: Any, dpi: int = PNG_DPI) -> tuple[bytes, float]:
     """The figure as a greyscale PNG at ``dpi``, cropped as ``savefig.bbox: tight`` crops the
     SVG, and its width in inches.
@@ -204,7 +276,11 @@ def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_
     from matplotlib.figure import Figure
 
     register_matplotlib()
-    with matplotlib.rc_context(_RC), sns.axes_style("whitegrid", {"grid.color": "#dddddd"}):
+    with (
+        matplotlib.rc_context(_RC),
+        sns.axes_style("whitegrid", {"grid.color": "#dddddd"}),
+        _shared_text_metrics(),
+    ):
         matplotlib.rcParams.update(_RC)  # axes_style resets the font family
         fig = Figure(figsize=(WIDTH_IN, height_in))
         ax = fig.subplots()

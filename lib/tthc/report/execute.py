@@ -137,11 +137,15 @@ del _tthc_reset
 """
 
 
+def tthc_env() -> dict[str, str]:
+    """This process's ``TTHC_*`` settings (params, warehouse, outputs folders, log)."""
+    return {k: v for k, v in os.environ.items() if k.startswith("TTHC_")}
+
+
 def reset_code() -> str:
-    """RESET_CODE with this process's ``TTHC_*`` settings (params, warehouse, outputs folders):
-    a kept kernel must see the environment of the report it runs, not the one it started in."""
-    env = {k: v for k, v in os.environ.items() if k.startswith("TTHC_")}
-    return RESET_CODE % json.dumps(env)
+    """RESET_CODE with this process's ``TTHC_*`` settings: a kept kernel must see the
+    environment of the report it runs, not the one it started in."""
+    return RESET_CODE % json.dumps(tthc_env())
 
 
 class KernelStartError(ReportError):
@@ -207,6 +211,7 @@ class WarmKernel:
         self.starts = 0
         self.last_use = 0  # the number, on its kernel, of the last report acquired
         self._ready = False
+        self._launch_env: dict[str, str] = {}  # the TTHC_* settings the kernel started with
         self._ipc_dir: str | None = None
         self._lock = threading.Lock()
 
@@ -219,7 +224,9 @@ class WarmKernel:
         fresh = self.km is None or not self._ready
         if fresh:
             self._start_with_retry()
-        if not fresh:  # right after the warm-up the kernel is in the state a reset restores
+        # Right after the warm-up the kernel is in the state a reset restores, unless the
+        # report's TTHC_* settings are not those it started with (a Dask worker sets them per job).
+        if not fresh or self._launch_env != tthc_env():
             self._run(reset_code(), what="đặt lại kernel")
         self.uses += 1
         self.last_use = self.uses
@@ -261,6 +268,7 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
 
         self._ipc_dir = tempfile.mkdtemp(prefix="tthc-kernel-")
+        self._launch_env = tthc_env()
         km = AsyncKernelManager(
             kernel_name=self.kernel_name,
             transport="ipc",

@@ -72,6 +72,9 @@ class PreparedJob:
     warnings: list[str] = field(default_factory=list)  # narrative lint and missing sections
     ingests: list[dict[str, Any]] = field(default_factory=list)
     validate_seconds: float = 0.0
+    unit_name: str = ""  # 'xã An Trường', for the outputs index
+    city: str = ""  # the unit's ``city`` param (the index groups by it)
+    city_name: str = ""  # its name (params/cities/<city>.yaml), '' when unknown
 
 
 def period_from_key(key: str, rule: str = "nd09"):
@@ -222,7 +225,16 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
         warnings=warnings,
         ingests=ingests,
         validate_seconds=round(time.perf_counter() - t0, 4),
+        unit_name=unit.display_name,
+        city=unit.city or "",
+        city_name=_city_name(unit.city, params_base),
     )
+
+
+def _city_name(city: str | None, params_base: Path | None) -> str:
+    from tthc.report.index import city_name
+
+    return city_name(city or "", params_base) if city else ""
 
 
 def complete_report(job: Job) -> dict[str, Any] | None:

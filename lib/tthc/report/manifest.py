@@ -125,3 +125,35 @@ def build_manifest(
         "warnings": warnings,
         "error": error,
     }
+
+
+# The figures an outputs index shows of each report (tthc.report.index), from the figures bundle
+# the report notebook leaves (tthc.render.report.payload): flat keys of docs/stats-json.md.
+KEY_FIGURES = (
+    "cases_total",
+    "cases_resolved",
+    "cases_resolved_late",
+    "cases_in_progress",
+    "cases_in_progress_overdue",
+    "rate_on_time",
+    "rate_online",
+)
+
+
+def key_figures(bundle: dict[str, Any] | None) -> dict[str, Any]:
+    """``{"values": {key: number or None}, "na": {key: reason}, "partial": [key, …],
+    "period_start": ISO date}`` of :data:`KEY_FIGURES` from a report notebook's figures bundle;
+    {} when the bundle has no figures (another notebook, a failed report). A key the figures do
+    not have is left out (not shown as 0); None means N/A, with its reason in ``na``."""
+    figures = (bundle or {}).get("figures")
+    if not isinstance(figures, dict):
+        return {}
+    na = figures.get("na") if isinstance(figures.get("na"), dict) else {}
+    partial = figures.get("partial") if isinstance(figures.get("partial"), dict) else {}
+    values = {k: figures[k] for k in KEY_FIGURES if k in figures}
+    return {
+        "values": values,
+        "na": {k: str(na[k]) for k in values if values[k] is None and k in na},
+        "partial": [k for k in values if k in partial],
+        "period_start": figures.get("period_start"),
+    }

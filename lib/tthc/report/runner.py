@@ -41,9 +41,10 @@ from pathlib import Path
 from typing import Any
 
 from tthc import atomic
-from tthc.errors import TthcError
+from tthc.errors import ReportError, TthcError
 from tthc.report import staging, stop
 from tthc.report.fastimport import skip_slow_optional_imports
+from tthc.report.index import INDEX_NAME, IndexUpdater
 from tthc.report.jobs import FAILED_NOTEBOOK, Job, PreparedJob, complete_report, prepare_job
 from tthc.report.manifest import NOT_COMPLETE
 from tthc.vntime import VN_TZ
@@ -214,7 +215,7 @@ def _make_report(
     import nbformat
 
     from tthc.report.execute import NotebookFailed, execute_notebook
-    from tthc.report.manifest import build_manifest, write_manifest
+    from tthc.report.manifest import build_manifest, key_figures, write_manifest
     from tthc.report.trust import trust_notebook
 
     job = pj.job
@@ -228,6 +229,7 @@ def _make_report(
     nb_path = stage / OUTPUT_NAMES["ipynb"]
     error: dict[str, Any] | None = None
     completeness: dict[str, Any] | None = None
+    bundle: dict[str, Any] | None = None
     result = JobResult(job.unit, job.period, "ok", str(job.folder), warnings=list(pj.warnings))
     try:
         t0 = time.perf_counter()
@@ -240,6 +242,7 @@ def _make_report(
         nb = nbformat.read(nb_path, as_version=4)
         result.warnings = _dedupe(result.warnings + notebook_warnings(nb))
         completeness = notebook_completeness(nb)
+        bundle = notebook_bundle(nb)
         if "ipynb" in job.formats:
             staging.seal(nb_path)
             outputs["ipynb"] = nb_path
@@ -334,6 +337,11 @@ def _make_report(
         },
     )
     manifest["completeness"] = completeness
+    manifest["kind"] = "unit"
+    manifest["unit_name"] = pj.unit_name
+    manifest["city"] = pj.city or None
+    manifest["city_name"] = pj.city_name or None
+    manifest["key_figures"] = key_figures(bundle)
     manifest["period_title"] = pj.period_title
     manifest["period_range"] = pj.period_range
     manifest["profile"] = pj.profile
@@ -353,6 +361,16 @@ def _stage(timings: dict[str, float]) -> str:
 
 def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
+
+
+def notebook_bundle(nb: Any) -> dict[str, Any] | None:
+    """The figures bundle the report notebook displayed (:data:`FIGURES_MIME`), or None."""
+    for cell in reversed(nb.cells):
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            bundle = out.get("data", {}).get(FIGURES_MIME)
+            if isinstance(bundle, dict):
+                return dict(bundle)
+    return None
 
 
 def notebook_completeness(nb: Any) -> dict[str, Any] | None:
@@ -436,6 +454,37 @@ def _made_at(created_at: Any) -> str:
     return f"lập lúc {when:%H:%M %d/%m/%Y}"
 
 
+class FailureBudget:
+    """How many failed reports a batch tolerates (``--max-failures``); the next one stops it.
+
+    ``allowed``: 0 stops at the first failure (the default), None never stops
+    (``--continue-on-error``). A job cancelled because the batch stopped is not a failure.
+    """
+
+    def __init__(self, allowed: int | None) -> None:
+        self.allowed = allowed
+        self.failed = 0
+
+    def charge(self, res: JobResult) -> bool:
+        """Count ``res``; True when the batch must stop now."""
+        if res.failed and res.status != "cancelled":
+            self.failed += 1
+        return self.spent
+
+    @property
+    def spent(self) -> bool:
+        return self.allowed is not None and self.failed > self.allowed
+
+    @property
+    def cancelled_message(self) -> str:
+        if not self.allowed:
+            return "không chạy vì một báo cáo khác đã lỗi"
+        return (
+            f"không chạy vì đã có {self.failed} báo cáo lỗi, quá mức cho phép "
+            f"(--max-failures {self.allowed})"
+        )
+
+
 def run_jobs(
     jobs: list[Job],
     workers: int = 1,
@@ -446,45 +495,73 @@ def run_jobs(
     renderer: str | Any | None = None,
     params_base: Path | None = None,
     on_result: Callable[[JobResult], None] | None = None,
+    backend: str = "process",
+    scheduler: str | None = None,
+    max_failures: int | None = None,
+    dask_client: Any = None,
 ) -> list[JobResult]:
     """Run ``jobs``; results in the jobs' order.
 
-    ``executor``: anything with ``submit`` returning futures (a ``distributed`` client executor
-    works); default a process pool of ``workers`` (spawned, one warm kernel each), or this process
-    when ``workers`` is 1. Without ``continue_on_error`` the first failure stops the batch: jobs
-    not yet started are cancelled and reported as such. SIGINT and SIGTERM stop the batch
-    cleanly (:mod:`tthc.report.stop`): kernels shut down, the report being made discarded, then
-    :class:`~tthc.report.stop.Stopped` is raised.
+    ``backend``: ``process`` (default) runs them on ``executor``, anything with ``submit``
+    returning futures, by default a process pool of ``workers`` (spawned, one warm kernel
+    each), or this process when ``workers`` is 1; ``dask`` on a Dask cluster
+    (:mod:`tthc.report.fanout`): a local one of ``workers`` processes, the scheduler at
+    ``scheduler``, or ``dask_client``. The failure budget (:class:`FailureBudget`):
+    ``max_failures`` failed reports are tolerated, the next stops the batch; without it the
+    first failure does, unless ``continue_on_error``. Jobs not started are cancelled and
+    reported as such. SIGINT and SIGTERM stop the batch cleanly (:mod:`tthc.report.stop`):
+    kernels shut down, the report being made discarded, then
+    :class:`~tthc.report.stop.Stopped` is raised. Every outputs folder's ``index.html``
+    (:mod:`tthc.report.index`) is rewritten after the run.
     """
+    if backend not in ("process", "dask"):
+        raise ReportError(f"Cách chạy '{backend}' không hỗ trợ: chọn process hoặc dask.")
+    if max_failures is not None and max_failures < 0:
+        raise ReportError("--max-failures phải là số không âm.")
+    budget = FailureBudget(
+        max_failures if max_failures is not None else (None if continue_on_error else 0)
+    )
     with stop.handling_signals():
         return _run_jobs(
-            jobs, workers, executor, continue_on_error, progress, renderer, params_base, on_result
-        )
+            jobs, workers, executor, budget, progress, renderer, params_base, on_result,
+            backend, scheduler, dask_client,
+        )  # fmt: skip
 
 
 def _run_jobs(
     jobs: list[Job],
     workers: int,
     executor: Executor | None,
-    continue_on_error: bool,
+    budget: FailureBudget,
     progress: bool,
     renderer: str | Any | None,
     params_base: Path | None,
     on_result: Callable[[JobResult], None] | None,
+    backend: str,
+    scheduler: str | None,
+    dask_client: Any,
 ) -> list[JobResult]:
     skip_slow_optional_imports()
     prepared, results = validate_jobs(
-        jobs, continue_on_error=continue_on_error, params_base=params_base
+        jobs, continue_on_error=budget.allowed != 0, params_base=params_base
     )
     bar = _progress_bar(len(jobs), progress)
     bar.update(len(results))
-    if on_result:
-        for res in results:
+    for res in results:
+        budget.charge(res)
+        if on_result:
             on_result(res)
+    if budget.spent:
+        prepared = []  # the bad params alone spend the budget: nothing runs
     by_key: dict[tuple[str, str], JobResult] = {(r.unit, r.period): r for r in results}
+    # Every outputs folder of the batch gets its index.html rewritten as reports are made.
+    indexes = {out: IndexUpdater(Path(out), params_base=params_base)
+               for out in dict.fromkeys(j.out_dir for j in jobs)}  # fmt: skip
+    out_of = {(j.unit, j.period): j.out_dir for j in jobs}
 
     def record(res: JobResult) -> None:
         by_key[(res.unit, res.period)] = res
+        _index_update(indexes[out_of[(res.unit, res.period)]], res.folder)
         bar.update(1)
         bar.set_postfix_str(f"{res.unit} {res.period} {'✓' if res.ok else '✗'}")
         if on_result:
@@ -493,19 +570,26 @@ def _run_jobs(
     # More workers than reports would only boot kernels that never run anything.
     workers = max(1, min(workers, len(prepared)))
     try:
-        if executor is None and workers <= 1:
+        if backend == "dask":
+            from tthc.report import fanout
+
+            fanout.run_on_dask(
+                prepared, renderer, workers=workers, scheduler=scheduler, record=record,
+                over_budget=budget.charge, params_base=params_base, client=dask_client,
+            )  # fmt: skip
+        elif executor is None and workers <= 1:
             if prepared:  # boots while papermill and the renderer are imported
                 _worker_kernel(prepared[0].job.notebook_path.parent).prestart()
             for pj in prepared:
                 stop.check()
                 res = JobResult(**run_prepared(prepared_to_json(pj), renderer))
                 record(res)
-                if res.failed and not continue_on_error:
+                if budget.charge(res):
                     break
-        else:
+        elif prepared:
             own = executor is None
             if own:
-                cwd = str(prepared[0].job.notebook_path.parent) if prepared else None
+                cwd = str(prepared[0].job.notebook_path.parent)
                 executor = ProcessPoolExecutor(
                     max_workers=workers,
                     mp_context=multiprocessing.get_context("spawn"),
@@ -526,7 +610,7 @@ def _run_jobs(
                         raise
                     res = JobResult(**data)
                     record(res)
-                    if res.failed and not continue_on_error:
+                    if budget.charge(res):
                         for other in futures:
                             other.cancel()
                         break
@@ -535,14 +619,44 @@ def _run_jobs(
                     executor.shutdown(wait=True, cancel_futures=True)
     finally:
         bar.close()
+        for updater in indexes.values():
+            _index_close(updater)
     ordered = []
     for job in jobs:
         res = by_key.get((job.unit, job.period))
         if res is None:
             res = JobResult(job.unit, job.period, "cancelled", str(job.folder),
-                            message="không chạy vì một báo cáo khác đã lỗi")  # fmt: skip
+                            message=budget.cancelled_message)  # fmt: skip
         ordered.append(res)
     return ordered
+
+
+def _index_update(updater: IndexUpdater, folder: str) -> None:
+    try:
+        updater.update(Path(folder))
+    except OSError as exc:
+        _index_warning(updater, exc)
+
+
+def _index_close(updater: IndexUpdater) -> None:
+    """The index rewritten at the end of a run; a failure to write it is said, and the reports
+    made stay made."""
+    try:
+        updater.close()
+    except OSError as exc:
+        _index_warning(updater, exc)
+
+
+def _index_warning(updater: IndexUpdater, exc: OSError) -> None:
+    import logging
+
+    logging.getLogger(__name__).warning("index.html: %s", exc)
+    print(
+        f"Cảnh báo: không ghi được mục lục {updater.out / INDEX_NAME}: "
+        f"{exc.strerror or exc}; các báo cáo đã lập vẫn giữ nguyên.",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 class _NoBar:
