@@ -79,7 +79,7 @@ def test_help_is_vietnamese(command: str | None, capsys) -> None:
         (["stats", "--unit", "a", "--month", "2026-06", "--quarter", "2026-Q2"],
          "tthc stats: lỗi: tham số --quarter: không dùng cùng với --month"),
         (["stats", "--month", "2026-06"],
-         "tthc stats: lỗi: thiếu tham số bắt buộc: --unit"),
+         "tthc stats: lỗi: cần một trong các tham số --unit --city"),
         (["report", "--unit"], "tthc report: lỗi: tham số --unit: cần một giá trị"),
         (["doctor", "--bogus"], "tthc: lỗi: tham số không nhận ra: --bogus"),
     ],
