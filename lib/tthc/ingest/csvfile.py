@@ -153,7 +153,7 @@ def open_csv(path: Path, data: bytes | None = None) -> Sheet:
             lines = lines[1:]
         else:
             delimiter = sniff_delimiter(lines)
-        head_rows = list(_reader(lines, delimiter))
+        head_rows, ends = _records(lines, delimiter)
     width = max((len(r) for r in head_rows), default=0)
     if width > limits.MAX_COLUMNS:
         raise InputFileError(
@@ -165,7 +165,9 @@ def open_csv(path: Path, data: bytes | None = None) -> Sheet:
     def load_body(header_index: int, cols: Sequence[int]) -> Body:
         nonlocal utf8
         ncols = len(head_rows[header_index]) if header_index < len(head_rows) else width
-        first = skip + header_index + 1  # physical lines before the body
+        # Physical lines before the body: a title or header cell with a quoted line break
+        # makes its record longer than one line.
+        first = skip + (ends[header_index] if header_index < len(ends) else header_index + 1)
         names = [f"f{i}" for i in range(ncols)]
         bad: list[int] = []
 
@@ -198,6 +200,16 @@ def open_csv(path: Path, data: bytes | None = None) -> Sheet:
         return Body(columns, numbers, tail=_tail(utf8, delimiter, numbers))
 
     return Sheet(None, head, [], load_body, row0=skip, source="csv", encoding=encoding)
+
+
+def _records(lines: list[str], delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The CSV records of ``lines``, and for each the number of lines read through its end."""
+    reader = _reader(lines, delimiter)
+    rows, ends = [], []
+    for row in reader:
+        rows.append(row)
+        ends.append(reader.line_num)
+    return rows, ends
 
 
 def _check_field_length(table: pa.Table, name: str) -> None:
