@@ -272,6 +272,19 @@ def _read_csv(utf8: bytes, skip: int, names: list[str], delimiter: str, cols, on
     )
 
 
+_UNCLOSED = 'Dòng có dấu ngoặc kép (") không đóng: không tách được các ô'
+
+
+def _well_quoted(record: list[str], delimiter: str) -> bool:
+    """Whether a record over several lines is one well-formed CSV record: each quoted field
+    closed by a quote that a delimiter or the line end follows (what a quoted line break in a
+    cell gives), not a quote left open until some later quote in another row."""
+    try:
+        return len(list(csv.reader(record, delimiter=delimiter, strict=True))) == 1
+    except csv.Error:
+        return False
+
+
 def _body_slow(
     utf8: bytes, delimiter: str, first: int, ncols: int, cols: Sequence[int], name: str
 ) -> Body:
@@ -296,25 +309,35 @@ def _body_slow(
                 except StopIteration:
                     i = len(lines)
                     break
+                except csv.Error as exc:
+                    # A field past the cap that took several lines is a quote never closed
+                    # swallowing the lines under it: that line is rejected like any other.
+                    if "field larger" not in str(exc) or reader.line_num <= start - i:
+                        raise
+                    bad.append((start, _UNCLOSED))
+                    i = start
+                    break
                 consumed = reader.line_num
                 span = consumed - (start - i - 1)
                 if not row or not any(x.strip() for x in row):
                     continue
                 if len(row) > ncols and not any(x.strip() for x in row[ncols:]):
                     row = row[:ncols]  # a trailing delimiter: the extra fields hold nothing
+                record = lines[start - 1 : start - 1 + span]
+                if (span > 1 and not _well_quoted(record, delimiter)) or (
+                    span == 1 and len(row) != ncols and record[0].count('"') % 2
+                ):
+                    # A quote never closed took the following lines with it (to the end of
+                    # the file, or to some later quote): reject its first line, read on from
+                    # the next one.
+                    bad.append((start, _UNCLOSED))
+                    i = start  # 0-based index of the next physical line
+                    break
                 seen.append((start, row))
                 if len(row) == ncols:
                     kept.append(row)
                     numbers.append(start)
                     continue
-                if span > 1:
-                    # A quote never closed took the following lines with it: reject its first
-                    # line and read on from the next one.
-                    bad.append(
-                        (start, 'Dòng có dấu ngoặc kép (") không đóng: không tách được các ô')
-                    )
-                    i = start  # 0-based index of the next physical line
-                    break
                 bad.append((start, f"Dòng có {len(row)} ô, dòng tiêu đề có {ncols} ô"))
     transposed = list(zip(*kept, strict=False)) if kept else [()] * ncols
     columns = {
