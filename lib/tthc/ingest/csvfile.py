@@ -221,10 +221,10 @@ def _check_field_length(table: pa.Table, name: str) -> None:
 
 
 def _too_long(name: str) -> InputFileError:
+    cap = f"{limits.MAX_CELL_CHARS:,}".replace(",", ".")  # Vietnamese digit grouping
     return InputFileError(
-        f"Tệp {name} có ô dài quá {limits.MAX_CELL_CHARS:,} ký tự (giới hạn của tthc): tệp không "
-        "phải danh sách xuất từ phần mềm, hoặc có dấu ngoặc kép không đóng; hãy kiểm tra và "
-        "xuất lại."
+        f"Tệp {name} có ô dài quá {cap} ký tự (giới hạn của tthc): tệp không phải danh sách "
+        "xuất từ phần mềm, hoặc có dấu ngoặc kép không đóng; hãy kiểm tra và xuất lại."
     )
 
 
