@@ -42,32 +42,70 @@ _SEP_HINT = re.compile(r'^"?sep=(.)"?\s*$', re.I)
 
 
 def decode_csv_bytes(data: bytes, name: str) -> tuple[str, str]:
-    """(text, encoding) of a CSV's bytes; an :class:`InputFileError` when no encoding reads it."""
+    """(text, encoding) of a CSV's bytes; an :class:`InputFileError` when no encoding reads it.
+
+    A file that says what it is (a byte-order mark, or the zero bytes of UTF-16) is decoded
+    strictly: a byte that does not fit is damage (a download cut short, rows pasted from a
+    file in another encoding), refused naming the line, never a character silently replaced.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        return _strict(data[3:], "utf-8", name), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+        return _strict(data, "utf-16", name), "utf-16"
     sample = data[:4000]
     if sample and sample.count(b"\x00") > len(sample) // 4:
         # UTF-16 without a BOM: ASCII characters leave a zero byte on one side.
         odd_zeros = sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00")
         enc = "utf-16-le" if odd_zeros else "utf-16-be"
-        return data.decode(enc, errors="replace"), enc
+        return _strict(data, enc, name), enc
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first_bad = exc
     decoded = decode_legacy_bytes(data)
     if decoded is None:
+        if _mostly_utf8(data):
+            raise _damaged(data, first_bad, "utf-8", name)
         raise InputFileError(
             f"Không đọc được tệp {name}: bảng mã không nhận ra (không phải UTF-8, UTF-16, "
             "Windows-1258, TCVN3 hay VNI; chữ giải mã ra không phải tiếng Việt): hãy mở bằng "
             "Excel và lưu lại dạng 'CSV UTF-8'."
         )
     return decoded
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise _damaged(data, exc, encoding, name) from None
+
+
+def _damaged(data: bytes, exc: UnicodeDecodeError, encoding: str, name: str) -> InputFileError:
+    """The refusal of a file in ``encoding`` with bytes that do not fit it, naming where."""
+    label = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
+    if label == "UTF-16" and len(data) % 2:
+        size = f"{len(data):,}".replace(",", ".")
+        return InputFileError(
+            f"Không đọc được tệp {name}: tệp UTF-16 có số byte lẻ ({size} byte), thiếu nửa ký "
+            "tự cuối: tệp bị cắt ngang khi tải về hoặc sao chép; hãy tải hoặc xuất lại."
+        )
+    text = data[: exc.start].decode(encoding, errors="replace")
+    line = 1 + sum(1 for _ in re.finditer(r"\r\n|\r|\n", text))
+    return InputFileError(
+        f"Không đọc được tệp {name}: tệp viết bằng {label} nhưng dòng {line} có byte không phải "
+        f"{label} (có lẽ dán từ tệp dùng bảng mã khác, hoặc tệp hỏng): hãy mở bằng Excel, sửa "
+        "dòng đó rồi lưu lại dạng 'CSV UTF-8'."
+    )
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether the non-ASCII text of ``data`` is mostly (4 in 5) valid UTF-8 (bad bytes in a UTF-8
+    file, not a file in another encoding)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    return good > 0 and good >= 4 * bad
 
 
 def _utf8_head(data: bytes, size: int = 200_000) -> str | None:
