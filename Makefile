@@ -20,7 +20,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
-# Debian packages the PDF checks and browser tests use (pdftotext, pdftoppm, chromium).
+# Debian packages the PDF checks, browser tests and DOCX test use (pdftotext, pdftoppm, chromium,
+# LibreOffice writer).
 system-deps:
 	bash scripts/system-deps.sh
 

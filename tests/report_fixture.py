@@ -208,7 +208,39 @@ def build(path: Path) -> Path:
     return path
 
 
-# --- helpers shared by the notebook, PDF and browser tests -----------------------------------
+# --- helpers shared by the notebook, PDF, DOCX and browser tests ------------------------------
+
+# How the signed document writes every figure of domain.md §10 (tthc.sample.targets) under
+# An Trường's profile, with the fixed text around them: the PDF, the DOCX and the DOCX as
+# LibreOffice prints it must all hold each of these (whitespace normalised).
+REFERENCE_SENTENCES = (
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "Từ ngày 15/5/2026 đến 14/6/2026",
+    "phát sinh 51/375 thủ tục hành chính, đạt 13.6%",
+    "28/155 thủ tục DVCTT một phần đạt 18.1%",
+    "23/220 thủ tục DVCTT toàn trình đạt 10.4%",
+    "Tỷ lệ hồ sơ trực tuyến trên tổng hồ sơ của các DVCTT: 100%",
+    "Tổng số hồ sơ: 2751 hồ sơ",
+    "Số mới tiếp nhận trong kỳ: 2668 hồ sơ (Tiếp nhận trực tuyến: 2668 hồ sơ; Tiếp nhận trực tiếp và qua dịch vụ bưu chính: 0 hồ sơ)",
+    "Số từ kỳ trước chuyển qua: 83 hồ sơ",
+    "đã giải quyết: 2686 hồ sơ (Trong đó: giải quyết trước hạn: 2685 hồ sơ, đúng hạn: 0 hồ sơ, quá hạn: 1 hồ sơ)",
+    "đang giải quyết: 65 hồ sơ (Trong đó, trong hạn: 65 hồ sơ, quá hạn: 0 hồ sơ)",
+    "có thành phần hồ sơ đính kèm: 100%",
+    "có file kết quả đính kèm: 100%",
+    "có thành phần hồ sơ và file kết quả đính kèm: 100%",
+    "Tỷ lệ tái sử dụng dữ liệu số hóa đạt 99.87%",
+    "Tổng số PAKN đã tiếp nhận: 2; số PAKN đã xử lý đúng hạn: 2; số PAKN đã xử lý quá hạn: 0; số PAKN đang xử lý: 0",
+    "trước hạn và đúng hạn đạt 99.96%",
+    "TM. ỦY BAN NHÂN DÂN",
+    "Vũ Trọng Dũng",
+    "Phụ lục",
+)
+# The sample narrative supplies the dashboard's reuse rate: its footnote.
+SUPPLIED_NOTE = (
+    "Theo Cổng Dịch vụ công quốc gia, số liệu đến ngày 14/6/2026: 99.87%, khớp với số liệu tính "
+    "từ tệp xuất của phần mềm một cửa."
+)
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "monthly_report.ipynb"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

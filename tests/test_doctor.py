@@ -42,7 +42,9 @@ def test_doctor_all_ok_on_a_ready_machine(db: Path, capsys) -> None:
     assert all(line.startswith("OK   ") for line in checks), checks
     names = [line[5:].split(":", 1)[0] for line in checks]
     assert names[:4] == ["Kernel python3", "Phông chữ", "WeasyPrint + Pango", "Kho dữ liệu"]
-    assert "Tham số an-truong" in names and names[-1] == "Notebook báo cáo"
+    assert "Tham số an-truong" in names
+    assert names[-2:] == ["Notebook báo cáo", "DOCX (python-docx)"]
+    assert "in thử PDF/A được" in checks[2] and "ghi thử DOCX được" in checks[-1]
     kernel = checks[0]
     assert str(Path(ROOT / ".venv" / "bin").resolve()) in kernel or ".venv/bin/python" in kernel
     assert "an-truong (1 hồ sơ, số liệu đến 15/06/2026)" in checks[3]

@@ -205,7 +205,7 @@ def test_missing_file_has_no_number_or_date(tmp_path: Path) -> None:
         ("number: [125]\n", "khóa 'number' là '['125']': chỉ ghi số"),
         (
             "so: 125\n",
-            "khóa 'so': khóa không được hỗ trợ (chỉ có unit, period, number, date).",
+            "khóa 'so': khóa không được hỗ trợ (chỉ có unit, period, number, date, supplied).",
         ),
     ],
 )

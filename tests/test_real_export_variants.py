@@ -18,6 +18,7 @@ from real_exports import (
     figures,
     ingest_json,
     stats,
+    stored_cases,
     write_csv,
     write_xlsx,
 )
@@ -49,7 +50,7 @@ def refused(db: Path, path: Path, capsys, *words: str) -> str:
     assert err.startswith("Lỗi: ") and err.count("\n") == 1 and "Traceback" not in err
     for w in words:
         assert w in result["error"], result["error"]
-    assert stats(db, capsys)["cases_total"] == 0
+    assert stored_cases(db) == 0
     return result["error"]
 
 
@@ -590,11 +591,11 @@ def test_a_reader_holding_the_warehouse_is_named_and_waited_for(
         [
             sys.executable,
             "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True); "
-            "print('open', flush=True); time.sleep(float(sys.argv[2]))",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+            "print('open', flush=True); sys.stdin.readline()",
             str(db),
-            "1.5",
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -607,9 +608,21 @@ def test_a_reader_holding_the_warehouse_is_named_and_waited_for(
         # DuckDB names the program by its resolved binary; the PID is the holder's.
         assert "đang được mở để đọc bởi chương trình " in result["error"]
         assert f"(PID {holder.pid})" in result["error"]
-        # With a wait longer than the reader's query: it goes in once the reader is gone.
-        code, result, err = ingest_json(db, path, capsys, "--wait", "30")
+        # With a wait longer than the reader's query: it goes in once the reader is gone (the
+        # reader closes 3 s after this ingest starts, whatever the machine's load).
+        import threading
+
+        def close_reader() -> None:
+            holder.stdin.write("\n")
+            holder.stdin.flush()
+
+        timer = threading.Timer(3.0, close_reader)
+        timer.start()
+        code, result, err = ingest_json(db, path, capsys, "--wait", "60")
+        timer.join()
         assert code == 0 and result["inserted"] == 6
-        assert "chờ tối đa 30 giây" in err
+        assert "chờ tối đa 60 giây" in err
     finally:
+        if holder.poll() is None:
+            holder.stdin.close()
         holder.wait(timeout=30)

@@ -205,10 +205,10 @@ def test_the_figures_bundle_is_known_to_nbconvert_and_stays_off_the_page() -> No
 
 def _checks_output(in_document: bool) -> object:
     """The output the report notebook displays for ``tthc.render.report.checks(data)``."""
-    from tthc.render.report import Part
+    from tthc.render.part import ChecksPart
 
-    data, metadata = Part('<section data-part="quality">KIỂM TRA NỘI BỘ</section>', "checks",
-                          in_document)._repr_mimebundle_()  # fmt: skip
+    data, metadata = ChecksPart('<section data-part="quality">KIỂM TRA NỘI BỘ</section>',
+                                "checks", in_document)._repr_mimebundle_()  # fmt: skip
     return new_output("display_data", data=data, metadata=metadata)
 
 

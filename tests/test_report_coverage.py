@@ -9,6 +9,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import docx
 import pytest
 from report_fixture import sample_warehouse
 
@@ -38,7 +39,7 @@ def body_text(html: str) -> str:
 
 def test_an_uncovered_month_is_na_with_reasons_and_not_ok(sample_db, tmp_path, capsys) -> None:
     out = tmp_path / "out"
-    rc = report(sample_db, out, "--month", "2026-09", "--formats", "html,pdf")
+    rc = report(sample_db, out, "--month", "2026-09", "--formats", "html,pdf,docx")
     err = capsys.readouterr().err
     assert rc == EXIT_INCOMPLETE
     folder = out / "an-truong" / "2026-09"
@@ -73,6 +74,18 @@ def test_an_uncovered_month_is_na_with_reasons_and_not_ok(sample_db, tmp_path, c
     flat = " ".join(first.split())
     assert "BÁO CÁO CHƯA ĐẦY ĐỦ:" in flat
     assert flat.index("BÁO CÁO CHƯA ĐẦY ĐỦ") > flat.index("Tình hình, kết quả cải cách")
+    # The DOCX too: the boxed mark right under the title's summary lines, the N/A with reasons.
+    paragraphs = [p.text for p in docx.Document(str(folder / "report.docx")).paragraphs]
+    [boxed] = re.findall(r'<div class="incomplete-mark"[^>]*>(.*?)</div>', html)
+    mark = paragraphs.index(" ".join(re.sub(r"<[^>]+>", "", boxed).split()))
+    assert paragraphs[mark].startswith(
+        "BÁO CÁO CHƯA ĐẦY ĐỦ: danh sách hồ sơ có số liệu từ 01/01/2026 đến 14/06/2026"
+    )
+    assert paragraphs[mark - 2] == "(Từ ngày 15/8/2026 đến 14/9/2026)"
+    assert (
+        "+ Tổng số hồ sơ: N/A (thiếu dữ liệu hồ sơ từ 15/08/2026 đến 14/09/2026), trong đó:"
+        in paragraphs
+    )
 
 
 def test_a_month_before_the_data_is_na_too(sample_db, tmp_path, capsys) -> None:
@@ -94,8 +107,10 @@ def test_a_month_before_the_data_is_na_too(sample_db, tmp_path, capsys) -> None:
     (folder / "report.html").unlink()
     assert main(["render", str(folder / "report.ipynb"), "--formats", "html"]) == 0
     m = read_manifest(folder)
-    assert m["status"] == "incomplete" and m["renders"][0]["formats"] == ["html"]
+    # The companion file of internal checks is rendered again with the HTML.
+    assert m["status"] == "incomplete" and m["renders"][0]["formats"] == ["html", "checks_html"]
     assert m["outputs"]["html"]["sha256"] == sha256_file(folder / "report.html")
+    assert m["outputs"]["checks_html"]["sha256"] == sha256_file(folder / "kiem-tra.html")
 
 
 def test_a_partly_covered_month_with_allow_partial(sample_db, tmp_path, capsys) -> None:
@@ -109,10 +124,9 @@ def test_a_partly_covered_month_with_allow_partial(sample_db, tmp_path, capsys) 
     assert figures["cases_in_progress"] == 26  # open at 14/01: every such case is listed
     # Again, partial figures allowed: the folder of an incomplete report is redone without --force.
     capsys.readouterr()
-    assert (
-        report(sample_db, out, "--month", "2026-01", "--formats", "ipynb,html", "--allow-partial")
-        == 0
-    )
+    rc = report(sample_db, out, "--month", "2026-01", "--formats", "ipynb,html,docx",
+                "--allow-partial")  # fmt: skip
+    assert rc == 0
     err = capsys.readouterr().err
     assert "Đã lập báo cáo một phần an-truong 2026-01" in err
     m = read_manifest(folder)
@@ -127,6 +141,15 @@ def test_a_partly_covered_month_with_allow_partial(sample_db, tmp_path, capsys) 
         "trong đó:" in text
     )
     assert "Số lượng hồ sơ đang giải quyết: 26 hồ sơ" in text  # determined: no mark
+    # The DOCX says the same: the mark and its days in the line, the boxed mark, the notes.
+    paragraphs = [p.text for p in docx.Document(str(folder / "report.docx")).paragraphs]
+    assert (
+        f"+ Tổng số hồ sơ: {total}¹ hồ sơ (¹ chỉ tính số liệu từ 01/01/2026 đến 14/01/2026), "
+        "trong đó:" in paragraphs
+    )
+    assert any(p.startswith("BÁO CÁO CHƯA ĐẦY ĐỦ: ") for p in paragraphs)
+    assert "Số liệu chỉ tính một phần kỳ không được so sánh (N/A)." in paragraphs
+    assert "Số liệu chỉ tính số liệu từ 01/01/2026 đến 14/01/2026, chưa đủ cả kỳ." in paragraphs
 
 
 def test_no_period_makes_the_last_covered_closed_month(sample_db, tmp_path, capsys) -> None:

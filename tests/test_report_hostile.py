@@ -53,12 +53,16 @@ class Collector(HTMLParser):
 def test_hostile_text_is_text_in_the_report(tmp_path: Path) -> None:
     export_csv = tmp_path / "hostile.csv"
     with export_csv.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows([HEADER, *ROWS])
+        # The title says the days the list covers and when it was exported (after the period),
+        # so the month's figures and tables are printed (issue 10: absence is not zero).
+        title = [["Từ ngày 15/05/2026 đến ngày 14/06/2026"], ["Ngày xuất: 15/06/2026 08:00"]]
+        csv.writer(fh).writerows([*title, HEADER, *ROWS])
     db = tmp_path / "w.duckdb"
     [r] = ingest_paths(db, "xa-a", [export_csv])
     assert (r.counts.inserted, r.counts.rejected) == (2, 1)
     nb = nbformat.read(execute_report(db, tmp_path / "report.ipynb", unit="xa-a"), as_version=4)
-    html = export.render_html(nb)
+    # The signed document and its companion checks file (where the rejected rows are listed).
+    html = export.render_html(nb) + export.render_checks_html(nb)
     page = Collector()
     page.feed(html)
     text = " ".join(page.text)

@@ -14,7 +14,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from report_fixture import ARTIFACTS, EXPECTED, NOTEBOOK, execute_report, sample_warehouse
+from report_fixture import (
+    ARTIFACTS,
+    EXPECTED,
+    NOTEBOOK,
+    REFERENCE_SENTENCES,
+    SUPPLIED_NOTE,
+    execute_report,
+    sample_warehouse,
+)
 from report_fixture import build as build_fixture_warehouse
 
 from tthc.render import export
@@ -90,7 +98,8 @@ def test_html_is_a_clean_self_contained_document(report: dict) -> None:
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
     assert not re.search(r"url\(\s*[\"']?(?:https?:)?//", html)
     for absent in ("jp-InputArea", "jp-OutputPrompt", "In&nbsp;[", "Traceback", "load_report_data",
-                   "display(HTML", "injected-parameters", export.FIGURES_MIME):  # fmt: skip
+                   "display(HTML", "injected-parameters", export.FIGURES_MIME,
+                   export.DOCUMENT_MIME, "Part("):  # fmt: skip
         assert absent not in html
     for block in ('data-block="header"', 'data-block="title"', 'data-block="signature"',
                   'data-block="appendix"', 'data-table="fields"', 'data-table="late"',
@@ -193,30 +202,67 @@ def test_pdf_is_an_a4_document_with_embedded_liberation_serif(report: dict) -> N
 
 def test_pdf_text_has_every_reference_figure(report: dict) -> None:
     text = " ".join(run("pdftotext", str(report["pdf"]), "-").split())
-    for needle in (
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập - Tự do - Hạnh phúc",
-        "Từ ngày 15/5/2026 đến 14/6/2026",
-        "phát sinh 51/375 thủ tục hành chính, đạt 13.6%",
-        "28/155 thủ tục DVCTT một phần đạt 18.1%",
-        "23/220 thủ tục DVCTT toàn trình đạt 10.4%",
-        "Tỷ lệ hồ sơ trực tuyến trên tổng hồ sơ của các DVCTT: 100%",
-        "Tổng số hồ sơ: 2751 hồ sơ",
-        "Số mới tiếp nhận trong kỳ: 2668 hồ sơ (Tiếp nhận trực tuyến: 2668 hồ sơ; Tiếp nhận trực tiếp và qua dịch vụ bưu chính: 0 hồ sơ)",
-        "Số từ kỳ trước chuyển qua: 83 hồ sơ",
-        "đã giải quyết: 2686 hồ sơ (Trong đó: giải quyết trước hạn: 2685 hồ sơ, đúng hạn: 0 hồ sơ, quá hạn: 1 hồ sơ)",
-        "đang giải quyết: 65 hồ sơ (Trong đó, trong hạn: 65 hồ sơ, quá hạn: 0 hồ sơ)",
-        "có thành phần hồ sơ đính kèm: 100%",
-        "có file kết quả đính kèm: 100%",
-        "có thành phần hồ sơ và file kết quả đính kèm: 100%",
-        "Tỷ lệ tái sử dụng dữ liệu số hóa đạt 99.87%",
-        "Tổng số PAKN đã tiếp nhận: 2; số PAKN đã xử lý đúng hạn: 2; số PAKN đã xử lý quá hạn: 0; số PAKN đang xử lý: 0",
-        "trước hạn và đúng hạn đạt 99.96%",
-        "TM. ỦY BAN NHÂN DÂN",
-        "Vũ Trọng Dũng",
-        "Phụ lục",
-    ):
+    for needle in REFERENCE_SENTENCES:
         assert needle in text, needle
+    # The reuse rate the sample narrative supplies: marked, its source a footnote on the page.
+    assert "Tỷ lệ tái sử dụng dữ liệu số hóa đạt 99.87%1 " in text
+    assert f"1. {SUPPLIED_NOTE}" in text
+
+
+def test_supplied_figure_is_marked_in_the_html_and_listed_in_the_checks(report: dict) -> None:
+    html = report["html"]
+    assert (
+        f'- Tỷ lệ tái sử dụng dữ liệu số hóa đạt 99.87%<span class="fn">{SUPPLIED_NOTE}</span>'
+        in html
+    )
+    # Listed in the internal checks: the companion file, not the document to sign.
+    assert 'data-table="supplied"' not in html
+    checks = re.search(
+        r'<table class="data" data-table="supplied">.*?</table>', report["checks_html"], re.S
+    )
+    assert checks is not None
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", checks.group(0))
+    assert cells == [
+        "Tỷ lệ tái sử dụng dữ liệu số hóa", "99.87%", "Cổng Dịch vụ công quốc gia", "14/6/2026",
+        "99.87%", "khớp",
+    ]  # fmt: skip
+    assert report["payload"]["narrative"]["supplied"] == [
+        {"key": "reuse", "title": "Tỷ lệ tái sử dụng dữ liệu số hóa", "value": "99.87",
+         "unit": "%", "source": "Cổng Dịch vụ công quốc gia", "as_of": "2026-06-14"},
+    ]  # fmt: skip
+
+
+def test_pdf_is_pdf_a_2b_with_title_author_and_language(report: dict) -> None:
+    """What can be checked here without veraPDF: the PDF/A identification in the XMP, the output
+    intent with its ICC profile, title/author/producer/creator the same in the XMP and the
+    document information, the language, no encryption, a file identifier, every font embedded
+    (test above), and the tags kept beside PDF/A."""
+    from pypdf import PdfReader
+
+    pdf = str(report["pdf"])
+    info = run("pdfinfo", pdf)
+    title = report["payload"]["document_title"]
+    assert f"Title:           {title}" in info
+    assert "Author:          Ủy ban nhân dân xã An Trường" in info
+    assert re.search(r"Tagged:\s+yes", info) and re.search(r"Encrypted:\s+no", info)
+    xmp = run("pdfinfo", "-meta", pdf)
+    assert 'pdfaid:part="2"' in xmp and 'pdfaid:conformance="B"' in xmp
+
+    reader = PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "vi"
+    [intent] = [i.get_object() for i in root["/OutputIntents"]]
+    assert intent["/S"] == "/GTS_PDFA1"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 3 and profile.get_data()[36:40] == b"acsp"  # an ICC profile, RGB
+    assert "/ID" in reader.trailer and "/Encrypt" not in reader.trailer
+    meta, docinfo = reader.xmp_metadata, reader.metadata
+    assert meta.dc_title == {"x-default": title} == {"x-default": docinfo.title}
+    assert meta.dc_creator == ["Ủy ban nhân dân xã An Trường"] == [docinfo.author]
+    assert meta.pdf_producer == docinfo.producer and meta.xmp_creator_tool == docinfo.creator
+    # PDF/A and tagging together: marked content and a structure tree (its figures and table
+    # headers: test_pdf_is_an_a4_document_with_embedded_liberation_serif).
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
 
 
 def test_month_without_narrative_gets_marked_placeholders(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from tthc.cli import main
 from tthc.errors import ParamsError
 from tthc.render import export
 from tthc.report import runner
-from tthc.report.jobs import build_jobs, period_from_key
+from tthc.report.jobs import build_jobs, period_from_key, prepare_job
 from tthc.report.manifest import read_manifest, sha256_file
 from tthc.warehouse import connect
 
@@ -279,7 +279,7 @@ def test_manifest_contents(env) -> None:
     assert m["status"] == "ok" and m["error"] is None
     assert m["parameters"] == {
         "unit": "xa-a", "period": "2026-06", "db": str(env["db"]), "profile": "default",
-        "allow_partial": None,
+        "allow_partial": None, "docx": True,
     }  # fmt: skip
     assert m["period_range"] == "Từ ngày 15/5/2026 đến 14/6/2026"
     [ingest] = m["warehouse"]["ingests"]
@@ -298,12 +298,13 @@ def test_manifest_contents(env) -> None:
         "pandas",
     }
     assert all(m["versions"][k] for k in ("papermill", "nbconvert", "weasyprint", "duckdb"))
-    assert set(m["timings"]) == {"validate", "execute", "html", "pdf", "total"}
+    assert set(m["timings"]) == {"validate", "execute", "html", "pdf", "docx", "total"}
     assert m["timings"]["total"] >= m["timings"]["execute"] > 0
-    for fmt, name in (("ipynb", "report.ipynb"), ("html", "report.html"), ("pdf", "report.pdf")):
-        assert m["outputs"][fmt]["file"] == name
-        assert m["outputs"][fmt]["sha256"] == sha256_file(folder / name)
+    for fmt in ("ipynb", "html", "pdf", "docx"):
+        assert m["outputs"][fmt]["file"] == f"report.{fmt}"
+        assert m["outputs"][fmt]["sha256"] == sha256_file(folder / f"report.{fmt}")
     assert (folder / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert (folder / "report.docx").read_bytes().startswith(b"PK")  # a zip: OOXML
     # Narrative lint from params and a warning the notebook recorded, each once.
     lint = [w for w in m["warnings"] if w.startswith("Mục mo-dau:")]
     assert len(lint) == 1 and "'tháng 5 năm 2026'" in lint[0]
@@ -432,9 +433,34 @@ def test_build_jobs_dedupes_and_orders(env) -> None:
         ("xa-b", "2026-06"), ("xa-b", "2026-05"), ("xa-a", "2026-06"), ("xa-a", "2026-05"),
     ]  # fmt: skip
     assert jobs[0].folder == env["out"] / "xa-b" / "2026-06"
-    assert jobs[0].db == str(env["db"]) and jobs[0].formats == ("ipynb", "html", "pdf")
-    with pytest.raises(ParamsError, match="Định dạng 'docx' không hỗ trợ"):
-        build_jobs(["xa-a"], ["2026-06"], formats=["docx"])
+    # Without --formats: the notebook and what the unit's params choose (all three by default).
+    assert jobs[0].db == str(env["db"]) and jobs[0].formats == ("ipynb", "html", "pdf", "docx")
+    with pytest.raises(ParamsError, match="Định dạng 'odt' không hỗ trợ"):
+        build_jobs(["xa-a"], ["2026-06"], formats=["odt"])
+
+
+def test_a_unit_chooses_its_formats(env) -> None:
+    (env["params"] / "units" / "xa-b.yaml").write_text(
+        "unit: xa-b\nname: B\nprofile: default\nformats: [pdf, docx]\n", encoding="utf-8"
+    )
+    jobs = build_jobs(["xa-a", "xa-b"], ["2026-06"])
+    assert [j.formats for j in jobs] == [("ipynb", "html", "pdf", "docx"), ("ipynb", "pdf", "docx")]
+    # --formats applies to every unit; without docx the notebook draws no PNG charts.
+    html_only = build_jobs(["xa-a", "xa-b"], ["2026-06"], formats=["html"])
+    assert {j.formats for j in html_only} == {("html",)}
+    assert prepare_job(html_only[0]).parameters["docx"] is False
+    assert prepare_job(jobs[1]).parameters["docx"] is True
+    assert report("--unit", "xa-b", "--month", "2026-06") == 0
+    folder = env["out"] / "xa-b" / "2026-06"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "manifest.json", "report.docx", "report.ipynb", "report.pdf",
+    ]  # fmt: skip
+    assert set(read_manifest(folder)["outputs"]) == {"ipynb", "pdf", "docx"}
+    (env["params"] / "units" / "xa-b.yaml").write_text(
+        "unit: xa-b\nname: B\nformats: [odt]\n", encoding="utf-8"
+    )
+    with pytest.raises(ParamsError, match=r"khóa 'formats\.0': giá trị không thuộc danh sách"):
+        build_jobs(["xa-b"], ["2026-06"])
 
 
 def test_kernel_is_recycled_after_n_reports(env, tmp_path: Path) -> None:

@@ -35,8 +35,8 @@ def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> N
     assert rc == 0, cap.err
     assert cap.out.strip() == str(folder)
     assert sorted(p.name for p in folder.iterdir()) == [
-        "kiem-tra.html", "kiem-tra.pdf", "manifest.json", "report.html", "report.ipynb",
-        "report.pdf",
+        "kiem-tra.html", "kiem-tra.pdf", "manifest.json", "report.docx", "report.html",
+        "report.ipynb", "report.pdf",
     ]  # fmt: skip
     # Warnings reach the terminal: the sample's stale month and years.
     assert cap.err.count("Cảnh báo [an-truong 2026-06]: Mục mo-dau:") == 2
@@ -46,14 +46,14 @@ def test_tthc_report_on_the_sample(sample_db: Path, tmp_path: Path, capsys) -> N
     assert m["status"] == "ok" and m["period_range"] == "Từ ngày 15/5/2026 đến 14/6/2026"
     assert m["parameters"] == {
         "unit": "an-truong", "period": "2026-06", "db": str(sample_db), "profile": "an-truong",
-        "allow_partial": None,
+        "allow_partial": None, "docx": True,
     }  # fmt: skip
     assert m["completeness"]["status"] == "complete"
     files = {i["file_name"]: i["file_sha256"] for i in m["warehouse"]["ingests"]}
     exports = sample_db.parent / "sample"  # where sample_warehouse writes the exports
     assert files == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in exports.iterdir()}
     assert len([w for w in m["warnings"] if w.startswith("Mục ")]) == 4
-    for fmt in ("ipynb", "html", "pdf", "checks_html", "checks_pdf"):
+    for fmt in ("ipynb", "html", "pdf", "docx", "checks_html", "checks_pdf"):
         entry = m["outputs"][fmt]
         assert entry["sha256"] == sha256_file(folder / entry["file"])
     # The companion file of internal checks is linked from the manifest.

@@ -86,6 +86,18 @@ class UnitParams(_Strict):
     aliases: dict[str, list[str]] = Field(default_factory=dict)  # canonical field -> extra headers
     personal_data: PersonalData = PersonalData()
     exports: ExportSettings = ExportSettings()
+    # The documents each report writes besides its notebook: the official HTML, the PDF/A
+    # to sign and archive, the DOCX to edit in Word (``tthc report --formats`` overrides).
+    formats: list[Literal["html", "pdf", "docx"]] = Field(
+        default_factory=lambda: ["html", "pdf", "docx"]
+    )
+
+    @field_validator("formats")
+    @classmethod
+    def _some_formats(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("chọn ít nhất một định dạng: html, pdf, docx")
+        return list(dict.fromkeys(v))
 
     @field_validator("unit")
     @classmethod

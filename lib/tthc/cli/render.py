@@ -1,4 +1,5 @@
-"""`tthc render`: HTML and PDF again from an executed report notebook, without recomputing."""
+"""`tthc render`: HTML, PDF and DOCX again from an executed report notebook, without
+recomputing."""
 
 from __future__ import annotations
 
@@ -9,16 +10,18 @@ import sys
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "render",
-        help="xuất lại HTML/PDF từ notebook đã chạy (không tính lại số liệu)",
+        help="xuất lại HTML/PDF/DOCX từ notebook đã chạy (không tính lại số liệu)",
         description=(
-            "Xuất lại HTML và PDF từ một notebook báo cáo đã chạy, ví dụ sau khi sửa mẫu trình "
-            "bày. Số liệu giữ nguyên như trong notebook."
+            "Xuất lại HTML, PDF và DOCX từ một notebook báo cáo đã chạy, ví dụ sau khi sửa mẫu "
+            "trình bày. Số liệu giữ nguyên như trong notebook."
         ),
     )
     p.add_argument(
         "notebook", help="notebook đã chạy, ví dụ outputs/an-truong/2026-06/report.ipynb"
     )
-    p.add_argument("--formats", default="html,pdf", help="html, pdf hoặc html,pdf (mặc định)")
+    p.add_argument(
+        "--formats", default="html,pdf,docx", help="html, pdf, docx; mặc định html,pdf,docx"
+    )
     p.add_argument("--out", help="thư mục ghi kết quả (mặc định: thư mục của notebook)")
     return p
 

@@ -1,4 +1,4 @@
-"""`tthc report`: execute the report notebook for units and periods, render HTML and PDF.
+"""`tthc report`: execute the report notebook for units and periods, render HTML, PDF and DOCX.
 
 Many reports run from this one process (a pool of warm kernels), never one CLI process each.
 """
@@ -18,12 +18,12 @@ EXIT_INCOMPLETE = 3
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "report",
-        help="lập báo cáo (notebook, HTML, PDF, manifest) cho đơn vị và kỳ",
+        help="lập báo cáo (notebook, HTML, PDF, DOCX, manifest) cho đơn vị và kỳ",
         description=(
-            "Chạy notebooks/monthly_report.ipynb bằng papermill cho từng đơn vị và kỳ, xuất HTML "
-            "và PDF vào DIR/<đơn vị>/<kỳ>/ cùng manifest.json. Mặc định: kỳ tháng gần nhất đã "
-            "khóa số liệu (Nghị định 09/2019/NĐ-CP) mà dữ liệu đã nạp bao phủ trọn vẹn. Báo cáo "
-            "có số liệu N/A vì thiếu dữ liệu vẫn được lập, đánh dấu CHƯA ĐẦY ĐỦ, và lệnh kết "
+            "Chạy notebooks/monthly_report.ipynb bằng papermill cho từng đơn vị và kỳ, xuất HTML, "
+            "PDF/A và DOCX vào DIR/<đơn vị>/<kỳ>/ cùng manifest.json. Mặc định: kỳ tháng gần nhất "
+            "đã khóa số liệu (Nghị định 09/2019/NĐ-CP) mà dữ liệu đã nạp bao phủ trọn vẹn. Báo "
+            "cáo có số liệu N/A vì thiếu dữ liệu vẫn được lập, đánh dấu CHƯA ĐẦY ĐỦ, và lệnh kết "
             f"thúc với mã {EXIT_INCOMPLETE}."
         ),
     )
@@ -37,7 +37,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", help="đến ngày YYYY-MM-DD (cùng --from)")
     p.add_argument("--out", help="thư mục kết quả (mặc định outputs/)")
     p.add_argument(
-        "--formats", default="ipynb,html,pdf", help="định dạng xuất, mặc định ipynb,html,pdf"
+        "--formats",
+        help="định dạng xuất trong ipynb,html,pdf,docx; mặc định: ipynb và các định dạng khóa "
+        "'formats' của đơn vị chọn (html,pdf,docx)",
     )
     p.add_argument(
         "--force",
@@ -79,7 +81,9 @@ def run(args: argparse.Namespace) -> int:
     units = list_units() if args.unit == "all" else [u.strip() for u in args.unit.split(",")]
     if not units:
         raise ParamsError("Không có đơn vị nào trong params/units/: không có báo cáo để lập.")
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    formats = (
+        None if args.formats is None else [f.strip() for f in args.formats.split(",") if f.strip()]
+    )
     common = dict(
         out_dir=args.out,
         formats=formats,

@@ -7,16 +7,23 @@ in the document's own font: matplotlib lays it out with the bundled Liberation S
 under the embedded ``@font-face`` family name, so the browser and WeasyPrint draw it with the
 same embedded font (full Vietnamese, selectable, small files, fast PDF).
 
+Each chart is also drawn once more as a greyscale PNG at print resolution (:data:`PNG_DPI`), for
+the DOCX, whose readers (Word 2010 and 2013 among them) need a raster image; inside
+``with raster_images(False):`` (a report that writes no DOCX) it is not, which saves the
+costliest part of a chart.
+
 Inputs are plain DataFrames / mappings (documented per function), so the charts do not depend on
 how the statistics were computed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -25,6 +32,7 @@ import pandas as pd
 
 from tthc.render.chartsvg import tidy_svg
 from tthc.render.fonts import CSS_FAMILY, register_matplotlib
+from tthc.render.model import Figure
 from tthc.stats.numbers import NA, format_count, format_rate, rate
 from tthc.stats.periods import vn_padded_date
 from tthc.stats.profile import NumberFormat, Profile
@@ -34,10 +42,23 @@ PALETTE = ("#262626", "#7a7a7a", "#bdbdbd", "#e0e0e0")
 HATCHES = ("", "///", "\\\\\\", "xx")
 MARKERS = ("o", "s", "^", "D")
 WIDTH_IN = 6.3  # 160 mm: the text width of an A4 portrait page with the decree's margins
+PNG_DPI = 300  # print resolution of the DOCX's images
 # The SVG's font: the embedded face, then faces with its metrics (Times New Roman's), then any
 # serif. Quoted names inside a double-quoted attribute.
 SVG_FONT_STACK = f"'{CSS_FAMILY}', 'Liberation Serif', 'Times New Roman', Tinos, serif"
 TITLE_WIDTH = 58  # characters per title line: room to spare even in a wider fallback font
+_RASTER: ContextVar[bool] = ContextVar("tthc_chart_png", default=True)
+
+
+@contextlib.contextmanager
+def raster_images(enabled: bool) -> Iterator[None]:
+    """Charts made inside draw their PNG (``enabled``) or leave it empty."""
+    token = _RASTER.set(enabled)
+    try:
+        yield
+    finally:
+        _RASTER.reset(token)
+
 
 _RC: dict[str, Any] = {
     "svg.fonttype": "none",
@@ -99,20 +120,20 @@ class NumberStyle:
 OFFICIAL = NumberStyle()
 
 
-@dataclass(frozen=True)
-class Chart:
-    """One rendered chart: its question (title), alt text and inline SVG markup."""
+def figure_html(fig: Figure) -> str:
+    """A chart as an HTML ``figure``: the inline SVG, named by its alt text."""
+    return (
+        f'<figure class="chart" role="img" aria-label="{escape(fig.alt)}" '
+        f'data-chart="{escape(fig.key)}">\n{fig.svg}\n</figure>'
+    )
 
-    key: str
-    title: str
-    alt: str
-    svg: str
+
+@dataclass(frozen=True)
+class Chart(Figure):
+    """One rendered chart: its question (title), alt text, inline SVG markup and PNG."""
 
     def to_html(self) -> str:
-        return (
-            f'<figure class="chart" role="img" aria-label="{escape(self.alt)}" '
-            f'data-chart="{escape(self.key)}">\n{self.svg}\n</figure>'
-        )
+        return figure_html(self)
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -145,6 +166,36 @@ def _svg_markup(fig: Any, key: str, alt: str) -> str:
     return text
 
 
+def _png(fig: Any, dpi: int = PNG_DPI) -> tuple[bytes, float]:
+    """The figure as a greyscale PNG at ``dpi``, cropped as ``savefig.bbox: tight`` crops the
+    SVG, and its width in inches.
+
+    matplotlib draws raw RGBA (its own PNG would be encoded in colour, then decoded here);
+    the charts are greys only (PALETTE, black text and hatches on white), so "L" keeps every
+    pixel at a quarter of the data.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    # The tight box as savefig finds it: lay the figure out (ticks, legends), then measure; at
+    # the drawing's dpi, so that the drawing reuses the text layouts (most of the time).
+    canvas = FigureCanvasAgg(fig)
+    fig.set_dpi(dpi)
+    fig.draw_without_rendering()
+    box = fig.get_tightbbox(canvas.get_renderer()).padded(_RC["savefig.pad_inches"])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="rgba", dpi=dpi, bbox_inches=box)
+    raw = buf.getvalue()
+    # The canvas size as matplotlib's Agg canvas computes it (figure box times dpi, truncated).
+    width, height = int(box.width * dpi), int(box.height * dpi)
+    if width * height * 4 != len(raw):
+        raise RuntimeError(f"chart {width}x{height} px but {len(raw)} bytes of RGBA")
+    grey = Image.frombuffer("RGBA", (width, height), raw).convert("L")
+    out = io.BytesIO()
+    grey.save(out, format="PNG", dpi=(dpi, dpi), compress_level=1)
+    return out.getvalue(), width / dpi
+
+
 def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_in: float) -> Chart:
     # A bare Figure, not pyplot: no global figure registry, no backend, nothing an inline
     # backend in the kernel could pick up and display a second time.
@@ -160,7 +211,8 @@ def _render(key: str, title: str, alt: str, draw: Callable[[Any], None], height_
         draw(ax)
         _place_title(fig, ax, title)
         svg = _svg_markup(fig, key, alt)
-    return Chart(key=key, title=title, alt=alt, svg=svg)
+        png, width_in = _png(fig) if _RASTER.get() else (b"", WIDTH_IN)
+    return Chart(key=key, title=title, alt=alt, svg=svg, png=png, width_in=width_in)
 
 
 def _place_title(fig: Any, ax: Any, title: str) -> None:

@@ -19,6 +19,17 @@ from datetime import date, timedelta
 from html import escape
 from typing import Protocol
 
+from tthc.render.model import (
+    AppendixHead,
+    Header,
+    Heading,
+    IncompleteMark,
+    Paragraph,
+    Run,
+    Signature,
+    Text,
+    Title,
+)
 from tthc.units import UnitParams
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -76,6 +87,11 @@ def document_title(unit: UnitParams, period: PeriodLike) -> str:
     return f"Báo cáo {summary_phrase(period)[0].lower()}{summary_phrase(period)[1:]} – {unit.display_name}"
 
 
+def document_author(unit: UnitParams) -> str:
+    """The PDF's and the DOCX's author: the issuing body, 'Ủy ban nhân dân xã An Trường'."""
+    return f"{sentence_case(unit.issuer)} {unit.display_name}"
+
+
 def closing_sentence(unit: UnitParams, period: PeriodLike) -> str:
     """'Trên đây là báo cáo tình hình, kết quả … của Ủy ban nhân dân xã An Trường./.'"""
     return (
@@ -120,6 +136,43 @@ def report_reference(unit: UnitParams, number: str | None, issue_date: date | No
 
 
 # --- blocks ---------------------------------------------------------------------------------------
+# Each block is built as data (tthc.render.model), which the DOCX builder reads too, and written
+# as HTML here: ``header`` gives the block, ``header_html`` its markup, ``header_block`` both.
+
+
+def header(
+    unit: UnitParams,
+    period: PeriodLike,
+    *,
+    number: str | None = None,
+    issue_date: date | None = None,
+) -> Header:
+    """The two-column header: issuing body, number; national motto, place and date."""
+    return Header(
+        issuer=(unit.issuer, unit.issuer_line2),
+        number=number_line(unit, number),
+        nation=NATION,
+        motto=MOTTO,
+        place_date=place_date_line(unit, issue_year(period), issue_date),
+    )
+
+
+def header_html(h: Header) -> str:
+    orgs = "\n".join(f'<div class="org">{e(line)}</div>' for line in h.issuer)
+    return f"""<table class="doc-header" role="presentation" data-block="header">
+<tr>
+<td class="issuer">
+{orgs}
+<div class="short-rule"></div>
+<div class="number">{e(h.number)}</div>
+</td>
+<td class="motto">
+<div class="nation">{e(h.nation)}</div>
+<div class="motto-line"><span class="underlined">{e(h.motto)}</span></div>
+<div class="place-date">{e(h.place_date)}</div>
+</td>
+</tr>
+</table>"""
 
 
 def header_block(
@@ -129,49 +182,62 @@ def header_block(
     number: str | None = None,
     issue_date: date | None = None,
 ) -> str:
-    """The two-column header: issuing body, number; national motto, place and date."""
-    return f"""<table class="doc-header" role="presentation" data-block="header">
-<tr>
-<td class="issuer">
-<div class="org">{e(unit.issuer)}</div>
-<div class="org">{e(unit.issuer_line2)}</div>
-<div class="short-rule"></div>
-<div class="number">{e(number_line(unit, number))}</div>
-</td>
-<td class="motto">
-<div class="nation">{NATION}</div>
-<div class="motto-line"><span class="underlined">{MOTTO}</span></div>
-<div class="place-date">{e(place_date_line(unit, issue_year(period), issue_date))}</div>
-</td>
-</tr>
-</table>"""
+    """The header block as HTML."""
+    return header_html(header(unit, period, number=number, issue_date=issue_date))
 
 
-def title_block(period: PeriodLike) -> str:
-    """'BÁO CÁO', the summary line with the period and its window, a short rule."""
+def title(period: PeriodLike) -> Title:
+    """'BÁO CÁO', the summary line with the period and its window."""
+    return Title(kind=DOC_KIND, summary=(summary_phrase(period), f"({period.range_phrase})"))
+
+
+def title_html(t: Title) -> str:
+    lines = "\n".join(f'<p class="doc-summary">{e(line)}</p>' for line in t.summary)
     return f"""<div class="doc-title-block" data-block="title">
-<p class="doc-title">{DOC_KIND}</p>
-<p class="doc-summary">{e(summary_phrase(period))}</p>
-<p class="doc-summary">({e(period.range_phrase)})</p>
+<p class="doc-title">{e(t.kind)}</p>
+{lines}
 <div class="doc-summary-rule"></div>
 </div>"""
 
 
-def incomplete_mark(detail: str, *, partial: bool) -> str:
+def title_block(period: PeriodLike) -> str:
+    """'BÁO CÁO', the summary line with the period and its window, a short rule (HTML)."""
+    return title_html(title(period))
+
+
+INCOMPLETE_LABEL = "BÁO CÁO CHƯA ĐẦY ĐỦ:"
+
+
+def incomplete(detail: str, *, partial: bool) -> IncompleteMark:
     """The boxed line under the title of a report the exports do not cover entirely:
     'BÁO CÁO CHƯA ĐẦY ĐỦ: ' and what they cover (``detail``); ``partial`` when figures computed
     from part of their window are printed (``--allow-partial``)."""
-    kind = "partial" if partial else "incomplete"
+    return IncompleteMark(label=INCOMPLETE_LABEL, detail=detail, partial=partial)
+
+
+def incomplete_html(m: IncompleteMark) -> str:
+    kind = "partial" if m.partial else "incomplete"
     return (
         f'<div class="incomplete-mark" data-block="incomplete" data-kind="{kind}" role="note">'
-        f"<strong>BÁO CÁO CHƯA ĐẦY ĐỦ:</strong> {e(detail)}</div>"
+        f"<strong>{e(m.label)}</strong> {e(m.detail)}</div>"
     )
+
+
+def incomplete_mark(detail: str, *, partial: bool) -> str:
+    """The incomplete mark (:func:`incomplete`) as HTML."""
+    return incomplete_html(incomplete(detail, partial=partial))
+
+
+def heading_html(h: Heading) -> str:
+    if h.level == 4:
+        return f'<h3 class="app">{e(h.text)}</h3>'
+    tag, cls = {1: ("h2", "sec"), 2: ("h3", "sub"), 3: ("h4", "subsub")}[h.level]
+    return f'<{tag} class="{cls}">{e(h.number)} {e(h.text)}</{tag}>'
 
 
 def heading(number: str, text: str, level: int = 1) -> str:
     """'I. KẾT QUẢ …' (level 1), '1. Công tác …' (2), '2.1. …' (3): bold, numbered."""
-    tag, cls = {1: ("h2", "sec"), 2: ("h3", "sub"), 3: ("h4", "subsub")}[level]
-    return f'<{tag} class="{cls}">{e(number)} {e(text)}</{tag}>'
+    return heading_html(Heading(number, text, level))
 
 
 def paragraphs(lines: Iterable[str], cls: str | None = None) -> str:
@@ -179,20 +245,28 @@ def paragraphs(lines: Iterable[str], cls: str | None = None) -> str:
     return "\n".join(f"<p{attr}>{e(line)}</p>" for line in lines)
 
 
-def signature_block(unit: UnitParams) -> str:
-    """'Nơi nhận:' with its list at the left, the signature block at the right (kept together)."""
+def signature(unit: UnitParams) -> Signature:
+    """'Nơi nhận:' with its list at the left, the signature block at the right."""
     # Every document keeps a filed copy (Nghị định 30: "Lưu: VT"), even with no list given.
     recipients = unit.recipients or ["Lưu: VT"]
-    items = "\n".join(
-        f'<p class="item">- {e(r.rstrip(";. "))}{"." if i == len(recipients) - 1 else ";"}</p>'
+    items = tuple(
+        f"- {r.rstrip(';. ')}{'.' if i == len(recipients) - 1 else ';'}"
         for i, r in enumerate(recipients)
     )
     authority = [unit.signer.authority]
     if unit.signer.deputy:
         authority.append(unit.signer.deputy)
     authority.append(unit.signer.title)
-    auth_html = "<br>".join(e(a) for a in authority if a)
-    name = e(unit.signer.name) if unit.signer.name else "&nbsp;"
+    return Signature(
+        recipients=items, authority=tuple(a for a in authority if a), signer=unit.signer.name
+    )
+
+
+def signature_html(s: Signature) -> str:
+    """'Nơi nhận:' and the signature block side by side (kept together)."""
+    items = "\n".join(f'<p class="item">{e(r)}</p>' for r in s.recipients)
+    auth_html = "<br>".join(e(a) for a in s.authority)
+    name = e(s.signer) if s.signer else "&nbsp;"
     return f"""<table class="sign-area" role="presentation" data-block="signature">
 <tr>
 <td class="recipients">
@@ -208,6 +282,40 @@ def signature_block(unit: UnitParams) -> str:
 </table>"""
 
 
+def signature_block(unit: UnitParams) -> str:
+    """'Nơi nhận:' with its list at the left, the signature block at the right (HTML)."""
+    return signature_html(signature(unit))
+
+
+def appendix_head(
+    unit: UnitParams,
+    period: PeriodLike,
+    label: str = "",
+    *,
+    number: str | None = None,
+    issue_date: date | None = None,
+) -> AppendixHead:
+    """'Phụ lục' (then ``label``, e.g. 'I'), the appendix title in upper case, and
+    '(Kèm theo Báo cáo số 125/BC-UBND ngày 16/6/2026 của …)'."""
+    return AppendixHead(
+        label=f"Phụ lục{(' ' + label) if label else ''}",
+        titles=(
+            f"SỐ LIỆU GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {period.title_phrase.upper()}",
+            f"({period.range_phrase})",
+        ),
+        ref=f"(Kèm theo {report_reference(unit, number, issue_date)})",
+    )
+
+
+def appendix_head_html(a: AppendixHead) -> str:
+    titles = "\n".join(f'<p class="title">{e(t)}</p>' for t in a.titles)
+    return f"""<div class="appendix-head" data-block="appendix">
+<p class="label">{e(a.label)}</p>
+{titles}
+<p class="ref">{e(a.ref)}</p>
+</div>"""
+
+
 def appendix_heading(
     unit: UnitParams,
     period: PeriodLike,
@@ -216,14 +324,10 @@ def appendix_heading(
     number: str | None = None,
     issue_date: date | None = None,
 ) -> str:
-    """'Phụ lục' (then ``label``, e.g. 'I'), the appendix title in upper case, and
-    '(Kèm theo Báo cáo số 125/BC-UBND ngày 16/6/2026 của …)'."""
-    return f"""<div class="appendix-head" data-block="appendix">
-<p class="label">Phụ lục{(" " + e(label)) if label else ""}</p>
-<p class="title">SỐ LIỆU GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {e(period.title_phrase.upper())}</p>
-<p class="title">({e(period.range_phrase)})</p>
-<p class="ref">(Kèm theo {e(report_reference(unit, number, issue_date))})</p>
-</div>"""
+    """The appendix heading as HTML."""
+    return appendix_head_html(
+        appendix_head(unit, period, label, number=number, issue_date=issue_date)
+    )
 
 
 # --- narrative Markdown ---------------------------------------------------------------------------
@@ -231,13 +335,55 @@ def appendix_heading(
 _BULLET_RE = re.compile(r"^\s*([-+•–])\s+")
 _BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _ITALIC_RE = re.compile(r"(?<![*\w])\*(?=\S)(.+?)(?<=\S)\*(?![*\w])")
+# Where bold and italic start and end, while the two patterns are applied in turn: characters
+# that never occur in text, and that the patterns see as they saw the HTML tags they stand for.
+_B_ON, _B_OFF, _I_ON, _I_OFF = "\x01", "\x02", "\x03", "\x04"
+
+
+def runs(text: str) -> tuple[Run, ...]:
+    """**bold** and *italic* (all the inline Markdown a narrative needs) as runs of NFC text."""
+    marked = _BOLD_RE.sub(_B_ON + r"\1" + _B_OFF, unicodedata.normalize("NFC", str(text)))
+    marked = _ITALIC_RE.sub(_I_ON + r"\1" + _I_OFF, marked)
+    out: list[Run] = []
+    bold = italic = False
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            out.append(Run("".join(buf), bold=bold, italic=italic))
+            buf.clear()
+
+    for ch in marked:
+        if ch in (_B_ON, _B_OFF, _I_ON, _I_OFF):
+            flush()
+            bold = ch == _B_ON if ch in (_B_ON, _B_OFF) else bold
+            italic = ch == _I_ON if ch in (_I_ON, _I_OFF) else italic
+        else:
+            buf.append(ch)
+    flush()
+    return tuple(out)
+
+
+def runs_html(items: Iterable[Run]) -> str:
+    """Runs as HTML: ``<strong>``, ``<em>``, and a footnote as ``<span class="fn">`` (a footnote
+    at the foot of the page in print, CSS ``float: footnote``; in brackets on screen)."""
+    out = []
+    for r in items:
+        if r.note is not None:
+            out.append(f'<span class="fn">{e(r.note)}</span>')
+            continue
+        html = e(r.text)
+        if r.italic:
+            html = f"<em>{html}</em>"
+        if r.bold:
+            html = f"<strong>{html}</strong>"
+        out.append(html)
+    return "".join(out)
 
 
 def inline(text: str) -> str:
     """Escape, then **bold** and *italic*: all the inline Markdown a narrative needs."""
-    out = e(text)
-    out = _BOLD_RE.sub(r"<strong>\1</strong>", out)
-    return _ITALIC_RE.sub(r"<em>\1</em>", out)
+    return runs_html(runs(text))
 
 
 def narrative_paragraphs(markdown: str) -> list[str]:
@@ -266,13 +412,32 @@ def narrative_paragraphs(markdown: str) -> list[str]:
     return out
 
 
-def narrative_html(markdown: str, *, placeholders: Collection[str] = (), section: str = "") -> str:
-    """A narrative section as justified, indented paragraphs. A paragraph that is one of
-    ``placeholders`` (a section nobody has written yet) is marked and styled as such; the
-    others, the computed sentence of II.1 among them, read as text."""
+def narrative(markdown: str, *, placeholders: Collection[str] = (), section: str = "") -> Text:
+    """A narrative section as paragraphs of runs. A paragraph that is one of ``placeholders``
+    (a section nobody has written yet) gets the style 'placeholder' (muted, italic: to be
+    replaced before signing); the others, the computed sentence of II.1 among them, are text."""
     marked = {" ".join(t.split()) for t in placeholders}
-    body = "\n".join(
-        f'<p class="placeholder">{inline(p)}</p>' if p in marked else f"<p>{inline(p)}</p>"
-        for p in narrative_paragraphs(markdown)
+    return Text(
+        kind="narrative",
+        section=section,
+        paragraphs=tuple(
+            Paragraph(runs(p), style="placeholder" if p in marked else "")
+            for p in narrative_paragraphs(markdown)
+        ),
     )
-    return f'<div class="narrative" data-section="{e(section)}">\n{body}\n</div>'
+
+
+def paragraph_html(p: Paragraph) -> str:
+    attr = f' class="{e(p.style)}"' if p.style else ""
+    return f"<p{attr}>{runs_html(p.runs)}</p>"
+
+
+def text_html(t: Text) -> str:
+    """A narrative or computed section: justified, indented paragraphs in a marked ``div``."""
+    body = "\n".join(paragraph_html(p) for p in t.paragraphs)
+    return f'<div class="{t.kind}" data-section="{e(t.section)}">\n{body}\n</div>'
+
+
+def narrative_html(markdown: str, *, placeholders: Collection[str] = (), section: str = "") -> str:
+    """A narrative section (:func:`narrative`) as justified, indented paragraphs."""
+    return text_html(narrative(markdown, placeholders=placeholders, section=section))

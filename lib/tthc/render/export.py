@@ -1,15 +1,21 @@
-"""Executed report notebook -> the official HTML document -> PDF (WeasyPrint).
+"""Executed report notebook -> the official HTML document -> PDF/A (WeasyPrint); and the DOCX.
 
 The HTML is one self-contained file: the project's nbconvert template (``templates/tthc``), CSS
 and fonts inline, charts as inline SVG, no script or resource from any other host. Code cells,
 the injected-parameters cell and anything tagged for removal never reach it; a notebook holding
 an error output is refused rather than rendered as a document that looks complete.
 
+The PDF is PDF/A-2b (ISO 19005-2, level B: what an archive needs to render it the same in
+decades: fonts embedded, sRGB output intent, XMP metadata with title, author and language) and
+tagged (structure, reading order, table headers, alt texts). The DOCX is built from the document
+blocks the notebook carries beside its HTML (:func:`render_docx`, :mod:`tthc.render.word`).
+
 The internal checks (data quality, identity checks, warnings, how each rate was computed) are not
 part of the document an official signs and sends: the notebook displays them as an output whose
 metadata names it (:data:`PART_KEY`), :func:`render_html` leaves it out unless the unit puts it
 in the appendix, and :func:`render_checks_html` makes the companion document of it alone
-(``kiem-tra.html``/``.pdf`` beside the report).
+(``kiem-tra.html``/``.pdf`` beside the report). The DOCX never holds them: they carry no
+document blocks.
 """
 
 from __future__ import annotations
@@ -42,9 +48,14 @@ REMOVE_INPUT_TAGS = ("remove-input",)
 REMOVE_OUTPUT_TAGS = ("remove-output",)
 
 FIGURES_MIME = "application/vnd.tthc.figures+json"
+# tthc.render.model.DOCUMENT_MIME, repeated so that rendering HTML imports nothing more.
+DOCUMENT_MIME = "application/vnd.tthc.document+json"
+# PDF/A-2b: part 2 allows the transparency of the charts' hatches; level B (visual appearance)
+# is what an archive needs and what can be checked here (veraPDF is not installable).
+PDF_VARIANT = "pdf/a-2b"
 
 # Output metadata of a part of the notebook the renderer places: {"tthc": {"part": "checks",
-# "in_document": false}} (tthc.render.report.Part).
+# "in_document": false}} (tthc.render.part.ChecksPart).
 PART_KEY = "tthc"
 CHECKS = "checks"
 
@@ -79,12 +90,14 @@ def _exporter() -> Any:
     config.HTMLExporter.exclude_input_prompt = True
     config.HTMLExporter.exclude_output_prompt = True
     config.HTMLExporter.embed_images = True
-    # The figures bundle is data for the runner, not for the page: listed last so that nbconvert
-    # knows the type (instead of warning that it cannot represent it) and the template's empty
-    # data_other block drops it.
+    # The figures bundle and the document blocks are data for the runner and the DOCX, not for
+    # the page: listed last so that nbconvert knows the types (instead of warning that it cannot
+    # represent them), the HTML beside them wins, and the template's empty data_other block
+    # drops them.
     config.NbConvertBase.display_data_priority = [
         *HTMLExporter().default_config.NbConvertBase.display_data_priority,
         FIGURES_MIME,
+        DOCUMENT_MIME,
     ]
     exporter = ReportExporter(
         config=config,
@@ -110,6 +123,11 @@ def _title(nb: nbformat.NotebookNode) -> str:
     return str(title or "Báo cáo cải cách thủ tục hành chính")
 
 
+def _author(nb: nbformat.NotebookNode) -> str:
+    """The issuing body the notebook left in its figures bundle ('' without)."""
+    return str(figures_payload(nb).get("document_author") or "")
+
+
 def render_html(nb: nbformat.NotebookNode | str | Path, *, title: str | None = None) -> str:
     """The executed notebook as the official document (one self-contained HTML string).
 
@@ -119,7 +137,7 @@ def render_html(nb: nbformat.NotebookNode | str | Path, *, title: str | None = N
     """
     nb = _read(nb)
     _refuse_errors(nb)
-    return _export(_without_companion_parts(nb), title or _title(nb))
+    return _export(_without_companion_parts(nb), title or _title(nb), _author(nb))
 
 
 def render_checks_html(nb: nbformat.NotebookNode | str | Path) -> str | None:
@@ -141,7 +159,7 @@ def render_checks_html(nb: nbformat.NotebookNode | str | Path) -> str | None:
     companion = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell(outputs=[head]), *cells], metadata=nb.metadata
     )
-    return _export(companion, f"Kiểm tra số liệu – {title}")
+    return _export(companion, f"Kiểm tra số liệu – {title}", _author(nb))
 
 
 def _checks_heading(report_title: str) -> str:
@@ -196,10 +214,11 @@ def _without_companion_parts(nb: nbformat.NotebookNode) -> nbformat.NotebookNode
     return out
 
 
-def _export(nb: nbformat.NotebookNode, title: str) -> str:
+def _export(nb: nbformat.NotebookNode, title: str, author: str) -> str:
     resources = {
         "tthc": {
             "title": title,
+            "author": author,
             "font_css": font_face_css(),
             "version": __version__,
         }
@@ -299,20 +318,32 @@ _WARM_UP_HTML = (
 
 def warm_up() -> None:
     """Render a miniature report once (about 0.5 s, mostly loading WeasyPrint, Pango and the
-    embedded fonts), e.g. in a thread while the report notebook executes, so that the report's
-    own PDF starts with every code path and cache of the real one warm."""
+    embedded fonts; then python-docx), e.g. in a thread while the report notebook executes, so
+    that the report's own PDF and DOCX start with every code path and cache of the real one
+    warm."""
     import tempfile
 
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
+    from tthc.render import word
+    from tthc.render.model import Heading, Paragraph, Run, Table
+
     cell = new_code_cell(outputs=[new_output("display_data", data={"text/html": _WARM_UP_HTML})])
     html = render_html(new_notebook(cells=[cell]), title="Khởi động")
+    blocks = (
+        Heading("I.", "Độc lập"),
+        Paragraph((Run("Tự do", bold=True), Run(note="Hạnh phúc"))),
+        Table("x", "data", "Biểu", (), (), empty="Không có."),
+    )
     with tempfile.TemporaryDirectory(prefix="tthc-warm-up-") as folder:
         render_pdf(html, Path(folder) / "warm-up.pdf")
+        word.write_docx(blocks, Path(folder) / "warm-up.docx", title="Khởi động", author="")
 
 
 def render_pdf(html: str, out_path: str | Path) -> Path:
-    """Print ``html`` to ``out_path`` as PDF with WeasyPrint; written atomically (temp, rename)."""
+    """Print ``html`` to ``out_path`` as a tagged PDF/A-2b with WeasyPrint; written atomically
+    (temp, rename). Title, author and language come from the HTML's ``<title>``, ``<meta
+    name="author">`` and ``<html lang>``."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -329,6 +360,7 @@ def render_pdf(html: str, out_path: str | Path) -> Path:
             )
             document.write_pdf(
                 tmp,
+                pdf_variant=PDF_VARIANT,
                 # Tagged (structure, reading order, table headers) for screen readers and reflow
                 # in mobile viewers; about 0.03 s of a report.
                 pdf_tags=True,
@@ -339,6 +371,20 @@ def render_pdf(html: str, out_path: str | Path) -> Path:
         raise ReportError(
             f"Báo cáo tham chiếu tài nguyên bên ngoài, không được phép: {exc}"
         ) from exc
+    return out
+
+
+def render_docx(nb: nbformat.NotebookNode | str | Path, out_path: str | Path) -> Path:
+    """The signed document as DOCX (Nghị định 30 layout), from the document blocks the executed
+    notebook carries; written atomically. See :mod:`tthc.render.word`."""
+    from tthc.render import word
+
+    nb = _read(nb)
+    _refuse_errors(nb)
+    blocks = word.document_blocks(nb)
+    out = Path(out_path)
+    with atomic_path(out) as tmp:
+        word.write_docx(blocks, tmp, title=_title(nb), author=_author(nb))
     return out
 
 

@@ -2,13 +2,14 @@
 
 It shows the ingest ledger of the unit (files, rows read / inserted / updated / rejected /
 conflicting), rejected rows by reason, the identity checks of the case table with their gaps,
-the narrative lint warnings, every N/A with its reason, the notes of the statistics and, for
-each rate, the rounding rule and the window and base that produced it.
+the narrative lint warnings, every figure supplied from outside the exports with its source,
+date and what the exports give for it, every N/A with its reason, the notes of the statistics
+and, for each rate, the rounding rule and the window and base that produced it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
@@ -16,7 +17,9 @@ import duckdb
 import pandas as pd
 
 from tthc.render.tables import sort_key
-from tthc.stats.numbers import format_count, format_rate
+from tthc.report.supplied import SuppliedFigure, compare
+from tthc.stats.numbers import format_count, format_decimal, format_rate
+from tthc.stats.periods import vn_date
 from tthc.stats.profile import Profile
 
 _KIND = {"cases": "Danh sách hồ sơ", "catalogue": "Danh mục TTHC", "pakn": "Phản ánh, kiến nghị"}
@@ -94,6 +97,12 @@ def _ts(v: Any) -> str:
     return t.strftime("%d/%m/%Y %H:%M") if (t.hour, t.minute) != (0, 0) else t.strftime("%d/%m/%Y")
 
 
+def _sort_attr(v: Any) -> str:
+    """The ``data-sort`` attribute of a date cell (sort.js), '' for an empty one."""
+    key = sort_key(v, "datetime")
+    return f' data-sort="{escape(key)}"' if key else ""
+
+
 def ledger_html(df: pd.DataFrame, profile: Profile) -> str:
     if df.empty:
         return '<p class="noindent">Chưa nạp tệp dữ liệu nào cho đơn vị này.</p>'
@@ -105,7 +114,7 @@ def ledger_html(df: pd.DataFrame, profile: Profile) -> str:
             f'<td class="center">{int(r["ingest_id"])}</td>'
             f'<td class="text">{escape(_KIND.get(r["kind"], r["kind"]))}</td>'
             f'<td class="text">{escape(name)}</td>'
-            f'<td class="center"{sort_key(r["as_of"], "datetime")}>{_ts(r["as_of"])}</td>'
+            f'<td class="center"{_sort_attr(r["as_of"])}>{_ts(r["as_of"])}</td>'
             + "".join(
                 f'<td class="num">{_cnt(r[k], profile)}</td>'
                 for k in ("rows_read", "inserted", "updated", "unchanged", "rejected", "conflicts")
@@ -212,4 +221,53 @@ def rates_html(rates: dict[str, Any], profile: Profile) -> str:
         + "</tbody></table>"
         + f'<p class="noindent note">Quy tắc làm tròn: {escape(profile.rule_label)} '
         f"(bộ quy ước báo cáo “{escape(profile.name)}”).</p>"
+    )
+
+
+_SUPPLIED_STATUS = {
+    "match": "khớp",
+    "differ": "khác",
+    "not_computed": "tệp xuất không tính được",
+    "no_counterpart": "tệp xuất không có chỉ tiêu này",
+}
+
+
+def supplied_html(
+    supplied: Mapping[str, SuppliedFigure],
+    values: Mapping[str, Any],
+    na: Mapping[str, str],
+    profile: Profile,
+) -> str:
+    """Every figure supplied from outside the exports (``tthc.report.supplied``): value, source,
+    date, and what the exports computed for the same indicator."""
+    if not supplied:
+        return '<p class="noindent" data-table="supplied">Không có.</p>'
+    rows = []
+    for fig in supplied.values():
+        c = compare(fig, values, na)
+        if fig.unit == "%":
+            given = format_rate(fig.value, profile, fig.decimals)
+            decimals = profile.rate_def(str(fig.spec.computed).removeprefix("rate_")).decimals
+            computed = format_rate(c.computed, profile, decimals) if c.computed is not None else ""
+        else:
+            given = f"{format_decimal(fig.value, profile, fig.decimals)} {fig.unit}"
+            computed = ""
+        status = _SUPPLIED_STATUS[c.status]
+        if c.status == "differ" and c.difference is not None:
+            status += f" ({'+' if c.difference > 0 else '−'}"
+            status += f"{format_decimal(abs(c.difference), profile, fig.decimals)})"
+        elif c.status == "not_computed" and c.reason:
+            status += f": {c.reason}"
+        rows.append(
+            f'<tr><td class="text">{escape(fig.spec.title)}</td><td class="num">{escape(given)}</td>'
+            f'<td class="text">{escape(fig.source)}</td><td class="center">{vn_date(fig.as_of)}</td>'
+            f'<td class="num">{escape(computed)}</td><td class="text">{escape(status)}</td></tr>'
+        )
+    return (
+        '<table class="data" data-table="supplied"><caption>Số liệu do đơn vị cung cấp</caption>'
+        '<thead><tr><th scope="col">Chỉ tiêu</th><th scope="col">Giá trị cung cấp</th>'
+        '<th scope="col">Nguồn</th><th scope="col">Số liệu đến ngày</th>'
+        '<th scope="col">Tính từ tệp xuất</th><th scope="col">So sánh</th></tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table>"
     )

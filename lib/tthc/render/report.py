@@ -1,9 +1,11 @@
 """Everything the report notebook displays, one function per part of the document.
 
 The notebook stays thin: it loads :class:`ReportData` once (warehouse opened read-only, unit
-params, profile, narrative, figures, chart series, ingest ledger) and displays the HTML
-fragments below in document order. Nothing here catches an error: a problem stops the notebook,
-and the runner reports the failing cell.
+params, profile, narrative, figures, chart series, ingest ledger) and displays the parts below in
+document order. Each part of the signed document is a :class:`~tthc.render.part.Part`: blocks of
+content (:mod:`tthc.render.model`) shown as HTML, with the same blocks as JSON beside it for the
+DOCX. Nothing here catches an error: a problem stops the notebook, and the runner reports the
+failing cell.
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ from tthc.render.charts import (
     field_chart,
     monthly_cases_chart,
     processing_time_chart,
+    raster_images,
     top_procedures_chart,
 )
-from tthc.render.export import CHECKS, FIGURES_MIME, PART_KEY
+from tthc.render.export import CHECKS, FIGURES_MIME
+from tthc.render.model import Group, Heading, IncompleteMark, Paragraph, Run, Table, Text
+from tthc.render.part import ChecksPart, Part
 from tthc.report.narrative import Narrative, fill_computed, load_narrative, placeholder_text
 from tthc.stats.figures import NATIONAL_COLUMNS, Figures, compute_figures
 from tthc.stats.periods import Period, parse_period, vn_long_date
@@ -54,6 +59,8 @@ class ReportData:
     ledger: pd.DataFrame
     rejects: pd.DataFrame
     db: Path
+    # The report writes a DOCX: its charts are also drawn as PNG (tthc.render.charts).
+    docx: bool = True
 
     @property
     def title(self) -> str:
@@ -85,9 +92,11 @@ def load_report_data(
     db: str | Path | None = None,
     profile: str | None = None,
     allow_partial: bool | None = None,
+    docx: bool = True,
 ) -> ReportData:
     """Open the warehouse read-only and gather every input of the report. ``allow_partial``
-    (None: the profile's setting) prints figures the exports cover only in part, marked."""
+    (None: the profile's setting) prints figures the exports cover only in part, marked;
+    ``docx``: the report writes a DOCX, so the charts carry a PNG too."""
     from tthc import warehouse
     from tthc.known import require_unit
     from tthc.paths import default_db
@@ -118,70 +127,71 @@ def load_report_data(
         ledger=ledger,
         rejects=rejects,
         db=path,
+        docx=bool(docx),
     )
 
 
 # --- the body ---------------------------------------------------------------------------------
 
 
-def _narrative(data: ReportData, sid: str, text: str | None = None) -> str:
+def _narrative(data: ReportData, sid: str, text: str | None = None) -> Text:
     raw = data.narrative.sections[sid] if text is None else text
-    return doc.narrative_html(raw, placeholders=[placeholder_text(sid)], section=sid)
+    return doc.narrative(raw, placeholders=[placeholder_text(sid)], section=sid)
 
 
-def front_matter(data: ReportData) -> str:
+def front_matter(data: ReportData) -> Part:
     """Header block, 'BÁO CÁO' with the summary line, and the opening paragraph."""
-    return "\n".join(
+    return Part(
+        "front",
         [
             # Số and ngày ban hành belong to this one report: its narrative file gives them.
-            doc.header_block(
+            doc.header(
                 data.unit,
                 data.period,
                 number=data.narrative.number,
                 issue_date=data.narrative.issue_date,
             ),
-            doc.title_block(data.period),
-            completeness_mark(data),
+            doc.title(data.period),
+            *completeness_mark(data),
             _narrative(data, "mo-dau"),
-        ]
+        ],
     )
 
 
-def completeness_mark(data: ReportData) -> str:
-    """The boxed "BÁO CÁO CHƯA ĐẦY ĐỦ" line of a report the exports do not cover entirely
-    (empty for a complete report)."""
+def completeness_mark(data: ReportData) -> tuple[IncompleteMark, ...]:
+    """The boxed "BÁO CÁO CHƯA ĐẦY ĐỦ" line of a report the exports do not cover entirely, as
+    a block of the front matter (HTML, PDF and DOCX); none for a complete report."""
     f = data.figures
     if f.completeness == "complete":
-        return ""
-    return doc.incomplete_mark(f.completeness_note, partial=f.completeness == "partial")
+        return ()
+    return (doc.incomplete(f.completeness_note, partial=f.completeness == "partial"),)
 
 
 def _unit_in_text(data: ReportData) -> str:
     return data.unit.display_name
 
 
-def part_one(data: ReportData) -> str:
-    """I. Results: direction (I.1), regulatory reform (I.2), computed results (I.3, I.4),
-    communication (I.5)."""
+def part_one(data: ReportData) -> Part:
+    """I. Results: direction (I.1), regulatory reform (I.2), computed results (I.3, with the
+    figures supplied from outside the exports), PAKN (I.4), communication (I.5)."""
     f, p = data.figures, data.profile
-    return "\n".join(
+    return Part(
+        "part-one",
         [
-            doc.heading("I.", f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ {data.period.title_phrase.upper()}"),
-            doc.heading("1.", "Công tác chỉ đạo, điều hành", 2),
+            Heading("I.", f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ {data.period.title_phrase.upper()}"),
+            Heading("1.", "Công tác chỉ đạo, điều hành", 2),
             _narrative(data, "I.1"),
-            doc.heading("2.", "Cải cách quy định thủ tục hành chính", 2),
-            doc.heading(
+            Heading("2.", "Cải cách quy định thủ tục hành chính", 2),
+            Heading(
                 "2.1.",
                 "Kết quả kiểm soát quy định thủ tục hành chính trong các văn bản quy phạm pháp luật.",
                 3,
             ),
             _narrative(data, "I.2.1"),
-            doc.heading(
-                "2.2.", "Đối với việc rà soát, cắt giảm, đơn giản hóa thủ tục hành chính.", 3
-            ),
+            Heading("2.2.", "Đối với việc rà soát, cắt giảm, đơn giản hóa thủ tục hành chính.", 3),
             _narrative(data, "I.2.2"),
-            doc.heading("3.", "Kết quả thực hiện công tác cải cách thủ tục hành chính.", 2),
-            sections.lines_html(
+            Heading("3.", "Kết quả thực hiện công tác cải cách thủ tục hành chính.", 2),
+            sections.computed(
                 sections.results_lines(
                     f,
                     p,
@@ -190,73 +200,79 @@ def part_one(data: ReportData) -> str:
                     period_start=data.period.start,
                     period_end=data.period.end,
                     ytd_start=f.ytd_start,
+                    supplied=data.narrative.supplied,
                 ),
                 section="I.3",
             ),
-            doc.heading("4.", "Kết quả tiếp nhận và xử lý phản ánh, kiến nghị", 2),
-            sections.lines_html(sections.pakn_lines(f, p), section="I.4"),
-            doc.heading("5.", "Công tác truyền thông về cải cách thủ tục hành chính.", 2),
+            Heading("4.", "Kết quả tiếp nhận và xử lý phản ánh, kiến nghị", 2),
+            sections.computed(sections.pakn_lines(f, p), section="I.4"),
+            Heading("5.", "Công tác truyền thông về cải cách thủ tục hành chính.", 2),
             _narrative(data, "I.5"),
-        ]
+        ],
     )
 
 
-def part_two(data: ReportData) -> str:
+def part_two(data: ReportData) -> Part:
     """II. Assessment: achievements (with the computed bullet) and shortcomings."""
     bullet = sections.achievement_line(data.figures, data.profile).to_markdown()
-    return "\n".join(
+    return Part(
+        "part-two",
         [
-            doc.heading("II.", "ĐÁNH GIÁ CHUNG"),
-            doc.heading("1.", "Kết quả đã đạt được.", 2),
+            Heading("II.", "ĐÁNH GIÁ CHUNG"),
+            Heading("1.", "Kết quả đã đạt được.", 2),
             _narrative(data, "II.1", fill_computed(data.narrative.sections["II.1"], bullet)),
-            doc.heading("2.", "Một số tồn tại, hạn chế", 2),
+            Heading("2.", "Một số tồn tại, hạn chế", 2),
             _narrative(data, "II.2"),
-        ]
+        ],
     )
 
 
-def part_three_four(data: ReportData) -> str:
+def part_three_four(data: ReportData) -> Part:
     """III. Next period's tasks, IV. Proposals, the closing sentence."""
-    return "\n".join(
+    return Part(
+        "part-three-four",
         [
-            doc.heading("III.", f"PHƯƠNG HƯỚNG NHIỆM VỤ {data.period.next().title_phrase.upper()}"),
+            Heading("III.", f"PHƯƠNG HƯỚNG NHIỆM VỤ {data.period.next().title_phrase.upper()}"),
             _narrative(data, "III"),
-            doc.heading("IV.", "KIẾN NGHỊ VÀ ĐỀ XUẤT"),
+            Heading("IV.", "KIẾN NGHỊ VÀ ĐỀ XUẤT"),
             _narrative(data, "IV"),
-            f'<p class="closing">{doc.e(doc.closing_sentence(data.unit, data.period))}</p>',
-        ]
+            Paragraph((Run(doc.closing_sentence(data.unit, data.period)),), style="closing"),
+        ],
     )
 
 
-def signature(data: ReportData) -> str:
-    return doc.signature_block(data.unit)
+def signature(data: ReportData) -> Part:
+    return Part("signature", [doc.signature(data.unit)])
 
 
 # --- the appendix ------------------------------------------------------------------------------
 
 
-def appendix_field_table(data: ReportData) -> str:
+def _note(text: str) -> Paragraph:
+    return Paragraph((Run(text),), style="noindent note")
+
+
+def appendix_field_table(data: ReportData) -> Part:
     """Appendix heading and the national form's table, on a landscape page."""
-    table = tables.field_table_html(
+    table = tables.field_table(
         data.figures.by_field,
         data.profile,
         caption=f"Biểu 1. Tình hình, kết quả giải quyết thủ tục hành chính theo lĩnh vực ({data.period.range_phrase.lower()})",
     )
-    return (
-        '<section class="appendix landscape" data-part="appendix">'
-        + doc.appendix_heading(
-            data.unit,
-            data.period,
-            number=data.narrative.number,
-            issue_date=data.narrative.issue_date,
-        )
-        + table
-        + _field_table_note(data)
-        + "</section>"
+    head = doc.appendix_head(
+        data.unit,
+        data.period,
+        number=data.narrative.number,
+        issue_date=data.narrative.issue_date,
+    )
+    notes = [_note(n) for n in _field_table_notes(data)]
+    return Part(
+        "appendix",
+        [Group("appendix", "appendix", (head, table, *notes), landscape=True)],
     )
 
 
-def _field_table_note(data: ReportData) -> str:
+def _field_table_notes(data: ReportData) -> list[str]:
     notes = _coverage_table_notes(data, [k for k, _, _ in NATIONAL_COLUMNS])
     if data.profile.third_bucket == "separate":
         notes.append(
@@ -271,7 +287,7 @@ def _field_table_note(data: ReportData) -> str:
         notes.append("Hồ sơ rút, dừng xử lý, trả lại không tính vào tổng số (cột 1).")
     cmp = "theo thời điểm" if data.profile.comparison == "timestamp" else "theo ngày"
     notes.append(f"Trước hạn / đúng hạn / quá hạn: so sánh ngày kết thúc với ngày hẹn trả {cmp}.")
-    return "".join(f'<p class="noindent note">{doc.e(n)}</p>' for n in notes)
+    return notes
 
 
 def _coverage_table_notes(data: ReportData, keys: list[str]) -> list[str]:
@@ -287,29 +303,31 @@ def _coverage_table_notes(data: ReportData, keys: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def appendix_late_cases(data: ReportData) -> str:
+def appendix_late_cases(data: ReportData) -> Part:
+    """Biểu 2: the late cases; N/A with its reason when the exports cannot tell them, a note
+    under the table when they cover only part of the period."""
     f = data.figures
-    if "late_cases" in f.na:
-        body = f'<p class="noindent" data-table="late">N/A ({doc.e(f.na["late_cases"])}).</p>'
-    else:
-        body = tables.late_cases_html(f.late_cases, data.profile) + "".join(
-            f'<p class="noindent note">{doc.e(n)}</p>'
-            for n in _coverage_table_notes(data, ["late_cases"])
-        )
-    return (
-        '<section class="appendix-part" data-part="late">'
-        + f'<h3 class="app">Biểu 2. Hồ sơ quá hạn {doc.e(data.period.title_phrase)} '
-        + "(đã giải quyết quá hạn trong kỳ và đang giải quyết quá hạn đến cuối kỳ)</h3>"
-        + body
-        + "</section>"
+    title = (
+        f"Biểu 2. Hồ sơ quá hạn {data.period.title_phrase} "
+        "(đã giải quyết quá hạn trong kỳ và đang giải quyết quá hạn đến cuối kỳ)"
     )
+    if "late_cases" in f.na:
+        # No rows to list: the table says N/A and why instead (as an empty list says 'none').
+        na = f"N/A ({f.na['late_cases']})."
+        body: tuple[Any, ...] = (Table("late", "data sortable", "", (), (), empty=na),)
+    else:
+        body = (
+            tables.late_cases(f.late_cases, data.profile),
+            *(_note(n) for n in _coverage_table_notes(data, ["late_cases"])),
+        )
+    return Part("late", [Group("late", "appendix-part", (Heading("", title, 4), *body))])
 
 
 def _period_label(p: Period) -> str:
     return p.title_phrase[:1].upper() + p.title_phrase[1:]
 
 
-def appendix_comparison(data: ReportData) -> str:
+def appendix_comparison(data: ReportData) -> Part:
     comps = data.figures.comparisons
     labels = (
         _period_label(data.period),
@@ -321,36 +339,32 @@ def appendix_comparison(data: ReportData) -> str:
         for key, label in (("previous", labels[1]), ("last_year", labels[2]))
         if comps.get(key) is None
     ]
-    note = (
-        f'<p class="noindent note">Không có dữ liệu cho: {doc.e(", ".join(missing))} (N/A).</p>'
-        if missing
-        else ""
-    )
     # A figure of part of the period compares with nothing: N/A in this table.
     current = {
         k: (None if k in data.figures.partial else v) for k, v in data.figures.values.items()
     }
-    if data.figures.partial:
-        note += (
-            '<p class="noindent note">Số liệu chỉ tính một phần kỳ không được so sánh (N/A).</p>'
-        )
-    return (
-        '<section class="appendix-part" data-part="comparison">'
-        + '<h3 class="app">Biểu 3. So sánh với kỳ trước và cùng kỳ năm trước</h3>'
-        + tables.comparison_html(
-            current,
-            comps.get("previous"),
-            comps.get("last_year"),
-            data.profile,
-            labels=labels,
-        )
-        + note
-        + "</section>"
+    table = tables.comparison(
+        current,
+        comps.get("previous"),
+        comps.get("last_year"),
+        data.profile,
+        labels=labels,
     )
+    notes = [_note(f"Không có dữ liệu cho: {', '.join(missing)} (N/A).")] if missing else []
+    if data.figures.partial:
+        notes.append(_note("Số liệu chỉ tính một phần kỳ không được so sánh (N/A)."))
+    title = Heading("", "Biểu 3. So sánh với kỳ trước và cùng kỳ năm trước", 4)
+    return Part("comparison", [Group("comparison", "appendix-part", (title, table, *notes))])
 
 
 def charts(data: ReportData) -> list[Chart]:
-    """The five charts, in the order the appendix shows them."""
+    """The five charts, in the order the appendix shows them; with their PNG when the report
+    writes a DOCX (``data.docx``)."""
+    with raster_images(data.docx):
+        return _charts(data)
+
+
+def _charts(data: ReportData) -> list[Chart]:
     f = data.figures
     monthly = pd.DataFrame(
         {
@@ -413,19 +427,18 @@ def charts(data: ReportData) -> list[Chart]:
     ]
 
 
-def charts_html(data: ReportData) -> str:
+def appendix_charts(data: ReportData) -> Part:
+    """The five charts, SVG in the HTML and PDF, PNG in the DOCX (when the report writes one);
+    a note above them for the days the exports do not cover."""
     notes = _coverage_table_notes(
         data, ["cases_new", "cases_total", "cases_resolved", "cases_in_progress"]
     )
-    return (
-        '<section class="appendix-part charts" data-part="charts">'
-        + '<h3 class="app">Biểu đồ</h3>'
-        + "".join(
-            f'<p class="noindent note">Biểu đồ của kỳ báo cáo — {doc.e(n)}</p>' for n in notes
-        )
-        + "\n".join(c.to_html() for c in charts(data))
-        + "</section>"
+    blocks = (
+        Heading("", "Biểu đồ", 4),
+        *(_note(f"Biểu đồ của kỳ báo cáo — {n}") for n in notes),
+        *charts(data),
     )
+    return Part("charts", [Group("charts", "appendix-part charts", blocks)])
 
 
 def cutoff_sentence(data: ReportData) -> str:
@@ -445,26 +458,11 @@ def cutoff_sentence(data: ReportData) -> str:
     return out + "."
 
 
-@dataclass(frozen=True)
-class Part:
-    """An HTML part of the report that the renderer places by its output metadata: the
-    internal checks go to the companion file, or also to the appendix when ``in_document``
-    (``tthc.render.export``)."""
-
-    html: str
-    part: str
-    in_document: bool = False
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
-        meta = {PART_KEY: {"part": self.part, "in_document": self.in_document}}
-        return {"text/html": self.html}, meta
-
-
-def checks(data: ReportData) -> Part:
+def checks(data: ReportData) -> ChecksPart:
     """The internal checks (:func:`data_quality`) as the part the notebook displays: in the
-    companion file ``kiem-tra``, and in the appendix too when the unit's
-    ``document.checks_in_appendix`` says so."""
-    return Part(data_quality(data), CHECKS, data.unit.document.checks_in_appendix)
+    companion file ``kiem-tra``, and in the appendix of the HTML and PDF too when the unit's
+    ``document.checks_in_appendix`` says so; never in the DOCX (it carries no blocks)."""
+    return ChecksPart(data_quality(data), CHECKS, data.unit.document.checks_in_appendix)
 
 
 def data_quality(data: ReportData) -> str:
@@ -483,6 +481,9 @@ def data_quality(data: ReportData) -> str:
         + quality.bullet_list(
             data.narrative.warnings, empty="Không có cảnh báo.", key="narrative-warnings"
         )
+        + '<p class="noindent"><strong>Số liệu do đơn vị cung cấp (không tính từ tệp xuất).'
+        + "</strong></p>"
+        + quality.supplied_html(data.narrative.supplied, f.values, f.na, p)
         + '<p class="noindent"><strong>Số liệu không tính được (N/A) và lý do.</strong></p>'
         + quality.bullet_list(quality.na_items(f.na, f.rates), empty="Không có.", key="na")
         + '<p class="noindent"><strong>Ghi chú của phần thống kê.</strong></p>'
@@ -512,6 +513,7 @@ def payload(data: ReportData) -> dict[str, Any]:
         "profile": data.profile.name,
         "db": str(data.db),
         "document_title": data.title,
+        "document_author": doc.document_author(data.unit),
         "figures": data.figures.to_json(),
         "narrative": data.narrative.summary(),
         "warnings": [*data.figures.coverage_warnings, *data.narrative.warnings],

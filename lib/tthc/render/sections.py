@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from tthc.render.document import e
-from tthc.stats.numbers import NA, format_count, format_rate
+from tthc.render.document import text_html
+from tthc.render.model import Paragraph, Run, Text
+from tthc.report.supplied import EXTRA_LINES, SuppliedFigure, compare
+from tthc.stats.numbers import NA, format_count, format_decimal, format_rate
 from tthc.stats.periods import vn_date, vn_padded_date
 from tthc.stats.profile import Profile
 
@@ -32,16 +34,36 @@ class FiguresLike(Protocol):
     na: Mapping[str, str]
 
 
+_NOTE_MARK = re.compile(r"\[\^(\d+)\]")
+
+
 @dataclass(frozen=True)
 class Line:
-    """One line of a computed section: ``level`` 1 starts with "-", 2 with "+", 3 is plain."""
+    """One line of a computed section: ``level`` 1 starts with "-", 2 with "+", 3 is plain.
+
+    ``text`` may carry footnote marks ``[^1]``, ``[^2]`` … where the footnotes ``notes[0]``,
+    ``notes[1]`` … stand (the source of a supplied figure).
+    """
 
     level: int
     text: str
+    notes: tuple[str, ...] = ()
 
     def to_markdown(self) -> str:
         prefix = {1: "- ", 2: "+ ", 3: ""}[self.level]
-        return prefix + self.text
+        return prefix + _NOTE_MARK.sub("", self.text)
+
+    def paragraph(self) -> Paragraph:
+        """The line as a paragraph of the document, footnotes where their marks stand."""
+        prefix = {1: "- ", 2: "+ ", 3: ""}[self.level]
+        runs: list[Run] = []
+        for i, piece in enumerate(_NOTE_MARK.split(prefix + self.text)):
+            if i % 2 == 0:
+                if piece:
+                    runs.append(Run(piece))
+            else:
+                runs.append(Run(note=self.notes[int(piece) - 1]))
+        return Paragraph(tuple(runs), style=f"l{self.level}")
 
 
 # Footnote marks of partial figures, in order of first use within a line.
@@ -58,9 +80,15 @@ class Sentences:
     :meth:`line` writes them once the whole line is known, so each is said once per line.
     """
 
-    def __init__(self, figures: FiguresLike, profile: Profile) -> None:
+    def __init__(
+        self,
+        figures: FiguresLike,
+        profile: Profile,
+        supplied: Mapping[str, SuppliedFigure] | None = None,
+    ) -> None:
         self.f = figures
         self.profile = profile
+        self.supplied = dict(supplied or {})
         self._notes: list[str] = []
         self._partial: Mapping[str, Any] = getattr(figures, "partial", None) or {}
 
@@ -100,9 +128,10 @@ class Sentences:
             return self._na(key)
         return self.marked(key, format_count(int(value), self.profile), " hồ sơ")
 
-    def line(self, level: int, text: str) -> Line:
+    def line(self, level: int, text: str, notes: tuple[str, ...] = ()) -> Line:
         """A finished line: each N/A reason written after its first N/A only; each partial
-        figure marked (¹, ², …) and the days of a mark written after its first use."""
+        figure marked (¹, ², …) and the days of a mark written after its first use. ``notes``
+        are the footnotes of the line's ``[^n]`` marks (supplied figures), kept as they are."""
         said: set[str] = set()
         marks: dict[str, str] = {}
 
@@ -117,7 +146,53 @@ class Sentences:
                 return ""
             return f" ({note})" if kind == "n" else f" ({marks[idx]} {note})"
 
-        return Line(level, _TOKEN.sub(sub, text))
+        return Line(level, _TOKEN.sub(sub, text), notes)
+
+    def given(self, figure: SuppliedFigure) -> str:
+        """A supplied figure as written, with the profile's separators: '99.87%', '16,5 điểm'."""
+        if figure.unit == "%":
+            return format_rate(figure.value, self.profile, figure.decimals)
+        return f"{format_decimal(figure.value, self.profile, figure.decimals)} {figure.unit}"
+
+    def indicator(self, key: str) -> tuple[str, tuple[str, ...]]:
+        """The value of rate ``key`` in a line, and the line's footnotes.
+
+        Computed only: the rate. Supplied too (``tthc.report.supplied``): equal at the supplied
+        precision, the rate with a footnote saying the source agrees; different, both, the
+        supplied one marked with its source; not computed, the supplied one, marked.
+        """
+        figure = self.supplied.get(key)
+        if figure is None:
+            return self.rate(key), ()
+        c = compare(figure, self.f.values, self.f.na)
+        given = self.given(figure)
+        source = figure.source_phrase()
+        if c.status == "match":
+            note = (
+                f"{_cap(source)}: {given}, khớp với số liệu tính từ tệp xuất của phần mềm một cửa."
+            )
+            return f"{self.rate(key)}[^1]", (note,)
+        if c.status == "differ":
+            diff = c.difference
+            sign = "+" if diff is not None and diff > 0 else "−"
+            gap = format_decimal(abs(diff or 0), self.profile, figure.decimals)
+            unit = " điểm %" if figure.unit == "%" else f" {figure.unit}"
+            note = (
+                f"{_cap(source)} (số liệu do đơn vị cung cấp); chênh lệch so với số liệu tính "
+                f"từ tệp xuất: {sign}{gap}{unit}."
+            )
+            return (
+                f"{self.rate(key)} (tính từ tệp xuất của phần mềm một cửa); "
+                f"theo {figure.source}: {given}[^1]",
+                (note,),
+            )
+        why = f"; tệp xuất không tính được: {c.reason}" if c.reason else ""
+        note = f"{_cap(source)} (số liệu do đơn vị cung cấp, không tính từ tệp xuất{why})."
+        return f"{given}[^1]", (note,)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def results_lines(
@@ -129,9 +204,14 @@ def results_lines(
     period_start: date,
     period_end: date,
     ytd_start: date,
+    supplied: Mapping[str, SuppliedFigure] | None = None,
 ) -> list[Line]:
-    """Section I.3 "Kết quả thực hiện công tác cải cách thủ tục hành chính"."""
-    s = Sentences(figures, profile)
+    """Section I.3 "Kết quả thực hiện công tác cải cách thủ tục hành chính".
+
+    ``supplied`` figures (``tthc.report.supplied``) go on the line of their indicator, or on
+    lines of their own after the data-reuse line, each with its source as a footnote.
+    """
+    s = Sentences(figures, profile, supplied)
     v = figures.values
     lines = [
         s.line(
@@ -150,8 +230,8 @@ def results_lines(
             f"{s.count('procedures_full_with_cases')}/{s.count('procedures_full_catalogue')} "
             f"thủ tục DVCTT toàn trình đạt {s.rate('procedures_full')}",
         ),
-        s.line(
-            1, f"Tỷ lệ hồ sơ trực tuyến trên tổng hồ sơ của các DVCTT: {s.rate('dvctt_online')}"
+        _rate_line(
+            s, 1, "Tỷ lệ hồ sơ trực tuyến trên tổng hồ sơ của các DVCTT: {}", "dvctt_online"
         ),
         s.line(
             1,
@@ -189,15 +269,22 @@ def results_lines(
         )
     lines += [
         s.line(1, "Tỷ lệ số hóa hồ sơ:"),
-        s.line(2, f"Tỷ lệ hồ sơ có thành phần hồ sơ đính kèm: {s.rate('with_components')}"),
-        s.line(2, f"Tỷ lệ hồ sơ có file kết quả đính kèm: {s.rate('with_result_file')}"),
-        s.line(
-            2,
-            f"Tỷ lệ hồ sơ có thành phần hồ sơ và file kết quả đính kèm: {s.rate('with_both')}",
+        _rate_line(s, 2, "Tỷ lệ hồ sơ có thành phần hồ sơ đính kèm: {}", "with_components"),
+        _rate_line(s, 2, "Tỷ lệ hồ sơ có file kết quả đính kèm: {}", "with_result_file"),
+        _rate_line(
+            s, 2, "Tỷ lệ hồ sơ có thành phần hồ sơ và file kết quả đính kèm: {}", "with_both"
         ),
-        s.line(1, f"Tỷ lệ tái sử dụng dữ liệu số hóa đạt {s.rate('reuse')}"),
+        _rate_line(s, 1, "Tỷ lệ tái sử dụng dữ liệu số hóa đạt {}", "reuse"),
     ]
+    for key in EXTRA_LINES:
+        if key in s.supplied:
+            lines.append(_rate_line(s, 1, s.supplied[key].spec.title + " đạt {}", key))
     return lines
+
+
+def _rate_line(s: Sentences, level: int, template: str, key: str) -> Line:
+    value, notes = s.indicator(key)
+    return s.line(level, template.format(value), notes)
 
 
 def _sum_cases(s: Sentences, v: Mapping[str, Any], *keys: str) -> str:
@@ -258,7 +345,11 @@ def achievement_line(figures: FiguresLike, profile: Profile) -> Line:
     )
 
 
+def computed(lines: list[Line], *, section: str) -> Text:
+    """Computed lines as a section of the document."""
+    return Text(kind="computed", section=section, paragraphs=tuple(ln.paragraph() for ln in lines))
+
+
 def lines_html(lines: list[Line], *, section: str) -> str:
     """Computed lines as indented paragraphs, marked so the document can be checked."""
-    body = "\n".join(f'<p class="l{ln.level}">{e(ln.to_markdown())}</p>' for ln in lines)
-    return f'<div class="computed" data-section="{e(section)}">\n{body}\n</div>'
+    return text_html(computed(lines, section=section))

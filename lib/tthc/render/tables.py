@@ -5,6 +5,10 @@ group headers "Số hồ sơ nhận giải quyết" (with "Trong kỳ"), "Số h
 sơ đang giải quyết", a row of column numbers, one row per lĩnh vực and the total row. Numbers are
 written by the unit's profile. Rows never split across pages (CSS), headers repeat on each page
 and stick on screen; the tables are sortable in the browser (rows marked ``total`` stay last).
+
+Each table is built as data (:class:`tthc.render.model.Table`), which the DOCX builder reads
+too, and written as HTML by :func:`table_model_html`; ``field_table_html`` and the other
+``*_html`` functions do both.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from tthc.render.model import Cell, Row, Table
 from tthc.stats.numbers import NA, format_count, format_decimal, format_rate
 from tthc.stats.profile import Profile
 
@@ -43,8 +48,49 @@ COUNT_KEYS: tuple[str, ...] = (
 TOTAL_LABELS = ("Tổng cộng", "Tổng số", "total")
 
 
-def _td_num(text: str, cls: str = "num") -> str:
-    return f'<td class="{cls}">{escape(text)}</td>'
+def _num_cell(text: str, cls: str = "num") -> Cell:
+    return Cell(text, style=cls)
+
+
+def _cell_html(c: Cell) -> str:
+    tag = "th" if c.header else "td"
+    attrs = f' class="{escape(c.style)}"' if c.style else ""
+    if c.colspan > 1:
+        attrs += f' colspan="{c.colspan}"'
+    if c.rowspan > 1:
+        attrs += f' rowspan="{c.rowspan}"'
+    if c.col:
+        attrs += f' data-col="{escape(c.col)}"'
+    if c.sort:
+        attrs += f' data-sort="{escape(c.sort)}"'
+    if c.scope:
+        attrs += f' scope="{c.scope}"'
+    inner = escape(c.text)
+    if c.mark:
+        tip = f' title="{escape(c.tip)}"' if c.tip else ""
+        inner = f'<span class="{escape(c.mark)}"{tip}>{inner}</span>'
+    if c.note:
+        inner += f'<br><span class="note">{escape(c.note)}</span>'
+    return f"<{tag}{attrs}>{inner}</{tag}>"
+
+
+def _row_html(r: Row) -> str:
+    attr = f' class="{escape(r.style)}"' if r.style else ""
+    return f"<tr{attr}>" + "".join(_cell_html(c) for c in r.cells) + "</tr>"
+
+
+def table_model_html(t: Table) -> str:
+    """A table of the document as HTML: caption, header rows in ``thead``, body rows; the
+    ``empty`` sentence instead when there are no body rows."""
+    if not t.body and t.empty:
+        return f'<p class="noindent" data-table="{escape(t.key)}">{escape(t.empty)}</p>'
+    cap = f"<caption>{escape(t.caption)}</caption>\n" if t.caption else ""
+    head = "\n".join(_row_html(r) for r in t.head)
+    body = "\n".join(_row_html(r) for r in t.body)
+    return (
+        f'<table class="{escape(t.style)}" data-table="{escape(t.key)}">\n{cap}'
+        f"<thead>\n{head}\n</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+    )
 
 
 def form_values(row: Mapping[str, Any]) -> dict[int, int | None]:
@@ -56,13 +102,13 @@ def form_values(row: Mapping[str, Any]) -> dict[int, int | None]:
     return out
 
 
-def field_table_html(
+def field_table(
     by_field: pd.DataFrame,
     profile: Profile,
     *,
     caption: str = "Tình hình, kết quả giải quyết thủ tục hành chính theo lĩnh vực",
     show_third_bucket: bool = True,
-) -> str:
+) -> Table:
     """The national form's table: STT, Lĩnh vực, columns 1–11 (+ the third bucket), total row.
 
     ``by_field`` has a ``field`` column and the count columns of :data:`FORM_COLUMNS`; a row
@@ -83,67 +129,108 @@ def field_table_html(
             total[THIRD_BUCKET_COLUMN] = int(rows[THIRD_BUCKET_COLUMN].sum())
     third = show_third_bucket and THIRD_BUCKET_COLUMN in df.columns
 
-    def cell(col: int, value: int | None) -> str:
+    def cell(col: int, value: int | None) -> Cell:
         if col == 6 and not profile.early_on_time_split:
-            return _td_num(NA, "num na")
-        return _td_num(format_count(value, profile))
+            return _num_cell(NA, "num na")
+        return _num_cell(format_count(value, profile))
 
-    on_time = profile.on_time_label
+    def th(text: str, col: str = "", rowspan: int = 1, colspan: int = 1, **kw: str) -> Cell:
+        scope = "colgroup" if colspan > 1 else "col"
+        return Cell(text, header=True, rowspan=rowspan, colspan=colspan, col=col, scope=scope, **kw)
+
     third_head = (
-        '<th rowspan="3" data-col="13" scope="col">Trả lại, rút, dừng xử lý<br><span class="note">(ngoài cột 5 và 9)</span></th>'
+        (th("Trả lại, rút, dừng xử lý", "13", 3, note="(ngoài cột 5 và 9)"),)
         if third and profile.third_bucket == "separate"
-        else '<th rowspan="3" data-col="13" scope="col">Trả lại, rút, dừng xử lý</th>'
+        else (th("Trả lại, rút, dừng xử lý", "13", 3),)
         if third
-        else ""
+        else ()
     )
-    head = f"""<thead>
-<tr>
-<th rowspan="3" scope="col">STT</th>
-<th rowspan="3" data-col="1" scope="col">Lĩnh vực</th>
-<th colspan="4" scope="colgroup">Số hồ sơ nhận giải quyết</th>
-<th colspan="4" scope="colgroup">Số hồ sơ đã giải quyết</th>
-<th colspan="3" scope="colgroup">Số hồ sơ đang giải quyết</th>
-{third_head}
-</tr>
-<tr>
-<th rowspan="2" data-col="2" scope="col">Tổng số</th>
-<th colspan="2" scope="colgroup">Trong kỳ</th>
-<th rowspan="2" data-col="5" scope="col">Từ kỳ trước</th>
-<th rowspan="2" data-col="6" scope="col">Tổng số</th>
-<th rowspan="2" data-col="7" scope="col">Trước hạn</th>
-<th rowspan="2" data-col="8" scope="col">{escape(on_time)}</th>
-<th rowspan="2" data-col="9" scope="col">Quá hạn</th>
-<th rowspan="2" data-col="10" scope="col">Tổng số</th>
-<th rowspan="2" data-col="11" scope="col">Trong hạn</th>
-<th rowspan="2" data-col="12" scope="col">Quá hạn</th>
-</tr>
-<tr>
-<th data-col="3" scope="col">Trực tuyến</th>
-<th data-col="4" scope="col">Trực tiếp, dịch vụ bưu chính</th>
-</tr>
-<tr class="colno">
-<th>(A)</th><th>(B)</th>{"".join(f"<th>({i})</th>" for i in range(1, 12))}{"<th>(12)</th>" if third else ""}
-</tr>
-</thead>"""
+    head = (
+        Row(
+            (
+                th("STT", rowspan=3),
+                th("Lĩnh vực", "1", 3),
+                th("Số hồ sơ nhận giải quyết", colspan=4),
+                th("Số hồ sơ đã giải quyết", colspan=4),
+                th("Số hồ sơ đang giải quyết", colspan=3),
+                *third_head,
+            )
+        ),
+        Row(
+            (
+                th("Tổng số", "2", 2),
+                th("Trong kỳ", colspan=2),
+                th("Từ kỳ trước", "5", 2),
+                th("Tổng số", "6", 2),
+                th("Trước hạn", "7", 2),
+                th(profile.on_time_label, "8", 2),
+                th("Quá hạn", "9", 2),
+                th("Tổng số", "10", 2),
+                th("Trong hạn", "11", 2),
+                th("Quá hạn", "12", 2),
+            )
+        ),
+        Row((th("Trực tuyến", "3"), th("Trực tiếp, dịch vụ bưu chính", "4"))),
+        Row(
+            tuple(
+                Cell(f"({c})", header=True)
+                for c in ("A", "B", *range(1, 12), *((12,) if third else ()))
+            ),
+            style="colno",
+        ),
+    )
     body = []
     for i, row in enumerate(rows.to_dict("records"), start=1):
         vals = form_values(row)
-        cells = "".join(cell(c, v) for c, v in vals.items())
-        extra = _td_num(format_count(_int(row.get(THIRD_BUCKET_COLUMN)), profile)) if third else ""
+        extra = (
+            (_num_cell(format_count(_int(row.get(THIRD_BUCKET_COLUMN)), profile)),) if third else ()
+        )
         body.append(
-            f'<tr><td class="center">{i}</td><td class="text">{escape(str(row["field"]))}</td>'
-            f"{cells}{extra}</tr>"
+            Row(
+                (
+                    Cell(str(i), style="center"),
+                    Cell(str(row["field"]), style="text"),
+                    *(cell(c, v) for c, v in vals.items()),
+                    *extra,
+                )
+            )
         )
     tvals = form_values(total)
-    tcells = "".join(cell(c, v) for c, v in tvals.items())
-    textra = _td_num(format_count(_int(total.get(THIRD_BUCKET_COLUMN)), profile)) if third else ""
-    body.append(
-        f'<tr class="total"><td class="center"></td><th scope="row" class="text">Tổng cộng</th>'
-        f"{tcells}{textra}</tr>"
+    textra = (
+        (_num_cell(format_count(_int(total.get(THIRD_BUCKET_COLUMN)), profile)),) if third else ()
     )
-    return (
-        f'<table class="data fields sortable" data-table="fields">\n<caption>{escape(caption)}</caption>\n'
-        f"{head}\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
+    body.append(
+        Row(
+            (
+                Cell("", style="center"),
+                Cell("Tổng cộng", header=True, scope="row", style="text"),
+                *(cell(c, v) for c, v in tvals.items()),
+                *textra,
+            ),
+            style="total",
+        )
+    )
+    return Table(
+        key="fields",
+        style="data fields sortable",
+        caption=caption,
+        head=head,
+        body=tuple(body),
+        # STT, Lĩnh vực, (1) (2), the two-word (3), (4)–(11), the third bucket: for the DOCX.
+        widths=(0.65, 2.6, 0.8, 0.8, 1.15, *(0.8,) * 8, *((1.15,) if third else ())),
+    )
+
+
+def field_table_html(
+    by_field: pd.DataFrame,
+    profile: Profile,
+    *,
+    caption: str = "Tình hình, kết quả giải quyết thủ tục hành chính theo lĩnh vực",
+    show_third_bucket: bool = True,
+) -> str:
+    """The national form's table (:func:`field_table`) as HTML."""
+    return table_model_html(
+        field_table(by_field, profile, caption=caption, show_third_bucket=show_third_bucket)
     )
 
 
@@ -187,11 +274,49 @@ def _fmt(value: Any, kind: str, profile: Profile) -> tuple[str, str]:
 
 
 def sort_key(value: Any, kind: str) -> str:
-    """' data-sort="2026-06-02T09:30:00"' for a date cell: the browser sorts dates by this, not
-    by their text, which starts with the day (sort.js). '' for other cells and empty dates."""
+    """'2026-06-02T09:30:00' for a date cell: the browser sorts dates by this (the cell's
+    ``data-sort``, :attr:`Cell.sort`), not by their text, which starts with the day (sort.js).
+    '' for other cells and empty dates."""
     if kind not in ("datetime", "date") or value is None or pd.isna(value):
         return ""
-    return f' data-sort="{pd.Timestamp(value).isoformat()}"'
+    return pd.Timestamp(value).isoformat()
+
+
+def data_table(
+    df: pd.DataFrame,
+    columns: Sequence[Column],
+    profile: Profile,
+    *,
+    key: str,
+    caption: str | None = None,
+    numbered: bool = True,
+    empty_text: str = "Không có.",
+    widths: Sequence[float] = (),
+) -> Table:
+    """A plain sortable data table of the columns of ``df`` that ``columns`` names."""
+    present = [c for c in columns if c.key in df.columns]
+    heads = ([Cell("STT", header=True, scope="col")] if numbered else []) + [
+        Cell(c.title, header=True, scope="col", style=f"c-{c.key}", col=str(i + numbered))
+        for i, c in enumerate(present)
+    ]
+    rows = []
+    for n, rec in enumerate(df.to_dict("records"), start=1):
+        cells = [Cell(str(n), style="center")] if numbered else []
+        for c in present:
+            text, cls = _fmt(rec.get(c.key), c.kind, profile)
+            cells.append(
+                Cell(text, style=f"{cls} c-{c.key}", sort=sort_key(rec.get(c.key), c.kind))
+            )
+        rows.append(Row(tuple(cells)))
+    return Table(
+        key=key,
+        style="data sortable",
+        caption=caption or "",
+        head=(Row(tuple(heads)),),
+        body=tuple(rows),
+        empty=empty_text,
+        widths=tuple(widths),
+    )
 
 
 def table_html(
@@ -204,29 +329,11 @@ def table_html(
     numbered: bool = True,
     empty_text: str = "Không có.",
 ) -> str:
-    """A plain sortable data table of the columns of ``df`` that ``columns`` names."""
-    present = [c for c in columns if c.key in df.columns]
-    if df.empty:
-        return f'<p class="noindent" data-table="{escape(key)}">{escape(empty_text)}</p>'
-    heads = (['<th scope="col">STT</th>'] if numbered else []) + [
-        f'<th scope="col" class="c-{c.key}" data-col="{i + (1 if numbered else 0)}">{escape(c.title)}</th>'
-        for i, c in enumerate(present)
-    ]
-    rows = []
-    for n, rec in enumerate(df.to_dict("records"), start=1):
-        cells = [f'<td class="center">{n}</td>'] if numbered else []
-        for c in present:
-            text, cls = _fmt(rec.get(c.key), c.kind, profile)
-            cells.append(
-                f'<td class="{cls} c-{c.key}"{sort_key(rec.get(c.key), c.kind)}>{escape(text)}</td>'
-            )
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{escape(caption)}</caption>\n" if caption else ""
-    return (
-        f'<table class="data sortable" data-table="{escape(key)}">\n{cap}'
-        f"<thead><tr>{''.join(heads)}</tr></thead>\n<tbody>\n"
-        + "\n".join(rows)
-        + "\n</tbody>\n</table>"
+    """A plain sortable data table (:func:`data_table`) as HTML."""
+    return table_model_html(
+        data_table(
+            df, columns, profile, key=key, caption=caption, numbered=numbered, empty_text=empty_text
+        )
     )
 
 
@@ -242,9 +349,21 @@ LATE_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def late_cases_html(late: pd.DataFrame, profile: Profile) -> str:
+def late_cases(late: pd.DataFrame, profile: Profile) -> Table:
     """Cases resolved late in the period and cases still open past their due date at its end."""
-    return table_html(late, LATE_COLUMNS, profile, key="late", empty_text="Không có hồ sơ quá hạn.")
+    return data_table(
+        late,
+        LATE_COLUMNS,
+        profile,
+        key="late",
+        empty_text="Không có hồ sơ quá hạn.",
+        widths=(0.75, 1.9, 2.5, 1.1, 1.6, 1.6, 1.6, 1.1, 0.8),
+    )
+
+
+def late_cases_html(late: pd.DataFrame, profile: Profile) -> str:
+    """The late cases (:func:`late_cases`) as HTML."""
+    return table_model_html(late_cases(late, profile))
 
 
 # --- comparison -----------------------------------------------------------------------------------
@@ -279,18 +398,19 @@ def _num(v: Any) -> Decimal | None:
     return Decimal(str(v))
 
 
-def change_html(current: Any, before: Any, kind: str, profile: Profile, better: bool | None) -> str:
-    """'▲ +83', '▼ −5', '= 0' (counts) or '▲ +0,12 điểm %' (rates); N/A when either is missing."""
+def change(current: Any, before: Any, kind: str, profile: Profile, better: bool | None) -> Cell:
+    """'▲ +83', '▼ −5', '= 0' (counts) or '▲ +0,12 điểm %' (rates) as a cell whose ``mark`` is
+    up/down/same and whose ``tip`` says whether that is good news; N/A when either is missing."""
     a, b = _num(current), _num(before)
     if a is None or b is None:
-        return f'<span class="same">{NA}</span>'
+        return Cell(NA, style="num", mark="same")
     diff = a - b
     if kind == "rate":
         mag = format_decimal(abs(diff), profile, 2) + " điểm %"
     else:
         mag = format_count(int(abs(diff)), profile)
     if diff == 0:
-        return f'<span class="same" title="không đổi">= {mag}</span>'
+        return Cell(f"= {mag}", style="num", mark="same", tip="không đổi")
     up = diff > 0
     arrow, sign = ("▲", "+") if up else ("▼", "−")
     if better is None:
@@ -301,8 +421,14 @@ def change_html(current: Any, before: Any, kind: str, profile: Profile, better: 
             if better
             else ("tăng, kém hơn" if up else "giảm, tốt hơn")
         )
-    cls = "up" if up else "down"
-    return f'<span class="{cls}" title="{verdict}">{arrow} {sign}{mag}</span>'
+    return Cell(f"{arrow} {sign}{mag}", style="num", mark="up" if up else "down", tip=verdict)
+
+
+def change_html(current: Any, before: Any, kind: str, profile: Profile, better: bool | None) -> str:
+    """The change (:func:`change`) as an HTML ``span``."""
+    c = change(current, before, kind, profile, better)
+    tip = f' title="{escape(c.tip)}"' if c.tip else ""
+    return f'<span class="{c.mark}"{tip}>{escape(c.text)}</span>'
 
 
 def _value_text(v: Any, kind: str, profile: Profile) -> str:
@@ -310,6 +436,62 @@ def _value_text(v: Any, kind: str, profile: Profile) -> str:
         n = _num(v)
         return format_rate(n, profile, 2) if n is not None else NA
     return format_count(_int(v), profile)
+
+
+def comparison(
+    current: Mapping[str, Any],
+    previous: Mapping[str, Any] | None,
+    last_year: Mapping[str, Any] | None,
+    profile: Profile,
+    *,
+    labels: tuple[str, str, str],
+    metrics: Sequence[Metric] = COMPARISON_METRICS,
+) -> Table:
+    """This period against the previous one and the same period last year, with signed changes.
+
+    ``labels`` name the three periods (e.g. 'Tháng 6/2026', 'Tháng 5/2026', 'Tháng 6/2025'). A
+    comparison period without data (``None``) shows N/A, never a fake 0.
+    """
+    rows = []
+    for m in metrics:
+        if m.key not in current:
+            continue
+        cur = current.get(m.key)
+        cells = [Cell(m.title, style="text"), Cell(_value_text(cur, m.kind, profile), style="num")]
+        for other in (previous, last_year):
+            if other is None:
+                cells += [Cell(NA, style="num"), Cell(NA, style="num")]
+            else:
+                cells += [
+                    Cell(_value_text(other.get(m.key), m.kind, profile), style="num"),
+                    change(cur, other.get(m.key), m.kind, profile, m.higher_is_better),
+                ]
+        rows.append(Row(tuple(cells)))
+    cur_l, prev_l, ly_l = labels
+
+    def th(text: str, rowspan: int = 1, colspan: int = 1) -> Cell:
+        scope = "colgroup" if colspan > 1 else "col"
+        return Cell(text, header=True, rowspan=rowspan, colspan=colspan, scope=scope)
+
+    head = (
+        Row(
+            (
+                th("Chỉ tiêu", 2),
+                th(cur_l, 2),
+                th(f"Kỳ trước ({prev_l})", colspan=2),
+                th(f"Cùng kỳ năm trước ({ly_l})", colspan=2),
+            )
+        ),
+        Row((th("Số liệu"), th("Thay đổi"), th("Số liệu"), th("Thay đổi"))),
+    )
+    return Table(
+        key="comparison",
+        style="data compare",
+        caption="",
+        head=head,
+        body=tuple(rows),
+        widths=(3.4, 1.3, 1.3, 1.4, 1.3, 1.4),
+    )
 
 
 def comparison_html(
@@ -321,36 +503,7 @@ def comparison_html(
     labels: tuple[str, str, str],
     metrics: Sequence[Metric] = COMPARISON_METRICS,
 ) -> str:
-    """This period against the previous one and the same period last year, with signed changes.
-
-    ``labels`` name the three periods (e.g. 'Tháng 6/2026', 'Tháng 5/2026', 'Tháng 6/2025'). A
-    comparison period without data (``None``) shows N/A, never a fake 0.
-    """
-    prev = previous or {}
-    ly = last_year or {}
-    rows = []
-    for m in metrics:
-        if m.key not in current:
-            continue
-        cur = current.get(m.key)
-        rows.append(
-            "<tr>"
-            f'<td class="text">{escape(m.title)}</td>'
-            f'<td class="num">{escape(_value_text(cur, m.kind, profile))}</td>'
-            f'<td class="num">{escape(_value_text(prev.get(m.key), m.kind, profile)) if previous is not None else NA}</td>'
-            f'<td class="num">{change_html(cur, prev.get(m.key), m.kind, profile, m.higher_is_better) if previous is not None else NA}</td>'
-            f'<td class="num">{escape(_value_text(ly.get(m.key), m.kind, profile)) if last_year is not None else NA}</td>'
-            f'<td class="num">{change_html(cur, ly.get(m.key), m.kind, profile, m.higher_is_better) if last_year is not None else NA}</td>'
-            "</tr>"
-        )
-    cur_l, prev_l, ly_l = (escape(x) for x in labels)
-    return f"""<table class="data compare" data-table="comparison">
-<thead>
-<tr><th rowspan="2" scope="col">Chỉ tiêu</th><th rowspan="2" scope="col">{cur_l}</th>
-<th colspan="2" scope="colgroup">Kỳ trước ({prev_l})</th><th colspan="2" scope="colgroup">Cùng kỳ năm trước ({ly_l})</th></tr>
-<tr><th scope="col">Số liệu</th><th scope="col">Thay đổi</th><th scope="col">Số liệu</th><th scope="col">Thay đổi</th></tr>
-</thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>"""
+    """The comparison (:func:`comparison`) as HTML."""
+    return table_model_html(
+        comparison(current, previous, last_year, profile, labels=labels, metrics=metrics)
+    )

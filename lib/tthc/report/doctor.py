@@ -2,7 +2,7 @@
 
 Checks the python3 kernel (its kernelspec resolves to this environment's interpreter and it
 starts), the bundled fonts (present, parse, cover Vietnamese), WeasyPrint with Pango (prints a
-PDF), the warehouse (opens read-only, schema version, units and latest export date per unit) and
+PDF/A), python-docx (writes a DOCX with a footnote), the warehouse (opens read-only, schema version, units and latest export date per unit) and
 the params (every unit file, its profile, every narrative file, the report notebook).
 """
 
@@ -139,10 +139,31 @@ def check_pdf_engine() -> str:
             f"WeasyPrint không nạp được thư viện hệ thống ({exc}); cài: apt-get install "
             "libpango-1.0-0 libpangoft2-1.0-0"
         ) from exc
-    pdf = weasyprint.HTML(string="<p>Độc lập - Tự do - Hạnh phúc</p>").write_pdf()
+    from tthc.render.export import PDF_VARIANT
+
+    pdf = weasyprint.HTML(string="<p>Độc lập - Tự do - Hạnh phúc</p>").write_pdf(
+        pdf_variant=PDF_VARIANT, pdf_tags=True
+    )
     if not pdf or not pdf.startswith(b"%PDF"):
         raise _Fail("WeasyPrint không in được PDF thử; chạy lại 'make venv'")
-    return f"WeasyPrint {weasyprint.__version__}, in thử PDF được ({len(pdf)} byte)"
+    return f"WeasyPrint {weasyprint.__version__}, in thử PDF/A được ({len(pdf)} byte)"
+
+
+def check_docx_engine() -> str:
+    import tempfile
+
+    import docx
+
+    from tthc.render import word
+    from tthc.render.model import Heading, Paragraph, Run
+
+    blocks = (Heading("I.", "Độc lập"), Paragraph((Run("Tự do"), Run(note="Hạnh phúc"))))
+    with tempfile.TemporaryDirectory(prefix="tthc-doctor-") as folder:
+        path = word.write_docx(blocks, Path(folder) / "thu.docx", title="Thử", author="")
+        text = docx.Document(str(path)).paragraphs[0].text
+    if text != "I. Độc lập":
+        raise _Fail("python-docx không ghi được DOCX thử; chạy lại 'make venv'")
+    return f"python-docx {docx.__version__}, ghi thử DOCX được"
 
 
 def check_warehouse(db: Path) -> str:
@@ -252,4 +273,5 @@ def run_checks(db: Path, *, kernel: bool = True, params_base: Path | None = None
     checks.append(_guard("Kho dữ liệu", lambda: check_warehouse(db)))
     checks.extend(check_params(params_base))
     checks.append(_guard("Notebook báo cáo", check_notebook))
+    checks.append(_guard("DOCX (python-docx)", check_docx_engine))
     return checks

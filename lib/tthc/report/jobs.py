@@ -16,7 +16,7 @@ from typing import Any
 from tthc.errors import ParamsError, ReportError
 from tthc.paths import default_db, notebooks_dir, outputs_dir
 
-FORMATS = ("ipynb", "html", "pdf")
+FORMATS = ("ipynb", "html", "pdf", "docx")
 REPORT_NOTEBOOK = "monthly_report.ipynb"
 MANIFEST = "manifest.json"
 FAILED_NOTEBOOK = "report.failed.ipynb"
@@ -118,7 +118,7 @@ def build_jobs(
     periods: list[Any],
     *,
     out_dir: str | Path | None = None,
-    formats: tuple[str, ...] | list[str] = FORMATS,
+    formats: tuple[str, ...] | list[str] | None = None,
     db: str | Path | None = None,
     force: bool = False,
     notebook: str | Path | None = None,
@@ -130,7 +130,8 @@ def build_jobs(
     ``units`` is a list of slugs or ``"all"`` (every ``params/units/*.yaml``). ``periods`` are
     :class:`Period` objects or keys; each is re-read under the unit's own period rule (a profile
     setting), so ``--month 2026-06`` means 15/5–14/6 for an nd09 unit and 1/6–30/6 for a calendar
-    one.
+    one. ``formats`` (of :data:`FORMATS`) apply to every unit; without them each unit gets the
+    notebook and the formats its params choose (``UnitParams.formats``).
     """
     from tthc.stats.profile import load_profile
     from tthc.units import list_units, load_unit
@@ -139,8 +140,8 @@ def build_jobs(
         units = list_units(params_base)
         if not units:
             raise ParamsError("Không có đơn vị nào trong params/units/: không có báo cáo để lập.")
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
+    bad = [f for f in formats or () if f not in FORMATS]
+    if bad or (formats is not None and not formats):
         raise ParamsError(
             f"Định dạng '{','.join(bad) or '(trống)'}' không hỗ trợ: chọn trong {','.join(FORMATS)}."
         )
@@ -149,7 +150,9 @@ def build_jobs(
     jobs: list[Job] = []
     seen: set[tuple[str, str]] = set()
     for unit in dict.fromkeys(units):  # a unit named twice must not race itself on one folder
-        rule = load_profile(load_unit(unit, params_base).profile, params_base).period_rule
+        params = load_unit(unit, params_base)
+        rule = load_profile(params.profile, params_base).period_rule
+        chosen = formats if formats is not None else ("ipynb", *params.formats)
         for p in periods:
             key = p if isinstance(p, str) else p.key
             key = period_from_key(key, rule).key  # validates the key
@@ -161,7 +164,7 @@ def build_jobs(
                     unit=unit,
                     period=key,
                     out_dir=str(out.resolve()),
-                    formats=tuple(f for f in FORMATS if f in formats),
+                    formats=tuple(f for f in FORMATS if f in chosen),
                     db=str(dbp.resolve()),
                     force=force,
                     rule=rule,
@@ -209,6 +212,8 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
             "db": job.db,
             "profile": unit.profile,
             "allow_partial": job.allow_partial,
+            # Only a report that writes a DOCX draws its charts a second time, as PNG.
+            "docx": "docx" in job.formats,
         },
         profile=unit.profile,
         period_title=period.title_phrase,

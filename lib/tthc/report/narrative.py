@@ -1,7 +1,8 @@
 """The sections people write each month: ``params/narrative/<unit>/<period key>.md``.
 
 A narrative file is YAML front matter (``unit``, ``period``; optionally the document's ``number``
-and issue ``date``) followed by sections introduced by ``## <id>`` headings. The document
+and issue ``date``, and figures ``supplied`` from outside the exports, :mod:`tthc.report.supplied`)
+followed by sections introduced by ``## <id>`` headings. The document
 generates every heading and every period phrase itself; the file only holds the human text of
 each section. Example::
 
@@ -42,6 +43,7 @@ import yaml
 
 from tthc.errors import ParamsError
 from tthc.paths import params_dir
+from tthc.report.supplied import SuppliedFigure, parse_supplied, supplied_warnings
 from tthc.stats.periods import vn_date
 
 # Order of the sections in the document (Nghị định 30 body of the sample report).
@@ -109,15 +111,18 @@ class Narrative:
     # Số and ngày ban hành of this one document; None leaves the gap filled in by hand at signing.
     number: str | None = None
     issue_date: date | None = None
+    # Figures read from outside the exports (the national dashboard), by indicator key.
+    supplied: dict[str, SuppliedFigure] = field(default_factory=dict)
 
     def summary(self) -> dict:
-        """What the manifest and the figures bundle record of it: file, placeholder or not, and
-        the document's number and issue date."""
+        """What the manifest and the figures bundle record of it: file, placeholder or not, the
+        document's number and issue date, and every supplied figure."""
         return {
             "path": str(self.path),
             "is_placeholder": self.is_placeholder,
             "number": self.number,
             "date": self.issue_date.isoformat() if self.issue_date else None,
+            "supplied": [f.to_json() for f in self.supplied.values()],
         }
 
     def to_json(self) -> dict:
@@ -209,6 +214,7 @@ def load_narrative(unit: str, period: PeriodLike, base: Path | None = None) -> N
             sections[sid] = fill_placeholders(text, values, path, sid)
     sections["II.1"] = _ensure_marker(sections["II.1"])
     warnings.extend(w.message for w in lint_sections(raw, period))
+    warnings.extend(supplied_warnings(front.supplied, period))
     return Narrative(
         unit=unit,
         period_key=period.key,
@@ -219,6 +225,7 @@ def load_narrative(unit: str, period: PeriodLike, base: Path | None = None) -> N
         raw_sections=raw,
         number=front.number,
         issue_date=front.issue_date,
+        supplied=dict(front.supplied),
     )
 
 
@@ -237,9 +244,10 @@ class FrontMatter:
 
     number: str | None = None
     issue_date: date | None = None
+    supplied: dict[str, SuppliedFigure] = field(default_factory=dict)
 
 
-_FRONT_KEYS = ("unit", "period", "number", "date")
+_FRONT_KEYS = ("unit", "period", "number", "date", "supplied")
 _ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -301,6 +309,7 @@ def parse_narrative(
     meta = FrontMatter(
         number=_document_number(front, path) if "number" in front else None,
         issue_date=_issue_date(front, path) if "date" in front else None,
+        supplied=parse_supplied(front.get("supplied"), path),
     )
     return meta, _sections(text, m.end(), path)
 

@@ -14,7 +14,7 @@ from tthc import atomic
 from tthc.errors import ReportError
 from tthc.vntime import iso_vn, now_vn
 
-RENDER_FORMATS = ("html", "pdf")
+RENDER_FORMATS = ("html", "pdf", "docx")
 
 
 def rerender(
@@ -24,9 +24,10 @@ def rerender(
     out: Path | None = None,
     renderer: Any = None,
 ) -> dict[str, Path]:
-    """Write ``<stem>.html`` / ``<stem>.pdf`` beside the notebook (or in ``out``), and the
+    """Write ``<stem>.html`` / ``.pdf`` / ``.docx`` beside the notebook (or in ``out``), and the
     companion file of internal checks ``kiem-tra.html`` / ``.pdf`` when the notebook has them;
-    their paths by output key (``html``, ``pdf``, ``checks_html``, ``checks_pdf``)."""
+    their paths by output key (``html``, ``pdf``, ``docx``, ``checks_html``, ``checks_pdf``).
+    The DOCX comes from the document blocks the notebook carries, as in ``tthc report``."""
     from tthc.report.fastimport import skip_slow_optional_imports
 
     skip_slow_optional_imports()
@@ -37,7 +38,7 @@ def rerender(
 
     bad = [f for f in formats if f not in RENDER_FORMATS]
     if bad or not formats:
-        raise ReportError(f"Định dạng '{','.join(bad)}' không xuất lại được: chọn html, pdf.")
+        raise ReportError(f"Định dạng '{','.join(bad)}' không xuất lại được: chọn html, pdf, docx.")
     if not notebook.exists():
         raise ReportError(f"Không tìm thấy notebook {notebook}.")
     try:
@@ -51,11 +52,20 @@ def rerender(
     render = _resolve_renderer(renderer)
     timings: dict[str, float] = {}
     written: dict[str, Path] = {}
-    t0 = time.perf_counter()
-    html = render.render_html(nb)
-    timings["html"] = time.perf_counter() - t0
-    checks = _checks_html(render, nb)
+    html = checks = None
+    if "html" in formats or "pdf" in formats:
+        t0 = time.perf_counter()
+        html = render.render_html(nb)
+        timings["html"] = time.perf_counter() - t0
+        checks = _checks_html(render, nb)
     for fmt in formats:
+        if fmt == "docx":
+            written["docx"] = folder / f"{notebook.stem}.docx"
+            t0 = time.perf_counter()
+            with atomic.atomic_path(written["docx"]) as tmp:
+                render.render_docx(nb, tmp)
+            timings["docx"] = time.perf_counter() - t0
+            continue
         for key, text, path in (
             (fmt, html, folder / f"{notebook.stem}.{fmt}"),
             (f"checks_{fmt}", checks, folder / CHECKS_NAMES[fmt]),

@@ -8,10 +8,11 @@ machine boundary. Each worker process keeps one warm kernel (see :mod:`tthc.repo
 
 A report is written into a hidden staging folder beside ``DIR/<unit>/<period key>/``:
 ``report.ipynb`` (signed trusted), ``report.html``, ``report.pdf``, the companion file of
-internal checks ``kiem-tra.html`` and ``kiem-tra.pdf``, and ``manifest.json`` last; the folder is
-then moved into place whole (:mod:`tthc.report.staging`). A failed report is moved into place
-too, with its partial notebook as ``report.failed.ipynb`` and a manifest with ``status: failed``;
-a run stopped by Ctrl-C or SIGTERM (:mod:`tthc.report.stop`) leaves the destination as it was.
+internal checks ``kiem-tra.html`` and ``kiem-tra.pdf``, ``report.docx`` (those the job's formats
+name), and ``manifest.json`` last; the folder is then moved into place whole
+(:mod:`tthc.report.staging`). A failed report is moved into place too, with its partial notebook
+as ``report.failed.ipynb`` and a manifest with ``status: failed``; a run stopped by Ctrl-C or
+SIGTERM (:mod:`tthc.report.stop`) leaves the destination as it was.
 
 A job whose folder already holds a complete report (manifest status ``ok``) is skipped, status
 ``skipped``, unless it was built with ``force``: running a batch again makes only what is
@@ -20,8 +21,8 @@ missing or incomplete.
 A report made to the end whose figures the exports do not all determine is not ``ok`` either
 (:data:`NOT_COMPLETE`): ``incomplete`` when some main figures are N/A for lack of coverage,
 ``partial`` when partial figures were allowed (``--allow-partial``) and printed, marked. Both
-carry the "BÁO CÁO CHƯA ĐẦY ĐỦ" mark on their first page; the manifest's ``completeness`` says
-why.
+carry the "BÁO CÁO CHƯA ĐẦY ĐỦ" mark on their first page (HTML, PDF and DOCX); the manifest's
+``completeness`` says why.
 """
 
 from __future__ import annotations
@@ -47,8 +48,14 @@ from tthc.report.jobs import FAILED_NOTEBOOK, Job, PreparedJob, complete_report,
 from tthc.report.manifest import NOT_COMPLETE
 from tthc.vntime import VN_TZ
 
-OUTPUT_NAMES = {"ipynb": "report.ipynb", "html": "report.html", "pdf": "report.pdf"}
-# The companion file of internal checks, beside the document (tthc.render.export).
+OUTPUT_NAMES = {
+    "ipynb": "report.ipynb",
+    "html": "report.html",
+    "pdf": "report.pdf",
+    "docx": "report.docx",
+}
+# The companion file of internal checks, beside the document (tthc.render.export); no DOCX: the
+# checks are reviewed, not edited and sent.
 CHECKS_NAMES = {"html": "kiem-tra.html", "pdf": "kiem-tra.pdf"}
 # Everything a run writes in a report folder; anything else there is someone's and is kept.
 MADE_NAMES = frozenset(
@@ -215,7 +222,8 @@ def _make_report(
     outputs: dict[str, Path] = {}
     kernel = _worker_kernel(job.notebook_path.parent)
     warming = None
-    if ("html" in job.formats or "pdf" in job.formats) and not _RENDERER_WARM:
+    documents = [f for f in job.formats if f in ("html", "pdf", "docx")]
+    if documents and not _RENDERER_WARM:
         warming = _prewarm(renderer)
     nb_path = stage / OUTPUT_NAMES["ipynb"]
     error: dict[str, Any] | None = None
@@ -242,10 +250,10 @@ def _make_report(
                 )
         else:
             nb_path.unlink()
+        if warming is not None:
+            warming.join()
+        render = _resolve_renderer(renderer)
         if "html" in job.formats or "pdf" in job.formats:
-            if warming is not None:
-                warming.join()
-            render = _resolve_renderer(renderer)
             t0 = time.perf_counter()
             html = render.render_html(nb)
             timings["html"] = time.perf_counter() - t0
@@ -271,6 +279,14 @@ def _make_report(
                         render.render_pdf(checks_html, tmp_pdf)
                     outputs["checks_pdf"] = stage / CHECKS_NAMES["pdf"]
                 timings["checks"] = time.perf_counter() - t0
+        if "docx" in job.formats:
+            stop.check()
+            t0 = time.perf_counter()
+            with atomic.atomic_path(stage / OUTPUT_NAMES["docx"]) as tmp_docx:
+                render.render_docx(nb, tmp_docx)
+            timings["docx"] = time.perf_counter() - t0
+            outputs["docx"] = stage / OUTPUT_NAMES["docx"]
+        if documents:
             _mark_renderer_warm()
     except NotebookFailed as exc:
         stop.check()  # the stop killed the kernel: not the report's failure
