@@ -30,7 +30,7 @@ from tthc.errors import InputFileError
 from tthc.ingest.aliases import AliasTable
 from tthc.ingest.codes import canonical_code, check_code_column
 from tthc.ingest.detect import KIND_LABELS, Detected, missing_required, weight
-from tthc.ingest.footer import trailing_non_data
+from tthc.ingest.footer import repeated_header_rows, trailing_non_data
 from tthc.ingest.headers import ColumnMap, header_candidates
 from tthc.ingest.legacy import ENCODING_NAMES, decode_column
 from tthc.ingest.personal import keep_personal
@@ -157,9 +157,14 @@ def build_source(
             )
         cols = sorted(set(m.fields.values()) | set(kept))
         body = sheet.load_body(m.header_index, cols)
-        footer = trailing_non_data(body.tail)
         numbers = body.row_numbers
         columns = dict(body.columns)
+        first = max(0, m.header_index - m.header_rows - 1)  # the header's lines, numbering row
+        repeats = repeated_header_rows(
+            columns, sorted(m.fields.values()), sheet.head[first : m.header_index + 1]
+        )
+        footer = [(int(numbers[i]), "dòng tiêu đề cột lặp lại (đầu trang in)") for i in repeats]
+        footer += trailing_non_data(body.tail)
         footer_rows = {n for n, _ in footer}
         bad = [(r, why) for r, why in body.bad_rows if r not in footer_rows]
         if footer:
@@ -199,8 +204,8 @@ def build_source(
             {
                 "what": "non_data_rows",
                 "rows": non_data,
-                "detail": f"{len(non_data)} dòng dưới bảng là dòng tổng cộng, chữ ký hoặc trống "
-                "(không phải hồ sơ): không tính là dòng dữ liệu",
+                "detail": f"{len(non_data)} dòng trong hoặc dưới bảng là tiêu đề cột lặp lại, "
+                "dòng tổng cộng hoặc chữ ký (không phải hồ sơ): không tính là dòng dữ liệu",
             }
         )
     _apply_errors(source, kind, errors)
