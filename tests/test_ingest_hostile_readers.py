@@ -95,7 +95,7 @@ def test_a_one_megabyte_field_is_refused_naming_the_cap(tmp_path: Path, db: Path
     rows[0][3] = "x" * 1_200_000
     path = tmp_path / "big.csv"
     path.write_text("\n".join(csv_lines(rows)), encoding="utf-8")
-    refused(db, path, capsys, "1,000,000 ký tự")
+    refused(db, path, capsys, "1.000.000 ký tự")
 
 
 def test_fifty_thousand_columns_in_the_head_are_refused(tmp_path: Path, db: Path, capsys) -> None:

@@ -2,12 +2,14 @@
 
 Exports arrive with the same words written in many ways: decomposed (NFD) or precomposed
 accents, invisible characters (zero-width space, byte-order mark, soft hyphen, word joiner and
-the rest of Unicode category Cf) pasted from web pages, every kind of space (no-break, thin,
+the rest of Unicode category Cf) pasted from web pages, control characters (NUL bytes of a
+program that wrote a C string whole, escape sequences), every kind of space (no-break, thin,
 line and paragraph separators, NEL), and letters that only look Vietnamese: "Ð" (U+00D0, Latin
 capital eth) typed for "Đ" (U+0110), or Cyrillic "а" inside a Latin word. Compared as they
 come, "Ðăng ký khai sinh" is not "Đăng ký khai sinh" and a procedure goes unmatched.
 
-- :func:`clean` gives the text as stored and shown: NFC, category Cf removed, look-alike letters
+- :func:`clean` gives the text as stored and shown: NFC, category Cf and the control
+  characters that are not spaces (C0 and C1 but TAB, line ends and the separators) removed, look-alike letters
   folded to the Vietnamese/Latin letter (no Vietnamese text legitimately contains an eth or a
   Cyrillic letter), every run of whitespace one space, trimmed.
 - :func:`key` gives the form two texts are compared in: ``clean`` then case-folded.
@@ -89,22 +91,28 @@ def _char_class(ranges: tuple[tuple[int, int], ...], escape: str) -> str:
     return "[" + "".join(parts) + "]"
 
 
+# Control characters (category Cc) that are not whitespace: invisible, never text.
+_CONTROLS = ((0x0000, 0x0008), (0x000E, 0x001B), (0x007F, 0x0084), (0x0086, 0x009F))
+
 _PY_CF = re.compile(_char_class(_CF_RANGES, "\\U%08x"))
+_PY_REMOVED = re.compile(_char_class(_CF_RANGES + _CONTROLS, "\\U%08x"))
 _PY_SPACE = re.compile(_char_class(_SPACES, "\\U%08x") + "+")
 _PY_FOLD = str.maketrans(LOOKALIKES)
 # RE2 (Arrow) spells code points \x{…}.
-_RE2_CF = _char_class(_CF_RANGES, "\\x{%x}")
+_RE2_REMOVED = _char_class(_CF_RANGES + _CONTROLS, "\\x{%x}")
+_RE2_ASCII_CONTROL = r"[\x{0}-\x{8}\x{e}-\x{1b}\x{7f}]"
 _RE2_SPACE = _char_class(_SPACES, "\\x{%x}") + "+"
 _RE2_FOLDABLE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in LOOKALIKES) + "]"
 
 
 def clean(text: object) -> str:
-    """Text as stored: NFC, no Cf characters, look-alikes folded, whitespace collapsed, trimmed.
+    """Text as stored: NFC, no Cf or control characters, look-alikes folded, whitespace
+    collapsed, trimmed.
 
     >>> clean("  Ðăng\u200b ký\u00a0 khai\u2028sinh ")
     'Đăng ký khai sinh'
     """
-    s = _PY_CF.sub("", str(text))
+    s = _PY_REMOVED.sub("", str(text))
     s = unicodedata.normalize("NFC", s).translate(_PY_FOLD)
     return _PY_SPACE.sub(" ", s).strip()
 
@@ -126,12 +134,17 @@ def clean_arrow(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """:func:`clean` over an Arrow string array; nulls stay null.
 
     A column with few distinct values is cleaned once per value through its dictionary; an
-    all-ASCII column only has its whitespace collapsed.
+    all-ASCII column only has its controls removed and its whitespace collapsed.
     """
     if len(arr) == 0:
         return arr
     if pc.all(pc.string_is_ascii(arr)).as_py() is not False:
-        if pc.any(pc.match_substring_regex(arr, r"^\s|\s$|\s\s|[\t\n\v\f\r\x1c-\x1f]")).as_py():
+        controls = pc.any(pc.match_substring_regex(arr, _RE2_ASCII_CONTROL)).as_py()
+        if controls:
+            arr = pc.replace_substring_regex(arr, _RE2_ASCII_CONTROL, "")
+        if controls or pc.any(
+            pc.match_substring_regex(arr, r"^\s|\s$|\s\s|[\t\n\v\f\r\x1c-\x1f]")
+        ).as_py():
             arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, _RE2_SPACE, " "))
         return arr
     if isinstance(arr, pa.ChunkedArray):
@@ -143,7 +156,7 @@ def clean_arrow(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
 
 
 def _clean_all(arr: pa.Array) -> pa.Array:
-    arr = pc.replace_substring_regex(arr, _RE2_CF, "")
+    arr = pc.replace_substring_regex(arr, _RE2_REMOVED, "")
     arr = pc.utf8_normalize(arr, form="NFC")
     if pc.any(pc.match_substring_regex(arr, _RE2_FOLDABLE)).as_py():
         for src, dst in LOOKALIKES.items():

@@ -85,6 +85,8 @@ class Read(Outcome):
     rejected: int = 0
     reasons: tuple[str, ...] = ()
     files: int = 1
+    decided: tuple[str, ...] = ()  # ledger decisions ("what") the first file must record
+    expect: tuple[tuple[str, object], ...] = ()  # JSON fields of the first file, e.g. header_row
 
     def check(self, proc, w) -> None:
         results = accounted(proc.stdout)
@@ -109,6 +111,10 @@ class Read(Outcome):
             assert len(got) == len(self.reasons), got
             for pattern, reason in zip(self.reasons, got, strict=True):
                 assert re.search(pattern, reason), (pattern, reason)
+        whats = {d["what"] for d in results[0]["decisions"]}
+        assert set(self.decided) <= whats, (self.decided, results[0]["decisions"])
+        for name, value in self.expect:
+            assert results[0][name] == value, (name, results[0][name], value)
 
 
 @dataclass(frozen=True)
@@ -166,9 +172,16 @@ def refused(pattern: str, exit: int = 2) -> Refused:
 
 
 def read(
-    rows: int | None = None, rejected: int = 0, reasons: tuple[str, ...] = (), files: int = 1
+    rows: int | None = None,
+    rejected: int = 0,
+    reasons: tuple[str, ...] = (),
+    files: int = 1,
+    decided: tuple[str, ...] = (),
+    **expect: object,
 ) -> Read:
-    return Read(rows, rejected, tuple(reasons), files)
+    """Read; ``decided`` names ledger decisions the file must record, ``expect`` fields of its
+    JSON result (``header_row=5``, ``inserted=0``, ``dropped_personal=[...]``)."""
+    return Read(rows, rejected, tuple(reasons), files, tuple(decided), tuple(expect.items()))
 
 
 def partial(ok: int, failed: int, pattern: str) -> Partial:
@@ -297,6 +310,22 @@ class Workspace:
 
     def check(self, fn: Callable[[], None]) -> None:
         self.checks.append(fn)
+
+    def stored(self, sql: str, expected: list[tuple]) -> None:
+        """After the run, ``sql`` over the warehouse (opened read-only) gives ``expected``: what
+        the file's text and dates became, not only how many rows went in."""
+
+        def query() -> None:
+            import duckdb
+
+            con = duckdb.connect(str(self.db), read_only=True)
+            try:
+                got = con.execute(sql).fetchall()
+            finally:
+                con.close()
+            assert got == expected, (sql, got, expected)
+
+        self.checks.append(query)
 
 
 def fingerprint(path: Path) -> str | list[str] | None:

@@ -64,7 +64,8 @@ def _(w: Workspace) -> Run:
 
 
 @kind("hostile-terminal-escape", "hostile", read(rows=1, rejected=1, reasons=(UNKNOWN_STATUS,)),
-      "a terminal escape sequence in a cell: stored as text, the command output stays JSON")  # fmt: skip
+      "a terminal escape sequence in a cell: the ESC control character is removed, the rest kept "
+      "as text (the status stays unknown), the command output stays JSON")  # fmt: skip
 def _(w: Workspace) -> Run:
     return w.ingest(rejected_row(w, "HS-1", "\x1b[2J\x1b[31mxóa màn hình"))
 

@@ -46,6 +46,10 @@ FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.PAKN: ("pakn_code", "received_at", "due_at", "handled_at", "status", "source", "unit"),
 }
 
+# A header is a few words; a longer cell in the first rows is text (a title, a note, lines an
+# unclosed quote took in), never compared with the aliases.
+MAX_HEADER_CHARS = 200
+
 _AROUND_PUNCT = re.compile(r"\s*([/\-.])\s*")
 _TRAILING = re.compile(r"[\s:*.]+$")
 
@@ -132,11 +136,13 @@ class AliasTable:
     yes_no: dict[str, bool]
     levels: dict[str, Level]
     _personal: set[str] = field(default_factory=set, repr=False)
+    _personal_words: int = field(default=0, repr=False)  # words of the longest personal header
     _memo: dict[tuple[Kind, str], HeaderMatch] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         keys = {normalise_header(p) for p in self.personal}
         self._personal = keys | {strip_diacritics(k) for k in keys}
+        self._personal_words = max((len(k.split(" ")) for k in self._personal), default=0)
 
     def is_personal(self, header: str) -> bool:
         """Exact personal header, or one that starts with it ('Địa chỉ thường trú')."""
@@ -144,8 +150,11 @@ class AliasTable:
         for k in (key, strip_diacritics(key)):
             if k in self._personal:
                 return True
-            words = k.split(" ")
-            if any(" ".join(words[:n]) in self._personal for n in range(1, len(words))):
+            # Only prefixes as long as a personal header can match: a head cell of a long text
+            # (a note, or lines an unclosed quote took in) would otherwise cost its words squared.
+            words = k.split(" ", self._personal_words)
+            last = min(len(words), self._personal_words + 1)
+            if any(" ".join(words[:n]) in self._personal for n in range(1, last)):
                 return True
         return False
 
@@ -158,8 +167,8 @@ class AliasTable:
         return hit
 
     def _classify(self, kind: Kind, header: str) -> HeaderMatch:
-        if not str(header).strip():
-            return HeaderMatch("unknown")
+        if not str(header).strip() or len(str(header)) > MAX_HEADER_CHARS:
+            return HeaderMatch("unknown")  # a long text in the head is a title or a note
         hit = self.kinds[kind].match_field(header)
         if hit is not None:
             return hit

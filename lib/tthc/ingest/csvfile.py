@@ -42,32 +42,70 @@ _SEP_HINT = re.compile(r'^"?sep=(.)"?\s*$', re.I)
 
 
 def decode_csv_bytes(data: bytes, name: str) -> tuple[str, str]:
-    """(text, encoding) of a CSV's bytes; an :class:`InputFileError` when no encoding reads it."""
+    """(text, encoding) of a CSV's bytes; an :class:`InputFileError` when no encoding reads it.
+
+    A file that says what it is (a byte-order mark, or the zero bytes of UTF-16) is decoded
+    strictly: a byte that does not fit is damage (a download cut short, rows pasted from a
+    file in another encoding), refused naming the line, never a character silently replaced.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        return _strict(data[3:], "utf-8", name), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+        return _strict(data, "utf-16", name), "utf-16"
     sample = data[:4000]
     if sample and sample.count(b"\x00") > len(sample) // 4:
         # UTF-16 without a BOM: ASCII characters leave a zero byte on one side.
         odd_zeros = sample[1::2].count(b"\x00") > sample[0::2].count(b"\x00")
         enc = "utf-16-le" if odd_zeros else "utf-16-be"
-        return data.decode(enc, errors="replace"), enc
+        return _strict(data, enc, name), enc
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first_bad = exc
     decoded = decode_legacy_bytes(data)
     if decoded is None:
+        if _mostly_utf8(data):
+            raise _damaged(data, first_bad, "utf-8", name)
         raise InputFileError(
             f"Không đọc được tệp {name}: bảng mã không nhận ra (không phải UTF-8, UTF-16, "
             "Windows-1258, TCVN3 hay VNI; chữ giải mã ra không phải tiếng Việt): hãy mở bằng "
             "Excel và lưu lại dạng 'CSV UTF-8'."
         )
     return decoded
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise _damaged(data, exc, encoding, name) from None
+
+
+def _damaged(data: bytes, exc: UnicodeDecodeError, encoding: str, name: str) -> InputFileError:
+    """The refusal of a file in ``encoding`` with bytes that do not fit it, naming where."""
+    label = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
+    if label == "UTF-16" and len(data) % 2:
+        size = f"{len(data):,}".replace(",", ".")
+        return InputFileError(
+            f"Không đọc được tệp {name}: tệp UTF-16 có số byte lẻ ({size} byte), thiếu nửa ký "
+            "tự cuối: tệp bị cắt ngang khi tải về hoặc sao chép; hãy tải hoặc xuất lại."
+        )
+    text = data[: exc.start].decode(encoding, errors="replace")
+    line = 1 + sum(1 for _ in re.finditer(r"\r\n|\r|\n", text))
+    return InputFileError(
+        f"Không đọc được tệp {name}: tệp viết bằng {label} nhưng dòng {line} có byte không phải "
+        f"{label} (có lẽ dán từ tệp dùng bảng mã khác, hoặc tệp hỏng): hãy mở bằng Excel, sửa "
+        "dòng đó rồi lưu lại dạng 'CSV UTF-8'."
+    )
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether the non-ASCII text of ``data`` is mostly (4 in 5) valid UTF-8 (bad bytes in a UTF-8
+    file, not a file in another encoding)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    return good > 0 and good >= 4 * bad
 
 
 def _utf8_head(data: bytes, size: int = 200_000) -> str | None:
@@ -153,7 +191,7 @@ def open_csv(path: Path, data: bytes | None = None) -> Sheet:
             lines = lines[1:]
         else:
             delimiter = sniff_delimiter(lines)
-        head_rows = list(_reader(lines, delimiter))
+        head_rows, ends = _records(lines, delimiter)
     width = max((len(r) for r in head_rows), default=0)
     if width > limits.MAX_COLUMNS:
         raise InputFileError(
@@ -165,7 +203,9 @@ def open_csv(path: Path, data: bytes | None = None) -> Sheet:
     def load_body(header_index: int, cols: Sequence[int]) -> Body:
         nonlocal utf8
         ncols = len(head_rows[header_index]) if header_index < len(head_rows) else width
-        first = skip + header_index + 1  # physical lines before the body
+        # Physical lines before the body: a title or header cell with a quoted line break
+        # makes its record longer than one line.
+        first = skip + (ends[header_index] if header_index < len(ends) else header_index + 1)
         names = [f"f{i}" for i in range(ncols)]
         bad: list[int] = []
 
@@ -200,6 +240,16 @@ def open_csv(path: Path, data: bytes | None = None) -> Sheet:
     return Sheet(None, head, [], load_body, row0=skip, source="csv", encoding=encoding)
 
 
+def _records(lines: list[str], delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The CSV records of ``lines``, and for each the number of lines read through its end."""
+    reader = _reader(lines, delimiter)
+    rows, ends = [], []
+    for row in reader:
+        rows.append(row)
+        ends.append(reader.line_num)
+    return rows, ends
+
+
 def _check_field_length(table: pa.Table, name: str) -> None:
     """The same cap on a field as the record-by-record path (:func:`_field_limit`)."""
     for column in table.columns:
@@ -209,10 +259,10 @@ def _check_field_length(table: pa.Table, name: str) -> None:
 
 
 def _too_long(name: str) -> InputFileError:
+    cap = f"{limits.MAX_CELL_CHARS:,}".replace(",", ".")  # Vietnamese digit grouping
     return InputFileError(
-        f"Tệp {name} có ô dài quá {limits.MAX_CELL_CHARS:,} ký tự (giới hạn của tthc): tệp không "
-        "phải danh sách xuất từ phần mềm, hoặc có dấu ngoặc kép không đóng; hãy kiểm tra và "
-        "xuất lại."
+        f"Tệp {name} có ô dài quá {cap} ký tự (giới hạn của tthc): tệp không phải danh sách "
+        "xuất từ phần mềm, hoặc có dấu ngoặc kép không đóng; hãy kiểm tra và xuất lại."
     )
 
 
@@ -260,6 +310,19 @@ def _read_csv(utf8: bytes, skip: int, names: list[str], delimiter: str, cols, on
     )
 
 
+_UNCLOSED = 'Dòng có dấu ngoặc kép (") không đóng: không tách được các ô'
+
+
+def _well_quoted(record: list[str], delimiter: str) -> bool:
+    """Whether a record over several lines is one well-formed CSV record: each quoted field
+    closed by a quote that a delimiter or the line end follows (what a quoted line break in a
+    cell gives), not a quote left open until some later quote in another row."""
+    try:
+        return len(list(csv.reader(record, delimiter=delimiter, strict=True))) == 1
+    except csv.Error:
+        return False
+
+
 def _body_slow(
     utf8: bytes, delimiter: str, first: int, ncols: int, cols: Sequence[int], name: str
 ) -> Body:
@@ -284,25 +347,35 @@ def _body_slow(
                 except StopIteration:
                     i = len(lines)
                     break
+                except csv.Error as exc:
+                    # A field past the cap that took several lines is a quote never closed
+                    # swallowing the lines under it: that line is rejected like any other.
+                    if "field larger" not in str(exc) or reader.line_num <= start - i:
+                        raise
+                    bad.append((start, _UNCLOSED))
+                    i = start
+                    break
                 consumed = reader.line_num
                 span = consumed - (start - i - 1)
                 if not row or not any(x.strip() for x in row):
                     continue
                 if len(row) > ncols and not any(x.strip() for x in row[ncols:]):
                     row = row[:ncols]  # a trailing delimiter: the extra fields hold nothing
+                record = lines[start - 1 : start - 1 + span]
+                if (span > 1 and not _well_quoted(record, delimiter)) or (
+                    span == 1 and len(row) != ncols and record[0].count('"') % 2
+                ):
+                    # A quote never closed took the following lines with it (to the end of
+                    # the file, or to some later quote): reject its first line, read on from
+                    # the next one.
+                    bad.append((start, _UNCLOSED))
+                    i = start  # 0-based index of the next physical line
+                    break
                 seen.append((start, row))
                 if len(row) == ncols:
                     kept.append(row)
                     numbers.append(start)
                     continue
-                if span > 1:
-                    # A quote never closed took the following lines with it: reject its first
-                    # line and read on from the next one.
-                    bad.append(
-                        (start, 'Dòng có dấu ngoặc kép (") không đóng: không tách được các ô')
-                    )
-                    i = start  # 0-based index of the next physical line
-                    break
                 bad.append((start, f"Dòng có {len(row)} ô, dòng tiêu đề có {ncols} ô"))
     transposed = list(zip(*kept, strict=False)) if kept else [()] * ncols
     columns = {

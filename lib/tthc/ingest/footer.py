@@ -1,4 +1,9 @@
-"""What sits under an export's table and is not a case: the totals row and the signature block.
+"""What sits in or under an export's table and is not a case: the header printed again above
+each page, the totals row and the signature block.
+
+Print-layout exports repeat the header line (and its numbering row) at the top of every page;
+read as data, each copy would be a rejected row whose date is "Ngày nhận"
+(:func:`repeated_header_rows`).
 
 Exports end with "Tổng cộng: 6 hồ sơ", a place and date line ("An Trường, ngày 15 tháng 6 năm
 2026"), the signers' titles ("NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ") and their names. Read as
@@ -15,8 +20,13 @@ they are no rows at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
-from tthc.text import key
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tthc.text import clean_arrow, key, key_arrow
 
 _TOTALS = re.compile(r"^(tổng cộng|tổng số|tổng|cộng)\s*(:|\(|\d|$)")
 _SIGNATURE = re.compile(
@@ -56,3 +66,35 @@ def trailing_non_data(rows: list[tuple[int, list[str]]]) -> list[tuple[int, str]
     why = {"marker": "dòng tổng cộng / chữ ký", "name": "họ tên người ký"}
     # Blank rows are no rows anywhere (ingest skips them): only the written ones are listed.
     return [(n, why[k]) for n, k in kinds[start:] if k != "blank"]
+
+
+def repeated_header_rows(
+    columns: Mapping[int, pa.Array | pa.ChunkedArray],
+    mapped: Sequence[int],
+    header_lines: Sequence[Sequence[str]],
+) -> np.ndarray:
+    """Indexes of body rows that repeat one of ``header_lines`` (the header's line or lines,
+    and a numbering row under them) in every ``mapped`` column: the header printed again on
+    each page. A line is only looked for when it names at least two of the mapped columns.
+
+    One cheap pass (trimmed, lower-cased text of one column) finds the candidates; only they
+    are compared cleaned (:func:`tthc.text.key`) in every column.
+    """
+    found: set[int] = set()
+    for line in header_lines:
+        want = {c: key(line[c]) if c < len(line) else "" for c in mapped}
+        named = [c for c, v in want.items() if v]
+        if len(named) < 2 or not columns:
+            continue
+        first = columns[named[0]]
+        near = pc.equal(pc.utf8_lower(pc.utf8_trim_whitespace(first)), want[named[0]])
+        candidates = np.flatnonzero(pc.fill_null(near, False).to_numpy(zero_copy_only=False))
+        if not len(candidates):
+            continue
+        take = pa.array(candidates)
+        same = np.ones(len(candidates), dtype=bool)
+        for c, v in want.items():
+            cells = key_arrow(clean_arrow(pc.take(columns[c], take)))
+            same &= pc.fill_null(pc.equal(cells, v), False).to_numpy(zero_copy_only=False)
+        found.update(int(i) for i in candidates[same])
+    return np.array(sorted(found), dtype=np.int64)

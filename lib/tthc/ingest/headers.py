@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from tthc.ingest.aliases import AliasTable, HeaderMatch
-from tthc.ingest.sheets import Sheet
+from tthc.ingest.sheets import Sheet, column_letter
 from tthc.schema import Kind
 
 # A cell that looks like data rather than a label: a date, a time or a number.
@@ -41,6 +41,9 @@ class ColumnMap:
     ignored: list[dict[str, str]] = field(default_factory=list)  # [{header, reason}]
     title_lines: list[str] = field(default_factory=list)  # text of the rows above the header
     score: int = 0
+    # (column used, column ignored) pairs of one field under the same name ("Ngày nhận" twice):
+    # the ingest checks they hold the same values, else which one is meant cannot be told.
+    duplicates: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def header_row(self) -> int:
@@ -154,12 +157,14 @@ def map_columns(sheet: Sheet, aliases: AliasTable, kind: Kind, r: int, two_rows:
     cmap = ColumnMap(kind, last, 2 if two_rows else 1, labels)
     best: dict[str, tuple[int, int]] = {}  # field -> (rank, column)
     losers: list[tuple[int, str]] = []
+    ranks: dict[int, int] = {}  # column -> rank of the alias it matched
     for col, cands in enumerate(candidates):
         if not cands:
             continue
         hit = _classify(aliases, kind, cands)
         if hit.cls == "field":
             assert hit.field is not None
+            ranks[col] = hit.rank
             prev = best.get(hit.field)
             if prev is None or hit.rank < prev[0]:
                 if prev is not None:
@@ -175,13 +180,15 @@ def map_columns(sheet: Sheet, aliases: AliasTable, kind: Kind, r: int, two_rows:
             cmap.ignored.append({"header": labels[col], "reason": "không nhận ra tên cột"})
     cmap.fields = {f: col for f, (_rank, col) in best.items()}
     for col, name in losers:
-        winner = labels[cmap.fields[name]]
-        cmap.ignored.append(
-            {
-                "header": labels[col],
-                "reason": f"trùng trường '{name}' với cột '{winner}' (dùng tên cột cụ thể hơn)",
-            }
-        )
+        kept = cmap.fields[name]
+        winner = labels[kept]
+        if ranks[col] == ranks[kept]:
+            cmap.duplicates.append((kept, col))
+            letters = f"cột {column_letter(kept + sheet.col0)} và {column_letter(col + sheet.col0)}"
+            reason = f"cùng tên với cột '{winner}' ({letters}) và cùng giá trị: dùng cột đầu"
+        else:
+            reason = f"trùng trường '{name}' với cột '{winner}' (dùng tên cột cụ thể hơn)"
+        cmap.ignored.append({"header": labels[col], "reason": reason})
     for weaker, (stronger, reason) in _SUPERSEDED.get(kind, {}).items():
         if weaker in cmap.fields and stronger in cmap.fields:
             col = cmap.fields.pop(weaker)

@@ -248,6 +248,11 @@ def classify(text: str) -> Reading:
     if text.isascii():
         return Reading(True, {}, False, neutral=True)
     if not _representable(text):
+        # Beyond U+00FF: Unicode, unless it is UTF-8 shown as Windows-1252, whose signs
+        # (ƒ “ ” € ‰ …) lie beyond it too ('MÃ£ há»“ sÆ¡' for 'Mã hồ sơ').
+        fixed = _from_utf8_as_cp1252(text)
+        if fixed is not None and vietnamese_words_ok(fixed) and not vietnamese_words_ok(nfc):
+            return Reading(False, {"utf8_as_cp1252": fixed}, True)
         return Reading(True, {}, False)
     marked = looks_legacy(nfc)
     as_is = vietnamese_words_ok(nfc) and not marked

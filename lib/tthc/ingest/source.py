@@ -30,12 +30,12 @@ from tthc.errors import InputFileError
 from tthc.ingest.aliases import AliasTable
 from tthc.ingest.codes import canonical_code, check_code_column
 from tthc.ingest.detect import KIND_LABELS, Detected, missing_required, weight
-from tthc.ingest.footer import trailing_non_data
+from tthc.ingest.footer import repeated_header_rows, trailing_non_data
 from tthc.ingest.headers import ColumnMap, header_candidates
 from tthc.ingest.legacy import ENCODING_NAMES, decode_column
 from tthc.ingest.personal import keep_personal
 from tthc.ingest.readers import Opened
-from tthc.ingest.sheets import Sheet
+from tthc.ingest.sheets import Sheet, column_letter
 from tthc.ingest.stage import KEY_FIELDS
 from tthc.ingest.values import label_key
 from tthc.schema import Kind
@@ -157,11 +157,16 @@ def build_source(
                 f"Tệp {path.name}: trang '{sheet.name}' có cột dữ liệu cá nhân khác trang "
                 f"'{det.sheet.name}': hãy thống nhất các cột."
             )
-        cols = sorted(set(m.fields.values()) | set(kept))
+        cols = sorted(set(m.fields.values()) | set(kept) | {d for _, d in m.duplicates})
         body = sheet.load_body(m.header_index, cols)
-        footer = trailing_non_data(body.tail)
         numbers = body.row_numbers
         columns = dict(body.columns)
+        first = max(0, m.header_index - m.header_rows - 1)  # the header's lines, numbering row
+        repeats = repeated_header_rows(
+            columns, sorted(m.fields.values()), sheet.head[first : m.header_index + 1]
+        )
+        footer = [(int(numbers[i]), "dòng tiêu đề cột lặp lại (đầu trang in)") for i in repeats]
+        footer += trailing_non_data(body.tail)
         footer_rows = {n for n, _ in footer}
         bad = [(r, why) for r, why in body.bad_rows if r not in footer_rows]
         if footer:
@@ -170,6 +175,7 @@ def build_source(
             numbers = numbers[~drop]
             columns = {c: pc.filter(a, keep) for c, a in columns.items()}
             non_data.extend({"sheet": sheet.name, "row": n, "why": why} for n, why in footer)
+        _check_duplicates(sheet, m, columns, numbers, path)
         n = len(numbers)
         arrays: dict[str, pa.Array | pa.ChunkedArray] = {
             "_rid": pa.array(np.arange(offset, offset + n, dtype=np.int64)),
@@ -201,14 +207,33 @@ def build_source(
             {
                 "what": "non_data_rows",
                 "rows": non_data,
-                "detail": f"{len(non_data)} dòng dưới bảng là dòng tổng cộng, chữ ký hoặc trống "
-                "(không phải hồ sơ): không tính là dòng dữ liệu",
+                "detail": f"{len(non_data)} dòng trong hoặc dưới bảng là tiêu đề cột lặp lại, "
+                "dòng tổng cộng hoặc chữ ký (không phải hồ sơ): không tính là dòng dữ liệu",
             }
         )
     _apply_errors(source, kind, errors)
     _decode_legacy(source, opened, path)
     _clean(source, kind, path)
     return source
+
+
+def _check_duplicates(
+    sheet: Sheet, m: ColumnMap, columns: dict, numbers: np.ndarray, path: Path
+) -> None:
+    """Refuse two columns of one name whose values differ: which one is meant cannot be told."""
+    for kept, other in m.duplicates:
+        a, b = clean_arrow(columns[kept]), clean_arrow(columns[other])
+        differ = pc.fill_null(pc.not_equal(a, b), True)
+        if not pc.any(differ).as_py():
+            continue
+        i = int(np.flatnonzero(differ.to_numpy(zero_copy_only=False))[0])
+        where = f" (trang '{sheet.name}')" if sheet.name else ""
+        letters = f"cột {column_letter(kept + sheet.col0)} và {column_letter(other + sheet.col0)}"
+        raise InputFileError(
+            f"Tệp {path.name}{where} có hai cột cùng tên '{m.labels[kept]}' ({letters}) với giá "
+            f"trị khác nhau (dòng {int(numbers[i])}: '{a[i].as_py()}' và '{b[i].as_py()}'): không "
+            "biết cột nào đúng; hãy xóa hoặc đổi tên một cột rồi nạp lại."
+        )
 
 
 def _concat(tables: list[pa.Table]) -> pa.Table:
