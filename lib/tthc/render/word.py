@@ -211,17 +211,22 @@ class _Builder:
         rule.paragraph_format.space_after = Pt(12)
 
     def incomplete(self, m: IncompleteMark) -> None:
-        """'BÁO CÁO CHƯA ĐẦY ĐỦ: …' boxed under the title, as the HTML's 1.5 pt box: a paragraph
-        with a border on all four sides (no text box), 13 pt, kept on one page."""
+        """'BÁO CÁO CHƯA ĐẦY ĐỦ: …' boxed under the title, as the HTML's 1.5 pt box with 5 pt /
+        8 pt padding: a paragraph with a border on all four sides (no text box), 13 pt, kept on
+        one page. Word draws a side border ``w:space`` points outside the text, so the paragraph
+        is indented by as much: the box stays within the margins, as in the PDF."""
         from docx.shared import Mm, Pt
 
+        pad_v, pad_h = 5, 8  # points, the HTML's padding
         p = self.doc.add_paragraph()
         fmt = p.paragraph_format
         fmt.first_line_indent = Mm(0)
-        fmt.space_before, fmt.space_after = Pt(0), Pt(12)
+        fmt.left_indent = fmt.right_indent = Pt(pad_h)
+        fmt.space_before, fmt.space_after = Pt(pad_v), Pt(12 + pad_v)
         fmt.keep_together = True
         sides = "".join(
-            f'<w:{side} {_W_NS} w:val="single" w:sz="12" w:space="4" w:color="000000"/>'
+            f'<w:{side} {_W_NS} w:val="single" w:sz="12" '
+            f'w:space="{pad_v if side in ("top", "bottom") else pad_h}" w:color="000000"/>'
             for side in ("top", "left", "bottom", "right")
         )
         _place(p._p.get_or_add_pPr(), "w:pBdr", sides)
