@@ -18,6 +18,7 @@ from tthc.backup import make_backup, temp_backup_path
 from tthc.errors import WarehouseError
 from tthc.ingest.pipeline import ingest_paths
 from tthc.report import doctor
+from tthc.schema import SCHEMA_VERSION
 from tthc.warehouse import backup_path, connect, reading, verify, wal_path
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
@@ -75,7 +76,7 @@ def test_a_new_warehouse_appears_complete_and_leaves_no_temporary_file(tmp_path:
     connect(db).close()
     assert siblings(db) == []
     ro = connect(db, read_only=True)
-    assert ro.execute("SELECT value FROM meta").fetchall() == [("3",)]
+    assert ro.execute("SELECT value FROM meta").fetchall() == [(str(SCHEMA_VERSION),)]
     ro.close()
 
 
@@ -181,5 +182,7 @@ def test_a_newer_schema_is_refused_with_update_advice(ingested: Path) -> None:
     con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     con.close()
     for kwargs in ({}, {"read_only": True}):
-        with pytest.raises(WarehouseError, match=r"mới hơn phiên bản 3 .*cập nhật tthc"):
+        with pytest.raises(
+            WarehouseError, match=rf"mới hơn phiên bản {SCHEMA_VERSION} .*cập nhật tthc"
+        ):
             connect(ingested, **kwargs)

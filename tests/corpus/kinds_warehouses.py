@@ -13,6 +13,7 @@ import duckdb
 from warehouse_helpers import damage_used_block
 
 from corpus.framework import JUNE_TITLE, Run, Workspace, kind, prints, read, refused
+from tthc.schema import SCHEMA_VERSION
 
 NOT_TTHC = r"không phải kho dữ liệu tthc .*tthc không ghi gì vào tệp này"
 DAMAGED = r"Kho dữ liệu .* bị hỏng \("
@@ -443,13 +444,15 @@ def _(w: Workspace) -> Run:
 def _(w: Workspace) -> Run:
     w.warehouse()
     con = duckdb.connect(str(w.db))
-    for column in ("covers_from", "covers_to", "as_of_source"):
+    # a true version 1: none of the later columns or tables (see tthc.schema's history)
+    for column in ("covers_from", "covers_to", "as_of_source", "split_id"):
         con.execute(f"ALTER TABLE ingests DROP COLUMN {column}")
+    con.execute("DROP TABLE file_splits")
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
 
     def versions() -> None:
-        for path, version in ((w.db, "3"), (w.db.with_name("w.duckdb.bak"), "1")):
+        for path, version in ((w.db, str(SCHEMA_VERSION)), (w.db.with_name("w.duckdb.bak"), "1")):
             con = duckdb.connect(str(path), read_only=True)
             assert con.execute("SELECT value FROM meta").fetchall() == [(version,)]
             con.close()
