@@ -318,6 +318,11 @@ def _make_report(
         },
     )
     manifest["completeness"] = completeness
+    # Added in issue 11 (readers of older manifests: absent means a unit's report).
+    manifest["kind"] = pj.kind
+    manifest["city"] = pj.city
+    if pj.kind == "city":
+        manifest["units"] = list(pj.units)
     manifest["period_title"] = pj.period_title
     manifest["period_range"] = pj.period_range
     manifest["profile"] = pj.profile

@@ -725,10 +725,12 @@ class UnitRank:
 
 
 def rank_units(city: CityFigures, rate_key: str) -> list[UnitRank]:
-    """Units ordered by one rate (highest first; ties share a rank, ordered by larger
-    denominator then slug); units whose rate is N/A come last, unranked."""
+    """Units ordered by one rate as the city counts it (:meth:`CityFigures.contribution`),
+    highest first; ties share a rank, ordered by larger denominator then slug; units whose
+    rate is N/A come last, unranked."""
     rows = []
-    for u, f in city.units.items():
+    for u in city.units:
+        f = city.contribution(u)
         info = f.rates.get(rate_key)
         value = None if info is None or info.value is None else float(info.value)
         rows.append(
