@@ -158,7 +158,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", default="/tmp/tthc-bench-city")
     parser.add_argument("--only", choices=("sample", "heavy"))
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
     print(f"# load: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; runs: {args.runs}")

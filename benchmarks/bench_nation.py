@@ -162,7 +162,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", default="/tmp/tthc-bench-nation")
     parser.add_argument("--units", type=int, default=UNITS, help="fewer for a quick try")
-    args = parser.parse_args()
+    args, _ = parser.parse_known_args()
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
     print(f"# load: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; runs: {args.runs}")
