@@ -337,6 +337,9 @@ def late_rows(data: CityReportData) -> list[dict[str, Any]]:
     return rows
 
 
+LATE_LISTED = 20  # units listed in the body; all of them are in Phụ lục I (columns 8 and 11)
+
+
 def late_units_html(data: CityReportData) -> str:
     rows = late_rows(data)
     if not rows:
@@ -354,7 +357,14 @@ def late_units_html(data: CityReportData) -> str:
         f'<td class="num">{format_count(r["late"], data.profile)}</td>'
         f'<td class="num">{format_count(r["overdue"], data.profile)}</td>'
         f'<td class="num">{format_count(r["total"], data.profile)}</td></tr>'
-        for i, r in enumerate(rows, start=1)
+        for i, r in enumerate(rows[:LATE_LISTED], start=1)
+    )
+    more = (
+        f'<p class="noindent note">{LATE_LISTED} đơn vị nhiều hồ sơ quá hạn nhất; '
+        f"{len(rows) - LATE_LISTED} đơn vị khác có hồ sơ quá hạn: xem Phụ lục I, cột (8) và "
+        "(11).</p>"
+        if len(rows) > LATE_LISTED
+        else ""
     )
     return (
         f"<p>{len(rows)} đơn vị có hồ sơ quá hạn (đã giải quyết quá hạn trong kỳ hoặc đang giải "
@@ -362,7 +372,7 @@ def late_units_html(data: CityReportData) -> str:
         '<table class="data sortable" data-table="late-units"><thead><tr>'
         '<th scope="col">STT</th><th scope="col">Đơn vị</th>'
         '<th scope="col">Đã giải quyết quá hạn</th><th scope="col">Đang giải quyết quá hạn</th>'
-        '<th scope="col">Cộng</th></tr></thead><tbody>' + body + "</tbody></table>"
+        '<th scope="col">Cộng</th></tr></thead><tbody>' + body + "</tbody></table>" + more
     )
 
 
