@@ -724,7 +724,6 @@ class UnitRank:
     numerator: int | None
     denominator: int | None
     rank: int | None  # 1 = best; None when the rate is N/A for the unit
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def rank_units(city: CityFigures, rate_key: str) -> list[UnitRank]:
