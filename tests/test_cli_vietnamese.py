@@ -71,7 +71,10 @@ def test_help_is_vietnamese(command: str | None, capsys) -> None:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["report"], "tthc report: lỗi: thiếu tham số bắt buộc: --unit"),
+        (["report"], "tthc report: lỗi: cần một trong các tham số --unit --city"),
+        (["stats", "--month", "2026-06"], "tthc stats: lỗi: cần một trong các tham số --unit --city"),
+        (["stats", "--unit", "a", "--city", "b"],
+         "tthc stats: lỗi: tham số --city: không dùng cùng với --unit"),
         (["reprt"], "tthc: lỗi: tham số LỆNH: giá trị 'reprt' không hợp lệ (chọn một trong: "
                     "'ingest', 'sample', 'stats', 'report', 'render', 'index', 'doctor')"),
         (["report", "--unit", "a", "--workers", "0"],

@@ -34,7 +34,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _absolute_env_paths() -> None:
+    """``$TTHC_PARAMS``, ``$TTHC_DB`` and ``$TTHC_OUTPUTS`` as absolute paths from the directory
+    the command was started in: report kernels and workers run elsewhere (the notebooks' folder)
+    and inherit the environment, where a relative ``TTHC_PARAMS=sc/params`` found nothing."""
+    import os
+
+    for name in ("TTHC_PARAMS", "TTHC_DB", "TTHC_OUTPUTS"):
+        value = os.environ.get(name)
+        if value and not os.path.isabs(value):
+            os.environ[name] = os.path.abspath(value)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _absolute_env_paths()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "_run", None):

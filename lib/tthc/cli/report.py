@@ -28,7 +28,13 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--db", help="kho dữ liệu DuckDB (mặc định $TTHC_DB hoặc data/tthc.duckdb)")
-    p.add_argument("--unit", required=True, help="đơn vị, ví dụ an-truong; 'all' = mọi đơn vị")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--unit", help="đơn vị, ví dụ an-truong; 'all' = mọi đơn vị")
+    who.add_argument(
+        "--city",
+        help="thành phố/tỉnh, ví dụ hai-phong: báo cáo của mọi đơn vị thuộc thành phố và báo cáo "
+        "tổng hợp của thành phố (DIR/<thành phố>/<kỳ>/)",
+    )
     period = p.add_mutually_exclusive_group()
     period.add_argument("--month", help="tháng báo cáo YYYY-MM, ví dụ 2026-06")
     period.add_argument("--months", help="nhiều tháng YYYY-MM:YYYY-MM, ví dụ 2026-01:2026-06")
@@ -86,11 +92,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from tthc.errors import ParamsError
     from tthc.report.jobs import build_jobs, month_range
-    from tthc.report.runner import run_jobs
     from tthc.stats.periods import parse_period
     from tthc.stats.profile import profile_for_unit
     from tthc.units import list_units
@@ -99,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
         raise ParamsError("--scheduler chỉ dùng cùng --executor dask.")
     if (args.date_from is None) != (args.date_to is None):
         raise ParamsError("Cần cả --from và --to (YYYY-MM-DD).")
+    if args.city:
+        return _run(args, _city_jobs(args))
     units = list_units() if args.unit == "all" else [u.strip() for u in args.unit.split(",")]
     if not units:
         raise ParamsError("Không có đơn vị nào trong params/units/: không có báo cáo để lập.")
@@ -135,6 +141,61 @@ def run(args: argparse.Namespace) -> int:
         for unit, period in periods.items():
             _err(default_month_line(unit, period))
             jobs += build_jobs([unit], [period.key], **common)
+    return _run(args, jobs)
+
+
+def _city_jobs(args: argparse.Namespace) -> list:
+    """Every unit's jobs and the city's, for the periods asked (default: the last month every
+    unit with case lists covers, :func:`tthc.stats.city.city_default_month`)."""
+    from tthc.report.jobs import build_city_jobs, month_range
+    from tthc.stats.city import load_city_profiles
+    from tthc.stats.periods import parse_period
+
+    loaded = load_city_profiles(args.city)
+    if args.months:
+        periods = month_range(args.months)
+    elif args.month or args.quarter or args.date_from:
+        periods = [
+            parse_period(
+                month=args.month,
+                quarter=args.quarter,
+                date_from=args.date_from,
+                date_to=args.date_to,
+                rule=loaded.profile.period_rule,
+            ).key
+        ]
+    else:
+        from tthc import warehouse
+        from tthc.paths import default_db
+        from tthc.stats.city import city_default_month
+
+        con = warehouse.connect(args.db or default_db(), read_only=True)
+        try:
+            period, line = city_default_month(
+                con, loaded.city, loaded.units, loaded.profile.period_rule
+            )
+        finally:
+            con.close()
+        _err(line)
+        periods = [period.key]
+    formats = (
+        None if args.formats is None else [f.strip() for f in args.formats.split(",") if f.strip()]
+    )
+    return build_city_jobs(
+        args.city,
+        periods,
+        out_dir=args.out,
+        formats=formats,
+        db=args.db,
+        force=args.force,
+        allow_partial=args.allow_partial,
+    )
+
+
+def _run(args: argparse.Namespace, jobs: list) -> int:
+    from pathlib import Path
+
+    from tthc.report.runner import run_jobs
 
     def show(res) -> None:
         for w in res.warnings:

@@ -166,7 +166,12 @@ def run_city(args: argparse.Namespace) -> int:
     finally:
         con.close()
     if args.json:
-        text = json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str) + "\n"
+        # Compact: a hundred units' figures weigh megabytes, and json's indenting encoder is
+        # pure Python (seconds); `python -m json.tool` indents it for reading.
+        text = (
+            json.dumps(result.to_json(), ensure_ascii=False, separators=(",", ":"), default=str)
+            + "\n"
+        )
     elif args.csv:
         text = (
             result.units_table.drop(columns=["is_total"])

@@ -100,10 +100,12 @@ def units_cases_chart(df: pd.DataFrame, *, numbers: NumberStyle = OFFICIAL) -> C
         ax.set_xlabel("Số hồ sơ")
         ax.grid(axis="y", visible=False)
         # Under the axis: beside the bars it would cover the longest ones and their numbers.
-        ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.12 - 0.6 / (len(data) + 3)),
+        # About 0.55 in below the axis, whatever the chart's height.
+        ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.55 / max(height - 1.4, 1.0)),
                   ncol=2, fontsize=7.5)  # fmt: skip
 
-    return _render("units-cases", title, alt, draw, 1.9 + _BAR_H * max(len(data), 3))
+    height = 1.9 + _BAR_H * max(len(data), 3)
+    return _render("units-cases", title, alt, draw, height)
 
 
 def units_rate_chart(
@@ -153,8 +155,11 @@ def units_rate_chart(
                     fontsize=7.5)  # fmt: skip
         if city_value is not None:
             ax.axvline(city_value, color=PALETTE[0], linestyle="--", linewidth=1.1)
-            ax.text(city_value, -0.9, f"Toàn thành phố {city_text}", ha="center", va="bottom",
-                    fontsize=8, fontweight="bold")  # fmt: skip
+            # The label on the side of the line with room: near 100% it would leave the axes.
+            right = city_value > start + (100 - start) * 0.6
+            ax.text(city_value + (-0.6 if right else 0.6) * (100 - start) / 100, -0.9,
+                    f"Toàn thành phố {city_text}", ha="right" if right else "left",
+                    va="bottom", fontsize=8, fontweight="bold")  # fmt: skip
         ax.set_yticks(y, [_wrap(u, 28) for u in data["unit"]], fontsize=8)
         ax.set_ylim(len(data) - 0.4, -1.3)
         ax.set_xlim(start, 100 + (100 - start) * 0.12)

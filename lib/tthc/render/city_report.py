@@ -73,6 +73,12 @@ class CityReportData:
         return f"Báo cáo {summary_phrase(self.period)[:1].lower()}{summary_phrase(self.period)[1:]} – {self.city.display_name}"
 
     @property
+    def contributions(self) -> dict[str, Figures]:
+        """Each unit's figures as the city counts them (its own, or counted again under the
+        city's profile): what the tables by unit, the ranks and the charts compare."""
+        return {u: self.result.contribution(u) for u in self.result.units}
+
+    @property
     def narrative_warnings(self) -> list[str]:
         """The narrative's warnings about the sections the city report has (a unit's I.1 …
         are not the city's to write)."""
@@ -287,6 +293,15 @@ def units_results_html(data: CityReportData) -> str:
                 f"{_rank_phrase(data, ranks, info.decimals)}.",
             )
         )
+    if data.result.recounted:
+        lines.append(
+            sections.Line(
+                3,
+                f"Số liệu của {', '.join(data.name(u) for u in data.result.recounted)} được tính "
+                f"theo bộ quy ước báo cáo của thành phố ({data.profile.name}) để cộng và so sánh "
+                "với các đơn vị khác (đơn vị báo cáo theo bộ quy ước riêng).",
+            )
+        )
     lines.append(
         sections.Line(
             3,
@@ -300,7 +315,7 @@ def units_results_html(data: CityReportData) -> str:
 def late_rows(data: CityReportData) -> list[dict[str, Any]]:
     """Units with cases resolved late in the period or overdue at its end, most first."""
     rows = []
-    for unit, f in data.result.units.items():
+    for unit, f in data.contributions.items():
         late, overdue = (
             f.values.get("cases_resolved_late"),
             f.values.get("cases_in_progress_overdue"),
@@ -322,11 +337,16 @@ def late_rows(data: CityReportData) -> list[dict[str, Any]]:
     return rows
 
 
+LATE_LISTED = 20  # units listed in the body; all of them are in Phụ lục I (columns 8 and 11)
+
+
 def late_units_html(data: CityReportData) -> str:
     rows = late_rows(data)
     if not rows:
         n = sum(
-            1 for f in data.result.units.values() if f.values.get("cases_resolved_late") is not None
+            1
+            for f in data.contributions.values()
+            if f.values.get("cases_resolved_late") is not None
         )
         return (
             f'<p data-table="late-units">Không có đơn vị nào có hồ sơ quá hạn trong {n} đơn vị '
@@ -337,7 +357,14 @@ def late_units_html(data: CityReportData) -> str:
         f'<td class="num">{format_count(r["late"], data.profile)}</td>'
         f'<td class="num">{format_count(r["overdue"], data.profile)}</td>'
         f'<td class="num">{format_count(r["total"], data.profile)}</td></tr>'
-        for i, r in enumerate(rows, start=1)
+        for i, r in enumerate(rows[:LATE_LISTED], start=1)
+    )
+    more = (
+        f'<p class="noindent note">{LATE_LISTED} đơn vị nhiều hồ sơ quá hạn nhất; '
+        f"{len(rows) - LATE_LISTED} đơn vị khác có hồ sơ quá hạn: xem Phụ lục I, cột (8) và "
+        "(11).</p>"
+        if len(rows) > LATE_LISTED
+        else ""
     )
     return (
         f"<p>{len(rows)} đơn vị có hồ sơ quá hạn (đã giải quyết quá hạn trong kỳ hoặc đang giải "
@@ -345,7 +372,7 @@ def late_units_html(data: CityReportData) -> str:
         '<table class="data sortable" data-table="late-units"><thead><tr>'
         '<th scope="col">STT</th><th scope="col">Đơn vị</th>'
         '<th scope="col">Đã giải quyết quá hạn</th><th scope="col">Đang giải quyết quá hạn</th>'
-        '<th scope="col">Cộng</th></tr></thead><tbody>' + body + "</tbody></table>"
+        '<th scope="col">Cộng</th></tr></thead><tbody>' + body + "</tbody></table>" + more
     )
 
 
@@ -554,7 +581,7 @@ def charts(data: CityReportData) -> list[Chart]:
         }
     )
     rows = []
-    for unit, f in data.result.units.items():
+    for unit, f in data.contributions.items():
         v = f.values
         parts = {
             "resolved_ok": v.get("cases_resolved_early_or_on_time"),
@@ -594,7 +621,7 @@ def charts(data: CityReportData) -> list[Chart]:
         frame = pd.DataFrame(
             [
                 {"unit": data.name(u), "value": f.values.get(f"rate_{key}")}
-                for u, f in data.result.units.items()
+                for u, f in data.contributions.items()
             ],
             columns=["unit", "value"],
         )

@@ -44,7 +44,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -143,6 +143,14 @@ class SliceExporter:
                 self._export(todo)
         return self._slices[unit]
 
+    def get_many(self, units: Sequence[str]) -> DataSlice:
+        """One slice holding every unit of ``units`` (a city report reads all its units'
+        rows): exported in one query per table, not kept."""
+        t0 = time.perf_counter()
+        tables, rows = self._query(list(dict.fromkeys(units)), split=False)[""]
+        self.export_seconds += time.perf_counter() - t0
+        return _slice(tuple(dict.fromkeys(units)), tables, rows)
+
     def release(self, unit: str) -> None:
         self._slices.pop(unit, None)
 
@@ -150,14 +158,25 @@ class SliceExporter:
         self._slices.clear()
 
     def _export(self, units: list[str]) -> None:
-        """One query per table for all ``units``, sorted by unit, cut into one Parquet file
-        (zstd, in memory) per unit and table."""
+        """One query per table for all ``units``, cut into one slice per unit."""
+        t0 = time.perf_counter()
+        for unit, (tables, rows) in self._query(units, split=True).items():
+            if unit:
+                self._slices[unit] = _slice((unit,), tables, rows)
+                self._done.add(unit)
+        self.export_seconds += time.perf_counter() - t0
+
+    def _query(
+        self, units: list[str], *, split: bool
+    ) -> dict[str, tuple[dict[str, bytes], dict[str, int]]]:
+        """The rows of ``units``, one query per table sorted by unit, as zstd Parquet bytes
+        per table: per unit when ``split`` (``""``: a unit without rows), else all under
+        ``""``."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         from tthc import warehouse
 
-        t0 = time.perf_counter()
         con = warehouse.connect(self.db, read_only=True)
         try:
             con.execute("SET enable_progress_bar = false")
@@ -168,6 +187,9 @@ class SliceExporter:
                     f"SELECT * FROM {table} WHERE unit IN ({placeholders}) ORDER BY unit",
                     params=units,
                 ).to_arrow_table()
+                if not split:
+                    by_table[table] = {"": data}
+                    continue
                 parts: dict[str, pa.Table] = {"": data.slice(0, 0)}  # a unit without rows
                 column = data.column("unit").to_pylist()
                 first = 0
@@ -178,49 +200,67 @@ class SliceExporter:
                 by_table[table] = parts
         finally:
             con.close()
-        for unit in units:
+        out = {}
+        for unit in ["", *units] if split else [""]:
             tables, rows = {}, {}
-            digest = hashlib.sha256()
             for table in SLICE_TABLES:
                 part = by_table[table].get(unit, by_table[table][""])
                 sink = pa.BufferOutputStream()
                 pq.write_table(part, sink, compression="zstd", compression_level=6)
                 tables[table] = sink.getvalue().to_pybytes()
                 rows[table] = part.num_rows
-                digest.update(table.encode() + b"\0" + hashlib.sha256(tables[table]).digest())
-            self._slices[unit] = DataSlice(
-                units=(unit,), tables=tables, rows=rows, sha256=digest.hexdigest()
-            )
-            self._done.add(unit)
-        self.export_seconds += time.perf_counter() - t0
+            out[unit] = (tables, rows)
+        return out
 
 
-def params_bundle(unit: str, base: Path | None = None) -> dict[str, Any]:
+def _slice(units: tuple[str, ...], tables: dict[str, bytes], rows: dict[str, int]) -> DataSlice:
+    digest = hashlib.sha256()
+    for table in SLICE_TABLES:
+        digest.update(table.encode() + b"\0" + hashlib.sha256(tables[table]).digest())
+    return DataSlice(units=units, tables=tables, rows=rows, sha256=digest.hexdigest())
+
+
+def params_bundle(
+    unit: str | Sequence[str], base: Path | None = None, *, narrative: str | None = None
+) -> dict[str, Any]:
     """The params files a report's kernel reads, as ``{"client_dir", "files": {rel: bytes}}``.
 
-    The unit's file, its narrative folder, and every profile, alias and city file. A profile
-    named by a path outside the params folder cannot be shipped: refused, with what to do.
+    The unit's file (every unit's, for a city's report: ``unit`` a list and ``narrative`` the
+    city), the narrative folder of ``narrative`` (default: the unit), and every profile, alias
+    and city file. A profile named by a path outside the params folder cannot be shipped:
+    refused, with what to do.
     """
     from tthc.units import load_unit, unit_file
 
+    units = [unit] if isinstance(unit, str) else list(unit)
     root = base or params_dir()
     files: dict[str, bytes] = {}
-    path = unit_file(unit, base)
-    if path.is_file():
-        files[path.relative_to(root).as_posix()] = path.read_bytes()
-    profile = load_unit(unit, base).profile
-    if "/" in profile or "\\" in profile or profile.endswith((".yaml", ".yml")):
-        raise ParamsError(
-            f"Đơn vị '{unit}' dùng bộ quy ước báo cáo theo đường dẫn '{profile}': khi chạy trên "
-            "cụm Dask, hãy đặt tệp vào params/profiles/ và ghi tên bộ quy ước (profile: <tên>)."
-        )
-    for folder in (*SHARED_PARAMS, f"narrative/{unit}"):
+    for name in units:
+        path = unit_file(name, base)
+        if path.is_file():
+            files[path.relative_to(root).as_posix()] = path.read_bytes()
+        profile = load_unit(name, base).profile
+        if "/" in profile or "\\" in profile or profile.endswith((".yaml", ".yml")):
+            raise ParamsError(
+                f"Đơn vị '{name}' dùng bộ quy ước báo cáo theo đường dẫn '{profile}': khi chạy "
+                "trên cụm Dask, hãy đặt tệp vào params/profiles/ và ghi tên bộ quy ước "
+                "(profile: <tên>)."
+            )
+    own = narrative if narrative is not None else units[0]
+    for folder in (*SHARED_PARAMS, f"narrative/{own}"):
         top = root / folder
         if top.is_dir():
             for item in sorted(top.rglob("*")):
                 if item.is_file() and not item.name.startswith("."):
                     files[item.relative_to(root).as_posix()] = item.read_bytes()
     return {"client_dir": str(root.resolve()), "files": files}
+
+
+def job_params_bundle(pj: Any, base: Path | None = None) -> dict[str, Any]:
+    """:func:`params_bundle` of a prepared job: a city's report reads every unit's params."""
+    if pj.kind == "city":
+        return params_bundle(pj.units, base, narrative=pj.job.unit)
+    return params_bundle(pj.job.unit, base)
 
 
 def build_task(
@@ -540,8 +580,9 @@ def publish_lost(pj: Any, message: str, attempts: int, worker: str | None) -> An
             warnings=list(pj.warnings), narrative=pj.narrative,
             error={"stage": "worker", "message": message},
         )  # fmt: skip
-        manifest.update(kind="unit", unit_name=pj.unit_name, city=pj.city or None,
+        manifest.update(kind=pj.kind, unit_name=pj.unit_name, city=pj.city or None,
                         city_name=pj.city_name or None,
+                        **({"units": list(pj.units)} if pj.kind == "city" else {}),
                         key_figures={}, period_title=pj.period_title,
                         period_range=pj.period_range, profile=pj.profile,
                         fanout={"executor": "dask", "attempt": attempts, "address": worker})  # fmt: skip
@@ -655,7 +696,8 @@ def _run(
     from tthc.report.runner import JobResult, prepared_to_json
 
     dbs = {pj.job.db for pj in prepared}
-    exporters = {db: SliceExporter(Path(db), [pj.job.unit for pj in prepared if pj.job.db == db])
+    exporters = {db: SliceExporter(Path(db), [pj.job.unit for pj in prepared
+                                              if pj.job.db == db and pj.kind != "city"])
                  for db in dbs}  # fmt: skip
     remaining_by_unit: dict[tuple[str, str], int] = {}
     for pj in prepared:
@@ -686,10 +728,11 @@ def _run(
         t0 = time.perf_counter()
         exporter = exporters[pj.job.db]
         before = exporter.export_seconds
-        shipped = exporter.get(pj.job.unit)
+        # A city's report reads all its units' rows: one slice of them, made for the job.
+        shipped = exporter.get_many(pj.units) if pj.kind == "city" else exporter.get(pj.job.unit)
         stats.export_seconds += exporter.export_seconds - before
         if pj.job.unit not in bundles:
-            bundles[pj.job.unit] = params_bundle(pj.job.unit, params_base)
+            bundles[pj.job.unit] = job_params_bundle(pj, params_base)
             while len(bundles) > 64:
                 bundles.popitem(last=False)
         nb_path = str(pj.job.notebook_path)

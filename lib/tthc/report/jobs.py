@@ -1,5 +1,9 @@
 """Report jobs: one (unit, period) each, JSON-safe so any executor can ship them to a worker.
 
+A city's consolidated report is one more job of ``kind`` "city" (its ``unit`` is the city's
+slug, its folder ``DIR/<city>/<period>/`` beside its units'): it reads the warehouse like the
+units' jobs, so it runs in the same batch, in any order (:func:`build_city_jobs` puts it last).
+
 A :class:`Job` says *what* to make; :func:`prepare_job` validates everything a person can get wrong
 (unit params, profile, narrative, warehouse, output folder) in the calling process, before any
 kernel starts, and returns a :class:`PreparedJob` carrying what the worker and the manifest need.
@@ -18,15 +22,21 @@ from tthc.paths import default_db, notebooks_dir, outputs_dir
 
 FORMATS = ("ipynb", "html", "pdf", "docx")
 REPORT_NOTEBOOK = "monthly_report.ipynb"
+CITY_NOTEBOOK = "city_report.ipynb"
+KINDS = ("unit", "city")
+# What the city's report is written as. Its notebook displays HTML parts, not the document
+# blocks the DOCX builder reads (tthc.render.word), so it has no DOCX yet.
+CITY_FORMATS = ("ipynb", "html", "pdf")
 MANIFEST = "manifest.json"
 FAILED_NOTEBOOK = "report.failed.ipynb"
 
 
 @dataclass(frozen=True)
 class Job:
-    """One report: a unit and a period (by key, with the unit's period rule)."""
+    """One report: a unit (or, ``kind`` "city", a city) and a period (by key, with the unit's
+    or the city's period rule)."""
 
-    unit: str
+    unit: str  # the unit's slug, or the city's for a city job
     period: str  # Period.key: '2026-06', '2026-Q2', '2026-05-15_2026-06-14', …
     out_dir: str
     formats: tuple[str, ...] = FORMATS
@@ -36,6 +46,7 @@ class Job:
     notebook: str = ""  # the report notebook; default notebooks/monthly_report.ipynb
     # Print figures the exports cover only in part, marked (None: the profile's allow_partial).
     allow_partial: bool | None = None
+    kind: str = "unit"  # "unit" | "city" (the consolidated report of the city ``unit``)
 
     @property
     def folder(self) -> Path:
@@ -43,7 +54,9 @@ class Job:
 
     @property
     def notebook_path(self) -> Path:
-        return Path(self.notebook) if self.notebook else notebooks_dir() / REPORT_NOTEBOOK
+        if self.notebook:
+            return Path(self.notebook)
+        return notebooks_dir() / (CITY_NOTEBOOK if self.kind == "city" else REPORT_NOTEBOOK)
 
     @property
     def label(self) -> str:
@@ -57,6 +70,10 @@ class Job:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Job:
         return cls(**{**data, "formats": tuple(data["formats"])})
+
+    @property
+    def is_city(self) -> bool:
+        return self.kind == "city"
 
 
 @dataclass
@@ -72,9 +89,11 @@ class PreparedJob:
     warnings: list[str] = field(default_factory=list)  # narrative lint and missing sections
     ingests: list[dict[str, Any]] = field(default_factory=list)
     validate_seconds: float = 0.0
-    unit_name: str = ""  # 'xã An Trường', for the outputs index
-    city: str = ""  # the unit's ``city`` param (the index groups by it)
+    kind: str = "unit"  # for the manifest: "unit" or "city"
+    unit_name: str = ""  # 'xã An Trường', for the outputs index ('' for a city)
+    city: str = ""  # the unit's ``city`` param, or the city itself (the index groups by it)
     city_name: str = ""  # its name (params/cities/<city>.yaml), '' when unknown
+    units: list[str] = field(default_factory=list)  # a city job's units
 
 
 def period_from_key(key: str, rule: str = "nd09"):
@@ -178,6 +197,119 @@ def build_jobs(
     return jobs
 
 
+def build_city_jobs(
+    city: str,
+    periods: list[Any],
+    *,
+    out_dir: str | Path | None = None,
+    formats: tuple[str, ...] | list[str] | None = None,
+    db: str | Path | None = None,
+    force: bool = False,
+    params_base: Path | None = None,
+    allow_partial: bool | None = None,
+    units: bool = True,
+) -> list[Job]:
+    """Every member unit's jobs (with ``units``) then the city's own, per period.
+
+    The city's period rule is its profile's (:func:`tthc.stats.city.load_city_profiles`); a
+    unit's job reads the same period key under the unit's own rule, as ``--unit`` does.
+    ``formats`` (of :data:`FORMATS`) apply to every job; without them each unit gets its params'
+    formats and the city's report every format the city report has (:data:`CITY_FORMATS`)."""
+    from tthc.stats.city import load_city_profiles
+
+    loaded = load_city_profiles(city, base=params_base)
+    jobs: list[Job] = []
+    if units:
+        jobs = build_jobs(
+            loaded.units,
+            periods,
+            out_dir=out_dir,
+            formats=formats,
+            db=db,
+            force=force,
+            params_base=params_base,
+            allow_partial=allow_partial,
+        )
+    if formats is None:
+        formats = CITY_FORMATS
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ParamsError(
+            f"Định dạng '{','.join(bad) or '(trống)'}' không hỗ trợ: chọn trong {','.join(FORMATS)}."
+        )
+    out = Path(out_dir) if out_dir else outputs_dir()
+    dbp = Path(db) if db else default_db()
+    rule = loaded.profile.period_rule
+    for p in dict.fromkeys(p if isinstance(p, str) else p.key for p in periods):
+        jobs.append(
+            Job(
+                unit=loaded.city.city,
+                period=period_from_key(p, rule).key,
+                out_dir=str(out.resolve()),
+                formats=tuple(f for f in CITY_FORMATS if f in formats),
+                db=str(dbp.resolve()),
+                force=force,
+                rule=rule,
+                allow_partial=allow_partial,
+                kind="city",
+            )
+        )
+    return jobs
+
+
+def prepare_city_job(job: Job, params_base: Path | None = None) -> PreparedJob:
+    """Validate a city job without starting a kernel: the city's params and every unit's,
+    their profiles, the city's narrative, the notebook, the warehouse (the units' ingest ledger
+    for the manifest). A unit named like the city is refused: their report folders would be
+    the same."""
+    import time
+
+    from tthc.report.narrative import load_narrative
+    from tthc.stats.city import load_city_profiles
+
+    t0 = time.perf_counter()
+    loaded = load_city_profiles(job.unit, base=params_base)
+    if job.unit in loaded.units:
+        raise ParamsError(
+            f"Đơn vị '{job.unit}' trùng tên với thành phố/tỉnh của nó: báo cáo của hai bên sẽ ghi "
+            "vào cùng một thư mục; đổi tên tệp params/units/ của đơn vị."
+        )
+    period = period_from_key(job.period, job.rule)
+    narrative = load_narrative(job.unit, period, base=params_base)
+    if not job.notebook_path.exists():
+        raise ReportError(f"Không tìm thấy notebook báo cáo {job.notebook_path}.")
+    ingests = ingests_for_units(Path(job.db), loaded.units)
+    warnings = [
+        w
+        for w in narrative.warnings
+        if not w.startswith("Mục ") or any(f"Mục {s} " in w for s in ("II.1", "II.2", "III", "IV"))
+    ]
+    have = {i["unit"] for i in ingests}
+    if not have:
+        warnings.append(f"Kho dữ liệu chưa có tệp nào được nạp cho các đơn vị của '{job.unit}'.")
+    return PreparedJob(
+        job=job,
+        parameters={
+            "city": job.unit,
+            "period": notebook_period(period),
+            "db": job.db,
+            "profile": None,
+            "allow_partial": job.allow_partial,
+        },
+        profile=loaded.profile.name,
+        period_title=period.title_phrase,
+        period_range=period.range_phrase,
+        narrative=narrative.summary(),
+        warnings=warnings,
+        ingests=ingests,
+        validate_seconds=round(time.perf_counter() - t0, 4),
+        kind="city",
+        city=job.unit,
+        city_name=loaded.city.display_name,
+        units=list(loaded.units),
+    )
+
+
 def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
     """Validate one job without starting a kernel; raise the user's one-line error if bad.
 
@@ -194,8 +326,10 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
     from tthc.stats.profile import load_profile
     from tthc.units import load_unit
 
-    t0 = time.perf_counter()
     check_writable_folder(job.folder, "thư mục báo cáo")  # a file in the way, no permission
+    if job.is_city:
+        return prepare_city_job(job, params_base)
+    t0 = time.perf_counter()
     unit = load_unit(job.unit, params_base)
     require_unit_in(job.unit, job.db, params_base)
     load_profile(unit.profile, params_base)  # validated here, loaded again in the kernel
@@ -225,6 +359,7 @@ def prepare_job(job: Job, params_base: Path | None = None) -> PreparedJob:
         warnings=warnings,
         ingests=ingests,
         validate_seconds=round(time.perf_counter() - t0, 4),
+        kind="unit",
         unit_name=unit.display_name,
         city=unit.city or "",
         city_name=_city_name(unit.city, params_base),
@@ -254,23 +389,31 @@ def complete_report(job: Job) -> dict[str, Any] | None:
 def ingests_for_unit(db: Path, unit: str) -> list[dict[str, Any]]:
     """The unit's ingest ledger (ids, files, hashes, as-of dates) for the manifest; times as
     ISO 8601 with the +07:00 offset."""
+    return [{k: v for k, v in i.items() if k != "unit"} for i in ingests_for_units(db, [unit])]
+
+
+def ingests_for_units(db: Path, units: list[str]) -> list[dict[str, Any]]:
+    """:func:`ingests_for_unit` of several units at once, each row with its ``unit``."""
     from tthc.vntime import iso_vn
     from tthc.warehouse import connect
 
+    if not units:
+        return []
+    marks = ", ".join("?" for _ in units)
     con = connect(db, read_only=True)
     try:
         rows = con.execute(
-            """
-            SELECT ingest_id, kind, file_name, file_sha256, sheet, as_of, ingested_at,
+            f"""
+            SELECT unit, ingest_id, kind, file_name, file_sha256, sheet, as_of, ingested_at,
                    rows_read, rejected
-            FROM ingests WHERE unit = ? ORDER BY ingest_id
+            FROM ingests WHERE unit IN ({marks}) ORDER BY ingest_id
             """,
-            [unit],
+            units,
         ).fetchall()
     finally:
         con.close()
-    keys = ("ingest_id", "kind", "file_name", "file_sha256", "sheet", "as_of", "ingested_at",
-            "rows_read", "rejected")  # fmt: skip
+    keys = ("unit", "ingest_id", "kind", "file_name", "file_sha256", "sheet", "as_of",
+            "ingested_at", "rows_read", "rejected")  # fmt: skip
     out = []
     for row in rows:
         item = dict(zip(keys, row, strict=True))

@@ -337,10 +337,13 @@ def _make_report(
         },
     )
     manifest["completeness"] = completeness
-    manifest["kind"] = "unit"
+    # Added in issue 11 (readers of older manifests: absent means a unit's report).
+    manifest["kind"] = pj.kind
     manifest["unit_name"] = pj.unit_name
     manifest["city"] = pj.city or None
     manifest["city_name"] = pj.city_name or None
+    if pj.kind == "city":
+        manifest["units"] = list(pj.units)
     manifest["key_figures"] = key_figures(bundle)
     manifest["period_title"] = pj.period_title
     manifest["period_range"] = pj.period_range

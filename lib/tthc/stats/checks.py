@@ -78,6 +78,8 @@ def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _val(row: dict[str, Any], key: str) -> int | None:
     v = row.get(key)
+    if type(v) is int:  # the usual case, first
+        return v
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
         return None
     return int(v)

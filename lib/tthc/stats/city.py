@@ -607,15 +607,17 @@ def compute_city(
     # city's profile: what the city sums is the same count for every unit.
     city_key = counting_key(city_profile)
     recounted = [u for u in units if counting_key(profiles[u]) != city_key]
-    jobs = [(prof, members, False) for prof, members in groups.values()]
+    # They are counted in the same queries as the units of the city's profile.
     if recounted:
-        jobs.append((city_profile, recounted, True))
+        groups.setdefault(city_profile.model_dump_json(), (city_profile, []))
+    city_group = city_profile.model_dump_json()
     figs: dict[str, Figures] = {}
     again: dict[str, Figures] = {}
-    for prof, members, is_again in jobs:
+    for key, (prof, members) in groups.items():
+        extra = [u for u in recounted if u not in members] if key == city_group else []
         got = compute_units(
             con,
-            members,
+            [*members, *extra],
             period.with_rule(prof.period_rule),
             prof,
             comparisons=comparisons,
@@ -623,7 +625,8 @@ def compute_city(
             allow_partial=allow_partial,
             procedures=procedures,
         )
-        (again if is_again else figs).update(got)
+        for u, f in got.items():
+            (again if u in extra else figs)[u] = f
     figs = {u: figs[u] for u in units}
     contributions = {u: again.get(u, figs[u]) for u in units}
     allow = city_profile.allow_partial if allow_partial is None else allow_partial
@@ -721,14 +724,15 @@ class UnitRank:
     numerator: int | None
     denominator: int | None
     rank: int | None  # 1 = best; None when the rate is N/A for the unit
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def rank_units(city: CityFigures, rate_key: str) -> list[UnitRank]:
-    """Units ordered by one rate (highest first; ties share a rank, ordered by larger
-    denominator then slug); units whose rate is N/A come last, unranked."""
+    """Units ordered by one rate as the city counts it (:meth:`CityFigures.contribution`),
+    highest first; ties share a rank, ordered by larger denominator then slug; units whose
+    rate is N/A come last, unranked."""
     rows = []
-    for u, f in city.units.items():
+    for u in city.units:
+        f = city.contribution(u)
         info = f.rates.get(rate_key)
         value = None if info is None or info.value is None else float(info.value)
         rows.append(

@@ -192,8 +192,15 @@ class Judge:
     allow_partial: bool = False
     # Verdicts already given (the same needs recur across figures; coverage is immutable).
     _memo: dict[tuple[Need, ...], Verdict] = field(default_factory=dict, compare=False, repr=False)
+    _whys: dict[tuple[Need], str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def _why(self, need: Need) -> str | None:
+        key = (need,)
+        if key not in self._whys:
+            self._whys[key] = self._why_uncached(need)
+        return self._whys[key]
+
+    def _why_uncached(self, need: Need) -> str | None:
         if need.kind == "catalogue":
             return self.catalogue_reason
         cov = self.cases if need.kind == "cases" else self.pakn

@@ -99,7 +99,7 @@ class ExportList:
             return None
         return self.as_of
 
-    @property
+    @cached_property
     def effective(self) -> Span | None:
         """The days the list holds entirely, or None (no range in its title, or none left)."""
         if self.covers_from is None:
@@ -244,6 +244,16 @@ class UnitCoverage:
     def segments(self, tracked_to: datetime | None = None) -> list[Span]:
         """Covered days of the lists whose cases are tracked to ``tracked_to`` or later (of
         every list when None)."""
+        found = self._segments.get(tracked_to)
+        if found is None:
+            found = self._segments[tracked_to] = self._compute_segments(tracked_to)
+        return list(found)
+
+    @cached_property
+    def _segments(self) -> dict[datetime | None, list[Span]]:
+        return {}  # memo of segments(): the lists never change
+
+    def _compute_segments(self, tracked_to: datetime | None) -> list[Span]:
         spans = []
         for i, x in enumerate(self.lists):
             if x.effective is None:

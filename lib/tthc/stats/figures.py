@@ -701,6 +701,9 @@ def _split_frame(
     if not per_unit:
         (name,) = scopes
         return {name: df}
+    # Text as Python objects first: taking rows of Arrow-backed strings, unit by unit, costs
+    # more than the query.
+    df = df.astype({c: object for c in df.columns if pd.api.types.is_string_dtype(df[c])})
     where = df.groupby("unit", sort=False).indices
     return {
         name: df.take(where[name]).reset_index(drop=True) if name in where else df.iloc[0:0]
