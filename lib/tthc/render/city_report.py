@@ -26,7 +26,8 @@ from tthc.render import quality, sections, tables
 from tthc.render.charts import Chart, NumberStyle, monthly_cases_chart
 from tthc.render.city_charts import units_cases_chart, units_rate_chart
 from tthc.render.export import CHECKS, FIGURES_MIME
-from tthc.render.report import Part, _json_default, _period_label, resolve_period
+from tthc.render.part import ChecksPart
+from tthc.render.report import _json_default, _period_label, resolve_period
 from tthc.report.narrative import Narrative, fill_computed, load_narrative, placeholder_text
 from tthc.stats.city import CityFigures, UnitRank, compute_city, load_city_profiles, rank_units
 from tthc.stats.figures import Figures
@@ -659,10 +660,10 @@ def charts_html(data: CityReportData) -> str:
 # --- internal checks (the companion file) ------------------------------------------------------
 
 
-def checks(data: CityReportData) -> Part:
+def checks(data: CityReportData) -> ChecksPart:
     """The internal checks, for the companion file ``kiem-tra`` (and the appendix when the
     city's ``document.checks_in_appendix`` says so)."""
-    return Part(data_quality(data), CHECKS, data.city.document.checks_in_appendix)
+    return ChecksPart(data_quality(data), CHECKS, data.city.document.checks_in_appendix)
 
 
 def _ledger_html(data: CityReportData) -> str:
