@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from report_fixture import build as build_fixture_warehouse
 from test_report_runner import CASES, FAILING, FIXTURES, TRIVIAL, make_warehouse
@@ -18,7 +19,7 @@ from test_report_runner import CASES, FAILING, FIXTURES, TRIVIAL, make_warehouse
 from tthc.render.export import figures_payload
 from tthc.report import fanout, runner
 from tthc.report.index import scan
-from tthc.report.jobs import build_jobs
+from tthc.report.jobs import build_city_jobs, build_jobs
 from tthc.report.manifest import read_manifest
 
 pytestmark = pytest.mark.slow
@@ -159,6 +160,32 @@ def test_a_job_reads_nothing_of_the_clients_disk(env, tmp_path: Path) -> None:
     # The client writes it into place, hashes checked.
     res = fanout.publish_shipped(pj, reply, 1, shipped)
     assert res.ok and read_manifest(job.folder)["fanout"]["params_copied"] is True
+
+
+def test_a_city_report_on_dask_reads_all_its_units_rows(env, client, tmp_path: Path) -> None:
+    """The city's job ships one slice of every member unit's rows and every unit's params: the
+    real city notebook on a worker counts what the process pool counts."""
+    con = duckdb.connect(str(env["db"]))  # the case lists cover the whole June period
+    con.execute("UPDATE ingests SET covers_from = DATE '2026-05-15', covers_to = DATE '2026-06-14'")
+    con.close()
+    kw = {"formats": ["ipynb", "html"], "units": False}
+    on_dask = run(build_city_jobs("hai-phong", ["2026-06"], out_dir=tmp_path / "d", **kw), client)
+    in_pool = runner.run_jobs(
+        build_city_jobs("hai-phong", ["2026-06"], out_dir=tmp_path / "p", **kw), progress=False
+    )
+    assert [r.status for r in on_dask] == [r.status for r in in_pool]
+    assert on_dask[0].status in ("ok", "incomplete"), on_dask[0].message
+    dask_folder = tmp_path / "d" / "hai-phong" / "2026-06"
+    a = figures_payload(dask_folder / "report.ipynb")
+    b = figures_payload(tmp_path / "p" / "hai-phong" / "2026-06" / "report.ipynb")
+    assert a["figures"] == b["figures"]
+    # Both units' cases (CASES: received 16/5–28/5, in the nd09 June period 15/5–14/6).
+    assert a["figures"]["cases_new"] == sum(n for n, _ in CASES.values()) == 10
+    assert a["figures"]["cases_new_online"] == sum(o for _, o in CASES.values()) == 6
+    assert [u["cases_new"] for u in a["units"]] == [7, 3]
+    m = read_manifest(dask_folder)
+    assert m["kind"] == "city" and m["units"] == ["xa-a", "xa-b"]
+    assert m["fanout"]["slice"]["rows"]["cases"] == sum(n for n, _ in CASES.values())
 
 
 def _gone(pid: int, seconds: float = 20) -> bool:
