@@ -42,8 +42,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix lib tests benchmarks
 	$(BIN)/ruff format lib tests benchmarks
 
+# One pytest worker per core (pytest-xdist); a file's tests stay on one worker, so its
+# module fixtures (the corpus, a Dask cluster, an executed notebook) are built once.
 test: $(STAMP) system-deps lint
-	$(BIN)/python -m pytest -q -ra
+	$(BIN)/python -m pytest -q -ra -n auto --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
