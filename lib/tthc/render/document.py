@@ -227,21 +227,11 @@ def incomplete_html(m: IncompleteMark) -> str:
     )
 
 
-def incomplete_mark(detail: str, *, partial: bool) -> str:
-    """The incomplete mark (:func:`incomplete`) as HTML."""
-    return incomplete_html(incomplete(detail, partial=partial))
-
-
 def heading_html(h: Heading) -> str:
     if h.level == 4:
         return f'<h3 class="app">{e(h.text)}</h3>'
     tag, cls = {1: ("h2", "sec"), 2: ("h3", "sub"), 3: ("h4", "subsub")}[h.level]
     return f'<{tag} class="{cls}">{e(h.number)} {e(h.text)}</{tag}>'
-
-
-def heading(number: str, text: str, level: int = 1) -> str:
-    """'I. KẾT QUẢ …' (level 1), '1. Công tác …' (2), '2.1. …' (3): bold, numbered."""
-    return heading_html(Heading(number, text, level))
 
 
 def note(text: str) -> Paragraph:
