@@ -7,8 +7,12 @@ main rates with its rank; the units with late cases; the units whose exports do 
 period (listed, never counted as zero); a comparison with the previous period; the sections
 the city office writes (params/narrative/<city>/<YYYY-MM>.md: II.1, II.2, III, IV); and in
 the appendix the national form by unit (Biểu 06: one row per unit and the total row), the
-rates and ranks by unit, and the charts. The internal checks go to the companion file
-kiem-tra, as for a unit. Nothing here catches an error: a problem stops the notebook.
+rates and ranks by unit, and the charts. Each part of the signed document is a
+:class:`~tthc.render.part.Part` of blocks (:mod:`tthc.render.model`), as the unit report's
+(:mod:`tthc.render.report`, whose builders it reuses): HTML for the page and the PDF, the same
+blocks as JSON for the DOCX. The internal checks are a
+:class:`~tthc.render.part.ChecksPart` for the companion file kiem-tra, never in the DOCX, as
+for a unit. Nothing here catches an error: a problem stops the notebook.
 """
 
 from __future__ import annotations
@@ -23,12 +27,20 @@ import pandas as pd
 from tthc.cities import CityParams
 from tthc.render import document as doc
 from tthc.render import quality, sections, tables
-from tthc.render.charts import Chart, NumberStyle, monthly_cases_chart
+from tthc.render.charts import Chart, NumberStyle, monthly_cases_chart, raster_images
 from tthc.render.city_charts import units_cases_chart, units_rate_chart
 from tthc.render.export import CHECKS, FIGURES_MIME
-from tthc.render.part import ChecksPart
-from tthc.render.report import _json_default, _period_label, resolve_period
-from tthc.report.narrative import Narrative, fill_computed, load_narrative, placeholder_text
+from tthc.render.model import AppendixHead, Cell, Group, Heading, Paragraph, Row, Run, Table, Text
+from tthc.render.part import ChecksPart, Part
+from tthc.render.report import (
+    _json_default,
+    comparison_blocks,
+    incomplete_marks,
+    monthly_chart_frame,
+    narrative_section,
+    resolve_period,
+)
+from tthc.report.narrative import Narrative, fill_computed, load_narrative
 from tthc.stats.city import CityFigures, UnitRank, compute_city, load_city_profiles, rank_units
 from tthc.stats.figures import Figures
 from tthc.stats.numbers import NA, format_count, format_rate
@@ -64,6 +76,8 @@ class CityReportData:
     ledger: pd.DataFrame  # per unit and kind: files, rows read, rejected, latest export
     db: Path
     trend_units: list[str]  # the units the monthly chart counts
+    # The report writes a DOCX: its charts are also drawn as PNG (tthc.render.charts).
+    docx: bool = True
 
     @property
     def figures(self) -> Figures:
@@ -109,10 +123,12 @@ def load_city_report_data(
     db: str | Path | None = None,
     profile: str | None = None,
     allow_partial: bool | None = None,
+    docx: bool = True,
 ) -> CityReportData:
     """Open the warehouse read-only and gather every input of the city report: each unit's
     figures and the city's (:func:`tthc.stats.city.compute_city`), the city's monthly series,
-    the units' ingest ledger, the city's narrative."""
+    the units' ingest ledger, the city's narrative. ``docx``: the report writes a DOCX, so the
+    charts carry a PNG too."""
     from tthc import warehouse
     from tthc.paths import default_db
     from tthc.stats.coverage import load_coverages
@@ -155,6 +171,7 @@ def load_city_report_data(
         ledger=ledger,
         db=path,
         trend_units=trend_units,
+        docx=bool(docx),
     )
 
 
@@ -172,29 +189,12 @@ def units_ledger(con: Any, units: list[str]) -> pd.DataFrame:
 # --- the body ---------------------------------------------------------------------------------
 
 
-def _narrative(data: CityReportData, sid: str, text: str | None = None) -> str:
-    raw = data.narrative.sections[sid] if text is None else text
-    return doc.narrative_html(raw, placeholders=[placeholder_text(sid)], section=sid)
+def _narrative(data: CityReportData, sid: str, text: str | None = None) -> Text:
+    return narrative_section(data.narrative, sid, text)
 
 
-def title_block(period: Period) -> str:
-    """'BÁO CÁO', the summary line with the period and its window, a short rule."""
-    return f"""<div class="doc-title-block" data-block="title">
-<p class="doc-title">{doc.DOC_KIND}</p>
-<p class="doc-summary">{doc.e(summary_phrase(period))}</p>
-<p class="doc-summary">({doc.e(period.range_phrase)})</p>
-<div class="doc-summary-rule"></div>
-</div>"""
-
-
-def front_matter(data: CityReportData) -> str:
+def front_matter(data: CityReportData) -> Part:
     """Header block, 'BÁO CÁO' with the summary line, the incomplete mark and the opening."""
-    f = data.figures
-    mark = (
-        doc.incomplete_mark(f.completeness_note, partial=f.completeness == "partial")
-        if f.completeness != "complete"
-        else ""
-    )
     n = len(data.result.units)
     rule = {
         "nd09": "chốt số liệu theo Nghị định số 09/2019/NĐ-CP",
@@ -207,32 +207,34 @@ def front_matter(data: CityReportData) -> str:
         f"{data.city.display_name} báo cáo tình hình, kết quả giải quyết thủ tục hành chính "
         f"{data.period.title_phrase} như sau:"
     )
-    return "\n".join(
+    return Part(
+        "front",
         [
-            doc.header_block(
+            doc.header(
                 data.city,  # type: ignore[arg-type]  # a city has a unit's header fields
                 data.period,
                 number=data.narrative.number,
                 issue_date=data.narrative.issue_date,
             ),
-            title_block(data.period),
-            mark,
-            f'<div class="narrative" data-section="mo-dau"><p>{doc.e(opening)}</p></div>',
-        ]
+            doc.title(data.period, summary_phrase(data.period)),
+            *incomplete_marks(data.figures),
+            Text("narrative", "mo-dau", (Paragraph((Run(opening),)),)),
+        ],
     )
 
 
-def part_one(data: CityReportData) -> str:
+def part_one(data: CityReportData) -> Part:
     """I. Results: the city's figures (1), by unit (2), late cases (3), missing data (4),
     comparison with the previous period (5)."""
     f, p = data.figures, data.profile
-    return "\n".join(
+    return Part(
+        "part-one",
         [
-            doc.heading(
+            Heading(
                 "I.", f"KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {data.period.title_phrase.upper()}"
             ),
-            doc.heading("1.", "Kết quả chung của các đơn vị cấp xã trên địa bàn", 2),
-            sections.lines_html(
+            Heading("1.", "Kết quả chung của các đơn vị cấp xã trên địa bàn", 2),
+            sections.computed(
                 sections.results_lines(
                     f,
                     p,
@@ -244,16 +246,16 @@ def part_one(data: CityReportData) -> str:
                 ),
                 section="I.1",
             ),
-            sections.lines_html(sections.pakn_lines(f, p), section="I.1-pakn"),
-            doc.heading("2.", "Kết quả của từng đơn vị", 2),
-            units_results_html(data),
-            doc.heading("3.", "Đơn vị có hồ sơ quá hạn", 2),
-            late_units_html(data),
-            doc.heading("4.", "Đơn vị chưa đủ số liệu của kỳ báo cáo", 2),
-            missing_units_html(data),
-            doc.heading("5.", "So sánh với kỳ trước và cùng kỳ năm trước", 2),
-            comparison_html(data),
-        ]
+            sections.computed(sections.pakn_lines(f, p), section="I.1-pakn"),
+            Heading("2.", "Kết quả của từng đơn vị", 2),
+            units_results(data),
+            Heading("3.", "Đơn vị có hồ sơ quá hạn", 2),
+            *late_units(data),
+            Heading("4.", "Đơn vị chưa đủ số liệu của kỳ báo cáo", 2),
+            missing_units(data),
+            Heading("5.", "So sánh với kỳ trước và cùng kỳ năm trước", 2),
+            *comparison_blocks(f, data.period, p),
+        ],
     )
 
 
@@ -275,7 +277,7 @@ def _rank_phrase(data: CityReportData, ranks: list[UnitRank], decimals: int) -> 
     return text
 
 
-def units_results_html(data: CityReportData) -> str:
+def units_results(data: CityReportData) -> Text:
     """For each ranked rate, the city's rate and the highest and lowest unit; the full table
     of rates and ranks is Phụ lục II."""
     lines = []
@@ -310,7 +312,7 @@ def units_results_html(data: CityReportData) -> str:
             "xếp hạng các đơn vị tại Phụ lục II.",
         )
     )
-    return sections.lines_html(lines, section="I.2")
+    return sections.computed(lines, section="I.2")
 
 
 def late_rows(data: CityReportData) -> list[dict[str, Any]]:
@@ -339,9 +341,17 @@ def late_rows(data: CityReportData) -> list[dict[str, Any]]:
 
 
 LATE_LISTED = 20  # units listed in the body; all of them are in Phụ lục I (columns 8 and 11)
+LATE_COLUMNS: tuple[tables.Column, ...] = (
+    tables.Column("name", "Đơn vị"),
+    tables.Column("late", "Đã giải quyết quá hạn", "count"),
+    tables.Column("overdue", "Đang giải quyết quá hạn", "count"),
+    tables.Column("total", "Cộng", "count"),
+)
 
 
-def late_units_html(data: CityReportData) -> str:
+def late_units(data: CityReportData) -> tuple[Any, ...]:
+    """The units with late cases (the :data:`LATE_LISTED` with most of them), or the sentence
+    saying there are none among the units with the figures."""
     rows = late_rows(data)
     if not rows:
         n = sum(
@@ -349,134 +359,114 @@ def late_units_html(data: CityReportData) -> str:
             for f in data.contributions.values()
             if f.values.get("cases_resolved_late") is not None
         )
-        return (
-            f'<p data-table="late-units">Không có đơn vị nào có hồ sơ quá hạn trong {n} đơn vị '
-            "có đủ số liệu.</p>"
-        )
-    body = "".join(
-        f'<tr><td class="center">{i}</td><td class="text">{doc.e(r["name"])}</td>'
-        f'<td class="num">{format_count(r["late"], data.profile)}</td>'
-        f'<td class="num">{format_count(r["overdue"], data.profile)}</td>'
-        f'<td class="num">{format_count(r["total"], data.profile)}</td></tr>'
-        for i, r in enumerate(rows[:LATE_LISTED], start=1)
+        none = f"Không có đơn vị nào có hồ sơ quá hạn trong {n} đơn vị có đủ số liệu."
+        return (Table("late-units", "data sortable", "", (), (), empty=none),)
+    table = tables.data_table(
+        pd.DataFrame(rows[:LATE_LISTED], columns=[c.key for c in LATE_COLUMNS]),
+        LATE_COLUMNS,
+        data.profile,
+        key="late-units",
+        widths=(0.6, 3.0, 1.6, 1.6, 1.0),
+    )
+    intro = (
+        f"{len(rows)} đơn vị có hồ sơ quá hạn (đã giải quyết quá hạn trong kỳ hoặc đang giải "
+        "quyết quá hạn đến cuối kỳ):"
     )
     more = (
-        f'<p class="noindent note">{LATE_LISTED} đơn vị nhiều hồ sơ quá hạn nhất; '
-        f"{len(rows) - LATE_LISTED} đơn vị khác có hồ sơ quá hạn: xem Phụ lục I, cột (8) và "
-        "(11).</p>"
+        (
+            doc.note(
+                f"{LATE_LISTED} đơn vị nhiều hồ sơ quá hạn nhất; {len(rows) - LATE_LISTED} đơn "
+                "vị khác có hồ sơ quá hạn: xem Phụ lục I, cột (8) và (11)."
+            ),
+        )
         if len(rows) > LATE_LISTED
-        else ""
+        else ()
     )
-    return (
-        f"<p>{len(rows)} đơn vị có hồ sơ quá hạn (đã giải quyết quá hạn trong kỳ hoặc đang giải "
-        "quyết quá hạn đến cuối kỳ):</p>"
-        '<table class="data sortable" data-table="late-units"><thead><tr>'
-        '<th scope="col">STT</th><th scope="col">Đơn vị</th>'
-        '<th scope="col">Đã giải quyết quá hạn</th><th scope="col">Đang giải quyết quá hạn</th>'
-        '<th scope="col">Cộng</th></tr></thead><tbody>' + body + "</tbody></table>" + more
-    )
+    return (Paragraph((Run(intro),)), table, *more)
 
 
-def missing_units_html(data: CityReportData) -> str:
+def missing_units(data: CityReportData) -> Text:
     """The units whose exports do not cover the period: named with what they cover, never
     counted as zero."""
     missing = data.result.units_missing
     n = len(data.result.units)
     if not missing:
-        return f'<p data-list="missing-units">Tất cả {n} đơn vị có đủ số liệu của kỳ báo cáo.</p>'
+        lines = [sections.Line(3, f"Tất cả {n} đơn vị có đủ số liệu của kỳ báo cáo.")]
+        return sections.computed(lines, section="missing-units")
     how = (
         "các số liệu thiếu của thành phố ghi N/A"
         if data.figures.completeness == "incomplete"
         else "số liệu của thành phố chỉ cộng các đơn vị có số liệu, có ghi rõ"
     )
-    items = "".join(
-        f'<p class="l1" data-unit="{doc.e(u)}">- {doc.e(data.name(u))}: '
-        f"{doc.e(f.completeness_note or NA)}</p>"
-        for u, f in missing.items()
-    )
-    return (
-        f'<div class="computed" data-list="missing-units"><p>{len(missing)}/{n} đơn vị chưa có '
-        f"đủ số liệu của kỳ báo cáo; số liệu của các đơn vị này không được tính là 0 ({how}):</p>"
-        f"{items}</div>"
-    )
-
-
-def comparison_html(data: CityReportData) -> str:
-    f = data.figures
-    comps = f.comparisons
-    labels = (
-        _period_label(data.period),
-        _period_label(data.period.previous()),
-        _period_label(data.period.same_period_last_year()),
-    )
-    current = {k: (None if k in f.partial else v) for k, v in f.values.items()}
-    note = ""
-    gone = [
-        label
-        for key, label in (("previous", labels[1]), ("last_year", labels[2]))
-        if comps.get(key) is None
+    lines = [
+        sections.Line(
+            3,
+            f"{len(missing)}/{n} đơn vị chưa có đủ số liệu của kỳ báo cáo; số liệu của các đơn "
+            f"vị này không được tính là 0 ({how}):",
+        ),
+        *(
+            sections.Line(1, f"{data.name(u)}: {f.completeness_note or NA}")
+            for u, f in missing.items()
+        ),
     ]
-    if gone:
-        note = f'<p class="noindent note">Không có dữ liệu cho: {doc.e(", ".join(gone))} (N/A).</p>'
-    return (
-        tables.comparison_html(
-            current, comps.get("previous"), comps.get("last_year"), data.profile, labels=labels
-        )
-        + note
-    )
+    return sections.computed(lines, section="missing-units")
 
 
-def part_two(data: CityReportData) -> str:
+def part_two(data: CityReportData) -> Part:
     """II. Assessment: achievements (with the computed bullet) and shortcomings."""
     bullet = sections.achievement_line(data.figures, data.profile).to_markdown()
-    return "\n".join(
+    return Part(
+        "part-two",
         [
-            doc.heading("II.", "ĐÁNH GIÁ CHUNG"),
-            doc.heading("1.", "Kết quả đã đạt được.", 2),
+            Heading("II.", "ĐÁNH GIÁ CHUNG"),
+            Heading("1.", "Kết quả đã đạt được.", 2),
             _narrative(data, "II.1", fill_computed(data.narrative.sections["II.1"], bullet)),
-            doc.heading("2.", "Một số tồn tại, hạn chế", 2),
+            Heading("2.", "Một số tồn tại, hạn chế", 2),
             _narrative(data, "II.2"),
-        ]
+        ],
     )
 
 
-def part_three_four(data: CityReportData) -> str:
+def part_three_four(data: CityReportData) -> Part:
     """III. Next period's tasks, IV. Proposals, the closing sentence."""
     closing = (
         "Trên đây là báo cáo tình hình, kết quả giải quyết thủ tục hành chính của các đơn vị cấp "
         f"xã {data.period.title_phrase} của {doc.sentence_case(data.city.issuer)} "
         f"{data.city.display_name}./."
     )
-    return "\n".join(
+    return Part(
+        "part-three-four",
         [
-            doc.heading("III.", f"PHƯƠNG HƯỚNG NHIỆM VỤ {data.period.next().title_phrase.upper()}"),
+            Heading("III.", f"PHƯƠNG HƯỚNG NHIỆM VỤ {data.period.next().title_phrase.upper()}"),
             _narrative(data, "III"),
-            doc.heading("IV.", "KIẾN NGHỊ VÀ ĐỀ XUẤT"),
+            Heading("IV.", "KIẾN NGHỊ VÀ ĐỀ XUẤT"),
             _narrative(data, "IV"),
-            f'<p class="closing">{doc.e(closing)}</p>',
-        ]
+            Paragraph((Run(closing),), style="closing"),
+        ],
     )
 
 
-def signature(data: CityReportData) -> str:
-    return doc.signature_block(data.city)  # type: ignore[arg-type]
+def signature(data: CityReportData) -> Part:
+    return Part("signature", [doc.signature(data.city)])  # type: ignore[arg-type]
 
 
 # --- the appendix ------------------------------------------------------------------------------
 
 
-def _appendix_head(data: CityReportData, label: str, title: str) -> str:
-    ref = doc.report_reference(data.city, data.narrative.number, data.narrative.issue_date)  # type: ignore[arg-type]
-    return f"""<div class="appendix-head" data-block="appendix">
-<p class="label">Phụ lục {doc.e(label)}</p>
-<p class="title">{doc.e(title.upper())}</p>
-<p class="title">({doc.e(data.period.range_phrase)})</p>
-<p class="ref">(Kèm theo {doc.e(ref)})</p>
-</div>"""
+def _appendix_head(data: CityReportData, label: str, title: str) -> AppendixHead:
+    return doc.appendix_head(
+        data.city,  # type: ignore[arg-type]  # a city has a unit's header fields
+        data.period,
+        label,
+        number=data.narrative.number,
+        issue_date=data.narrative.issue_date,
+        title=title,
+    )
 
 
-def appendix_units_table(data: CityReportData) -> str:
-    """Phụ lục I: the national form (Biểu 06) with one row per unit and the total row."""
+def appendix_units_table(data: CityReportData) -> Part:
+    """Phụ lục I: the national form (Biểu 06) with one row per unit and the total row, on a
+    landscape page."""
     table = data.result.units_table.copy()
     table["field"] = [
         name if total else data.name(name)
@@ -490,26 +480,23 @@ def appendix_units_table(data: CityReportData) -> str:
     )
     cmp = "theo thời điểm" if data.profile.comparison == "timestamp" else "theo ngày"
     notes.append(f"Trước hạn / đúng hạn / quá hạn: so sánh ngày kết thúc với ngày hẹn trả {cmp}.")
-    return (
-        '<section class="appendix landscape" data-part="appendix">'
-        + _appendix_head(
-            data,
-            "I",
-            f"Số liệu giải quyết thủ tục hành chính của các đơn vị cấp xã {data.period.title_phrase}",
-        )
-        + tables.field_table_html(
-            table,
-            data.profile,
-            caption=(
-                "Biểu 06. Tình hình, kết quả giải quyết thủ tục hành chính theo đơn vị "
-                f"({data.period.range_phrase.lower()})"
-            ),
-            label="Đơn vị",
-            key="units",
-        )
-        + "".join(f'<p class="noindent note">{doc.e(n)}</p>' for n in notes)
-        + "</section>"
+    head = _appendix_head(
+        data,
+        "I",
+        f"Số liệu giải quyết thủ tục hành chính của các đơn vị cấp xã {data.period.title_phrase}",
     )
+    form = tables.field_table(
+        table,
+        data.profile,
+        caption=(
+            "Biểu 06. Tình hình, kết quả giải quyết thủ tục hành chính theo đơn vị "
+            f"({data.period.range_phrase.lower()})"
+        ),
+        label="Đơn vị",
+        key="units",
+    )
+    blocks = (head, form, *(doc.note(n) for n in notes))
+    return Part("appendix", [Group("appendix", "appendix", blocks, landscape=True)])
 
 
 def rankings_frame(data: CityReportData) -> pd.DataFrame:
@@ -524,95 +511,93 @@ def rankings_frame(data: CityReportData) -> pd.DataFrame:
     return pd.DataFrame(list(rows.values()))
 
 
-def appendix_rankings(data: CityReportData) -> str:
-    """Phụ lục II: each unit's main rates and its rank on each (1 = highest), the city's row
-    last (its rates recomputed from the summed parts)."""
+def rankings_table(data: CityReportData) -> Table:
+    """Each unit's main rates and its rank on each (1 = highest), the city's row last (its
+    rates recomputed from the summed parts)."""
     df = rankings_frame(data)
     decimals = {key: data.figures.rates[key].decimals for key, _ in RANKED}
 
     def pct(v: Any, key: str) -> str:
         return NA if v is None or pd.isna(v) else format_rate(v, data.profile, decimals[key])
 
-    head = "".join(f'<th scope="col" colspan="2">{doc.e(name)}</th>' for _, name in RANKED)
-    sub = "".join('<th scope="col">Tỷ lệ</th><th scope="col">Hạng</th>' for _ in RANKED)
+    def th(text: str, rowspan: int = 1, colspan: int = 1) -> Cell:
+        return Cell(text, header=True, rowspan=rowspan, colspan=colspan, scope="col")
+
+    head = (
+        Row((th("STT", 2), th("Đơn vị", 2), *(th(name, colspan=2) for _, name in RANKED))),
+        Row(tuple(c for _ in RANKED for c in (th("Tỷ lệ"), th("Hạng")))),
+    )
     body = []
     for i, r in enumerate(df.to_dict("records"), start=1):
-        cells = "".join(
-            f'<td class="num">{doc.e(pct(r.get(f"{k}_value"), k))}</td>'
-            f'<td class="center">{"" if pd.isna(r.get(f"{k}_rank")) else int(r[f"{k}_rank"])}</td>'
-            for k, _ in RANKED
-        )
-        body.append(
-            f'<tr><td class="center">{i}</td><td class="text">{doc.e(r["name"])}</td>{cells}</tr>'
-        )
-    city = "".join(
-        f'<td class="num">{doc.e(pct(data.figures.values.get(f"rate_{k}"), k))}</td><td></td>'
+        cells = [Cell(str(i), style="center"), Cell(str(r["name"]), style="text")]
+        for k, _ in RANKED:
+            rank = r.get(f"{k}_rank")
+            cells += [
+                Cell(pct(r.get(f"{k}_value"), k), style="num"),
+                Cell("" if rank is None or pd.isna(rank) else str(int(rank)), style="center"),
+            ]
+        body.append(Row(tuple(cells)))
+    city = [
+        c
         for k, _ in RANKED
-    )
+        for c in (Cell(pct(data.figures.values.get(f"rate_{k}"), k), style="num"), Cell(""))
+    ]
     body.append(
-        f'<tr class="total"><td></td><th scope="row" class="text">Toàn thành phố</th>{city}</tr>'
+        Row(
+            (
+                Cell(""),
+                Cell("Toàn thành phố", header=True, scope="row", style="text"),
+                *city,
+            ),
+            style="total",
+        )
     )
-    return (
-        '<section class="appendix landscape" data-part="rankings">'
-        + _appendix_head(data, "II", "Tỷ lệ và xếp hạng các đơn vị cấp xã")
-        + '<table class="data sortable" data-table="rankings"><thead>'
-        + f'<tr><th scope="col" rowspan="2">STT</th><th scope="col" rowspan="2">Đơn vị</th>{head}</tr>'
-        + f"<tr>{sub}</tr></thead><tbody>"
-        + "\n".join(body)
-        + "</tbody></table>"
-        + '<p class="noindent note">Hạng 1 là tỷ lệ cao nhất; các đơn vị bằng tỷ lệ cùng hạng; '
-        "đơn vị chưa tính được tỷ lệ (N/A) không xếp hạng. Tỷ lệ toàn thành phố tính từ tổng tử "
-        "số và tổng mẫu số của các đơn vị, không phải trung bình các tỷ lệ.</p>" + "</section>"
+    return Table(
+        key="rankings",
+        style="data sortable",
+        caption="",
+        head=head,
+        body=tuple(body),
+        # STT, Đơn vị, then per rate its value and rank: for the DOCX.
+        widths=(0.6, 2.6, *(1.1, 0.7) * len(RANKED)),
     )
+
+
+def appendix_rankings(data: CityReportData) -> Part:
+    """Phụ lục II: the rates and ranks by unit (:func:`rankings_table`), on a landscape page."""
+    blocks = (
+        _appendix_head(data, "II", "Tỷ lệ và xếp hạng các đơn vị cấp xã"),
+        rankings_table(data),
+        doc.note(
+            "Hạng 1 là tỷ lệ cao nhất; các đơn vị bằng tỷ lệ cùng hạng; đơn vị chưa tính được "
+            "tỷ lệ (N/A) không xếp hạng. Tỷ lệ toàn thành phố tính từ tổng tử số và tổng mẫu số "
+            "của các đơn vị, không phải trung bình các tỷ lệ."
+        ),
+    )
+    return Part("rankings", [Group("rankings", "appendix", blocks, landscape=True)])
 
 
 def charts(data: CityReportData) -> list[Chart]:
-    """The city's charts, in the order the appendix shows them."""
+    """The city's charts, in the order the appendix shows them; with their PNG when the report
+    writes a DOCX (``data.docx``)."""
+    with raster_images(data.docx):
+        return _charts(data)
+
+
+def _charts(data: CityReportData) -> list[Chart]:
     numbers = NumberStyle.for_profile(data.profile)
-    monthly = pd.DataFrame(
-        {
-            "label": data.monthly["label"],
-            "received": data.monthly["cases_new"],
-            "resolved": data.monthly["cases_resolved"],
-            "rate_on_time": data.monthly["rate_on_time"],
-            "coverage": data.monthly["coverage"],
-            "covered_from": data.monthly["covered_from"],
-            "covered_to": data.monthly["covered_to"],
-            "period_end": data.monthly["period_end"],
-        }
-    )
     rows = []
     for unit, f in data.contributions.items():
         v = f.values
-        parts = {
-            "resolved_ok": v.get("cases_resolved_early_or_on_time"),
-            "resolved_late": v.get("cases_resolved_late"),
-            "in_progress_within": v.get("cases_in_progress_within"),
-            "in_progress_overdue": v.get("cases_in_progress_overdue"),
-        }
+        parts = {k: v.get(CASE_PARTS[k]) for k in CASE_PARTS}
         if any(x is None for x in parts.values()):
             continue
         rows.append({"unit": data.name(unit), **parts})
     out = [
-        monthly_cases_chart(monthly, year=data.period.end.year, numbers=numbers),
-        units_cases_chart(
-            pd.DataFrame(
-                rows,
-                columns=[
-                    "unit",
-                    *(
-                        k
-                        for k in (
-                            "resolved_ok",
-                            "resolved_late",
-                            "in_progress_within",
-                            "in_progress_overdue",
-                        )
-                    ),
-                ],
-            ),
-            numbers=numbers,
+        monthly_cases_chart(
+            monthly_chart_frame(data.monthly), year=data.period.end.year, numbers=numbers
         ),
+        units_cases_chart(pd.DataFrame(rows, columns=["unit", *CASE_PARTS]), numbers=numbers),
     ]
     for key, question in (
         ("on_time", "Đơn vị nào giải quyết trước hạn, đúng hạn thấp nhất?"),
@@ -640,21 +625,31 @@ def charts(data: CityReportData) -> list[Chart]:
     return out
 
 
-def charts_html(data: CityReportData) -> str:
+# The stacked parts of the cases chart (tthc.render.city_charts) and the figures they count.
+CASE_PARTS = {
+    "resolved_ok": "cases_resolved_early_or_on_time",
+    "resolved_late": "cases_resolved_late",
+    "in_progress_within": "cases_in_progress_within",
+    "in_progress_overdue": "cases_in_progress_overdue",
+}
+
+
+def appendix_charts(data: CityReportData) -> Part:
+    """Phụ lục III: the charts, SVG in the HTML and PDF, PNG in the DOCX; a note above them
+    naming the units the monthly chart leaves out."""
     left_out = [data.name(u) for u in data.result.units if u not in data.trend_units]
     note = (
-        '<p class="noindent note">Biểu đồ theo tháng không gồm các đơn vị chưa có đủ dữ liệu từ '
-        f"{vn_date(data.figures.ytd_start)}: {doc.e(', '.join(left_out))}.</p>"
+        (
+            doc.note(
+                "Biểu đồ theo tháng không gồm các đơn vị chưa có đủ dữ liệu từ "
+                f"{vn_date(data.figures.ytd_start)}: {', '.join(left_out)}."
+            ),
+        )
         if left_out
-        else ""
+        else ()
     )
-    return (
-        '<section class="appendix-part charts" data-part="charts">'
-        + '<h3 class="app">Phụ lục III. Biểu đồ</h3>'
-        + note
-        + "\n".join(c.to_html() for c in charts(data))
-        + "</section>"
-    )
+    blocks = (Heading("", "Phụ lục III. Biểu đồ", 4), *note, *charts(data))
+    return Part("charts", [Group("charts", "appendix-part charts", blocks)])
 
 
 # --- internal checks (the companion file) ------------------------------------------------------
@@ -766,6 +761,7 @@ def payload(data: CityReportData) -> dict[str, Any]:
         "profile": data.profile.name,
         "db": str(data.db),
         "document_title": data.title,
+        "document_author": doc.document_author(data.city),  # type: ignore[arg-type]
         "figures": city_json,
         "units": [
             {

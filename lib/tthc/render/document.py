@@ -186,9 +186,13 @@ def header_block(
     return header_html(header(unit, period, number=number, issue_date=issue_date))
 
 
-def title(period: PeriodLike) -> Title:
-    """'BÁO CÁO', the summary line with the period and its window."""
-    return Title(kind=DOC_KIND, summary=(summary_phrase(period), f"({period.range_phrase})"))
+def title(period: PeriodLike, summary: str | None = None) -> Title:
+    """'BÁO CÁO', the summary line (trích yếu: ``summary``, by default the unit report's
+    :func:`summary_phrase`) and the period's window."""
+    return Title(
+        kind=DOC_KIND,
+        summary=(summary or summary_phrase(period), f"({period.range_phrase})"),
+    )
 
 
 def title_html(t: Title) -> str:
@@ -223,11 +227,6 @@ def incomplete_html(m: IncompleteMark) -> str:
     )
 
 
-def incomplete_mark(detail: str, *, partial: bool) -> str:
-    """The incomplete mark (:func:`incomplete`) as HTML."""
-    return incomplete_html(incomplete(detail, partial=partial))
-
-
 def heading_html(h: Heading) -> str:
     if h.level == 4:
         return f'<h3 class="app">{e(h.text)}</h3>'
@@ -235,9 +234,9 @@ def heading_html(h: Heading) -> str:
     return f'<{tag} class="{cls}">{e(h.number)} {e(h.text)}</{tag}>'
 
 
-def heading(number: str, text: str, level: int = 1) -> str:
-    """'I. KẾT QUẢ …' (level 1), '1. Công tác …' (2), '2.1. …' (3): bold, numbered."""
-    return heading_html(Heading(number, text, level))
+def note(text: str) -> Paragraph:
+    """A small italic note under a table or above the charts (style 'noindent note')."""
+    return Paragraph((Run(text),), style="noindent note")
 
 
 def paragraphs(lines: Iterable[str], cls: str | None = None) -> str:
@@ -294,15 +293,15 @@ def appendix_head(
     *,
     number: str | None = None,
     issue_date: date | None = None,
+    title: str | None = None,
 ) -> AppendixHead:
-    """'Phụ lục' (then ``label``, e.g. 'I'), the appendix title in upper case, and
+    """'Phụ lục' (then ``label``, e.g. 'I'), the appendix title in upper case (``title``, by
+    default 'Số liệu giải quyết thủ tục hành chính <kỳ>'), the period's window, and
     '(Kèm theo Báo cáo số 125/BC-UBND ngày 16/6/2026 của …)'."""
+    title = title or f"Số liệu giải quyết thủ tục hành chính {period.title_phrase}"
     return AppendixHead(
         label=f"Phụ lục{(' ' + label) if label else ''}",
-        titles=(
-            f"SỐ LIỆU GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH {period.title_phrase.upper()}",
-            f"({period.range_phrase})",
-        ),
+        titles=(title.upper(), f"({period.range_phrase})"),
         ref=f"(Kèm theo {report_reference(unit, number, issue_date)})",
     )
 

@@ -134,9 +134,15 @@ def load_report_data(
 # --- the body ---------------------------------------------------------------------------------
 
 
-def _narrative(data: ReportData, sid: str, text: str | None = None) -> Text:
-    raw = data.narrative.sections[sid] if text is None else text
+def narrative_section(narrative: Narrative, sid: str, text: str | None = None) -> Text:
+    """Section ``sid`` of a narrative file (or ``text`` in its place) as a block, its unwritten
+    placeholder marked: the unit's and the city's report read their narrative alike."""
+    raw = narrative.sections[sid] if text is None else text
     return doc.narrative(raw, placeholders=[placeholder_text(sid)], section=sid)
+
+
+def _narrative(data: ReportData, sid: str, text: str | None = None) -> Text:
+    return narrative_section(data.narrative, sid, text)
 
 
 def front_matter(data: ReportData) -> Part:
@@ -161,7 +167,12 @@ def front_matter(data: ReportData) -> Part:
 def completeness_mark(data: ReportData) -> tuple[IncompleteMark, ...]:
     """The boxed "BÁO CÁO CHƯA ĐẦY ĐỦ" line of a report the exports do not cover entirely, as
     a block of the front matter (HTML, PDF and DOCX); none for a complete report."""
-    f = data.figures
+    return incomplete_marks(data.figures)
+
+
+def incomplete_marks(f: Figures) -> tuple[IncompleteMark, ...]:
+    """The incomplete mark of figures (a unit's, or a city's summed ones) the exports do not
+    cover entirely; none when they do."""
     if f.completeness == "complete":
         return ()
     return (doc.incomplete(f.completeness_note, partial=f.completeness == "partial"),)
@@ -248,10 +259,6 @@ def signature(data: ReportData) -> Part:
 # --- the appendix ------------------------------------------------------------------------------
 
 
-def _note(text: str) -> Paragraph:
-    return Paragraph((Run(text),), style="noindent note")
-
-
 def appendix_field_table(data: ReportData) -> Part:
     """Appendix heading and the national form's table, on a landscape page."""
     table = tables.field_table(
@@ -265,7 +272,7 @@ def appendix_field_table(data: ReportData) -> Part:
         number=data.narrative.number,
         issue_date=data.narrative.issue_date,
     )
-    notes = [_note(n) for n in _field_table_notes(data)]
+    notes = [doc.note(n) for n in _field_table_notes(data)]
     return Part(
         "appendix",
         [Group("appendix", "appendix", (head, table, *notes), landscape=True)],
@@ -318,7 +325,7 @@ def appendix_late_cases(data: ReportData) -> Part:
     else:
         body = (
             tables.late_cases(f.late_cases, data.profile),
-            *(_note(n) for n in _coverage_table_notes(data, ["late_cases"])),
+            *(doc.note(n) for n in _coverage_table_notes(data, ["late_cases"])),
         )
     return Part("late", [Group("late", "appendix-part", (Heading("", title, 4), *body))])
 
@@ -327,12 +334,14 @@ def _period_label(p: Period) -> str:
     return p.title_phrase[:1].upper() + p.title_phrase[1:]
 
 
-def appendix_comparison(data: ReportData) -> Part:
-    comps = data.figures.comparisons
+def comparison_blocks(f: Figures, period: Period, profile: Profile) -> tuple[Any, ...]:
+    """The comparison with the previous period and the same period last year (the table, and
+    a note naming the periods without data), for the unit's and the city's figures alike."""
+    comps = f.comparisons
     labels = (
-        _period_label(data.period),
-        _period_label(data.period.previous()),
-        _period_label(data.period.same_period_last_year()),
+        _period_label(period),
+        _period_label(period.previous()),
+        _period_label(period.same_period_last_year()),
     )
     missing = [
         label
@@ -340,21 +349,24 @@ def appendix_comparison(data: ReportData) -> Part:
         if comps.get(key) is None
     ]
     # A figure of part of the period compares with nothing: N/A in this table.
-    current = {
-        k: (None if k in data.figures.partial else v) for k, v in data.figures.values.items()
-    }
+    current = {k: (None if k in f.partial else v) for k, v in f.values.items()}
     table = tables.comparison(
         current,
         comps.get("previous"),
         comps.get("last_year"),
-        data.profile,
+        profile,
         labels=labels,
     )
-    notes = [_note(f"Không có dữ liệu cho: {', '.join(missing)} (N/A).")] if missing else []
+    notes = [doc.note(f"Không có dữ liệu cho: {', '.join(missing)} (N/A).")] if missing else []
+    return (table, *notes)
+
+
+def appendix_comparison(data: ReportData) -> Part:
+    blocks = comparison_blocks(data.figures, data.period, data.profile)
     if data.figures.partial:
-        notes.append(_note("Số liệu chỉ tính một phần kỳ không được so sánh (N/A)."))
+        blocks = (*blocks, doc.note("Số liệu chỉ tính một phần kỳ không được so sánh (N/A)."))
     title = Heading("", "Biểu 3. So sánh với kỳ trước và cùng kỳ năm trước", 4)
-    return Part("comparison", [Group("comparison", "appendix-part", (title, table, *notes))])
+    return Part("comparison", [Group("comparison", "appendix-part", (title, *blocks))])
 
 
 def charts(data: ReportData) -> list[Chart]:
@@ -364,20 +376,26 @@ def charts(data: ReportData) -> list[Chart]:
         return _charts(data)
 
 
-def _charts(data: ReportData) -> list[Chart]:
-    f = data.figures
-    monthly = pd.DataFrame(
+def monthly_chart_frame(monthly: pd.DataFrame) -> pd.DataFrame:
+    """The monthly series (:func:`tthc.stats.series.monthly_series`) as the monthly chart reads
+    it (:func:`tthc.render.charts.monthly_cases_chart`)."""
+    return pd.DataFrame(
         {
-            "label": data.monthly["label"],
-            "received": data.monthly["cases_new"],
-            "resolved": data.monthly["cases_resolved"],
-            "rate_on_time": data.monthly["rate_on_time"],
-            "coverage": data.monthly["coverage"],
-            "covered_from": data.monthly["covered_from"],
-            "covered_to": data.monthly["covered_to"],
-            "period_end": data.monthly["period_end"],
+            "label": monthly["label"],
+            "received": monthly["cases_new"],
+            "resolved": monthly["cases_resolved"],
+            "rate_on_time": monthly["rate_on_time"],
+            "coverage": monthly["coverage"],
+            "covered_from": monthly["covered_from"],
+            "covered_to": monthly["covered_to"],
+            "period_end": monthly["period_end"],
         }
     )
+
+
+def _charts(data: ReportData) -> list[Chart]:
+    f = data.figures
+    monthly = monthly_chart_frame(data.monthly)
     v = f.values
     channels = {
         "online": v.get("cases_new_online"),
@@ -435,7 +453,7 @@ def appendix_charts(data: ReportData) -> Part:
     )
     blocks = (
         Heading("", "Biểu đồ", 4),
-        *(_note(f"Biểu đồ của kỳ báo cáo — {n}") for n in notes),
+        *(doc.note(f"Biểu đồ của kỳ báo cáo — {n}") for n in notes),
         *charts(data),
     )
     return Part("charts", [Group("charts", "appendix-part charts", blocks)])

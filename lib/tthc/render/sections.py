@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from tthc.render.document import text_html
 from tthc.render.model import Paragraph, Run, Text
 from tthc.report.supplied import EXTRA_LINES, SuppliedFigure, compare
 from tthc.stats.numbers import NA, format_count, format_decimal, format_rate
@@ -348,8 +347,3 @@ def achievement_line(figures: FiguresLike, profile: Profile) -> Line:
 def computed(lines: list[Line], *, section: str) -> Text:
     """Computed lines as a section of the document."""
     return Text(kind="computed", section=section, paragraphs=tuple(ln.paragraph() for ln in lines))
-
-
-def lines_html(lines: list[Line], *, section: str) -> str:
-    """Computed lines as indented paragraphs, marked so the document can be checked."""
-    return text_html(computed(lines, section=section))

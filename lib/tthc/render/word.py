@@ -12,8 +12,8 @@ render`` writes it again without recomputing anything. What an official gets to 
   boxes, no shapes, no absolute positions;
 - page numbers centred in the top margin from page 2, as a PAGE field that Word updates;
 - the national table (Biểu 06) in a landscape section of its own, with its header rows repeated
-  on every page and rows that never split; the late-case list, the comparison and the charts
-  back on portrait pages;
+  on every page and rows that never split (the city's rates and ranks by unit on the next
+  landscape page); the late-case list, the comparison and the charts back on portrait pages;
 - charts as greyscale PNG at 300 dpi with their alt text; figures supplied from outside the
   exports with a real footnote naming the source and date.
 
@@ -142,13 +142,12 @@ class _Builder:
         self.landscape = landscape
 
     def group(self, g: Group) -> None:
-        # The appendix starts a page (CSS .appendix), a landscape group gets its own section,
-        # and the first group after it goes back to portrait on a new page.
-        if g.landscape and not self.landscape:
-            self.new_section(landscape=True)
-        elif self.landscape and not g.landscape:
-            self.new_section(landscape=False)
-        elif g.part == "appendix":
+        # An appendix starts a page (CSS .appendix), a landscape group gets its own section,
+        # and the first group after it goes back to portrait on a new page. Two appendices on
+        # landscape pages (the city's Phụ lục I and II) share a section, a page each.
+        if g.landscape != self.landscape:
+            self.new_section(landscape=g.landscape)
+        elif "appendix" in g.style.split():
             self.page_break()
         for block in g.blocks:
             self.add(block)

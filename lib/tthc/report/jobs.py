@@ -24,9 +24,10 @@ FORMATS = ("ipynb", "html", "pdf", "docx")
 REPORT_NOTEBOOK = "monthly_report.ipynb"
 CITY_NOTEBOOK = "city_report.ipynb"
 KINDS = ("unit", "city")
-# What the city's report is written as. Its notebook displays HTML parts, not the document
-# blocks the DOCX builder reads (tthc.render.word), so it has no DOCX yet.
-CITY_FORMATS = ("ipynb", "html", "pdf")
+# What the city's report is written as: every format of a unit's. Its notebook displays the
+# document as Parts of blocks (tthc.render.city_report), which the DOCX builder reads
+# (tthc.render.word), as the unit report's.
+CITY_FORMATS = ("ipynb", "html", "pdf", "docx")
 MANIFEST = "manifest.json"
 FAILED_NOTEBOOK = "report.failed.ipynb"
 
@@ -295,6 +296,8 @@ def prepare_city_job(job: Job, params_base: Path | None = None) -> PreparedJob:
             "db": job.db,
             "profile": None,
             "allow_partial": job.allow_partial,
+            # Only a report that writes a DOCX draws its charts a second time, as PNG.
+            "docx": "docx" in job.formats,
         },
         profile=loaded.profile.name,
         period_title=period.title_phrase,
