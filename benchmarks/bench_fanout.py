@@ -8,7 +8,7 @@
     the whole process tree (kernels and workers included: independent of what else runs on the
     machine, which the wall time is not), and where a report's time goes (from each report's
     manifest and the notebook's per-cell durations: data, charts, the rest of the notebook,
-    HTML, PDF, the checks file), and what the Dask client spent per report (exporting slices,
+    HTML, PDF, DOCX, the checks file), and what the Dask client spent per report (exporting slices,
     building tasks, writing the reports) with the bytes shipped each way.
 (c) From (b): the projected wall time of a national month, 3,321 units on a 16-worker cluster.
     Model: T = S + max(N·w / W, N·c); w = Dask worker-seconds per report (measured on 2
@@ -79,14 +79,21 @@ def stages(out: Path) -> dict[str, list[float]]:
                 continue
             src = "".join(cell["source"])
             secs = (cell["metadata"].get("papermill") or {}).get("duration") or 0.0
+            # The charts cell: appendix_charts (the block model), charts_html before it.
             key = ("data" if "load_report_data" in src
-                   else "charts" if "charts_html" in src else "other cells")  # fmt: skip
+                   else "charts" if "appendix_charts" in src or "charts_html" in src
+                   else "other cells")  # fmt: skip
             cells[key] += secs
         cells["kernel, papermill"] = t["execute"] - sum(cells.values())
         row = {**cells, "html": t.get("html", 0.0), "pdf": t.get("pdf", 0.0),
-               "checks (html+pdf)": t.get("checks", 0.0)}  # fmt: skip
+               "docx": t.get("docx", 0.0), "checks (html+pdf)": t.get("checks", 0.0)}  # fmt: skip
         row["runner rest"] = (
-            t["total"] - t["execute"] - row["html"] - row["pdf"] - row["checks (html+pdf)"]
+            t["total"]
+            - t["execute"]
+            - row["html"]
+            - row["pdf"]
+            - row["docx"]
+            - row["checks (html+pdf)"]
         )
         row["total"] = t["total"]
         for k, v in row.items():
