@@ -26,6 +26,7 @@ from city_fixture import CITY, NAMES, UNITS, build_city_warehouse, city_params
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
+from tthc.cities import load_city
 from tthc.errors import ParamsError
 from tthc.render.export import figures_payload
 from tthc.report.jobs import build_city_jobs, prepare_job
@@ -70,6 +71,8 @@ def test_the_city_job_is_made_in_its_folder_with_its_manifest(made):
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no staging left
     m = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert (m["kind"], m["city"], m["unit"], m["period"]) == ("city", CITY, CITY, "2026-06")
+    # Named as its units' manifests name their city (the outputs index groups them together).
+    assert (m["city_name"], m["unit_name"]) == (load_city(CITY, made[2]).name, "")
     assert m["units"] == sorted(UNITS)
     assert m["status"] == "incomplete" and m["completeness"]["units_missing"] == [
         "xa-nam",

@@ -17,7 +17,7 @@ from ingest_helpers import rejects_dir
 from tthc.errors import InputFileError
 from tthc.ingest.aliases import load_aliases
 from tthc.ingest.pipeline import IngestResult, SplitResult, ingest_file
-from tthc.ingest.split import UnitMatcher, match_column, unit_forms
+from tthc.ingest.split import UnitMatcher, match_column, names_a_place, unit_forms
 from tthc.paths import REPO_ROOT
 from tthc.text import clean_arrow
 from tthc.units import UnitParams, default_unit_params, load_unit
@@ -276,9 +276,38 @@ def test_with_unit_its_own_file_with_a_unit_column_is_taken(params, tmp_path, wh
     own = next(d for d in r.decisions if d["what"] == "unit_column")
     assert (own["own_rows"], own["unknown_name_rows"]) == (1, 1)
     assert own["detail"] == (
-        'cột đơn vị "Đơn vị tiếp nhận": 1 dòng ghi đơn vị này, 1 dòng ghi tên không thuộc đơn '
-        'vị nào đã biết ("UBND xã"): tính là của an-truong vì đã chỉ rõ --unit'
+        'cột đơn vị "Đơn vị tiếp nhận": 1 dòng ghi đơn vị này, 1 dòng ghi tên chung không chỉ '
+        'đơn vị nào ("UBND xã"): tính là của an-truong vì đã chỉ rõ --unit'
     )
+
+
+def test_with_unit_a_file_naming_an_unknown_commune_is_refused(params, tmp_path, wh) -> None:
+    """A province file ingested with --unit where the other communes have no params: their
+    rows name a particular body that is not an-truong, so nothing is counted as its."""
+    rows = [row("UBND xã An Trường", "A-1"), row("UBND xã Đông Bảo", "B-1"),
+            row("UBND xã Đông Bảo", "B-2"), row("Phường Hòa Dương", "C-1"), row("", "A-2")]  # fmt: skip
+    path = write_csv(tmp_path / "tinh.csv", rows)
+    unit = load_unit("an-truong")
+    with pytest.raises(InputFileError) as err:
+        ingest_file(wh, path, unit, load_aliases(unit), None, rejects_dir(wh))
+    assert str(err.value) == (
+        'Tệp tinh.csv có dòng ghi đơn vị không phải an-truong (cột "Đơn vị tiếp nhận": '
+        '"UBND xã Đông Bảo" 2 dòng, "Phường Hòa Dương" 1 dòng): nếu là tệp cấp tỉnh, khai báo '
+        "các đơn vị (params/units/, TTHC_PARAMS) và bỏ --unit; nếu là tên khác của đơn vị này, "
+        "thêm vào khóa names của an-truong."
+    )
+    assert wh.execute("SELECT count(*) FROM cases").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(
+    ("cell", "named"),
+    [("UBND xã", False), ("Ủy ban nhân dân phường", False), ("Bộ phận một cửa - UBND xã", False),
+     ("Trung tâm Phục vụ hành chính công xã", False), ("  xã.  ", False), (None, False),
+     ("UBND xã Đông Bảo", True), ("Phường Hòa Dương", True), ("Công an xã", True),
+     ("11914", True)],
+)  # fmt: skip
+def test_a_generic_unit_cell_names_no_place(cell, named) -> None:
+    assert names_a_place(cell) is named
 
 
 def test_catalogue_and_pakn_split_and_cases_use_their_units_catalogue(params, tmp_path, wh):

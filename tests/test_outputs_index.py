@@ -88,9 +88,11 @@ def outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "error": {"message": "ô lệnh [3] lỗi — <b>ZeroDivisionError</b>",
                   "failed_notebook": "report.failed.ipynb"}},
         files=("report.failed.ipynb",))  # fmt: skip
-    # A city's consolidated report (city-b's manifest): kind "city", grouped by its city.
+    # A city's consolidated report: kind "city", grouped by its city under the params' name
+    # even though its manifest spells the city another way.
     put(out, "hai-phong/2026-06", {"status": "ok", "kind": "city", "unit": "hai-phong",
-        "city": "hai-phong", "period": "2026-06", "key_figures": figures(9000, 8000, 5, 99.5)})  # fmt: skip
+        "city": "hai-phong", "city_name": "thành phố Hải Phòng", "period": "2026-06",
+        "key_figures": figures(9000, 8000, 5, 99.5)})  # fmt: skip
     # An earlier unit with no city, a manifest from before key_figures (figures from its notebook).
     bundle = {"figures": {"cases_total": 12, "cases_resolved": 10, "cases_resolved_late": 2,
                           "rate_on_time": 80.0, "na": {}, "period_start": "2026-05-15"}}  # fmt: skip

@@ -42,7 +42,7 @@ from tthc.ingest.personal import dropped_personal
 from tthc.ingest.plausibility import FileWindow
 from tthc.ingest.readers import Opened, file_sha256, open_export
 from tthc.ingest.source import Source, build_source
-from tthc.ingest.split import UnitColumn, UnitMatcher, match_column
+from tthc.ingest.split import UnitColumn, UnitMatcher, match_column, names_a_place
 from tthc.ingest.stage import raw_json_sql, stage
 from tthc.ingest.store import (
     Counts,
@@ -799,7 +799,9 @@ def _date_decision(
 
 def _check_own_unit(source: Source, unit: UnitParams, matcher, path: Path) -> dict:
     """A unit's own file (``--unit``) with a unit column: refuse it when a row names another
-    known unit; otherwise record how many rows name the unit and how many name no known one."""
+    known unit, or names a particular body that is none of this unit's forms
+    (:func:`~tthc.ingest.split.names_a_place`); otherwise record how many rows name the unit
+    and how many hold only a generic word ("UBND xã")."""
     label = source.cmap.label("unit")
     col = match_column(matcher(), source.table.column("c_unit"), label)
     per_unit = col.rows_per_unit()
@@ -813,12 +815,25 @@ def _check_own_unit(source: Source, unit: UnitParams, matcher, path: Path) -> di
         )
     mine = per_unit.get(unit.unit, 0)
     named = [(v, n) for v, _why, n in col.unknown() if v]
+    # A cell naming a particular body that is not this unit (by any of its forms) may be another
+    # commune's row: counting it as this unit's would be a guess. A unit's own other spellings
+    # go in its params `names`; a province file is split without --unit.
+    places = [(v, n) for v, n in named if names_a_place(v, (unit.centre,))]
+    if places:
+        shown = ", ".join(f'"{v}" {n} dòng' for v, n in places[:3])
+        more = f" và {len(places) - 3} tên khác" if len(places) > 3 else ""
+        raise InputFileError(
+            f'Tệp {path.name} có dòng ghi đơn vị không phải {unit.unit} (cột "{label}": '
+            f"{shown}{more}): nếu là tệp cấp tỉnh, khai báo các đơn vị (params/units/, "
+            "TTHC_PARAMS) và bỏ --unit; nếu là tên khác của đơn vị này, thêm vào khóa names "
+            f"của {unit.unit}."
+        )
     other_rows = sum(n for _, n in named)
     detail = f'cột đơn vị "{label}": {mine} dòng ghi đơn vị này'
     if other_rows:
         examples = ", ".join(f'"{v}"' for v, _ in named[:3])
         detail += (
-            f", {other_rows} dòng ghi tên không thuộc đơn vị nào đã biết ({examples}): tính là "
+            f", {other_rows} dòng ghi tên chung không chỉ đơn vị nào ({examples}): tính là "
             f"của {unit.unit} vì đã chỉ rõ --unit"
         )
     return {

@@ -53,6 +53,35 @@ def unit_forms(u: UnitParams) -> list[str]:
     return forms
 
 
+# Words that say what kind of body a cell is, not which one: a cell made of these alone
+# ("UBND xã", "Bộ phận một cửa") names no particular unit. Compared as keys (tthc.text.key).
+_GENERIC_WORDS = (
+    "trung tâm phục vụ hành chính công",
+    "bộ phận tiếp nhận và trả kết quả",
+    "bộ phận một cửa",
+    "ủy ban nhân dân",
+    "uỷ ban nhân dân",
+    "thị trấn",
+    "đặc khu",
+    "phường",
+    "ubnd",
+    "xã",
+)
+_NOT_A_NAME = re.compile(r"[\s\-–—,.;:()/]+")
+
+
+def names_a_place(cell: str | None, generic: Iterable[str] = ()) -> bool:
+    """Whether a unit cell names a particular unit: something is left once the words that only
+    say the kind of body (:data:`_GENERIC_WORDS`, and ``generic``: e.g. the unit's centre) and
+    punctuation are removed. "UBND xã" names none; "UBND xã Đông Bảo" names one."""
+    if cell is None:
+        return False
+    k = key(cell)
+    for word in sorted({*_GENERIC_WORDS, *(key(g) for g in generic)}, key=len, reverse=True):
+        k = k.replace(word, " ")
+    return bool(_NOT_A_NAME.sub("", k))
+
+
 @dataclass(frozen=True)
 class UnitMatch:
     """What one distinct cell of the unit column names."""

@@ -173,7 +173,11 @@ def read_entry(out: Path, folder: Path, params_base: Path | None = None) -> Entr
         created_at=_text(m.get("created_at")),
     )
     city_slug = _text(m.get("city"))
-    entry.city = _text(m.get("city_name")) or city_name(city_slug, params_base) or NO_CITY
+    # The params' name first, so a city's report and its units' land in one group whatever
+    # their manifests wrote; the manifest's name where this machine has no such params file.
+    known = city_name(city_slug, params_base) if city_slug else ""
+    known = known if known != city_slug else ""
+    entry.city = known or _text(m.get("city_name")) or city_slug or NO_CITY
     if kind == "city" and not entry.unit_name:
         entry.unit_name = f"Báo cáo chung {entry.city}" if entry.city != NO_CITY else ""
     summary = m.get("key_figures")

@@ -308,7 +308,7 @@ def prepare_city_job(job: Job, params_base: Path | None = None) -> PreparedJob:
         validate_seconds=round(time.perf_counter() - t0, 4),
         kind="city",
         city=job.unit,
-        city_name=loaded.city.display_name,
+        city_name=loaded.city.name,
         units=list(loaded.units),
     )
 
