@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gettext
+from typing import NoReturn
 
 # msgid -> Vietnamese; the %-placeholders stay exactly as argparse fills them.
 MESSAGES: dict[str, str] = {
@@ -87,6 +88,8 @@ METAVARS: dict[str, str] = {
     "notebook": "NOTEBOOK",
     "profile": "TÊN",
     "seed": "SỐ",
+    "city": "THÀNH_PHỐ",
+    "scheduler": "ĐỊA_CHỈ",
 }
 
 
@@ -126,6 +129,11 @@ class ArgumentParser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        """One line on stderr, exit 2: what is wrong and where the help is. (argparse prints
+        the whole usage first: seven lines for `tthc report` that hide the one that matters.)"""
+        self.exit(2, f"{self.prog}: lỗi: {message} (xem '{self.prog} --help')\n")
 
 
 def positive_int(text: str) -> int:
