@@ -195,7 +195,7 @@ def load_narrative(unit: str, period: PeriodLike, base: Path | None = None) -> N
             sections=sections,
             is_placeholder=True,
             warnings=[
-                f"Chưa có nội dung do cán bộ viết cho kỳ {period.key}: tạo tệp "
+                f"Chưa có nội dung do cán bộ viết cho kỳ {period.key}: hãy tạo tệp "
                 f"{_display_path(path)} (các mục đang để trống có đánh dấu)."
             ],
             raw_sections={},
