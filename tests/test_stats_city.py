@@ -138,7 +138,7 @@ def test_city_text_lists_units_and_missing_data(city, capsys):
     capsys.readouterr()
     assert main(["stats", "--db", str(db), "--city", CITY, "--month", "2026-06"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Thành phố: thành phố Mẫu (thanh-pho-mau)")
+    assert out.startswith("Thành phố Mẫu (thanh-pho-mau) —")
     assert "TỪNG ĐƠN VỊ (4 đơn vị" in out
     assert "ĐƠN VỊ CHƯA ĐỦ DỮ LIỆU (2), không tính là 0:" in out
     assert "  xa-nam: danh sách hồ sơ có số liệu từ 01/01/2026 đến 14/04/2026" in out

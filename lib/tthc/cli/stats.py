@@ -194,7 +194,9 @@ def render_city_text(result: Any, city_name: str) -> str:
     from tthc.stats.numbers import NA, format_count
 
     f = result.figures
-    head = render_text(f).replace(f"Đơn vị: {f.unit} —", f"Thành phố: {city_name} ({f.unit}) —", 1)
+    # 'thành phố Hải Phòng' -> 'Thành phố Hải Phòng (hai-phong) —' (a province says 'Tỉnh …').
+    title = city_name[:1].upper() + city_name[1:]
+    head = render_text(f).replace(f"Đơn vị: {f.unit} —", f"{title} ({f.unit}) —", 1)
     pr = result.profile
     headers = ["Đơn vị", "(1)", "(5)", "(8)", "(9)", "(11)", "Đúng hạn", "Trực tuyến", "Số liệu"]
     state = {"complete": "đủ", "incomplete": "CHƯA ĐỦ", "partial": "một phần"}
