@@ -18,7 +18,7 @@ EXIT_INCOMPLETE = 3
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "report",
-        help="lập báo cáo (notebook, HTML, PDF, DOCX, manifest) cho đơn vị và kỳ",
+        help="lập báo cáo (notebook, HTML, PDF, DOCX, manifest) cho đơn vị và kỳ, hoặc cho mọi đơn vị của thành phố và báo cáo tổng hợp (--city)",
         description=(
             "Chạy notebooks/monthly_report.ipynb bằng papermill cho từng đơn vị và kỳ, xuất HTML, "
             "PDF/A và DOCX vào DIR/<đơn vị>/<kỳ>/ cùng manifest.json. Mặc định: kỳ tháng gần nhất "

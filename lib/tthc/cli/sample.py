@@ -15,7 +15,7 @@ SAMPLE_CITY = "hai-phong"
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = sub.add_parser(
         "sample",
-        help="tạo bộ tệp xuất mẫu của xã An Trường (hồ sơ, danh mục TTHC, PAKN)",
+        help="tạo bộ tệp xuất mẫu của xã An Trường, hoặc của cả thành phố mẫu với --city (hồ sơ, danh mục TTHC, PAKN)",
         description=(
             "Ghi ba tệp Excel mẫu của xã An Trường (danh mục 375 TTHC, hồ sơ từ 01/01/2026 "
             "đến 14/06/2026, PAKN) vào thư mục chỉ định. Cùng một seed cho cùng nội dung từng byte; "
