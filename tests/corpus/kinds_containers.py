@@ -107,6 +107,10 @@ file_kind("container-csv-as-xlsx", "containers", CSV_TEXT, read(rows=1),
           "a CSV renamed .xlsx: read as the text it is (recorded in the ledger)", file="tep.xlsx")  # fmt: skip
 file_kind("container-pdf-as-xlsx", "containers", b"%PDF-1.4\n" + random.Random(3).randbytes(3000),
           refused(r"là tệp PDF, không phải tệp xuất dữ liệu"), "a PDF renamed .xlsx", file="tep.xlsx")  # fmt: skip
+file_kind("container-random-bytes-as-xlsx", "containers", random.Random(5).randbytes(2000),
+          refused(r"không phải bảng tính .*và cũng không phải văn bản"),
+          "random bytes named .xlsx: not a workbook and not text (no advice about encodings)",
+          file="tep.xlsx")  # fmt: skip
 file_kind("container-gzip-as-csv", "containers", gzip.compress(CSV_TEXT.encode(), mtime=0),
           refused(r"là tệp nén gzip"), "a gzip-compressed CSV named .csv", file="tep.csv")  # fmt: skip
 file_kind("container-png-as-csv", "containers", b"\x89PNG\r\n\x1a\n" + random.Random(4).randbytes(2000),

@@ -69,8 +69,16 @@ def sniff(path: Path) -> Container:
                 "hãy xuất lại danh sách từ phần mềm một cửa."
             )
     text = _text_head(head)
+    if text is None and ext in (".xlsx", ".xlsm", ".ods", ".xls"):
+        # Named a workbook, yet neither a workbook's container nor text: advice about text
+        # encodings (what the CSV reader would say) would send the user the wrong way.
+        raise InputFileError(
+            f"Tệp {path.name} không phải bảng tính (không có cấu trúc của tệp .xlsx, .xls hay "
+            ".ods) và cũng không phải văn bản: tệp hỏng hoặc không phải tệp xuất; hãy xuất lại "
+            "danh sách từ phần mềm một cửa."
+        )
     if text is None:
-        # Binary that is neither: leave it to the CSV reader's encoding check to name.
+        # Binary named .csv (or anything else): the CSV reader's encoding check names it.
         return Container("csv")
     lowered = text.lstrip().lower()
     if "urn:schemas-microsoft-com:office:spreadsheet" in lowered and "<workbook" in lowered:
