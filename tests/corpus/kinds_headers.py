@@ -226,4 +226,6 @@ def _(w: Workspace) -> Run:
     rows = _personal_rows()
     rows[1][3] = "Chờ xem xét"
     nowhere(w, PHONE, ID_NUMBER, "Nguyễn Văn", "mail.vn")
-    return w.ingest(w.write("ho-so.csv", table(rows, header=[*CASE_HEADER, *PERSONAL], title=TITLE)))
+    return w.ingest(
+        w.write("ho-so.csv", table(rows, header=[*CASE_HEADER, *PERSONAL], title=TITLE))
+    )
