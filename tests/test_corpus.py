@@ -95,4 +95,6 @@ def test_kinds_are_named_once_and_documented() -> None:
     names = [k.name for k in KINDS]
     assert len(names) == len(set(names)), "a kind name is used twice"
     assert all(k.doc and k.area in AREAS for k in KINDS)
-    assert len(KINDS) >= 50
+    # Issue 13: at least 150 distinct kinds, and every area has some.
+    assert len(KINDS) >= 150
+    assert {k.area for k in KINDS} == set(AREAS)
