@@ -142,9 +142,10 @@ def clean_arrow(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
         controls = pc.any(pc.match_substring_regex(arr, _RE2_ASCII_CONTROL)).as_py()
         if controls:
             arr = pc.replace_substring_regex(arr, _RE2_ASCII_CONTROL, "")
-        if controls or pc.any(
-            pc.match_substring_regex(arr, r"^\s|\s$|\s\s|[\t\n\v\f\r\x1c-\x1f]")
-        ).as_py():
+        if (
+            controls
+            or pc.any(pc.match_substring_regex(arr, r"^\s|\s$|\s\s|[\t\n\v\f\r\x1c-\x1f]")).as_py()
+        ):
             arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, _RE2_SPACE, " "))
         return arr
     if isinstance(arr, pa.ChunkedArray):
