@@ -358,3 +358,31 @@ def _(w: Workspace) -> Run:
     )
     w.stored(DATES_SQL, DATES)
     return w.ingest(w.write("ho-so.xls", xml))
+
+
+@kind("val-excel-error-in-table-from-c3", "values",
+      read(rows=3, rejected=1, reasons=(r'Ô G5 \(cột "Ngày nhận", trang \'DS\'\) có lỗi công thức Excel #N/A',)),
+      "an error cell in a table that starts at C3: the cell is named where Excel shows it (G5), "
+      "not where the table's own column count would put it")  # fmt: skip
+def _(w: Workspace) -> Run:
+    data = [["", "", *r] for r in rows()]
+    data[1][6] = ("=NA()", "#N/A")
+    sheet = [[], [], ["", "", *HEADER], *data]
+    return w.ingest(workbook(w, {"DS": sheet}))
+
+
+@kind("container-html-title-inside-table", "containers", read(rows=3, container="html"),
+      "an HTML export whose title lines are rows of the table itself (one cell spanning all "
+      "columns) above the header")  # fmt: skip
+def _(w: Workspace) -> Run:
+    cells = "".join
+    span = len(HEADER)
+    html = (
+        "<html><body><table border=1>"
+        + cells(f"<tr><td colspan={span}><b>{t}</b></td></tr>" for t in TITLE)
+        + "<tr>" + cells(f"<td><b>{h}</b></td>" for h in HEADER) + "</tr>"
+        + cells("<tr>" + cells(f"<td>{v}</td>" for v in r) + "</tr>" for r in rows())
+        + "</table></body></html>"
+    )
+    w.stored(DATES_SQL, DATES)
+    return w.ingest(w.write("ho-so.xls", html.encode("utf-8")))
