@@ -237,6 +237,33 @@ def test_real_process_prints_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
+def test_output_pipe_closed_early_is_no_traceback(tmp_path: Path) -> None:
+    """'tthc ingest --json | true': the reader is gone before the JSON is written. The file is
+    ingested; the command stops quietly with the status a shell gives for SIGPIPE."""
+    exe = Path(sys.executable).parent / "tthc"
+    db = tmp_path / "w.duckdb"
+    reader = subprocess.Popen(["true"], stdin=subprocess.PIPE)
+    reader.wait()  # gone before tthc writes a byte
+    proc = subprocess.run(
+        [str(exe), "ingest", "--json", "--db", str(db), "--unit", "an-truong",
+         str(FIX / "cases_national.csv")],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    reader.stdin.close()
+    assert (proc.returncode, proc.stderr) == (141, "")
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*), min(file_name) FROM ingests").fetchone() == (
+        1,
+        "cases_national.csv",
+    )
+    con.close()
+
+
 def test_unknown_unit_slug_is_a_params_error(tmp_path: Path, capsys) -> None:
     code, _out, err = run(
         capsys, "--db", str(tmp_path / "w.duckdb"), "--unit", "An Truong", str(FIX / "pakn.xlsx")

@@ -207,3 +207,11 @@ file_kind("csv-header-only-with-range", "csv", table(rows=[], title=TITLE),
           "cases")  # fmt: skip
 file_kind("csv-whitespace-only", "csv", " \r\n\t\r\n   \r\n", refused(r"rỗng"),
           "a CSV of spaces, tabs and line ends")  # fmt: skip
+layout("csv-grouped-by-field-with-subtotals", "a list grouped by field: a title row per group "
+       "('I. Lĩnh vực Hộ tịch') in the code column and a subtotal row after it ('Cộng: 2 hồ sơ'), "
+       "then the grand total: none of them is a case, none a rejected row",
+       table([["I. Lĩnh vực Hộ tịch", "", "", "", ""], CASE_ROWS[0], CASE_ROWS[2],
+              ["Cộng: 2 hồ sơ", "", "", "", ""], ["II. Lĩnh vực Chứng thực", "", "", "", ""],
+              CASE_ROWS[1], ["Cộng", "", "", "", "1"], ["Tổng cộng: 3 hồ sơ", "", "", "", ""]],
+             title=TITLE),
+       read(rows=3, decided=("non_data_rows",)))  # fmt: skip

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from tthc import __version__
@@ -61,6 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     except TthcError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # The program reading the output went away ('tthc ingest --json | head'): what was
+        # done is done; stop quietly with the exit status a shell gives for SIGPIPE, and keep
+        # the interpreter's final flush from failing on the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt as exc:  # Ctrl-C, or tthc.report.stop.Stopped (SIGINT, SIGTERM)
         print(getattr(exc, "message", None) or "Đã dừng theo yêu cầu.", file=sys.stderr)
         return int(getattr(exc, "exit_code", 130))

@@ -12,9 +12,10 @@ Modules, one concern each:
 - ``aliases``: the alias table (``params/aliases/default.yaml`` + the unit's ``aliases``).
 - ``headers``: the header row under title rows, two-row/merged headers, column mapping.
 - ``detect``: which kind of export a file is; required columns.
-- ``source``: the sheets to read, footer rows set aside, Excel errors, legacy columns, clean text,
-  canonical codes: the ``_src`` table staging reads.
-- ``footer``: totals rows and signature blocks under the table.
+- ``source``: the sheets to read, non-data rows set aside, same-name columns checked, Excel
+  errors, legacy columns, clean text, canonical codes: the ``_src`` table staging reads.
+- ``footer``: rows that are not cases: the header repeated on each page, group titles and
+  subtotals, totals rows and signature blocks under the table.
 - ``codes``: case codes and procedure codes made canonical; Excel-damaged codes refused.
 - ``dates``: date forms, day/month order decided per file, epochs, placeholders (SQL).
 - ``plausibility``: which parsed dates can be true, against the file's own window.

@@ -3,7 +3,9 @@ each page, the totals row and the signature block.
 
 Print-layout exports repeat the header line (and its numbering row) at the top of every page;
 read as data, each copy would be a rejected row whose date is "Ngày nhận"
-(:func:`repeated_header_rows`).
+(:func:`repeated_header_rows`). Lists grouped by field put a group title ("I. Lĩnh vực Hộ tịch")
+and a subtotal ("Cộng: 2 hồ sơ") around each group, where the code of a case would be
+(:func:`section_rows`): no code reads like that, so such rows are set aside wherever they are.
 
 Exports end with "Tổng cộng: 6 hồ sơ", a place and date line ("An Trường, ngày 15 tháng 6 năm
 2026"), the signers' titles ("NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ") and their names. Read as
@@ -98,3 +100,23 @@ def repeated_header_rows(
             same &= pc.fill_null(pc.equal(cells, v), False).to_numpy(zero_copy_only=False)
         found.update(int(i) for i in candidates[same])
     return np.array(sorted(found), dtype=np.int64)
+
+
+# In the code column: a group title ("I. Lĩnh vực Hộ tịch", "1. Hộ tịch", "Lĩnh vực: Hộ tịch")
+# or a subtotal ("Cộng: 2", "Cộng lĩnh vực", "Tổng số"). No case, PAKN or procedure code starts
+# with a word and a space, or with a numbering and a word.
+_SECTION = (  # RE2, over the trimmed, lower-cased cell
+    r"^(?:(?:[ivxlc]+|\d{1,2}|[a-zđ])[.)]\s+\pL|lĩnh vực(?:\s|:|$)|(?:tổng cộng|tổng số|tổng|cộng)"
+    r"(?:\s|:|\(|\d|$))"
+)
+
+
+def section_rows(codes: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """Indexes of rows whose code cell (``codes``, clean text) is a group title or a subtotal,
+    and those cells (for the ledger)."""
+    if len(codes) == 0:
+        return np.array([], dtype=np.int64), []
+    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(codes))
+    hits = pc.fill_null(pc.match_substring_regex(lowered, _SECTION), False)
+    idx = np.flatnonzero(hits.to_numpy(zero_copy_only=False))
+    return idx, [codes[int(i)].as_py() for i in idx]

@@ -30,7 +30,7 @@ from tthc.errors import InputFileError
 from tthc.ingest.aliases import AliasTable
 from tthc.ingest.codes import canonical_code, check_code_column
 from tthc.ingest.detect import KIND_LABELS, Detected, missing_required, weight
-from tthc.ingest.footer import repeated_header_rows, trailing_non_data
+from tthc.ingest.footer import repeated_header_rows, section_rows, trailing_non_data
 from tthc.ingest.headers import ColumnMap, header_candidates
 from tthc.ingest.legacy import ENCODING_NAMES, decode_column
 from tthc.ingest.personal import keep_personal
@@ -68,6 +68,8 @@ TEXT_FIELDS = frozenset(
     | {"has_components", "has_result_file", "reused_data", "fee_bearing", "paid_online"}
 )
 _CODE_FIELDS = {Kind.CASES: "case_code", Kind.PAKN: "pakn_code"}
+# The column that identifies a row; a group title or subtotal stands there (footer.section_rows).
+_KEY_FIELDS = {**_CODE_FIELDS, Kind.CATALOGUE: "procedure_code"}
 
 
 @dataclass
@@ -166,6 +168,13 @@ def build_source(
             columns, sorted(m.fields.values()), sheet.head[first : m.header_index + 1]
         )
         footer = [(int(numbers[i]), "dòng tiêu đề cột lặp lại (đầu trang in)") for i in repeats]
+        code = _KEY_FIELDS[m.kind]
+        if code in m.fields:
+            groups, cells = section_rows(columns[m.fields[code]])
+            footer += [
+                (int(numbers[i]), f"dòng tiêu đề nhóm hoặc dòng cộng: '{cell}'")
+                for i, cell in zip(groups, cells, strict=True)
+            ]
         footer += trailing_non_data(body.tail)
         footer_rows = {n for n, _ in footer}
         bad = [(r, why) for r, why in body.bad_rows if r not in footer_rows]
@@ -208,7 +217,8 @@ def build_source(
                 "what": "non_data_rows",
                 "rows": non_data,
                 "detail": f"{len(non_data)} dòng trong hoặc dưới bảng là tiêu đề cột lặp lại, "
-                "dòng tổng cộng hoặc chữ ký (không phải hồ sơ): không tính là dòng dữ liệu",
+                "tiêu đề nhóm, dòng cộng, tổng cộng hoặc chữ ký (không phải hồ sơ): không tính là "
+                "dòng dữ liệu",
             }
         )
     _apply_errors(source, kind, errors)
