@@ -380,7 +380,9 @@ def _(w: Workspace) -> Run:
     html = (
         "<html><body><table border=1>"
         + cells(f"<tr><td colspan={span}><b>{t}</b></td></tr>" for t in TITLE)
-        + "<tr>" + cells(f"<td><b>{h}</b></td>" for h in HEADER) + "</tr>"
+        + "<tr>"
+        + cells(f"<td><b>{h}</b></td>" for h in HEADER)
+        + "</tr>"
         + cells("<tr>" + cells(f"<td>{v}</td>" for v in r) + "</tr>" for r in rows())
         + "</table></body></html>"
     )
