@@ -371,25 +371,18 @@ def _ingest_detected(
         )
         counts, notes = per_unit[unit.unit], notes_per_unit.get(unit.unit, {})
         rejected = counts.rejected
-        entry = LedgerEntry(
-            ingest_id=ingest_id,
-            unit=unit.unit,
-            kind=cmap.kind,
-            file_name=path.name,
-            file_sha256=sha,
-            sheet=source.sheet_names,
-            header_row=cmap.header_row + det.sheet.row0,
-            as_of=as_of,
-            covers_from=window.covers_from,
-            covers_to=window.covers_to,
-            as_of_source=as_of_source,
-            ingested_at=window.ingest_time,
-            column_map=cmap.column_map,
-            dropped_personal=dropped_personal(cmap, unit),
-            ignored_columns=cmap.ignored,
-            tool_version=__version__,
-            sheets=source.sheets,
-            decisions=decisions,
+        entry = _ledger_entry(
+            path,
+            sha,
+            det,
+            source,
+            unit,
+            unit.unit,
+            ingest_id,
+            window,
+            as_of,
+            as_of_source,
+            decisions,
         )
         write_ledger(con, entry, counts)
         drop_temp(con)
@@ -664,6 +657,47 @@ def _split_decisions(
     return out
 
 
+def _ledger_entry(
+    path: Path,
+    sha: str,
+    det: Detected,
+    source: Source,
+    reader: UnitParams,
+    unit: str,
+    ingest_id: int,
+    window: FileWindow,
+    as_of: dt.datetime,
+    as_of_source: str,
+    decisions: list[dict],
+    split_id: int | None = None,
+) -> LedgerEntry:
+    """The ``ingests`` row of one unit's rows of a file: the whole file of a unit's own export,
+    or one unit's share of a split file (``split_id``). ``reader``: the params whose personal-data
+    rule applied (:func:`dropped_personal`)."""
+    cmap = det.cmap
+    return LedgerEntry(
+        ingest_id=ingest_id,
+        unit=unit,
+        kind=cmap.kind,
+        file_name=path.name,
+        file_sha256=sha,
+        sheet=source.sheet_names,
+        header_row=cmap.header_row + det.sheet.row0,
+        as_of=as_of,
+        covers_from=window.covers_from,
+        covers_to=window.covers_to,
+        as_of_source=as_of_source,
+        ingested_at=window.ingest_time,
+        column_map=cmap.column_map,
+        dropped_personal=dropped_personal(cmap, reader),
+        ignored_columns=cmap.ignored,
+        tool_version=__version__,
+        sheets=source.sheets,
+        decisions=decisions,
+        split_id=split_id,
+    )
+
+
 def _ledger_part(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -685,26 +719,19 @@ def _ledger_part(
 ) -> IngestResult:
     """One unit's share of a split file in the ledger (``ingests``), and its result."""
     cmap = det.cmap
-    entry = LedgerEntry(
-        ingest_id=ingest_id,
-        unit=unit,
-        kind=cmap.kind,
-        file_name=path.name,
-        file_sha256=sha,
-        sheet=source.sheet_names,
-        header_row=cmap.header_row + det.sheet.row0,
-        as_of=as_of,
-        covers_from=window.covers_from,
-        covers_to=window.covers_to,
-        as_of_source=as_of_source,
-        ingested_at=window.ingest_time,
-        column_map=cmap.column_map,
-        dropped_personal=dropped_personal(cmap, reader),
-        ignored_columns=cmap.ignored,
-        tool_version=__version__,
-        sheets=source.sheets,
-        decisions=file_decisions + own,
-        split_id=split_id,
+    entry = _ledger_entry(
+        path,
+        sha,
+        det,
+        source,
+        reader,
+        unit,
+        ingest_id,
+        window,
+        as_of,
+        as_of_source,
+        file_decisions + own,
+        split_id,
     )
     write_ledger(con, entry, counts)
     return IngestResult(
