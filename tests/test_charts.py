@@ -226,9 +226,9 @@ def _figure_of(make, monkeypatch: pytest.MonkeyPatch):
     caught = {}
     original = charts._svg_markup
 
-    def keep(fig, key, alt):
+    def keep(fig, key, alt, box=None):
         caught["fig"] = fig
-        return original(fig, key, alt)
+        return original(fig, key, alt, box)
 
     monkeypatch.setattr(charts, "_svg_markup", keep)
     make()
