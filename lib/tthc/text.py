@@ -102,6 +102,9 @@ _PY_FOLD = str.maketrans(LOOKALIKES)
 _RE2_REMOVED = _char_class(_CF_RANGES + _CONTROLS, "\\x{%x}")
 _RE2_ASCII_CONTROL = r"[\x{0}-\x{8}\x{e}-\x{1b}\x{7f}]"
 _RE2_SPACE = _char_class(_SPACES, "\\x{%x}") + "+"
+# Anything clean() could change in an ASCII string: a control, or whitespace other than one
+# space between two non-spaces (tab, line breaks, a leading, trailing or doubled space).
+_RE2_ASCII_NEEDS_WORK = r"[\x{0}-\x{1f}\x{7f}]|^ | $|  "
 _RE2_FOLDABLE = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in LOOKALIKES) + "]"
 
 
@@ -139,6 +142,9 @@ def clean_arrow(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     if len(arr) == 0:
         return arr
     if pc.all(pc.string_is_ascii(arr)).as_py() is not False:
+        # Most ASCII columns of an export (codes, dates) need nothing: one scan proves it.
+        if not pc.any(pc.match_substring_regex(arr, _RE2_ASCII_NEEDS_WORK)).as_py():
+            return arr
         controls = pc.any(pc.match_substring_regex(arr, _RE2_ASCII_CONTROL)).as_py()
         if controls:
             arr = pc.replace_substring_regex(arr, _RE2_ASCII_CONTROL, "")
