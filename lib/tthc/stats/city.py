@@ -53,6 +53,7 @@ from tthc.stats.figures import (
     _apply_practice,
     _records,
     compute_units,
+    period_header,
 )
 from tthc.stats.numbers import rate
 from tthc.stats.periods import Period, ytd_start
@@ -289,22 +290,7 @@ def sum_figures(
     figs = {u: f for u, f in units.items() if f is not None}
     absent = {u: NO_PERIOD_DATA for u, f in units.items() if f is None}
     ytd = ytd_start(period, profile)
-    values: dict[str, Any] = {
-        "unit": name,
-        "period_start": period.start.isoformat(),
-        "period_end": period.end.isoformat(),
-        "ytd_start": ytd.isoformat(),
-        "profile": profile.name,
-        "period_key": period.key,
-        "period_kind": period.kind,
-        "period_title": period.title_phrase,
-        "period_range": period.range_phrase,
-        "period_rule": period.rule,
-        "rounding": profile.rounding,
-        "comparison": profile.comparison,
-        "third_bucket_placement": profile.third_bucket,
-        "early_on_time_practice": profile.early_on_time,
-    }
+    values: dict[str, Any] = period_header(name, period, profile)
     na: dict[str, str] = {}
     coverage_na: dict[str, str] = {}
     partial: dict[str, UnitsVerdict] = {}

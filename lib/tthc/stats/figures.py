@@ -928,6 +928,29 @@ def completeness_note(fig: Figures, cases: Coverage, pakn: Coverage) -> str:
     return out + "."
 
 
+def period_header(name: str, period: Period, profile: Profile) -> dict[str, Any]:
+    """The keys that open a unit's or a city's figures (``Figures.values``): whose they are
+    (``unit``: the unit's or city's name), the period and its year-to-date start (ISO dates),
+    how the period is named and delimited, and the profile's conventions they were computed
+    under (domain.md §5); every other key is a figure."""
+    return {
+        "unit": name,
+        "period_start": period.start.isoformat(),
+        "period_end": period.end.isoformat(),
+        "ytd_start": ytd_start(period, profile).isoformat(),
+        "profile": profile.name,
+        "period_key": period.key,
+        "period_kind": period.kind,
+        "period_title": period.title_phrase,
+        "period_range": period.range_phrase,
+        "period_rule": period.rule,
+        "rounding": profile.rounding,
+        "comparison": profile.comparison,
+        "third_bucket_placement": profile.third_bucket,
+        "early_on_time_practice": profile.early_on_time,
+    }
+
+
 def _assemble(
     unit_name: str,
     period: Period,
@@ -951,22 +974,7 @@ def _assemble(
     na: dict[str, str] = _apply_practice(p, profile)
     notes: list[str] = []
 
-    values: dict[str, Any] = {
-        "unit": unit_name,
-        "period_start": period.start.isoformat(),
-        "period_end": period.end.isoformat(),
-        "ytd_start": ytd.isoformat(),
-        "profile": profile.name,
-        "period_key": period.key,
-        "period_kind": period.kind,
-        "period_title": period.title_phrase,
-        "period_range": period.range_phrase,
-        "period_rule": period.rule,
-        "rounding": profile.rounding,
-        "comparison": profile.comparison,
-        "third_bucket_placement": profile.third_bucket,
-        "early_on_time_practice": profile.early_on_time,
-    }
+    values: dict[str, Any] = period_header(unit_name, period, profile)
     for k in BY_FIELD_COLUMNS:
         values[k] = None if p.get(k) is None else int(p[k])
     third = {
