@@ -114,3 +114,53 @@ def test_a_long_file_name_still_gets_its_rejects_csv(tmp_path: Path) -> None:
 def test_unit_slugs_that_cannot_name_a_file_are_refused(slug: str, words: str) -> None:
     with pytest.raises(ParamsError, match=words):
         load_unit(slug)
+
+
+NO_HEADER = "abc,def\n1,2\n"
+
+
+def test_a_refused_first_file_leaves_no_warehouse_nor_its_folders(tmp_path: Path) -> None:
+    """The file is refused only once read (no header row found), after the warehouse was
+    created: it is taken back with the folders made for it, as if never opened."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text(NO_HEADER, encoding="utf-8")
+    db = tmp_path / "data" / "2026" / "w.duckdb"
+    error = only_failure(ingest_paths(db, "xa-a", [bad]))
+    assert error.startswith("Tệp bad.csv: không tìm thấy dòng tiêu đề cột nhận ra được")
+    assert not (tmp_path / "data").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv"]
+
+
+def test_a_refused_file_leaves_an_existing_warehouse_as_it_was(tmp_path: Path) -> None:
+    from tthc.warehouse import connect
+
+    db = tmp_path / "w.duckdb"
+    connect(db).close()  # an empty warehouse made earlier: not this run's to take back
+    bad = tmp_path / "bad.csv"
+    bad.write_text(NO_HEADER, encoding="utf-8")
+    only_failure(ingest_paths(db, "xa-a", [bad]))
+    assert db.exists()
+    connect(db, read_only=True).close()
+
+
+def test_a_first_file_whose_every_row_is_rejected_keeps_its_warehouse(tmp_path: Path) -> None:
+    """The ingest is recorded (its ledger line and rejected rows): the warehouse stores that."""
+    every_row_bad = tmp_path / "bad-rows.csv"
+    every_row_bad.write_text(
+        "Mã hồ sơ,Mã TTHC,Trạng thái,Ngày nhận\nA,1.001193,không rõ,01/06/2026\n", encoding="utf-8"
+    )
+    db = tmp_path / "new" / "w.duckdb"
+    [r] = ingest_paths(db, "xa-a", [every_row_bad])
+    assert isinstance(r, IngestResult) and r.counts.rejected == 1
+    assert db.exists()
+
+
+def test_a_refused_file_beside_a_good_one_keeps_the_new_warehouse(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    shutil.copyfile(GOOD, folder / "good.csv")
+    (folder / "bad.csv").write_text(NO_HEADER, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    results = ingest_paths(db, "xa-a", [folder])
+    assert sorted(type(r).__name__ for r in results) == ["FailedFile", "IngestResult"]
+    assert db.exists()

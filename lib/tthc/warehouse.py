@@ -509,3 +509,62 @@ def _migrate(con: duckdb.DuckDBPyConnection, path: Path, version: int) -> None:
             version += 1
             con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
             con.execute("COMMIT")
+
+
+def folders_to_create(db: str | Path) -> list[Path] | None:
+    """None when the warehouse ``db`` exists; else the folders a first writable open creates
+    for it, deepest first (empty when its folder exists). What :func:`close_discarding_empty`
+    takes back."""
+    path = Path(db)
+    if path.exists() or path.is_symlink():
+        return None
+    missing = []
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def close_discarding_empty(
+    con: duckdb.DuckDBPyConnection, db: str | Path, created: list[Path] | None
+) -> bool:
+    """Close ``con``; a warehouse this process created (``created``: :func:`folders_to_create`
+    before the open) that stores nothing (every table but ``meta`` empty) is removed with the
+    folders made for it. Returns whether it was removed.
+
+    A refused first ingest then leaves no empty warehouse behind, which ``tthc stats`` would
+    open and report as "no data". The file is unlinked while this connection still holds the
+    write lock, so no other process can have stored anything in it meanwhile.
+    """
+    path = Path(db)
+    removed = False
+    try:
+        if created is not None and _stores_nothing(con):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            removed = True
+    finally:
+        con.close()
+    if removed:
+        with contextlib.suppress(FileNotFoundError):
+            wal_path(path).unlink()
+        for folder in created or []:
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # something else was put there meanwhile: keep it and what is above
+    return removed
+
+
+def _stores_nothing(con: duckdb.DuckDBPyConnection) -> bool:
+    tables = [
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main' AND table_name <> 'meta'"
+        ).fetchall()
+    ]
+    return not any(
+        con.execute(f'SELECT EXISTS (SELECT 1 FROM "{t}")').fetchone()[0] for t in tables
+    )

@@ -62,7 +62,7 @@ from tthc.ingest.store import (
 from tthc.ingest.values import register_labels
 from tthc.schema import Kind
 from tthc.units import UnitParams, default_unit_params, load_unit
-from tthc.warehouse import connect
+from tthc.warehouse import close_discarding_empty, connect, folders_to_create
 
 KIND_ORDER = (Kind.CATALOGUE, Kind.CASES, Kind.PAKN)
 
@@ -1100,6 +1100,7 @@ def ingest_paths(
         ordered = plan(files, params, aliases, kind)
     if all(error is not None for _, _, error in ordered):  # nothing to write: no warehouse
         return [FailedFile(str(path), error) for path, _, error in ordered]
+    created = folders_to_create(db)
     con = connect(db, backup=True, wait=wait, on_wait=on_wait)
     results: list[IngestResult | SplitResult | FailedFile] = []
     try:
@@ -1114,5 +1115,7 @@ def ingest_paths(
             except TthcError as exc:
                 results.append(FailedFile(str(path), str(exc)))
     finally:
-        con.close()
+        # Every file refused (or the run stopped) before anything was stored: a warehouse this
+        # run created is taken back, as when every file is refused before opening it.
+        close_discarding_empty(con, db, created)
     return results
