@@ -382,7 +382,16 @@ def _body_slow(
         c: pa.array(list(transposed[c]) if c < ncols else [""] * len(kept), type=pa.string())
         for c in cols
     }
-    return Body(columns, np.array(numbers, dtype=np.int64), bad, tail=seen[-TAIL_ROWS:])
+    # Every export ends its last row with a line break; a last line that could not be split
+    # and has none is where a copy or a download stopped (the rest of the list is missing).
+    cut = (
+        len(lines)
+        if not utf8.endswith((b"\n", b"\r")) and bad and bad[-1][0] == len(lines)
+        else None
+    )
+    return Body(
+        columns, np.array(numbers, dtype=np.int64), bad, tail=seen[-TAIL_ROWS:], cut_short=cut
+    )
 
 
 __all__ = ["ENCODING_NAMES", "decode_csv_bytes", "open_csv", "physical_lines", "sniff_delimiter"]

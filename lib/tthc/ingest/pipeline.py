@@ -39,7 +39,7 @@ from tthc.ingest.codes import match_lost_zeros
 from tthc.ingest.detect import Detected, detect
 from tthc.ingest.inputs import check_input, check_output_folders, input_error, rejects_csv_name
 from tthc.ingest.personal import dropped_personal
-from tthc.ingest.plausibility import FileWindow
+from tthc.ingest.plausibility import FileWindow, check_receptions_reach_end
 from tthc.ingest.readers import Opened, file_sha256, open_export
 from tthc.ingest.source import Source, build_source
 from tthc.ingest.split import UnitColumn, UnitMatcher, match_column, names_a_place
@@ -339,6 +339,8 @@ def _ingest_detected(
     try:
         ingest_id = next_ingest_id(con)
         stage(con, cmap, source.personal, decision, window)
+        if cmap.kind is Kind.CASES:
+            check_receptions_reach_end(con, window, path.name)
         staged = int(con.execute("SELECT count(*) FROM _stg").fetchone()[0])
         rows_read = staged + len(source.bad_rows)
         if rows_read == 0:
@@ -470,6 +472,8 @@ def _ingest_split(
     try:
         split_id = next_ingest_id(con)
         stage(con, cmap, [], decision, window)
+        if cmap.kind is Kind.CASES:
+            check_receptions_reach_end(con, window, path.name)
         staged = int(con.execute("SELECT count(*) FROM _stg").fetchone()[0])
         rows_read = staged + len(source.bad_rows)
         if rows_read == 0:

@@ -18,6 +18,11 @@ The rules use what the file says about itself (:class:`FileWindow`):
   than :data:`DUE_HORIZON` after the file's moment;
 - an end (kết thúc xử lý), a return (trả kết quả) or a handling (PAKN) is not before the
   reception.
+
+And one rule for a whole case list (:func:`check_receptions_reach_end`): a list whose range
+says it holds every case received up to a day, but whose receptions stop long before that day
+at a pace that makes the silence impossible, was cut off (a copy or a download that stopped at a
+line break); its range would vouch for days it does not hold.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from tthc.errors import InputFileError
 from tthc.ingest.values import lit
 
 EARLIEST = dt.datetime(2000, 1, 1)
@@ -163,3 +169,51 @@ def reject_sql(rules: list[tuple[str, str]]) -> str:
         return "NULL::VARCHAR"
     branches = " ".join(f"WHEN {cond} THEN {reason}" for cond, reason in rules)
     return f"CASE {branches} END"
+
+
+# A case list's last reception may fall this many days before the end of its range whatever the
+# pace (Tết closes offices for up to about ten days; online receptions go on over it).
+GAP_DAYS = 14
+# ... and when the list's own pace would have put at least this many receptions in the days
+# after it, it was cut: for a Poisson count, P(0 | 20) = e^-20, about 2e-9.
+GAP_EXPECTED = 20
+
+
+def check_receptions_reach_end(con, window: FileWindow, file_name: str) -> None:
+    """Refuse a case list (``_stg``, staged) whose receptions stop :data:`GAP_DAYS` or more
+    before the last day its range vouches for, while its own pace over the days it does hold
+    (receptions per calendar day since the range's start) puts :data:`GAP_EXPECTED` or more in
+    the days missing. Raises :class:`~tthc.errors.InputFileError`.
+
+    The range vouches for days only when the title gives its start (``covers_from``,
+    :mod:`tthc.stats.coverage`); its end is the title's "đến ngày", or the export day.
+    """
+    if window.covers_from is None:
+        return
+    ends = [d for d in (window.covers_to, window.export_time and window.export_time.date()) if d]
+    if not ends:
+        return
+    end = min(ends)
+    last, n = con.execute(
+        "SELECT max(received_at)::DATE, count(*) FROM _stg "
+        "WHERE _reject IS NULL AND received_at::DATE BETWEEN ? AND ?",
+        [window.covers_from, end],
+    ).fetchone()
+    if last is None:
+        return
+    gap = (end - last).days
+    held = (last - window.covers_from).days + 1
+    expected = n * gap / held
+    if gap < GAP_DAYS or expected < GAP_EXPECTED:
+        return
+    from tthc.stats.numbers import format_count
+    from tthc.stats.profile import NumberFormat
+
+    pace = f"{n / held:.1f}".replace(".", ",")
+    raise InputFileError(
+        f"Tệp {file_name} ghi danh sách hồ sơ tiếp nhận đến ngày {end:%d/%m/%Y} nhưng hồ sơ tiếp "
+        f"nhận sau cùng là ngày {last:%d/%m/%Y}: {gap} ngày cuối không có hồ sơ nào, trong khi "
+        f"theo nhịp của chính tệp (khoảng {pace} hồ sơ mỗi ngày) phải có khoảng "
+        f"{format_count(round(expected), NumberFormat())} hồ sơ. Tệp có thể đã bị cắt bớt khi chép, tải về hoặc lọc: hãy xuất lại đủ danh sách rồi "
+        "nạp lại."
+    )

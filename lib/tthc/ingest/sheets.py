@@ -26,6 +26,9 @@ class Body:
     row_numbers: np.ndarray  # 1-based sheet row (Excel) or record number (CSV)
     bad_rows: list[tuple[int, str]] = field(default_factory=list)  # rows that could not be split
     tail: list[tuple[int, list[str]]] = field(default_factory=list)  # last rows, every column
+    # A text file that stops inside its last line (no final line break, and that line a row
+    # that could not be split): the line's number. The file was cut short, not exported so.
+    cut_short: int | None = None
 
     def __len__(self) -> int:
         return len(self.row_numbers)

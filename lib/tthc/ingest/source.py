@@ -180,6 +180,8 @@ def build_source(
         footer += trailing_non_data(body.tail)
         footer_rows = {n for n, _ in footer}
         bad = [(r, why) for r, why in body.bad_rows if r not in footer_rows]
+        if body.cut_short is not None and any(r == body.cut_short for r, _ in bad):
+            raise _cut_short(path, body.cut_short, dict(bad)[body.cut_short])
         if footer:
             drop = np.isin(numbers, [n for n, _ in footer])
             keep = pa.array(~drop)
@@ -227,6 +229,17 @@ def build_source(
     _decode_legacy(source, opened, path)
     _clean(source, kind, path)
     return source
+
+
+def _cut_short(path: Path, line: int, why: str) -> InputFileError:
+    """The file stops in the middle of its last row: refused whole, since the title's "đến
+    ngày …" would otherwise vouch for days whose cases were cut off with the rest of the file."""
+    return InputFileError(
+        f"Tệp {path.name} bị cắt cụt: dòng cuối (dòng {line}) dừng giữa chừng "
+        f"({why[0].lower() + why[1:]}) và tệp không kết thúc bằng dấu xuống dòng, tức là tệp "
+        "chưa được chép hoặc tải về trọn vẹn và phần còn lại của danh sách bị mất: hãy tải hoặc "
+        "xuất lại tệp rồi nạp lại."
+    )
 
 
 def _check_duplicates(
