@@ -3,6 +3,7 @@ with one Vietnamese line; never a traceback, never a row lost without a count.""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from pathlib import Path
@@ -82,7 +83,9 @@ def test_a_row_with_fewer_fields_is_rejected_with_both_counts(
     lines = csv_lines(control_rows())
     lines[-1] = ",".join(lines[-1].split(",")[:5])
     path = tmp_path / "short.csv"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    # With its line break: without one, a short last line is where a copy stopped (the file
+    # is refused as cut short, tests/test_ingest_cut_short.py).
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, result, _ = ingest_json(db, path, capsys)
     assert (code, result["inserted"], result["rejected"]) == (0, 5, 1)
     assert "Dòng có 5 ô, dòng tiêu đề có 11 ô" in Path(result["rejects_csv"]).read_text(
@@ -109,7 +112,10 @@ def test_fifty_thousand_fields_in_a_body_row_reject_that_row(
 ) -> None:
     rows = []
     for k in range(8):  # 48 rows: the wide one lies below the head (first 40 lines)
-        for r in control_rows():
+        # Each copy 3 days later, so that receptions run through the title's range (the same
+        # 48 cases in six days, then none for three weeks, read as a list cut short).
+        later = lambda d, k=k: (d + dt.timedelta(days=3 * k)).strftime("%d/%m/%Y %H:%M:%S")  # noqa: E731
+        for r in control_rows(later):
             rows.append([*r[:1], f"{r[1]}-{k}", *r[2:]])
     lines = [*csv_lines(rows), ",".join(["y"] * 50_000)]
     path = tmp_path / "wide-row.csv"

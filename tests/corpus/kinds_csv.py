@@ -152,9 +152,22 @@ layout("csv-50000-columns-in-head", "a title line of 50,000 fields above the hea
        refused(rf"có dòng 50000 cột, quá giới hạn {MAX_COLUMNS} cột"))  # fmt: skip
 layout("csv-50000-columns-in-body", "a data row of 50,000 fields under a good table (past the "
        "first 40 lines): that row is rejected, naming its field count",
-       lambda w: table([*CASE_ROWS, *[[f"HS-1{i:02d}", *CASE_ROWS[0][1:]] for i in range(40)],
+       # The extra rows received over the title's range, as a real list's would be (a burst
+       # of 43 cases in two days, then none to 30/06, reads as a list cut short).
+       lambda w: table([*CASE_ROWS, *[[f"HS-1{i:02d}", *CASE_ROWS[0][1:4], f"{2 + i % 28:02d}/06/2026 08:15"]
+                                      for i in range(40)],
                         ["HS-999"] * 50_000], title=TITLE),
        read(rows=44, rejected=1, reasons=("Dòng có 50000 ô, dòng tiêu đề có 5 ô",)), cases=None)  # fmt: skip
+# A copy or download that stopped: the title still says 01/05–30/06 (JUNE_TITLE-like TITLE).
+_MANY = [[f"HS-{i:03d}", *CASE_ROWS[0][1:4], f"{1 + i // 6:02d}/05/2026 08:15"] for i in range(60)]
+layout("csv-cut-mid-row", "a list whose last line stops in the middle of a row, with no line "
+       "break after it (a copy or download that stopped): refused whole as cut short",
+       lambda w: table(_MANY, title=TITLE)[:-30],
+       refused(r"bị cắt cụt: dòng cuối \(dòng 65\) dừng giữa chừng \(dòng có 3 ô, dòng tiêu đề có 5 ô\)"))  # fmt: skip
+layout("csv-cut-at-a-line-break", "a list cut at a line break: six cases a day up to 10/05, then "
+       "none to the title's 30/06 end: refused whole, its own pace says it lost the rest",
+       lambda w: table(_MANY, title=TITLE),
+       refused(r"hồ sơ tiếp nhận sau cùng là ngày 10/05/2026: 51 ngày cuối không có hồ sơ nào"))  # fmt: skip
 layout("csv-field-over-cap", f"a procedure name of {MAX_CELL_CHARS + 1:,} characters (one over "
        "the cap on a field): refused naming the cap",
        lambda w: table([[*CASE_ROWS[0][:2], "x" * (MAX_CELL_CHARS + 1), *CASE_ROWS[0][3:]]]),

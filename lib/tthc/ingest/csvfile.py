@@ -336,6 +336,7 @@ def _body_slow(
     numbers: list[int] = []
     bad: list[tuple[int, str]] = []
     seen: list[tuple[int, list[str]]] = []  # every row in order, kept or not (footer detection)
+    stopped: set[int] = set()  # rows that end early: too few cells, or a quote left open
     i = first
     with _field_limit(name):
         while i < len(lines):
@@ -369,6 +370,7 @@ def _body_slow(
                     # the file, or to some later quote): reject its first line, read on from
                     # the next one.
                     bad.append((start, _UNCLOSED))
+                    stopped.add(start)
                     i = start  # 0-based index of the next physical line
                     break
                 seen.append((start, row))
@@ -377,18 +379,17 @@ def _body_slow(
                     numbers.append(start)
                     continue
                 bad.append((start, f"Dòng có {len(row)} ô, dòng tiêu đề có {ncols} ô"))
+                if len(row) < ncols:
+                    stopped.add(start)
     transposed = list(zip(*kept, strict=False)) if kept else [()] * ncols
     columns = {
         c: pa.array(list(transposed[c]) if c < ncols else [""] * len(kept), type=pa.string())
         for c in cols
     }
-    # Every export ends its last row with a line break; a last line that could not be split
-    # and has none is where a copy or a download stopped (the rest of the list is missing).
-    cut = (
-        len(lines)
-        if not utf8.endswith((b"\n", b"\r")) and bad and bad[-1][0] == len(lines)
-        else None
-    )
+    # Every export ends its last row with a line break; a last line that stops early (too few
+    # cells, a quote left open) and has none is where a copy or a download stopped: the rest of
+    # the list is missing. (A last line with too many cells is only a bad row.)
+    cut = len(lines) if not utf8.endswith((b"\n", b"\r")) and len(lines) in stopped else None
     return Body(
         columns, np.array(numbers, dtype=np.int64), bad, tail=seen[-TAIL_ROWS:], cut_short=cut
     )
