@@ -82,3 +82,35 @@ def test_a_misspelt_profile_is_refused_with_the_closest_name(db: Path, capsys) -
     assert rc == 2 and err.count("\n") == 1
     assert err.startswith("Lỗi: Không tìm thấy bộ quy ước báo cáo (profile) 'an-truonng'")
     assert err.endswith("Có phải 'an-truong'?\n")
+
+
+def test_ingest_refuses_a_unit_one_slip_from_a_known_one_and_writes_nothing(
+    tmp_path: Path, capsys
+) -> None:
+    """'an-truog' (params: an-truong) and 'xa-du-lieuu' (data: xa-du-lieu): their rows would be
+    filed under a typo. A new unit's first ingest is otherwise how it becomes known."""
+    from tthc.ingest.pipeline import FailedFile, IngestResult, ingest_paths
+    from tthc.known import UnknownUnitError
+
+    good = Path(__file__).parent / "fixtures" / "ingest" / "cases_sample_utf8.csv"
+    fresh = tmp_path / "new" / "w.duckdb"
+    with pytest.raises(UnknownUnitError) as refused:
+        ingest_paths(fresh, "an-truog", [good])
+    assert str(refused.value) == (
+        "Không có đơn vị 'an-truog' (không có tệp params/units/an-truog.yaml, kho dữ liệu chưa có "
+        "dữ liệu của đơn vị này) nhưng tên rất gần đơn vị đã có: Có phải 'an-truong'? Nếu đúng "
+        "là đơn vị mới, hãy tạo tệp params/units/an-truog.yaml rồi nạp lại."
+    )
+    assert not fresh.parent.exists()  # the warehouse it created is taken back
+
+    code = main(["ingest", "--db", str(fresh), "--unit", "an-truonq", str(good)])
+    assert code == 2 and "Có phải 'an-truong'?" in capsys.readouterr().err
+
+    [ok] = ingest_paths(fresh, "xa-du-lieu", [good])  # not close to a known name: a new unit
+    assert isinstance(ok, IngestResult)
+    with pytest.raises(UnknownUnitError, match="Có phải 'xa-du-lieu'?"):
+        ingest_paths(fresh, "xa-du-lieuu", [good])  # known by its data now
+    # The next ward is not a slip; nor is a unit with data, or one with a params file.
+    for unit in ("xa-du-lieu-2", "xa-du-lieu", "an-truong"):
+        [r] = ingest_paths(fresh, unit, [good])
+        assert not isinstance(r, FailedFile), r

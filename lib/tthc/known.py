@@ -4,12 +4,15 @@ A unit (đơn vị) is known when it has a params file (``params/units/<unit>.ya
 warehouse (a row of the ingest ledger). Anything else is a typo until shown otherwise: a report
 for it would be an official-looking document of zeros, so :func:`require_unit` refuses it in
 one Vietnamese line that names the closest known units (``difflib``), before anything is
-written. ``tthc ingest`` does not ask: a unit's first ingest is how it becomes known.
+written. ``tthc ingest`` asks less: a unit's first ingest is how it becomes known, unless its
+name is one slip away from a known unit's (:func:`refuse_near_miss`), when its rows would be
+filed under a typo.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -73,6 +76,41 @@ def require_unit_in(unit: str, db: str | Path, base: Path | None = None) -> None
         require_unit(unit, con, base)
     finally:
         con.close()
+
+
+# A name this close to a known unit's (difflib's ratio) is a slip of the keyboard, not a new
+# unit: 'an-truog', 'an-truongg' and 'an-truonq' ~ 'an-truong' are 0.89 to 0.95;
+# two real names that differ in one word ('xa-an-binh', 'xa-an-hoa') are below.
+_NEAR_MISS = 0.85
+_NUMBER = re.compile(r"-?\d+")
+
+
+def refuse_near_miss(unit: str, con: Any, base: Path | None = None) -> None:
+    """Before a unit's first ingest: :class:`UnknownUnitError` when ``unit`` has no params file
+    and no data but is within :data:`_NEAR_MISS` of a known unit (a typo would file every row
+    under a unit nobody reports on). A new unit whose name is that close gets its params file
+    first. ``con``: the warehouse the ingest writes to."""
+    if unit_file(unit, base).exists():
+        return
+    with_data = units_with_data(con)
+    if unit in with_data:
+        return
+    close = [
+        c
+        for c in difflib.get_close_matches(
+            unit, {*list_units(base), *with_data}, n=3, cutoff=_NEAR_MISS
+        )
+        # Names that differ only in their numbers ('phuong-2' beside 'phuong-1', 0.88;
+        # 'phuong-12', 'phuong') are other wards, not slips.
+        if _NUMBER.sub("", c) != _NUMBER.sub("", unit)
+    ]
+    if close:
+        raise UnknownUnitError(
+            f"Không có đơn vị '{unit}' (không có tệp params/units/{unit}.yaml, kho dữ liệu chưa có "
+            "dữ liệu của đơn vị này) nhưng tên rất gần đơn vị đã có: Có phải "
+            + " hay ".join(f"'{c}'" for c in close)
+            + f"? Nếu đúng là đơn vị mới, hãy tạo tệp params/units/{unit}.yaml rồi nạp lại."
+        )
 
 
 class UnknownUnitError(ParamsError):

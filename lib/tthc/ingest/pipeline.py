@@ -60,6 +60,7 @@ from tthc.ingest.store import (
     write_split,
 )
 from tthc.ingest.values import register_labels
+from tthc.known import refuse_near_miss
 from tthc.schema import Kind
 from tthc.units import UnitParams, default_unit_params, load_unit
 from tthc.warehouse import close_discarding_empty, connect, folders_to_create
@@ -1108,6 +1109,8 @@ def ingest_paths(
     con = connect(db, backup=True, wait=wait, on_wait=on_wait)
     results: list[IngestResult | SplitResult | FailedFile] = []
     try:
+        if unit is not None:
+            refuse_near_miss(unit, con)
         for path, k, error in ordered:
             if error is not None:
                 results.append(FailedFile(str(path), error))
