@@ -84,7 +84,7 @@ def test_human_summary(tmp_path: Path, capsys) -> None:
     assert "Loại: danh sách hồ sơ (tự nhận dạng theo tiêu đề cột)" in out
     assert "Đọc 11 dòng: thêm mới 2, cập nhật 0, không đổi 1, bị loại 8" in out
     assert "số liệu tính đến 15/06/2026 08:00 (theo dòng tiêu đề của tệp)" in out
-    assert f"Dòng bị loại: {tmp_path / 'rejects' / '1-cases_bad_rows.csv'}" in out
+    assert f"Dòng bị loại: {tmp_path / 'rejects' / 'w' / '1-cases_bad_rows.csv'}" in out
     assert "Cột dữ liệu cá nhân không lưu: Chủ hồ sơ" in out
 
 

@@ -82,7 +82,10 @@ def test_a_pipe_or_device_is_not_read(tmp_path: Path) -> None:
 def test_a_rejects_folder_in_the_way_refuses_before_anything_is_written(tmp_path: Path) -> None:
     (tmp_path / "rejects").write_text("a file where the rejects folder goes")
     db = tmp_path / "w.duckdb"
-    with pytest.raises(OutputError, match=r"Không tạo được thư mục dòng bị loại .*đã có một tệp"):
+    with pytest.raises(
+        OutputError,
+        match=r"Không tạo được thư mục dòng bị loại .*rejects là tệp, không phải thư mục",
+    ):
         ingest_paths(db, "xa-a", [GOOD])
     assert not db.exists()
 

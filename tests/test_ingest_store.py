@@ -215,7 +215,7 @@ def test_failure_mid_ingest_leaves_the_store_unchanged(
     with pytest.raises(Boom if failure == "exception" else duckdb.ConstraintException):
         ingest(wh, newer)
     assert snapshot(wh) == before
-    assert not (tmp_path / "rejects").exists() or not any((tmp_path / "rejects").iterdir())
+    assert not rejects_dir(wh).exists() or not any(rejects_dir(wh).iterdir())
     monkeypatch.setattr(pipeline, "write_ledger", real)
     r = ingest(wh, newer)  # the same file goes in cleanly afterwards
     assert counts(r) == (3, 1, 1, 0, 1)
@@ -250,7 +250,7 @@ def test_personal_data_absent_from_every_table(tmp_path: Path, wh) -> None:
     blob = "\n".join(strings)
     for secret in PERSONAL:
         assert secret not in blob, secret
-    for p in tmp_path.glob("rejects/*.csv"):
+    for p in rejects_dir(wh).glob("*.csv"):
         assert not any(s in p.read_text(encoding="utf-8-sig") for s in PERSONAL)
     dropped = json.loads(
         wh.execute(

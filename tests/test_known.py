@@ -108,7 +108,7 @@ def test_ingest_refuses_a_unit_one_slip_from_a_known_one_and_writes_nothing(
 
     [ok] = ingest_paths(fresh, "xa-du-lieu", [good])  # not close to a known name: a new unit
     assert isinstance(ok, IngestResult)
-    with pytest.raises(UnknownUnitError, match="Có phải 'xa-du-lieu'?"):
+    with pytest.raises(UnknownUnitError, match=r"Có phải 'xa-du-lieu'\?"):
         ingest_paths(fresh, "xa-du-lieuu", [good])  # known by its data now
     # The next ward is not a slip; nor is a unit with data, or one with a params file.
     for unit in ("xa-du-lieu-2", "xa-du-lieu", "an-truong"):

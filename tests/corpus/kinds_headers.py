@@ -22,6 +22,7 @@ from corpus.framework import (
     refused,
 )
 from corpus.kinds_csv import CASES, TITLE, same_cases, table
+from tthc.ingest.pipeline import rejects_dir_for
 
 DUE_SQL = "SELECT case_code, strftime(due_at, '%d/%m/%Y') FROM cases ORDER BY case_code"
 DUES = ["05/06/2026", "09/06/2026", "06/06/2026"]
@@ -77,7 +78,7 @@ def nowhere(w: Workspace, *texts: str) -> None:
                     assert text not in dump, f"{text!r} stored in table {t}"
         finally:
             con.close()
-        for f in (w.path("data") / "rejects").glob("*.csv"):
+        for f in rejects_dir_for(w.db).glob("*.csv"):
             body = f.read_text(encoding="utf-8-sig")
             for text in texts:
                 assert text not in body, f"{text!r} in {f.name}"

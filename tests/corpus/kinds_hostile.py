@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpus.framework import CASE_HEADER, Run, Workspace, kind, prints, read, rejects
+from tthc.ingest.pipeline import rejects_dir_for
 
 UNKNOWN_STATUS = "Trạng thái không nhận ra"
 
@@ -19,7 +20,7 @@ def neutralised(w: Workspace, code: str, status: str, want_code: str, want_statu
     """Ingest the row; its cells in the rejects CSV must read ``want_code`` and ``want_status``."""
 
     def cells() -> None:
-        [result] = list((w.path("data") / "rejects").iterdir())
+        [result] = list(rejects_dir_for(w.db).iterdir())
         [row] = rejects({"rejects_csv": str(result)})
         assert (row["Mã hồ sơ"], row["Trạng thái"]) == (want_code, want_status), row
 

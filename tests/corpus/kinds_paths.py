@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from corpus.framework import CASE_ROWS, Run, Workspace, kind, partial, prints, read, refused
+from tthc.ingest.pipeline import rejects_dir_for
 
 NOT_UTF8 = r"có byte không phải UTF-8 .*hãy đổi tên tệp"
 BAD_SLUG = r"Tên đơn vị .* không hợp lệ: dùng dạng 'an-truong'"
@@ -94,7 +95,7 @@ def _(w: Workspace) -> Run:
       "a 244-byte file name with a rejected row: the rejects CSV name is shortened to fit")  # fmt: skip
 def _(w: Workspace) -> Run:
     path = w.csv("đ" * 120 + ".csv", rows=[["HS-1", "1.001193", "X", "không rõ", "02/06/2026"]])
-    w.check(lambda: _short_rejects(w.path("data") / "rejects"))
+    w.check(lambda: _short_rejects(rejects_dir_for(w.db)))
     return w.ingest(path)
 
 
@@ -185,7 +186,7 @@ def _(w: Workspace) -> Run:
 
 
 @kind("path-rejects-folder-is-a-file", "paths",
-      refused(r"Không tạo được thư mục dòng bị loại .*đã có một tệp"),
+      refused(r"Không tạo được thư mục dòng bị loại .*rejects là tệp, không phải thư mục"),
       "a file named 'rejects' where the rejects folder goes: refused before the warehouse exists")  # fmt: skip
 def _(w: Workspace) -> Run:
     w.write("data/rejects", "not a folder")

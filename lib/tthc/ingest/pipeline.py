@@ -1069,8 +1069,12 @@ def _is_dir(path: Path) -> bool:
 
 
 def rejects_dir_for(db: Path | str) -> Path:
-    """Where rejects CSVs of a warehouse go: ``rejects/`` beside the warehouse file."""
-    return Path(db).parent / "rejects"
+    """Where rejects CSVs of a warehouse go: ``rejects/<warehouse name>/`` beside the warehouse
+    file (``data/rejects/tthc/`` for ``data/tthc.duckdb``). Per warehouse, because the CSVs are
+    named by ingest number: two warehouses in one folder (a unit's and a city's) overwrote each
+    other's."""
+    path = Path(db)
+    return path.parent / "rejects" / (path.stem or path.name)
 
 
 def ingest_paths(
