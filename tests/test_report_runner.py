@@ -6,6 +6,7 @@ a batch on a reused kernel being identical to one made alone.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from datetime import datetime, timedelta
@@ -206,6 +207,50 @@ def test_a_second_identical_batch_skips_what_is_complete_and_exits_0(env, capsys
     for key in (("xa-a", "2026-05"), ("xa-b", "2026-05")):
         redone = read_manifest(env["out"] / key[0] / key[1])
         assert redone["status"] == "ok" and redone["created_at"] >= made[key]["created_at"]
+
+
+def test_a_complete_report_is_made_again_when_what_it_was_made_from_changed(env, capsys) -> None:
+    """'đã có' only for a report made from this warehouse, the unit's ingests as they are now
+    and its narrative as it is now: a unit's report made from its own warehouse was counted in
+    a city batch run on the city's warehouse."""
+    batch = ("--unit", "all", "--month", "2026-06", "--formats", "ipynb")
+    assert report(*batch) == 0
+    capsys.readouterr()
+
+    def rows() -> dict:
+        assert report(*batch) == 0
+        return summary_rows(capsys.readouterr().out)
+
+    assert rows() == {("xa-a", "2026-06"): "đã có", ("xa-b", "2026-06"): "đã có"}
+    # Another warehouse (same content, another file): both made again.
+    other = env["db"].with_name("city.duckdb")
+    shutil.copyfile(env["db"], other)
+    assert report(*batch, "--db", str(other)) == 0
+    assert summary_rows(capsys.readouterr().out) == {
+        ("xa-a", "2026-06"): "xong", ("xa-b", "2026-06"): "xong"}  # fmt: skip
+    assert read_manifest(env["out"] / "xa-a" / "2026-06")["warehouse"]["path"] == str(other)
+    # Back to the first warehouse, where xa-b gets a newer export meanwhile: xa-b's report only
+    # is made again... after both return to this warehouse's reports.
+    assert rows() == {("xa-a", "2026-06"): "xong", ("xa-b", "2026-06"): "xong"}
+    con = connect(env["db"])
+    con.execute(
+        "INSERT INTO ingests (unit, kind, file_name, file_sha256, as_of, ingested_at, rows_read, "
+        "inserted, updated, unchanged, rejected) VALUES ('xa-b', 'cases', 'xa-b-2.xlsx', 'sha-2', "
+        "TIMESTAMP '2026-06-16 07:00:00', TIMESTAMP '2026-06-17 08:00:00', 0, 0, 0, 0, 0)"
+    )
+    con.close()
+    assert rows() == {("xa-a", "2026-06"): "đã có", ("xa-b", "2026-06"): "xong"}
+    # xa-a's narrative edited after its report was made (the report dated an hour back, the
+    # edit now): made again, then kept.
+    folder = env["out"] / "xa-a" / "2026-06"
+    manifest = read_manifest(folder)
+    earlier = datetime.fromisoformat(manifest["created_at"]) - timedelta(hours=1)
+    manifest["created_at"] = earlier.isoformat(timespec="seconds")
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False))
+    narrative = env["params"] / "narrative" / "xa-a" / "2026-06.md"
+    os.utime(narrative, (earlier.timestamp() + 30, earlier.timestamp() + 30))
+    assert rows() == {("xa-a", "2026-06"): "xong", ("xa-b", "2026-06"): "đã có"}
+    assert rows() == {("xa-a", "2026-06"): "đã có", ("xa-b", "2026-06"): "đã có"}
 
 
 def test_failed_folder_can_be_rerun_without_force(env) -> None:

@@ -259,6 +259,9 @@ def part_one(data: CityReportData) -> Part:
     )
 
 
+_TIED_NAMED = 3  # units named when several share the highest (or lowest) rate
+
+
 def _rank_phrase(data: CityReportData, ranks: list[UnitRank], decimals: int) -> str:
     known = [r for r in ranks if r.rank is not None]
     missing = [r for r in ranks if r.rank is None]
@@ -268,10 +271,28 @@ def _rank_phrase(data: CityReportData, ranks: list[UnitRank], decimals: int) -> 
     def pct(r: UnitRank) -> str:
         return format_rate(r.value, data.profile, decimals)
 
-    best, worst = known[0], known[-1]
-    text = f"cao nhất {data.name(best.unit)} ({pct(best)})"
-    if worst.unit != best.unit:
-        text += f", thấp nhất {data.name(worst.unit)} ({pct(worst)})"
+    def named(group: list[UnitRank]) -> str:
+        # Units of one rank are named together: one named "cao nhất" where six share 100%
+        # misled (issue 11: rankings with ties).
+        if len(group) == 1:
+            return f"{data.name(group[0].unit)} ({pct(group[0])})"
+        shown = [data.name(r.unit) for r in group[:_TIED_NAMED]]
+        rest = len(group) - len(shown)
+        listed = (
+            ", ".join(shown[:-1]) + " và " + shown[-1]
+            if not rest
+            else (", ".join(shown) + f" và {rest} đơn vị khác")
+        )
+        return f"{len(group)} đơn vị cùng {pct(group[0])}: {listed}"
+
+    best = [r for r in known if r.rank == known[0].rank]
+    if len(best) == len(known) and len(known) > 1:
+        text = f"cả {len(known)} đơn vị tính được cùng {pct(known[0])}"
+    else:
+        text = f"cao nhất {named(best)}"
+        worst = [r for r in known if r.rank == known[-1].rank]
+        if worst != best:
+            text += f"; thấp nhất {named(worst)}"
     if missing:
         text += f"; {len(missing)} đơn vị chưa tính được ({NA})"
     return text

@@ -11,13 +11,14 @@ kernel starts, and returns a :class:`PreparedJob` carrying what the worker and t
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tthc.errors import ParamsError, ReportError
+from tthc.errors import ParamsError, ReportError, TthcError
 from tthc.paths import default_db, notebooks_dir, outputs_dir
 
 FORMATS = ("ipynb", "html", "pdf", "docx")
@@ -386,7 +387,42 @@ def complete_report(job: Job) -> dict[str, Any] | None:
     from tthc.report.manifest import read_manifest
 
     manifest = read_manifest(job.folder)
-    return manifest if manifest is not None and manifest.get("status") == "ok" else None
+    if manifest is None or manifest.get("status") != "ok":
+        return None
+    return manifest if made_from_current_inputs(job, manifest) else None
+
+
+def made_from_current_inputs(job: Job, manifest: dict[str, Any]) -> bool:
+    """Whether a report (its ``manifest``) was made from what ``job`` would read now: the same
+    warehouse file, the same ingests of its unit (of the city's units, for a city report: ids
+    and file hashes), and a narrative not edited since. Else it is made again: a report made
+    from another warehouse (a unit's own, before the city's), before newer exports or before
+    its text was written is not the report this run stands for."""
+    stored = manifest.get("warehouse") or {}
+    db = Path(job.db) if job.db else default_db()
+    try:
+        if not stored.get("path") or Path(stored["path"]).resolve() != db.resolve():
+            return False
+        rows = stored.get("ingests") or []
+        if job.is_city:
+            from tthc.stats.city import load_city_profiles
+
+            units = load_city_profiles(job.unit).units  # members now, data or not
+        else:
+            units = [job.unit]
+        now = ingests_for_units(db, units)
+        if sorted((int(r["ingest_id"]), str(r["file_sha256"])) for r in rows) != sorted(
+            (int(r["ingest_id"]), str(r["file_sha256"])) for r in now
+        ):
+            return False
+        narrative = (manifest.get("narrative") or {}).get("path")
+        # created_at is to the second: an edit counts from the second after it.
+        made = dt.datetime.fromisoformat(str(manifest["created_at"])).timestamp() + 1
+        return not (
+            narrative and Path(narrative).is_file() and Path(narrative).stat().st_mtime > made
+        )
+    except (TthcError, OSError, KeyError, TypeError, ValueError):
+        return False  # unreadable or unlike what this tthc writes: made again
 
 
 def ingests_for_unit(db: Path, unit: str) -> list[dict[str, Any]]:
