@@ -76,6 +76,12 @@ _RC: dict[str, Any] = {
     "legend.frameon": False,
     "legend.fontsize": 8.5,
     "figure.dpi": 100,
+    # Text unhinted, at the font's own metrics: the SVG's text is measured so (matplotlib's
+    # text-to-path), so the PNG, the title's placement and the crop box agree with it; at print
+    # resolution hinting changes nothing visible. Interleaved with the default in one process on
+    # the sample's five charts, it was faster in each of four runs: by 4-16% for SVG + PNG,
+    # by 9-32% for SVG only (this machine's timings vary that much from run to run).
+    "text.hinting": "no_hinting",
     "savefig.bbox": "tight",
     "savefig.pad_inches": 0.05,
 }
