@@ -173,6 +173,11 @@ def test_html_has_the_form_by_unit_and_no_code(made):
     assert "Kiểm tra cân đối" not in html  # the checks are in the companion file
     checks = (folder / "kiem-tra.html").read_text(encoding="utf-8")
     assert "tính lại trên toàn bộ hồ sơ" in checks and 'data-table="units-coverage"' in checks
+    # Each unit's row says what its exports hold, complete units too (the column was empty).
+    table = checks.split('data-table="units-coverage"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr><td[^>]*>(.*?)</td>.*?<td[^>]*>([^<]*)</td></tr>", table)
+    assert len(rows) == len(UNITS), rows
+    assert all(held.startswith("danh sách hồ sơ") for _, held in rows), rows
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

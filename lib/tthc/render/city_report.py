@@ -710,7 +710,7 @@ def _completeness_html(data: CityReportData) -> str:
         f'<tr><td class="text">{doc.e(data.name(u))}</td>'
         f'<td class="center">{state.get(f.completeness, f.completeness)}</td>'
         f'<td class="num">{len(f.coverage_na)}</td>'
-        f'<td class="text">{doc.e(f.completeness_note)}</td></tr>'
+        f'<td class="text">{doc.e(f.data_note)}</td></tr>'
         for u, f in data.result.units.items()
     )
     return (

@@ -165,6 +165,8 @@ class Figures:
     completeness: str = "complete"
     # What the exports cover, for the first-page mark of a report that is not complete ("").
     completeness_note: str = ""
+    # What the unit's exports cover (every report): "danh sách hồ sơ có số liệu từ … đến …".
+    data_note: str = ""
     # The figures of the comparison periods ('previous', 'last_year'; None when the exports
     # determine none of their counts), whose flat values are ``comparisons``: a city sums them.
     comparison_figures: dict[str, Figures | None] = field(default_factory=dict)
@@ -873,6 +875,7 @@ def _compute(
             if allow
             else "incomplete"
         )
+        fig.data_note = coverage_phrase(fig, cases_cov, pakn_cov)
         if fig.completeness != "complete":
             fig.completeness_note = completeness_note(fig, cases_cov, pakn_cov)
             fig.coverage_warnings = [f"Báo cáo chưa đầy đủ: {fig.completeness_note}"]
@@ -908,16 +911,22 @@ def _judge(
     )
 
 
-def completeness_note(fig: Figures, cases: Coverage, pakn: Coverage) -> str:
-    """What the exports of a report that is not complete cover and what that makes of its
-    figures: "danh sách hồ sơ có số liệu từ … đến … (xuất lúc …). 12 số liệu ghi N/A …"."""
+def coverage_phrase(fig: Figures, cases: Coverage, pakn: Coverage) -> str:
+    """What a unit's exports cover: "danh sách hồ sơ có số liệu từ … đến … (xuất lúc …)",
+    the PAKN list's where it differs, and the catalogue's lack where that made figures N/A."""
     parts = [cases.phrase()]
     if pakn.covered != cases.covered or not pakn.covered:
         parts.append(pakn.phrase())
     cat = fig.na.get("procedures_catalogue")
     if cat and "procedures_catalogue" in fig.coverage_na:
         parts.append(cat)
-    out = "; ".join(parts)
+    return "; ".join(parts)
+
+
+def completeness_note(fig: Figures, cases: Coverage, pakn: Coverage) -> str:
+    """What the exports of a report that is not complete cover and what that makes of its
+    figures: "danh sách hồ sơ có số liệu từ … đến … (xuất lúc …). 12 số liệu ghi N/A …"."""
+    out = coverage_phrase(fig, cases, pakn)
     if fig.coverage_na:
         out += f". {len(fig.coverage_na)} số liệu ghi N/A vì thiếu dữ liệu"
     if fig.partial:
