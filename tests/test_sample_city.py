@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,15 @@ def test_cli_refusals(tmp_path: Path, capsys) -> None:
         main(["sample", "--city", "hai-phong", "--units", "0", "--out", str(tmp_path / "c")]) == 2
     )
     assert "--units phải từ 1 trở lên" in capsys.readouterr().err
+
+
+def test_the_city_table_writes_every_unit_s_numbers_the_city_s_way(city_db: Path, capsys) -> None:
+    """An Trường counts and writes numbers under its own profile ('99.96%', '2751'), the other
+    communes under the default one: the city's table writes all in the city's profile."""
+    capsys.readouterr()
+    assert main(["stats", "--db", str(city_db), "--city", "hai-phong", "--month", "2026-06"]) == 0
+    out = capsys.readouterr().out
+    assert f"TỪNG ĐƠN VỊ ({N} đơn vị; default)" in out
+    [row] = [line for line in out.splitlines() if line.startswith(f"{T.UNIT} ")]
+    assert "2.751" in row and re.search(r"\d,\d+%", row), row
+    assert not re.search(r"\d\.\d+%", row), row

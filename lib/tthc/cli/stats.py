@@ -191,7 +191,9 @@ def run_city(args: argparse.Namespace) -> int:
 def render_city_text(result: Any, city_name: str) -> str:
     """The readable summary of ``tthc stats --city``: the city's figures as for a unit, then
     one line per unit (main counts and rates) and the units the exports do not cover."""
-    from tthc.stats.numbers import NA, format_count
+    from decimal import Decimal
+
+    from tthc.stats.numbers import NA, format_count, format_rate
 
     f = result.figures
     # 'thành phố Hải Phòng' -> 'Thành phố Hải Phòng (hai-phong) —' (a province says 'Tỉnh …').
@@ -201,13 +203,22 @@ def render_city_text(result: Any, city_name: str) -> str:
     headers = ["Đơn vị", "(1)", "(5)", "(8)", "(9)", "(11)", "Đúng hạn", "Trực tuyến", "Số liệu"]
     state = {"complete": "đủ", "incomplete": "CHƯA ĐỦ", "partial": "một phần"}
     rows = []
+
+    def rate_text(fig: Any, key: str) -> str:
+        info = fig.rates.get(key)
+        value = None if info is None or info.value is None else Decimal(str(info.value))
+        return format_rate(value, pr, info.decimals if info else 2)
+
     for unit, uf in result.units.items():
-        v = uf.values
+        # Each unit as the city counts it and in the city's number format (one table, one
+        # way of writing numbers: An Trường's '99.96%' beside the others' '92,83%' misled).
+        c = result.contribution(unit)
+        v = c.values
         rows.append(
             [
                 unit,
                 *(
-                    format_count(v.get(k), uf.profile)
+                    format_count(v.get(k), pr)
                     for k in (
                         "cases_total",
                         "cases_resolved",
@@ -216,8 +227,8 @@ def render_city_text(result: Any, city_name: str) -> str:
                         "cases_in_progress_overdue",
                     )
                 ),
-                uf.fmt("rate_on_time"),
-                uf.fmt("rate_online"),
+                rate_text(c, "on_time"),
+                rate_text(c, "online"),
                 state.get(uf.completeness, uf.completeness),
             ]
         )
