@@ -136,8 +136,9 @@ dated("val-two-digit-years", "two-digit years ('02/06/26'): 20yy, recorded",
 
 
 @kind("val-dates-both-orders-in-one-column", "values",
-      refused(r'cột "Ngày nhận" có ngày viết theo cả hai kiểu ngày/tháng \("13/06/2026 09:00"\) '
-              r'và tháng/ngày \("06/14/2026'),
+      refused(r'cột "Ngày nhận" có ngày viết theo cả hai kiểu, 1 ô ngày/tháng \("13/06/2026 09:00", '
+              r'dòng \d+\) và 1 ô tháng/ngày \("06/14/2026 14:30", dòng \d+\).*có lẽ là ô gõ sai; '
+              r'hãy sửa ô đó'),
       "one reception column with 13/06/2026 and 06/14/2026: which of its other dates are which "
       "cannot be told; refused showing both")  # fmt: skip
 def _(w: Workspace) -> Run:

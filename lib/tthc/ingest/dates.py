@@ -101,6 +101,9 @@ class ColumnEvidence:
     placeholders: int = 0
     day_first_example: str | None = None
     month_first_example: str | None = None
+    # Where the examples are: the file's row of the first such cell (None: rows not given).
+    day_first_row: int | None = None
+    month_first_row: int | None = None
 
 
 @dataclass
@@ -112,18 +115,23 @@ class DateDecision:
     records: list[dict] = field(default_factory=list)
 
 
-def gather(columns: dict[str, tuple[pa.Array | pa.ChunkedArray, str]]) -> dict[str, ColumnEvidence]:
-    """Evidence per date column. ``columns``: field -> (clean text column, label).
+def gather(
+    columns: dict[str, tuple[pa.Array | pa.ChunkedArray, str]], rows: pa.Array | None = None
+) -> dict[str, ColumnEvidence]:
+    """Evidence per date column. ``columns``: field -> (clean text column, label); ``rows``:
+    each cell's row in the file, to say where an example is.
 
     Every cell is looked at, cheaply: a column's cells share few date prefixes (a year of
     exports has a few hundred distinct days), so the first ten characters are counted by value
     in Arrow and each distinct prefix is read once in Python; only cells with the time before
     the date are read whole.
     """
-    return {f: _evidence(arr, label) for f, (arr, label) in columns.items()}
+    return {f: _evidence(arr, label, rows) for f, (arr, label) in columns.items()}
 
 
-def _evidence(arr: pa.Array | pa.ChunkedArray, label: str) -> ColumnEvidence:
+def _evidence(
+    arr: pa.Array | pa.ChunkedArray, label: str, rows: pa.Array | None = None
+) -> ColumnEvidence:
     ev = ColumnEvidence(label)
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     if len(arr) == 0:
@@ -158,17 +166,23 @@ def _evidence(arr: pa.Array | pa.ChunkedArray, label: str) -> ColumnEvidence:
     for item in pc.value_counts(pc.utf8_slice_codeunits(arr, -6)).to_pylist():
         if item["values"] is not None and _TWELVE_HOUR_END.search(item["values"].upper()):
             ev.twelve_hour += item["counts"]
-    ev.day_first_example = _whole(arr, ev.day_first_example)
-    ev.month_first_example = _whole(arr, ev.month_first_example)
+    ev.day_first_example, ev.day_first_row = _whole(arr, ev.day_first_example, rows)
+    ev.month_first_example, ev.month_first_row = _whole(arr, ev.month_first_example, rows)
     return ev
 
 
-def _whole(arr: pa.Array, prefix: str | None) -> str | None:
-    """The first cell that starts with ``prefix`` (an example for messages)."""
+def _whole(
+    arr: pa.Array, prefix: str | None, rows: pa.Array | None
+) -> tuple[str | None, int | None]:
+    """The first cell that starts with ``prefix`` (an example for messages), and its row."""
     if prefix is None:
-        return None
-    hits = pc.filter(arr, pc.starts_with(arr, prefix))
-    return hits[0].as_py() if len(hits) else prefix.strip()
+        return None, None
+    at = pc.fill_null(pc.starts_with(arr, prefix), False)
+    hits = pc.filter(arr, at)
+    if not len(hits):
+        return prefix.strip(), None
+    row = None if rows is None else pc.filter(rows, at)[0].as_py()
+    return hits[0].as_py(), row
 
 
 def _count_date(ev: ColumnEvidence, a: str, b: str, y: str, example: str, n: int) -> None:
@@ -186,16 +200,41 @@ def _count_date(ev: ColumnEvidence, a: str, b: str, y: str, example: str, n: int
         ev.month_first_example = ev.month_first_example or example
 
 
+# At most this many cells of the rarer order in a column read as typing slips, not as a second
+# way of writing dates: the message then points at them rather than at a new export.
+_FEW = 3
+
+
+def _both_orders(ev: ColumnEvidence, name: str) -> str:
+    """One column with dates that only day/month fits and dates that only month/day fits: how
+    many of each, where, and what to do (a typo is corrected in the file; a file written both
+    ways is exported again)."""
+
+    def where(row: int | None) -> str:
+        return f", dòng {row}" if row is not None else ""
+
+    dmy = f'{ev.day_first} ô ngày/tháng ("{ev.day_first_example}"{where(ev.day_first_row)})'
+    mdy = f'{ev.month_first} ô tháng/ngày ("{ev.month_first_example}"{where(ev.month_first_row)})'
+    head = (
+        f'Tệp {name}: cột "{ev.label}" có ngày viết theo cả hai kiểu, {dmy} và {mdy}, nên không '
+        "xác định được các ngày còn lại"
+    )
+    few = min(ev.day_first, ev.month_first)
+    if few <= _FEW:
+        odd = "tháng/ngày" if ev.month_first == few else "ngày/tháng"
+        return (
+            f"{head}: {few} ô viết kiểu {odd} có lẽ là ô gõ sai; hãy sửa ô đó trong tệp rồi nạp lại "
+            "(nếu không phải, hãy xuất lại với một định dạng dd/mm/yyyy)."
+        )
+    return f"{head}; hãy xuất lại với một định dạng dd/mm/yyyy."
+
+
 def decide(evidence: dict[str, ColumnEvidence], default_order: str, date1904: bool, name: str):
     """The file's :class:`DateDecision`; an :class:`InputFileError` for contradicting evidence."""
     decision = DateDecision(order=default_order, date1904=date1904)
     for ev in evidence.values():
         if ev.day_first and ev.month_first:
-            raise InputFileError(
-                f'Tệp {name}: cột "{ev.label}" có ngày viết theo cả hai kiểu ngày/tháng '
-                f'("{ev.day_first_example}") và tháng/ngày ("{ev.month_first_example}"): '
-                "không xác định được các ngày còn lại; hãy xuất lại với một định dạng dd/mm/yyyy."
-            )
+            raise InputFileError(_both_orders(ev, name))
     dmy = [ev for ev in evidence.values() if ev.day_first]
     mdy = [ev for ev in evidence.values() if ev.month_first]
     if dmy and mdy:

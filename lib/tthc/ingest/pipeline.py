@@ -824,7 +824,7 @@ def _date_decision(
         for f in DATE_FIELDS[cmap.kind]
         if f in cmap.fields
     }
-    evidence = dates.gather(date_columns)
+    evidence = dates.gather(date_columns, source.table.column("_row").combine_chunks())
     date1904 = any(s.date1904 for s in opened.sheets if s is det.sheet)
     return dates.decide(evidence, unit.exports.date_order, date1904, path.name)
 
