@@ -84,7 +84,8 @@ def test_help_is_vietnamese(command: str | None, capsys) -> None:
         (["stats", "--month", "2026-06"],
          "tthc stats: lỗi: cần một trong các tham số --unit --city"),
         (["report", "--unit"], "tthc report: lỗi: tham số --unit: cần một giá trị"),
-        (["doctor", "--bogus"], "tthc: lỗi: tham số không nhận ra: --bogus"),
+        (["doctor", "--bogus"], "tthc doctor: lỗi: tham số không nhận ra: --bogus"),
+        (["--bogus"], "tthc: lỗi: tham số không nhận ra: --bogus"),
     ],
 )  # fmt: skip
 def test_argument_errors_are_vietnamese(argv: list[str], message: str, capsys) -> None:

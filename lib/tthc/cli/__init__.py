@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         module = importlib.import_module(f"tthc.cli.{name}")
         sp = module.register(sub)
-        sp.set_defaults(_run=module.run)
+        sp.set_defaults(_run=module.run, _parser=sp)
     return parser
 
 
@@ -50,7 +50,13 @@ def _absolute_env_paths() -> None:
 def main(argv: list[str] | None = None) -> int:
     _absolute_env_paths()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # What parse_args would refuse, but from the command's parser: its error points at
+        # 'tthc stats --help', where the options of 'tthc stats' are.
+        (getattr(args, "_parser", None) or parser).error(
+            vietnamese.MESSAGES["unrecognized arguments: %s"] % " ".join(extra)
+        )
     if not getattr(args, "_run", None):
         parser.print_help()
         return 2

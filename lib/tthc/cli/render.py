@@ -37,5 +37,7 @@ def run(args: argparse.Namespace) -> int:
     )
     for path in written.values():
         print(path)
-    print(f"Đã xuất lại {', '.join(written)} từ {args.notebook}.", file=sys.stderr)
+    # The files by name (report.html, kiem-tra.pdf …), not the internal keys.
+    names = ", ".join(Path(p).name for p in written.values())
+    print(f"Đã xuất lại {names} từ {args.notebook}.", file=sys.stderr)
     return 0

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from tthc import atomic
-from tthc.errors import ReportError
+from tthc.errors import InputFileError
+from tthc.known import suggestion
+from tthc.logfile import display_path, record
 from tthc.vntime import iso_vn, now_vn
 
 RENDER_FORMATS = ("html", "pdf", "docx")
@@ -36,17 +38,28 @@ def rerender(
     from tthc.report.manifest import NOT_COMPLETE, read_manifest, sha256_file, write_manifest
     from tthc.report.runner import CHECKS_NAMES, _checks_html, _resolve_renderer
 
+    # What the user gave is refused as input (exit 2); ReportError (exit 1) is a report that
+    # could not be made.
     bad = [f for f in formats if f not in RENDER_FORMATS]
     if bad or not formats:
-        raise ReportError(f"Định dạng '{','.join(bad)}' không xuất lại được: chọn html, pdf, docx.")
+        close = suggestion(bad[0], RENDER_FORMATS, "định dạng") if bad else ""
+        raise InputFileError(
+            f"Định dạng '{','.join(bad)}' không xuất lại được: chọn html, pdf, docx."
+            + (close if close.startswith(" Có phải") else "")  # 'pfd': Có phải 'pdf'?
+        )
     if not notebook.exists():
-        raise ReportError(f"Không tìm thấy notebook {notebook}.")
+        raise InputFileError(f"Không tìm thấy notebook {notebook}.")
     try:
         nb = nbformat.read(notebook, as_version=4)
     except Exception as exc:
-        raise ReportError(f"{notebook} không phải notebook hợp lệ: {exc}") from exc
+        # The library's own words (English) go to the technical log, not to the user.
+        record(f"tthc render: {notebook} không đọc được như notebook", repr(exc))
+        raise InputFileError(
+            f"{notebook} không phải notebook hợp lệ (tệp .ipynb do 'tthc report' ghi); chi tiết "
+            f"kỹ thuật ở {display_path()}."
+        ) from exc
     if not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"):
-        raise ReportError(f"{notebook} chưa được chạy (không có kết quả): dùng 'tthc report'.")
+        raise InputFileError(f"{notebook} chưa được chạy (không có kết quả): dùng 'tthc report'.")
     folder = out or notebook.parent
     folder.mkdir(parents=True, exist_ok=True)
     render = _resolve_renderer(renderer)
