@@ -177,3 +177,28 @@ def test_the_city_table_writes_every_unit_s_numbers_the_city_s_way(city_db: Path
     [row] = [line for line in out.splitlines() if line.startswith(f"{T.UNIT} ")]
     assert "2.751" in row and re.search(r"\d,\d+%", row), row
     assert not re.search(r"\d\.\d+%", row), row
+
+
+def test_a_city_read_with_the_wrong_params_says_which_units_it_leaves_out(
+    city_db: Path, capsys, monkeypatch
+) -> None:
+    """A new terminal without `export TTHC_PARAMS=…`: the repository's params know An Trường
+    only, so the city shrinks to it; the warehouse's other units are named, not dropped quietly."""
+    monkeypatch.setenv("TTHC_PARAMS", str(Path(__file__).resolve().parent.parent / "params"))
+    capsys.readouterr()
+    assert main(["stats", "--db", str(city_db), "--city", "hai-phong", "--month", "2026-06"]) == 0
+    err = capsys.readouterr().err
+    con = connect(city_db, read_only=True)
+    others = [
+        u for (u,) in con.execute("SELECT DISTINCT unit FROM ingests ORDER BY unit").fetchall()
+    ]
+    con.close()
+    others.remove(T.UNIT)
+    assert err.startswith(
+        f"Lưu ý: kho dữ liệu có dữ liệu của {N - 1} đơn vị không có tệp tham số trong "
+    ), err
+    assert f"({', '.join(others[:3])} và {N - 4} đơn vị khác)" in err or N - 1 <= 3
+    assert "hãy đặt TTHC_PARAMS tới thư mục tham số có các đơn vị đó." in err
+    monkeypatch.undo()
+    assert main(["stats", "--db", str(city_db), "--city", "hai-phong", "--month", "2026-06"]) == 0
+    assert "Lưu ý: kho dữ liệu" not in capsys.readouterr().err  # the city's own params: all known

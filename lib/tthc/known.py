@@ -44,6 +44,33 @@ def units_with_data(con: Any) -> list[str]:
     return [r[0] for r in rows]
 
 
+def units_without_params(con: Any, base: Path | None = None) -> list[str]:
+    """Units with data in the warehouse behind ``con`` but no params file under ``base``
+    (``$TTHC_PARAMS``): no city counts them. Sorted."""
+    have = set(list_units(base))
+    return [u for u in units_with_data(con) if u not in have]
+
+
+def params_hint(con: Any, city_name: str, base: Path | None = None) -> str | None:
+    """A warning when the warehouse holds units the params do not know: a city read with the
+    wrong ``$TTHC_PARAMS`` (a new terminal forgets an ``export``) shrinks to the units those
+    params name, with nothing else to show for it. None when every unit is known."""
+    from tthc.paths import params_dir
+
+    unknown = units_without_params(con, base)
+    if not unknown:
+        return None
+    shown = ", ".join(unknown[:3]) + (
+        f" và {len(unknown) - 3} đơn vị khác" if len(unknown) > 3 else ""
+    )
+    folder = base or params_dir()
+    return (
+        f"Lưu ý: kho dữ liệu có dữ liệu của {len(unknown)} đơn vị không có tệp tham số trong "
+        f"{folder}/units ({shown}), nên không được tính vào {city_name}; nếu chúng thuộc "
+        f"{city_name}, hãy đặt TTHC_PARAMS tới thư mục tham số có các đơn vị đó."
+    )
+
+
 def known_units(con: Any, base: Path | None = None) -> list[str]:
     """Every known unit: a params file, or data in the warehouse behind ``con``."""
     return sorted({*list_units(base), *units_with_data(con)})

@@ -132,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
 def run_city(args: argparse.Namespace) -> int:
     """``tthc stats --city``: every member unit's figures and the city's."""
     from tthc import warehouse
+    from tthc.known import params_hint
     from tthc.paths import default_db
     from tthc.stats.city import city_default_month, compute_city, load_city_profiles
     from tthc.stats.periods import parse_period
@@ -149,6 +150,9 @@ def run_city(args: argparse.Namespace) -> int:
         )
     con = warehouse.connect(args.db or default_db(), read_only=True)
     try:
+        hint = params_hint(con, city.display_name)
+        if hint:
+            print(hint, file=sys.stderr, flush=True)
         if period is None:
             period, line = city_default_month(con, city, units, city_profile.period_rule)
             print(line, file=sys.stderr, flush=True)

@@ -289,6 +289,16 @@ def prepare_city_job(job: Job, params_base: Path | None = None) -> PreparedJob:
     have = {i["unit"] for i in ingests}
     if not have:
         warnings.append(f"Kho dữ liệu chưa có tệp nào được nạp cho các đơn vị của '{job.unit}'.")
+    from tthc.known import params_hint
+    from tthc.warehouse import connect
+
+    con = connect(Path(job.db), read_only=True)
+    try:
+        hint = params_hint(con, loaded.city.display_name, params_base)
+    finally:
+        con.close()
+    if hint:
+        warnings.append(hint)
     return PreparedJob(
         job=job,
         parameters={
