@@ -212,7 +212,11 @@ def restore_hint(path: Path) -> str:
 # --- checks before DuckDB sees the file ------------------------------------------------------
 
 
-def _check_path(path: Path, *, read_only: bool) -> None:
+def check_name(db: str | Path) -> None:
+    """Refuse a warehouse name that is not UTF-8 or too long for the file system, before
+    anything is created (:class:`WarehouseError`). What is named after the warehouse (its
+    rejects folder) is checked after it, so the message names the warehouse."""
+    path = Path(db)
     if not is_utf8(path):
         raise WarehouseError(
             f"Tên kho dữ liệu {shown(path)} có byte không phải UTF-8: hãy đổi tên tệp hoặc thư "
@@ -223,6 +227,10 @@ def _check_path(path: Path, *, read_only: bool) -> None:
             f"Không mở được kho dữ liệu {shown(path)}: tên quá dài so với giới hạn của hệ thống "
             "tệp (255 byte một tên)."
         )
+
+
+def _check_path(path: Path, *, read_only: bool) -> None:
+    check_name(path)
     try:
         _check_existing(path, read_only=read_only)
     except OSError as exc:  # stat itself failed: name too long, no access to a folder above

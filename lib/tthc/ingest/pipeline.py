@@ -63,7 +63,7 @@ from tthc.ingest.values import register_labels
 from tthc.known import refuse_near_miss
 from tthc.schema import Kind
 from tthc.units import UnitParams, default_unit_params, load_unit
-from tthc.warehouse import close_discarding_empty, connect, folders_to_create
+from tthc.warehouse import check_name, close_discarding_empty, connect, folders_to_create
 
 KIND_ORDER = (Kind.CATALOGUE, Kind.CASES, Kind.PAKN)
 
@@ -1100,6 +1100,7 @@ def ingest_paths(
     if not files:
         raise InputFileError("Không có tệp nào để nạp.")
     rejects_dir = rejects_dir_for(db)
+    check_name(db)  # first: the rejects folder is named after the warehouse
     check_output_folders(Path(db), rejects_dir)
     if len(files) == 1:
         ordered: list[tuple[Path, Kind | None, str | None]] = [
