@@ -177,6 +177,19 @@ def test_the_city_table_writes_every_unit_s_numbers_the_city_s_way(city_db: Path
     [row] = [line for line in out.splitlines() if line.startswith(f"{T.UNIT} ")]
     assert "2.751" in row and re.search(r"\d,\d+%", row), row
     assert not re.search(r"\d\.\d+%", row), row
+    # The PAKN block adds up: received + carried over = on time + late + in progress.
+    pakn = dict(
+        re.findall(r"^(PAKN tiếp nhận|  kỳ trước chuyển qua|  xử lý đúng hạn|  xử lý quá hạn|"
+                   r"  đang xử lý)\s+(\d+)$", out, flags=re.M)
+    )  # fmt: skip
+    assert len(pakn) == 5, pakn
+    n = {k.strip(): int(v) for k, v in pakn.items()}
+    assert n["PAKN tiếp nhận"] + n["kỳ trước chuyển qua"] == (
+        n["xử lý đúng hạn"] + n["xử lý quá hạn"] + n["đang xử lý"]
+    )
+    # A long late list says it is cut.
+    [late] = re.findall(r"^HỒ SƠ QUÁ HẠN: (\d+)(.*)$", out, flags=re.M)
+    assert int(late[0]) > 20 and late[1] == " (in 20 hồ sơ đầu; --json có đủ danh sách)", late
 
 
 def test_a_city_read_with_the_wrong_params_says_which_units_it_leaves_out(

@@ -192,6 +192,9 @@ def run_city(args: argparse.Namespace) -> int:
     return 0
 
 
+_LATE_SHOWN = 20  # late cases listed in the text summary; the report and --json list them all
+
+
 def render_city_text(result: Any, city_name: str) -> str:
     """The readable summary of ``tthc stats --city``: the city's figures as for a unit, then
     one line per unit (main counts and rates) and the units the exports do not cover."""
@@ -297,6 +300,7 @@ def render_text(figures: Any) -> str:
         ("  quá hạn", "cases_in_progress_overdue"),
         ("Rút, dừng, trả lại (nhóm thứ ba)", "cases_withdrawn"),
         ("PAKN tiếp nhận", "pakn_received"),
+        ("  kỳ trước chuyển qua", "pakn_carried_over"),
         ("  xử lý đúng hạn", "pakn_on_time"),
         ("  xử lý quá hạn", "pakn_late"),
         ("  đang xử lý", "pakn_in_progress"),
@@ -332,8 +336,12 @@ def render_text(figures: Any) -> str:
     if "late_cases" in f.na:
         lines += ["", f"HỒ SƠ QUÁ HẠN: N/A ({f.na['late_cases']})"]
     elif f.late_cases is not None and len(f.late_cases):
-        lines += ["", f"HỒ SƠ QUÁ HẠN: {len(f.late_cases)}"]
-        for rec in f.late_cases.head(20).to_dict("records"):
+        shown = min(len(f.late_cases), _LATE_SHOWN)
+        more = (
+            f" (in {shown} hồ sơ đầu; --json có đủ danh sách)" if shown < len(f.late_cases) else ""
+        )
+        lines += ["", f"HỒ SƠ QUÁ HẠN: {len(f.late_cases)}{more}"]
+        for rec in f.late_cases.head(_LATE_SHOWN).to_dict("records"):
             lines.append(
                 f"  {rec['case_code']}  {rec['procedure_name'] or rec['procedure_code']}  "
                 f"{rec['status']}, {rec['days_late']} ngày"
