@@ -40,7 +40,8 @@ _BAR_H = 0.27  # inches per bar
 
 def units_cases_chart(df: pd.DataFrame, *, numbers: NumberStyle = OFFICIAL) -> Chart:
     """Cases to handle per unit, split into resolved early or on time, resolved late, in
-    progress within the deadline and overdue (a stacked bar per unit, most cases first).
+    progress within the deadline and overdue (a stacked bar per unit, most cases first); the
+    third bucket (rút, dừng, trả lại) is not drawn, and the title says so.
 
     ``df``: ``unit`` and the four counts of :data:`_STACK`; units whose counts are N/A are left
     out by the caller (the report lists them)."""
@@ -49,7 +50,12 @@ def units_cases_chart(df: pd.DataFrame, *, numbers: NumberStyle = OFFICIAL) -> C
     data = data.sort_values(["total", "unit"], ascending=[False, True])
     capped = len(data) > MAX_BARS
     data = data.head(MAX_BARS).reset_index(drop=True)
-    title = "Hồ sơ của từng đơn vị: đã giải quyết, đang giải quyết, quá hạn"
+    # The bars leave out the third bucket (withdrawn, stopped, returned): said in the title,
+    # since their totals are then below column (1) of Biểu 06 for units that have such cases.
+    title = (
+        "Hồ sơ của từng đơn vị: đã giải quyết, đang giải quyết, quá hạn (không kể hồ sơ rút, "
+        "dừng, trả lại)"
+    )
     if capped:
         title += f" ({MAX_BARS} đơn vị nhiều hồ sơ nhất)"
     late = data[(data["resolved_late"] + data["in_progress_overdue"]) > 0]
