@@ -395,3 +395,12 @@ def test_cli_without_unit(params, tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert 'tệp cấp tỉnh chia theo cột đơn vị "Đơn vị tiếp nhận": 4 đơn vị' in out
     assert "Tệp đã được nạp trước đó" in out
+    # Rows of units the params do not know: which params folder was read is said (a terminal
+    # without the city's TTHC_PARAMS is the usual cause, not a missing name).
+    main(["ingest", "--db", str(tmp_path / "w2.duckdb"), str(tmp_path / "t.csv")])
+    out = capsys.readouterr().out
+    assert "  Không rõ đơn vị: " in out
+    assert (
+        f"  Tham số đơn vị đọc từ {params} ({len(UNITS)} đơn vị): nếu các đơn vị trên có tệp "
+        "tham số ở thư mục khác, hãy đặt TTHC_PARAMS tới thư mục đó rồi nạp lại.\n"
+    ) in out

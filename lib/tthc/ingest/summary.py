@@ -73,6 +73,16 @@ def format_split(r: SplitResult) -> str:
         lines.append(f"  Không rõ đơn vị: {u['rows']} dòng: {u['reason']}")
     if len(r.unknown) > 10:
         lines.append(f"  … và {len(r.unknown) - 10} giá trị đơn vị không nhận ra khác")
+    if r.unknown:
+        # Most often not a missing name but the wrong params folder (a terminal without the
+        # city's `export TTHC_PARAMS=…`): say which one was read.
+        from tthc.paths import params_dir
+        from tthc.units import list_units
+
+        lines.append(
+            f"  Tham số đơn vị đọc từ {params_dir()} ({len(list_units())} đơn vị): nếu các đơn vị "
+            "trên có tệp tham số ở thư mục khác, hãy đặt TTHC_PARAMS tới thư mục đó rồi nạp lại."
+        )
     for d in r.decisions:
         lines.append(f"  Ghi nhận: {d['detail']}")
     if r.dropped_personal:
