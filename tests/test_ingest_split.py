@@ -404,3 +404,29 @@ def test_cli_without_unit(params, tmp_path, capsys) -> None:
         f"  Tham số đơn vị đọc từ {params} ({len(UNITS)} đơn vị): nếu các đơn vị trên có tệp "
         "tham số ở thư mục khác, hãy đặt TTHC_PARAMS tới thư mục đó rồi nạp lại.\n"
     ) in out
+
+
+def test_a_file_titled_for_another_unit_with_params_is_refused(params, tmp_path) -> None:
+    """`--unit an-lao` given An Trường's own list (its title says so): refused, nothing stored;
+    a unit without params (a first ingest) is not asked."""
+    from tthc.ingest.pipeline import FailedFile, IngestResult, ingest_paths
+
+    path = write_csv(
+        tmp_path / "ho-so.csv",
+        [r[1:] for r in PROVINCE if r[0] == "UBND xã An Trường"],
+        header=HEADER[1:],
+        title=["ỦY BAN NHÂN DÂN", "XÃ AN TRƯỜNG", "DANH SÁCH HỒ SƠ"],
+    )
+    db = tmp_path / "w.duckdb"
+    [r] = ingest_paths(db, "an-lao", [path])
+    assert isinstance(r, FailedFile)
+    assert r.error == (
+        'Tệp ho-so.csv có tiêu đề "XÃ AN TRƯỜNG" là của đơn vị an-truong, không '
+        "phải an-lao: hãy nạp với --unit an-truong (hoặc bỏ --unit nếu là tệp cấp tỉnh có cột "
+        "đơn vị)."
+    )
+    assert not db.exists()
+    [ok] = ingest_paths(db, "an-truong", [path])
+    assert isinstance(ok, IngestResult)
+    [new] = ingest_paths(db, "xa-moi", [path])  # no params file: not asked
+    assert isinstance(new, IngestResult)

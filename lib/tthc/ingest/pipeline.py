@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -328,6 +329,8 @@ def _ingest_detected(
     matcher=None,
 ) -> IngestResult:
     cmap = det.cmap
+    if matcher is not None:
+        _check_title_unit(cmap.title_lines, unit, matcher, path)
     source = build_source(opened, det, unit, aliases, path)
     own = _check_own_unit(source, unit, matcher, path) if "unit" in cmap.fields else None
     con.register("_src", _source_table(source.table, unit.unit, None))
@@ -827,6 +830,26 @@ def _date_decision(
     evidence = dates.gather(date_columns, source.table.column("_row").combine_chunks())
     date1904 = any(s.date1904 for s in opened.sheets if s is det.sheet)
     return dates.decide(evidence, unit.exports.date_order, date1904, path.name)
+
+
+def _check_title_unit(lines: list[str], unit: UnitParams, matcher, path: Path) -> None:
+    """Refuse a file given to one unit with a params file (``--unit xa-dong``) whose title names
+    another such unit ("ỦY BAN NHÂN DÂN XÃ AN TRƯỜNG"): a city clerk's slip that would file
+    one commune's cases under another. A title line, or two adjacent ones (the issuer written
+    over two lines), is matched like a unit cell; a title naming no unit (or a city) says
+    nothing, and a unit without params (a first ingest) is not asked."""
+    m = matcher()
+    if unit.unit not in m.params:
+        return
+    lines = [line for line in lines if line and line.strip()]
+    for line in [*lines, *(f"{a} {b}" for a, b in itertools.pairwise(lines))]:
+        found = m.match(line, "tiêu đề").unit
+        if found is not None and found != unit.unit:
+            raise InputFileError(
+                f'Tệp {path.name} có tiêu đề "{line}" là của đơn vị {found}, không phải '
+                f"{unit.unit}: hãy nạp với --unit {found} (hoặc bỏ --unit nếu là tệp cấp tỉnh có "
+                "cột đơn vị)."
+            )
 
 
 def _check_own_unit(source: Source, unit: UnitParams, matcher, path: Path) -> dict:
