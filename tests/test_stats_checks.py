@@ -53,6 +53,25 @@ def test_unknown_parts_are_skipped_not_assumed_zero():
     assert checks["(5) = (6+7) + (8)"].ok
 
 
+def test_column_3_of_a_city_row_is_its_own_count_when_postal_is_unknown():
+    """A city's row sums a unit that knows postal (1 postal case) with one that does not (the
+    yes/no scheme): postal is unknown for the city, column (3) is not. Rebuilt as in person +
+    0 it read 1 where the form has 2, and the identity failed on correct figures."""
+    row = {
+        "cases_total": 2,
+        "cases_new": 2,
+        "cases_new_online": 0,
+        "cases_new_in_person": 1,
+        "cases_new_postal": None,
+        "cases_new_in_person_postal": 2,
+        "cases_carried_over": 0,
+    }
+    check = _by_name(check_row(row, Profile(), "Đất đai"))["(1) = (2) + (3) + (4)"]
+    assert check.ok and check.detail == "2 = 0 + 2 + 0"
+    wrong = _by_name(check_row(dict(row, cases_total=3), Profile(), "Đất đai"))
+    assert wrong["(1) = (2) + (3) + (4)"].gap == 1
+
+
 def _field(name, new, carried, early, late, within):
     resolved = early + late
     return {

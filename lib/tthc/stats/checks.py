@@ -107,10 +107,14 @@ def check_row(row: dict[str, Any], profile: Profile, scope: str) -> list[Check]:
         g["cases_new_in_person"],
         g["cases_new_postal"],
     )
-    if None not in (total, online, in_person, carried):
-        # Column (3) merges in person and postal; postal is unknown under the yes/no scheme,
-        # where "not online" already means in person.
+    # Column (3) is the form's own "in person or postal" count. Rebuilt from its parts only
+    # where a row lacks it, postal unknown meaning none (the yes/no scheme, where "not online"
+    # is in person): a city's row sums units that know postal with units that do not, so its
+    # postal is unknown while its column (3) is not.
+    col3 = _val(row, "cases_new_in_person_postal")
+    if col3 is None and in_person is not None:
         col3 = in_person + (postal or 0)
+    if None not in (total, online, col3, carried):
         out.append(_identity("(1) = (2) + (3) + (4)", scope, total, [online, col3, carried]))
     resolved, early = g["cases_resolved"], g["cases_resolved_early"]
     on_time, late = g["cases_resolved_on_time"], g["cases_resolved_late"]
