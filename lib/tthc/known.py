@@ -25,15 +25,25 @@ _CUTOFF = 0.6
 _LISTED = 8  # known names listed when none is close
 
 
+def close_names(name: str, known: Iterable[str], cutoff: float = _CUTOFF) -> list[str]:
+    """Up to three of ``known`` within ``cutoff`` of ``name`` (difflib's ratio), closest first."""
+    return difflib.get_close_matches(name, sorted(set(known)), n=3, cutoff=cutoff)
+
+
+def did_you_mean(close: list[str]) -> str:
+    """ " Có phải 'a' hay 'b'?" for the names in ``close``; '' for none."""
+    return " Có phải " + " hay ".join(f"'{c}'" for c in close) + "?" if close else ""
+
+
 def suggestion(name: str, known: Iterable[str], what: str) -> str:
     """' Có phải 'an-truong'?' (the closest names), else ' Các <what> hiện có: a, b.'; '' when
     nothing is known. Meant to end a one-line error message."""
     known = sorted(set(known))
     if not known:
         return ""
-    close = difflib.get_close_matches(name, known, n=3, cutoff=_CUTOFF)
+    close = close_names(name, known)
     if close:
-        return " Có phải " + " hay ".join(f"'{c}'" for c in close) + "?"
+        return did_you_mean(close)
     listed = ", ".join(known[:_LISTED]) + (", …" if len(known) > _LISTED else "")
     return f" Các {what} hiện có: {listed}."
 
@@ -124,9 +134,7 @@ def refuse_near_miss(unit: str, con: Any, base: Path | None = None) -> None:
         return
     close = [
         c
-        for c in difflib.get_close_matches(
-            unit, {*list_units(base), *with_data}, n=3, cutoff=_NEAR_MISS
-        )
+        for c in close_names(unit, {*list_units(base), *with_data}, cutoff=_NEAR_MISS)
         # Names that differ only in their numbers ('phuong-2' beside 'phuong-1', 0.88;
         # 'phuong-12', 'phuong') are other wards, not slips.
         if _NUMBER.sub("", c) != _NUMBER.sub("", unit)
@@ -134,9 +142,9 @@ def refuse_near_miss(unit: str, con: Any, base: Path | None = None) -> None:
     if close:
         raise UnknownUnitError(
             f"Không có đơn vị '{unit}' (không có tệp params/units/{unit}.yaml, kho dữ liệu chưa có "
-            "dữ liệu của đơn vị này) nhưng tên rất gần đơn vị đã có: Có phải "
-            + " hay ".join(f"'{c}'" for c in close)
-            + f"? Nếu đúng là đơn vị mới, hãy tạo tệp params/units/{unit}.yaml rồi nạp lại."
+            "dữ liệu của đơn vị này) nhưng tên rất gần đơn vị đã có:"
+            + did_you_mean(close)
+            + f" Nếu đúng là đơn vị mới, hãy tạo tệp params/units/{unit}.yaml rồi nạp lại."
         )
 
 

@@ -25,8 +25,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
             "trước, rồi hồ sơ, rồi PAKN; mỗi tệp là một giao dịch, tệp lỗi không để lại gì và "
             "không làm dừng các tệp khác (mã thoát 2 nếu có tệp không nạp được hoặc tệp mà mọi "
             "dòng đều bị loại). Dòng bị loại được ghi vào <thư mục kho>/rejects/<tên kho>/<lần "
-            "nạp>-<tên tệp>.csv; mọi quyết định khi đọc tệp (bảng mã, thứ tự ngày/tháng, mã bị Excel làm "
-            "hỏng …) được ghi vào sổ nạp và in ra. Không có --unit: tệp cấp tỉnh được chia theo cột "
+            "nạp>-<tên tệp>.csv; mọi quyết định khi đọc tệp (bảng mã, thứ tự ngày/tháng, mã bị "
+            "Excel làm hỏng …) được ghi vào sổ nạp và in ra. Không có --unit: tệp cấp tỉnh được chia theo cột "
             "đơn vị, mỗi đơn vị một lần nạp; tệp không có cột đơn vị bị từ chối (mã thoát 2). Có "
             "--unit mà tệp có dòng của đơn vị khác: tệp bị từ chối."
         ),

@@ -198,9 +198,7 @@ _LATE_SHOWN = 20  # late cases listed in the text summary; the report and --json
 def render_city_text(result: Any, city_name: str) -> str:
     """The readable summary of ``tthc stats --city``: the city's figures as for a unit, then
     one line per unit (main counts and rates) and the units the exports do not cover."""
-    from decimal import Decimal
-
-    from tthc.stats.numbers import NA, format_count, format_rate
+    from tthc.stats.numbers import NA
 
     f = result.figures
     # 'thành phố Hải Phòng' -> 'Thành phố Hải Phòng (hai-phong) —' (a province says 'Tỉnh …').
@@ -211,21 +209,15 @@ def render_city_text(result: Any, city_name: str) -> str:
     state = {"complete": "đủ", "incomplete": "CHƯA ĐỦ", "partial": "một phần"}
     rows = []
 
-    def rate_text(fig: Any, key: str) -> str:
-        info = fig.rates.get(key)
-        value = None if info is None or info.value is None else Decimal(str(info.value))
-        return format_rate(value, pr, info.decimals if info else 2)
-
     for unit, uf in result.units.items():
         # Each unit as the city counts it and in the city's number format (one table, one
         # way of writing numbers: An Trường's '99.96%' beside the others' '92,83%' misled).
         c = result.contribution(unit)
-        v = c.values
         rows.append(
             [
                 unit,
                 *(
-                    format_count(v.get(k), pr)
+                    c.fmt(k, pr)
                     for k in (
                         "cases_total",
                         "cases_resolved",
@@ -234,8 +226,8 @@ def render_city_text(result: Any, city_name: str) -> str:
                         "cases_in_progress_overdue",
                     )
                 ),
-                rate_text(c, "on_time"),
-                rate_text(c, "online"),
+                c.fmt("rate_on_time", pr),
+                c.fmt("rate_online", pr),
                 state.get(uf.completeness, uf.completeness),
             ]
         )

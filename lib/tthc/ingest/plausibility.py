@@ -214,6 +214,6 @@ def check_receptions_reach_end(con, window: FileWindow, file_name: str) -> None:
         f"Tệp {file_name} ghi danh sách hồ sơ tiếp nhận đến ngày {end:%d/%m/%Y} nhưng hồ sơ tiếp "
         f"nhận sau cùng là ngày {last:%d/%m/%Y}: {gap} ngày cuối không có hồ sơ nào, trong khi "
         f"theo nhịp của chính tệp (khoảng {pace} hồ sơ mỗi ngày) phải có khoảng "
-        f"{format_count(round(expected), NumberFormat())} hồ sơ. Tệp có thể đã bị cắt bớt khi chép, tải về hoặc lọc: hãy xuất lại đủ danh sách rồi "
-        "nạp lại."
+        f"{format_count(round(expected), NumberFormat())} hồ sơ. Tệp có thể đã bị cắt bớt khi "
+        "chép, tải về hoặc lọc: hãy xuất lại đủ danh sách rồi nạp lại."
     )

@@ -180,8 +180,9 @@ def build_source(
         footer += trailing_non_data(body.tail)
         footer_rows = {n for n, _ in footer}
         bad = [(r, why) for r, why in body.bad_rows if r not in footer_rows]
-        if body.cut_short is not None and any(r == body.cut_short for r, _ in bad):
-            raise _cut_short(path, body.cut_short, dict(bad)[body.cut_short])
+        cut = dict(bad).get(body.cut_short) if body.cut_short is not None else None
+        if cut is not None:
+            raise _cut_short(path, body.cut_short, cut)
         if footer:
             drop = np.isin(numbers, [n for n, _ in footer])
             keep = pa.array(~drop)

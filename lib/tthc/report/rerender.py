@@ -12,7 +12,7 @@ from typing import Any
 
 from tthc import atomic
 from tthc.errors import InputFileError
-from tthc.known import suggestion
+from tthc.known import close_names, did_you_mean
 from tthc.logfile import display_path, record
 from tthc.vntime import iso_vn, now_vn
 
@@ -42,10 +42,9 @@ def rerender(
     # could not be made.
     bad = [f for f in formats if f not in RENDER_FORMATS]
     if bad or not formats:
-        close = suggestion(bad[0], RENDER_FORMATS, "định dạng") if bad else ""
         raise InputFileError(
             f"Định dạng '{','.join(bad)}' không xuất lại được: chọn html, pdf, docx."
-            + (close if close.startswith(" Có phải") else "")  # 'pfd': Có phải 'pdf'?
+            + did_you_mean(close_names(bad[0], RENDER_FORMATS) if bad else [])  # 'pfd' -> 'pdf'
         )
     if not notebook.exists():
         raise InputFileError(f"Không tìm thấy notebook {notebook}.")

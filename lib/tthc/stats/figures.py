@@ -187,15 +187,17 @@ class Figures:
         """Cases per procedure: code, name, lĩnh vực, level and the case-table counts."""
         return pd.DataFrame(self.procedure_rows, columns=PROCEDURE_COLUMNS)
 
-    def fmt(self, key: str) -> str:
+    def fmt(self, key: str, profile: Profile | None = None) -> str:
         """A value as the report writes it: counts with the profile's separators, rates with
-        the rate's decimals and suffix, 'N/A' for None."""
+        the rate's decimals and suffix, 'N/A' for None. ``profile``: whose number format (a
+        city's table writes its units' figures the city's way); default the figures' own."""
         v = self.values.get(key)
+        profile = profile or self.profile
         if key.startswith("rate_"):
             info = self.rates.get(key.removeprefix("rate_"))
             decimals = info.decimals if info else 2
-            return format_rate(None if v is None else Decimal(str(v)), self.profile, decimals)
-        return format_count(v, self.profile)
+            return format_rate(None if v is None else Decimal(str(v)), profile, decimals)
+        return format_count(v, profile)
 
     def national_table(self) -> pd.DataFrame:
         """The by-field table with the national form's numbered headings, for documents."""
