@@ -221,6 +221,27 @@ def test_failure_mid_ingest_leaves_the_store_unchanged(
     assert counts(r) == (3, 1, 1, 0, 1)
 
 
+def test_a_key_stored_twice_undoes_the_ingest_as_a_primary_key_would(
+    tmp_path: Path, wh, monkeypatch
+) -> None:
+    """Schema 5 has no PRIMARY KEY on cases: the check before COMMIT takes its place."""
+    ingest(wh, export(tmp_path / "a.csv", "10/06/2026 08:00", [pending("X")]))
+    before = snapshot(wh)
+
+    def no_dedupe(con, kind, file_name, raw):  # a broken in-file dedupe lets repeats through
+        con.execute("CREATE OR REPLACE TEMP VIEW _good AS SELECT * FROM _stg WHERE _reject IS NULL")
+        return {}
+
+    monkeypatch.setattr(pipeline, "dedupe", no_dedupe)
+    twice = export(tmp_path / "b.csv", "15/06/2026 08:00", [pending("Y"), resolved("Y")])
+    with pytest.raises(duckdb.ConstraintException, match=r"cases \('xa-thu', 'Y'\) stored 2"):
+        ingest(wh, twice)
+    assert snapshot(wh) == before
+    monkeypatch.undo()
+    r = ingest(wh, twice)  # the real dedupe rejects both: same code, different content
+    assert counts(r) == (2, 0, 0, 0, 2)
+
+
 def _warehouse_strings(con) -> list[str]:
     cols = con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() "

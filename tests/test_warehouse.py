@@ -73,13 +73,76 @@ def test_a_version_1_warehouse_is_upgraded_in_place_by_a_writable_open(tmp_path:
         "TIMESTAMP '2026-06-15 08:00', 1, 1, 0, 0, 0)"
     )
     con.close()
-    with pytest.raises(WarehouseError, match=r"phiên bản lược đồ 1, cần 4: chạy 'tthc ingest'"):
+    with pytest.raises(
+        WarehouseError, match=rf"phiên bản lược đồ 1, cần {SCHEMA_VERSION}: chạy 'tthc ingest'"
+    ):
         connect(db, read_only=True)
     connect(db).close()
     ro = connect(db, read_only=True)
-    assert ro.execute("SELECT value FROM meta WHERE key='schema_version'").fetchall() == [("4",)]
+    assert ro.execute("SELECT value FROM meta WHERE key='schema_version'").fetchall() == [
+        (str(SCHEMA_VERSION),)
+    ]
     assert ro.execute(
         "SELECT file_name, covers_from, covers_to, as_of_source, split_id FROM ingests"
     ).fetchall() == [("a.xlsx", None, None, None, None)]
     assert ro.execute("SELECT count(*) FROM file_splits").fetchone() == (0,)
+    ro.close()
+
+
+# Version 4's two state tables, as it created them: with a PRIMARY KEY.
+_V4_KEYED = {
+    "cases": "PRIMARY KEY (unit, case_code)",
+    "pakn": "PRIMARY KEY (unit, pakn_code)",
+}
+
+
+def _make_version_4(db: Path) -> None:
+    from tthc.schema import create_table_sql
+
+    con = connect(db)
+    for table, key in _V4_KEYED.items():
+        con.execute(f"DROP TABLE {table}")
+        con.execute(create_table_sql(table, table)[:-1] + f",\n    {key}\n)")
+    con.execute(
+        "INSERT INTO cases (unit, case_code, procedure_code, outcome, received_at, ingest_id, "
+        "as_of, first_ingest_id) VALUES ('xa-a', 'HS-1', '1.001193', 'pending', "
+        "TIMESTAMP '2026-06-02 08:00', 1, TIMESTAMP '2026-06-15 08:00', 1)"
+    )
+    con.execute(
+        "INSERT INTO pakn (unit, pakn_code, received_at, ingest_id, first_ingest_id) "
+        "VALUES ('xa-a', 'PA-1', TIMESTAMP '2026-06-03 09:00', 1, 1)"
+    )
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    con.close()
+
+
+def _keys(con, table: str) -> list:
+    return con.execute(
+        "SELECT constraint_type FROM duckdb_constraints() WHERE table_name = ? "
+        "AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')",
+        [table],
+    ).fetchall()
+
+
+def test_a_version_4_warehouse_keeps_its_rows_and_loses_the_primary_keys(tmp_path: Path) -> None:
+    db = tmp_path / "v4.duckdb"
+    _make_version_4(db)
+    probe = duckdb.connect(str(db), read_only=True)
+    assert _keys(probe, "cases") == [("PRIMARY KEY",)] and _keys(probe, "pakn")
+    cases_columns = [c[:3] for c in probe.execute("DESCRIBE cases").fetchall()]
+    probe.close()
+    connect(db).close()
+    ro = connect(db, read_only=True)
+    assert ro.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("5",)
+    assert _keys(ro, "cases") == [] and _keys(ro, "pakn") == []
+    # Same columns in the same order, NOT NULL kept, every row kept.
+    assert [c[:3] for c in ro.execute("DESCRIBE cases").fetchall()] == cases_columns
+    assert ro.execute("SELECT unit, case_code, procedure_code, outcome FROM cases").fetchall() == [
+        ("xa-a", "HS-1", "1.001193", "pending")
+    ]
+    assert ro.execute("SELECT pakn_code, received_at FROM pakn").fetchall()[0][0] == "PA-1"
+    not_null = {
+        name for name, _t, null, *_ in ro.execute("DESCRIBE pakn").fetchall() if null == "NO"
+    }
+    assert {"unit", "pakn_code", "received_at", "ingest_id", "first_ingest_id"} == not_null
     ro.close()

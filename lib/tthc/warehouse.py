@@ -45,7 +45,7 @@ from tthc.folders import (
     shown,
     too_long_part,
 )
-from tthc.schema import DDL, SCHEMA_VERSION
+from tthc.schema import DDL, SCHEMA_VERSION, create_table_sql
 
 _LOCK = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 
@@ -498,6 +498,17 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE ingests ADD COLUMN IF NOT EXISTS decisions JSON",
     ),
     3: ("ALTER TABLE ingests ADD COLUMN IF NOT EXISTS split_id BIGINT",),  # file_splits: DDL
+    # DuckDB cannot drop a primary key: the two tables are rebuilt without it, rows as they are.
+    4: tuple(
+        statement
+        for table in ("cases", "pakn")
+        for statement in (
+            create_table_sql(table, f"_{table}_v5"),
+            f"INSERT INTO _{table}_v5 BY NAME SELECT * FROM {table}",
+            f"DROP TABLE {table}",
+            f"ALTER TABLE _{table}_v5 RENAME TO {table}",
+        )
+    ),
 }
 
 

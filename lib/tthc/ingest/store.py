@@ -261,6 +261,7 @@ def upsert_state(
                     AND g._personal IS NOT NULL
                 """
             )
+    check_unique_keys(con, kind)
     out: dict[str, tuple[int, int, int, int]] = {}
     for unit, total in con.execute("SELECT _unit, count(*) FROM _good GROUP BY _unit").fetchall():
         rows = actions.get(unit, {})
@@ -269,6 +270,27 @@ def upsert_state(
         unchanged = rows.get("same", 0) + rows.get("confirm", 0) + conflicts
         out[unit] = (int(total) - existing, rows.get("update", 0), unchanged, conflicts)
     return out
+
+
+def check_unique_keys(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
+    """What a primary key would enforce (schema 5 has none, see :mod:`tthc.schema`): within
+    each unit of ``_ids``, no case or PAKN code is stored twice. Raises
+    ``duckdb.ConstraintException``, as the key did, so the ingest's transaction is undone.
+
+    The ingest's own steps already make it so (``_good`` holds one row per key, and only keys
+    not yet stored are inserted); this proves it on the table itself before COMMIT.
+    """
+    table = "cases" if kind is Kind.CASES else "pakn"
+    key = KEYS[kind]
+    repeated = con.execute(
+        f"SELECT unit, {key}, count(*) FROM {table} WHERE unit IN (SELECT unit FROM _ids) "
+        "GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
+    ).fetchone()
+    if repeated is not None:
+        unit, code, n = repeated
+        raise duckdb.ConstraintException(
+            f"Duplicate key: {table} ({unit!r}, {code!r}) stored {n} times; the ingest is undone"
+        )
 
 
 def _record_conflicts(con: duckdb.DuckDBPyConnection, as_of: dt.datetime) -> None:
