@@ -900,15 +900,26 @@ def _check_own_unit(source: Source, unit: UnitParams, matcher, path: Path) -> di
     }
 
 
+# DuckDB scans one Arrow record batch per thread: a table in one 200,000-row chunk is staged on
+# one core. Batches of this many rows let every core take part (staging 0.59 s -> 0.43 s on two
+# cores); the order of rows is their ``_rid``, never the scan's.
+SOURCE_BATCH_ROWS = 16_384
+
+
 def _source_table(table: pa.Table, unit: str | None, units: UnitColumn | None) -> pa.Table:
-    """``_src`` as staging reads it: ``_error`` and ``_unit`` on every row. A row of a split
-    file whose unit is unknown gets the reason in ``_error`` (it comes before any other)."""
+    """``_src`` as staging reads it: ``_error`` and ``_unit`` on every row, in record batches of
+    at most :data:`SOURCE_BATCH_ROWS`. A row of a split file whose unit is unknown gets the
+    reason in ``_error`` (it comes before any other)."""
     table = _with_error_column(table)
     if units is None:
-        return table.append_column("_unit", pa.repeat(pa.scalar(unit, pa.string()), len(table)))
-    err = pc.if_else(pc.is_null(units.units), units.reasons, table.column("_error"))
-    table = table.set_column(table.column_names.index("_error"), "_error", err)
-    return table.append_column("_unit", units.units)
+        table = table.append_column("_unit", pa.repeat(pa.scalar(unit, pa.string()), len(table)))
+    else:
+        err = pc.if_else(pc.is_null(units.units), units.reasons, table.column("_error"))
+        table = table.set_column(table.column_names.index("_error"), "_error", err)
+        table = table.append_column("_unit", units.units)
+    return pa.Table.from_batches(
+        table.combine_chunks().to_batches(max_chunksize=SOURCE_BATCH_ROWS), table.schema
+    )
 
 
 DATE_FIELDS = {
