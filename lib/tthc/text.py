@@ -28,6 +28,8 @@ import unicodedata
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tthc.arrowbytes import ascii_may_need_cleaning
+
 # Unicode category Cf (format characters: invisible), Unicode 15. A test checks this list
 # against the running Python's unicodedata.
 _CF_RANGES = (
@@ -143,7 +145,10 @@ def clean_arrow(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
         return arr
     if pc.all(pc.string_is_ascii(arr)).as_py() is not False:
         # Most ASCII columns of an export (codes, dates) need nothing: one scan proves it.
-        if not pc.any(pc.match_substring_regex(arr, _RE2_ASCII_NEEDS_WORK)).as_py():
+        if (
+            not ascii_may_need_cleaning(arr)
+            or not pc.any(pc.match_substring_regex(arr, _RE2_ASCII_NEEDS_WORK)).as_py()
+        ):
             return arr
         controls = pc.any(pc.match_substring_regex(arr, _RE2_ASCII_CONTROL)).as_py()
         if controls:

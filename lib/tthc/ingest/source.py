@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tthc.arrowbytes import may_contain
 from tthc.errors import InputFileError
 from tthc.ingest.aliases import AliasTable
 from tthc.ingest.codes import canonical_code, check_code_column
@@ -274,7 +275,7 @@ def _error_cells(sheet: Sheet, m: ColumnMap, arrays: dict, numbers: np.ndarray) 
     found = []
     for f, c in m.fields.items():
         col = arrays[f"c_{f}"]
-        if len(col) == 0:
+        if len(col) == 0 or not may_contain(col, ord("#")):
             continue
         hashes = pc.starts_with(pc.utf8_trim_whitespace(col), "#")
         if not pc.any(hashes).as_py():
