@@ -132,11 +132,13 @@ def connect(
             con.close()
             raise
         return con
+    created = False
     if not path.exists():
-        _create(path)
+        created = _create(path)
         backup = False  # nothing to keep yet
     for _attempt in range(3):
-        version = _inspect(path, deep=backup, waiting=waiting)
+        # A file this call has just put in place needs no identifying (one open fewer).
+        version = SCHEMA_VERSION if created else _inspect(path, deep=backup, waiting=waiting)
         if not backup:
             con = _open(path, read_only=False, waiting=waiting)
             break
@@ -455,9 +457,11 @@ def _fold_wal(path: Path, waiting: _Waiting | None = None) -> None:
         con.close()
 
 
-def _create(path: Path) -> None:
-    """A new warehouse, complete with its schema, linked into place under its final name."""
+def _create(path: Path) -> bool:
+    """A new warehouse, complete with its schema, linked into place under its final name.
+    Returns False when another process put a file there first (that file is not ours)."""
     tmp = path.with_name(f".tthc-new-{secrets.token_hex(6)}.duckdb")
+    ours = True
     try:
         con = duckdb.connect(str(tmp), config=_CONFIG)
         try:
@@ -469,11 +473,14 @@ def _create(path: Path) -> None:
         try:
             os.link(tmp, path)
         except FileExistsError:
-            pass  # another ingest created it meanwhile: that file is identified next
+            ours = False  # another ingest created it meanwhile: that file is identified next
         except OSError:  # a file system without hard links
-            if not path.exists():
+            if path.exists():
+                ours = False
+            else:
                 os.replace(tmp, path)
         fsync_folder(path.parent)
+        return ours
     except OSError as exc:
         raise WarehouseError(
             f"Không tạo được kho dữ liệu {shown(path)}: {os_reason(exc)}."
