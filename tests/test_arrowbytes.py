@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -43,19 +46,69 @@ def test_ascii_cleaning_proof_is_exact_and_safe_on_slices(values, start, cut) ->
 @given(st.lists(ascii_cells, max_size=30), st.integers(0, 10), st.integers(0, 10))
 def test_may_contain_never_misses_a_cell(values, start, cut) -> None:
     arr = pa.array(values, type=pa.string())
-    assert may_contain(arr, ord("#")) == any(v is not None and "#" in v for v in values)
+    assert may_contain(arr, "#") == any(v is not None and "#" in v for v in values)
     part = arr.slice(min(start, len(values)), cut)
-    if not may_contain(part, ord("#")):
+    if not may_contain(part, "#"):
         assert not any(v is not None and "#" in v for v in part.to_pylist())
 
 
 def test_chunked_large_and_unknown_types() -> None:
     chunked = pa.chunked_array([["01/06/2026"], ["#REF!"]], type=pa.string())
-    assert may_contain(chunked, ord("#"))
-    assert not may_contain(pa.array(["Hộ tịch", None, ""], type=pa.large_string()), ord("#"))
+    assert may_contain(chunked, "#")
+    assert not may_contain(pa.array(["Hộ tịch", None, ""], type=pa.large_string()), "#")
+    assert may_contain(pa.array(["Hộ tịch"]), "#", non_ascii=True)
+    assert not may_contain(pa.array(["H26-1", "2.6E+11"]), " \t", non_ascii=True)
+    assert may_contain(pa.array(["H26-1", "2.6E+11"]), "eE")
     assert ascii_may_need_cleaning(pa.array(["a ", "b"], type=pa.large_string()))
     assert not ascii_may_need_cleaning(pa.chunked_array([["a b"], []], type=pa.string()))
     # A type the scans do not read is always "maybe".
-    assert may_contain(pa.array([1, 2]), ord("#"))
-    with pytest.raises(ValueError, match="not an ASCII byte"):
-        may_contain(chunked, 0xC3)
+    assert may_contain(pa.array([1, 2]), "#")
+    with pytest.raises(ValueError, match="not ASCII"):
+        may_contain(chunked, "Đ")
+
+
+section_like = st.one_of(
+    st.none(),
+    st.text(alphabet=st.sampled_from("IVXivx12.) \tabcĐđ:HSTổngcộsốlĩnhvự0-"), max_size=14),
+    st.sampled_from(["Tổng cộng", "I. Hộ tịch", "1. Hộ tịch", "Cộng: 2", "LĨNH VỰC HỘ TỊCH",
+                     "iv.\tChứng thực", "H26-0001", "1.001193", "a)b", "Tổng(3)"]),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(section_like, max_size=20))
+def test_section_rows_prefilter_drops_no_group_title(values) -> None:
+    from tthc.ingest.footer import _SECTION, section_rows
+
+    arr = pa.array(values, type=pa.string())
+    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(arr))
+    expected = np.flatnonzero(
+        pc.fill_null(pc.match_substring_regex(lowered, _SECTION), False).to_numpy(
+            zero_copy_only=False
+        )
+    )
+    assert section_rows(arr)[0].tolist() == expected.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.sampled_from("0123456789.,eE+- H\t"), max_size=20), max_size=10)
+)
+def test_code_prefilters_drop_nothing(values) -> None:
+    from tthc.errors import InputFileError
+    from tthc.ingest.codes import _LONG_NUMBER, _SCIENTIFIC, _TRUNCATED, canonical_code
+
+    arr = pa.array(values, type=pa.string())
+    assert canonical_code(arr).to_pylist() == [re.sub(r"[\t\n\f\r ]+", "", v) for v in values]
+    from tthc.ingest.codes import check_code_column
+
+    def n(pattern: str) -> int:
+        return sum(bool(re.search(pattern, v)) for v in values)
+
+    refused = n(_SCIENTIFIC) > 0 or (n(_LONG_NUMBER) >= 2 and n(_TRUNCATED) == n(_LONG_NUMBER))
+    try:
+        check_code_column(arr, "Mã hồ sơ", "a.csv")
+    except InputFileError:
+        assert refused
+    else:
+        assert not refused

@@ -38,16 +38,23 @@ def _values(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     return data, offsets - offsets[0]
 
 
-def may_contain(arr: pa.Array | pa.ChunkedArray, byte: int) -> bool:
-    """False only when no cell of ``arr`` (a string array) holds the ASCII character ``byte``.
+def may_contain(arr: pa.Array | pa.ChunkedArray, chars: str, *, non_ascii: bool = False) -> bool:
+    """False only when no cell of ``arr`` (a string array) holds any of the ASCII characters
+    ``chars`` (nor, with ``non_ascii``, any character outside ASCII).
 
-    Nulls count as possibly holding anything their slot's bytes hold (a superset, as above).
+    Raises ``ValueError`` for a character of ``chars`` outside ASCII. The bytes of null slots
+    count too (a superset, as above).
     """
-    if not 0 <= byte < 0x80:
-        raise ValueError(f"not an ASCII byte: {byte!r}")
+    if not chars.isascii():
+        raise ValueError(f"not ASCII: {chars!r}")
+    needles = [c.encode() for c in chars]
     for chunk in _chunks(arr):
         values = _values(chunk)
-        if values is None or (values[0] == byte).any():
+        if values is None:
+            return True
+        # bytes.find is memchr, a few GB/s; NumPy's element-wise compare is slower here.
+        data = values[0].tobytes()
+        if any(needle in data for needle in needles) or (non_ascii and not data.isascii()):
             return True
     return False
 

@@ -25,18 +25,18 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tthc.arrowbytes import may_contain
 from tthc.errors import InputFileError
 
 _SCIENTIFIC = r"^\d(?:[.,]\d+)?[eE][+]?\d+$"
 _TRUNCATED = r"^\d{15}0+$"  # 16+ digits whose digits past Excel's 15th are all zeros
 _LONG_NUMBER = r"^\d{16,}$"
+_RE2_SPACES = "\t\n\f\r "  # what RE2's \s matches: ASCII only
 
 
 def canonical_code(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Clean code text with every whitespace character removed."""
-    if len(arr) == 0:
-        return arr
-    if not pc.any(pc.match_substring_regex(arr, r"\s")).as_py():
+    if len(arr) == 0 or not may_contain(arr, _RE2_SPACES):
         return arr
     return pc.replace_substring_regex(arr, r"\s+", "")
 
@@ -45,8 +45,8 @@ def check_code_column(arr: pa.Array | pa.ChunkedArray, label: str, file_name: st
     """Refuse a code column Excel turned into numbers that lost digits."""
     if len(arr) == 0:
         return
-    scientific = pc.match_substring_regex(arr, _SCIENTIFIC)
-    if pc.any(scientific).as_py():
+    scientific = pc.match_substring_regex(arr, _SCIENTIFIC) if may_contain(arr, "eE") else None
+    if scientific is not None and pc.any(scientific).as_py():
         example = pc.filter(arr, scientific)[0].as_py()
         raise InputFileError(
             f'Tệp {file_name}: cột "{label}" có mã dạng số mũ ("{example}"): Excel đã đổi mã '
@@ -55,7 +55,7 @@ def check_code_column(arr: pa.Array | pa.ChunkedArray, label: str, file_name: st
             "mã trước khi lưu."
         )
     long = pc.sum(pc.match_substring_regex(arr, _LONG_NUMBER)).as_py() or 0
-    truncated = pc.sum(pc.match_substring_regex(arr, _TRUNCATED)).as_py() or 0
+    truncated = (pc.sum(pc.match_substring_regex(arr, _TRUNCATED)).as_py() or 0) if long else 0
     if long >= 2 and truncated == long:
         example = pc.filter(arr, pc.match_substring_regex(arr, _TRUNCATED))[0].as_py()
         raise InputFileError(

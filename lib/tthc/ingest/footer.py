@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tthc.arrowbytes import may_contain
 from tthc.text import clean_arrow, key, key_arrow
 
 _TOTALS = re.compile(r"^(tổng cộng|tổng số|tổng|cộng)\s*(:|\(|\d|$)")
@@ -114,7 +115,9 @@ _SECTION = (  # RE2, over the trimmed, lower-cased cell
 def section_rows(codes: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
     """Indexes of rows whose code cell (``codes``, clean text) is a group title or a subtotal,
     and those cells (for the ledger)."""
-    if len(codes) == 0:
+    # Every form of _SECTION has a space after its numbering or a Vietnamese letter: a column of
+    # ASCII codes without whitespace (the usual case) holds none.
+    if len(codes) == 0 or not may_contain(codes, "\t\n\f\r ", non_ascii=True):
         return np.array([], dtype=np.int64), []
     lowered = pc.utf8_lower(pc.utf8_trim_whitespace(codes))
     hits = pc.fill_null(pc.match_substring_regex(lowered, _SECTION), False)

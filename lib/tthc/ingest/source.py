@@ -275,7 +275,7 @@ def _error_cells(sheet: Sheet, m: ColumnMap, arrays: dict, numbers: np.ndarray) 
     found = []
     for f, c in m.fields.items():
         col = arrays[f"c_{f}"]
-        if len(col) == 0 or not may_contain(col, ord("#")):
+        if len(col) == 0 or not may_contain(col, "#"):
             continue
         hashes = pc.starts_with(pc.utf8_trim_whitespace(col), "#")
         if not pc.any(hashes).as_py():
