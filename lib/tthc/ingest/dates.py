@@ -28,7 +28,9 @@ date": the cell is blank, and counted.
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -126,7 +128,12 @@ def gather(
     in Arrow and each distinct prefix is read once in Python; only cells with the time before
     the date are read whole.
     """
-    return {f: _evidence(arr, label, rows) for f, (arr, label) in columns.items()}
+    if len(columns) < 2:
+        return {f: _evidence(arr, label, rows) for f, (arr, label) in columns.items()}
+    # Arrow's kernels release the GIL: the columns are looked at side by side, one per core.
+    with ThreadPoolExecutor(max_workers=min(len(columns), os.cpu_count() or 1)) as pool:
+        found = pool.map(lambda item: _evidence(item[0], item[1], rows), columns.values())
+        return dict(zip(columns, found, strict=True))
 
 
 def _evidence(
@@ -303,20 +310,30 @@ def is_placeholder(t: str) -> str:
     return f"coalesce(lower({t}) IN ({', '.join(lit(p) for p in PLACEHOLDERS)}), false)"
 
 
-def timestamp_sql(col: str, decision: DateDecision | None = None) -> str:
+def common_form_sql(col: str, decision: DateDecision | None = None) -> str:
+    """SQL: the one ``try_strptime`` of a date cell's common forms (NULL when none fits, and a
+    year below 1000 when a two-digit year was read as four); see :func:`timestamp_sql`."""
+    decision = decision or DateDecision()
+    d, m = ("%d", "%m") if decision.order == "dmy" else ("%m", "%d")
+    slash = [f"{d}/{m}/%Y{time}" for time in _TIMES]
+    others = [f"{d}{sep}{m}{sep}%Y{time}" for sep in ("-", ".") for time in _TIMES]
+    return f"try_strptime(nullif({col}, ''), [{_fmts(slash + list(_ISO) + others)}])"
+
+
+def timestamp_sql(col: str, decision: DateDecision | None = None, common: str | None = None) -> str:
     """SQL: the timestamp a date cell means under ``decision``; NULL when blank, a placeholder
     or not a date (the caller tells those apart with :func:`is_placeholder`).
 
     The common forms go through one ``try_strptime`` in C++; only the cells it leaves are
     rewritten (:data:`_REWRITES`) and parsed again, so a file in the usual form pays nothing
-    for the rarer ones.
+    for the rarer ones. ``common``: a column already holding :func:`common_form_sql` of
+    ``col`` under the same ``decision`` (DuckDB would otherwise parse each cell twice: once
+    to test the year, once for the value).
     """
     decision = decision or DateDecision()
     t = f"nullif({col}, '')"
     d, m = ("%d", "%m") if decision.order == "dmy" else ("%m", "%d")
-    slash = [f"{d}/{m}/%Y{time}" for time in _TIMES]
-    others = [f"{d}{sep}{m}{sep}%Y{time}" for sep in ("-", ".") for time in _TIMES]
-    fast_sql = f"try_strptime({t}, [{_fmts(slash + list(_ISO) + others)}])"
+    fast_sql = common or common_form_sql(col, decision)
     rewritten = f"upper({t})"
     for pattern, replacement in _REWRITES:
         rewritten = f"regexp_replace({rewritten}, {lit(pattern)}, {lit(replacement)})"

@@ -23,7 +23,7 @@ import duckdb
 
 from tthc.ingest.catalogue import latest_snapshots_sql, sql_name_key
 from tthc.ingest.codes import sql_procedure_code
-from tthc.ingest.dates import DateDecision, is_placeholder, timestamp_sql
+from tthc.ingest.dates import DateDecision, common_form_sql, is_placeholder, timestamp_sql
 from tthc.ingest.headers import ColumnMap
 from tthc.ingest.plausibility import FileWindow, case_rules, pakn_rules, reject_sql
 from tthc.ingest.values import lit, sql_is_duration, sql_key, sql_text
@@ -137,13 +137,26 @@ def stage(
 
 
 def _dates(k: _Cols, names: tuple[str, ...]) -> str:
-    """Each date column parsed (placeholders are NULL) beside its text (for reject reasons)."""
+    """Each date column parsed (placeholders are NULL) beside its text (for reject reasons),
+    over :func:`_with_common_forms`."""
     out = []
     for n in names:
         text = sql_text(k.c(n))
-        parsed = timestamp_sql(k.c(n), k.dates) if k.has(n) else "NULL::TIMESTAMP"
+        parsed = (
+            timestamp_sql(k.c(n), k.dates, common=f'_src."d_{n}"')
+            if k.has(n)
+            else "NULL::TIMESTAMP"
+        )
         out.append(f"{parsed} AS {n}, {text} AS {n}_text")
     return ",\n".join(out)
+
+
+def _with_common_forms(k: _Cols, names: tuple[str, ...]) -> str:
+    """``_src`` with each date column's common-form parse (``d_<field>``) computed once."""
+    parses = [f'{common_form_sql(k.c(n), k.dates)} AS "d_{n}"' for n in names if k.has(n)]
+    if not parses:
+        return "_src"
+    return f"(SELECT *, {', '.join(parses)} FROM _src) AS _src"
 
 
 def end_of_day(expr: str) -> str:
@@ -188,7 +201,7 @@ def _stage_cases(
             {_dates(k, dates)},
             {flag_keys},
             {personal_json} AS _personal
-        FROM _src WHERE {k.not_blank()}
+        FROM {_with_common_forms(k, dates)} WHERE {k.not_blank()}
         """
     )
     # Yes/no columns: blank means no when the column exists; an unknown word is NULL (warned).
@@ -338,7 +351,7 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols, window: FileWindow) ->
             {sql_text(k.c("status"))} AS status_label,
             {sql_is_duration(k.c("due_at"))} AS due_is_duration,
             {_dates(k, dates)},
-        FROM _src WHERE {k.not_blank()}
+        FROM {_with_common_forms(k, dates)} WHERE {k.not_blank()}
         """
     )
     con.execute(
