@@ -112,3 +112,16 @@ def test_code_prefilters_drop_nothing(values) -> None:
         assert refused
     else:
         assert not refused
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=12)), max_size=20), st.integers(0, 8))
+def test_longest_bytes_bounds_every_cell(values, start) -> None:
+    from tthc.arrowbytes import longest_bytes
+
+    arr = pa.array(values, type=pa.string())
+    assert longest_bytes(arr) == max((len(v.encode()) for v in values if v), default=0)
+    part = arr.slice(min(start, len(values)))
+    longest = longest_bytes(part)
+    assert all(len(v) <= longest for v in part.to_pylist() if v is not None)
+    assert longest_bytes(pa.array([1])) is None

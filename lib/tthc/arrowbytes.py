@@ -83,3 +83,16 @@ def ascii_may_need_cleaning(arr: pa.Array | pa.ChunkedArray) -> bool:
         if spaces[starts[filled]].any() or spaces[ends[filled] - 1].any():
             return True
     return False
+
+
+def longest_bytes(arr: pa.Array | pa.ChunkedArray) -> int | None:
+    """The most UTF-8 bytes any cell of ``arr`` takes (0 for no cells; null slots count), or
+    None for a type these scans do not read. A cell never has more characters than bytes."""
+    longest = 0
+    for chunk in _chunks(arr):
+        values = _values(chunk)
+        if values is None:
+            return None
+        if len(values[1]) > 1:
+            longest = max(longest, int(np.diff(values[1]).max()))
+    return longest
