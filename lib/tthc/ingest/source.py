@@ -400,16 +400,26 @@ def _clean(source: Source, kind: Kind, path: Path) -> None:
         name: table.column(name) for name in table.column_names
     }
     texts = [name for name in out if name.startswith(("c_", "p_"))]
+    keyed = {name for name in texts if name.startswith("c_") and name[2:] in KEY_FIELDS}
+
+    def clean(name: str) -> tuple[pa.Array, pa.Array | None]:
+        if name not in keyed:
+            return clean_arrow(_contiguous(out[name])), None
+        # A label column (status, channel, yes/no …) holds a handful of values: cleaned and
+        # keyed once per value through one dictionary, as clean_arrow and label_key would.
+        enc = pc.dictionary_encode(_contiguous(out[name]))
+        values = clean_arrow(enc.dictionary)
+        return pc.take(values, enc.indices), pc.take(label_key(values), enc.indices)
+
     # Arrow's kernels release the GIL: the columns are cleaned side by side, one per core.
     with ThreadPoolExecutor(max_workers=min(len(texts), os.cpu_count() or 1) or 1) as pool:
-        cleaned = pool.map(lambda name: clean_arrow(_contiguous(out[name])), texts)
-        out.update(zip(texts, cleaned, strict=True))
+        for name, (cleaned, keys) in zip(texts, pool.map(clean, texts), strict=True):
+            out[name] = cleaned
+            if keys is not None:
+                out[f"k_{name[2:]}"] = keys
     code = _CODE_FIELDS.get(kind)
     if code and f"c_{code}" in out:
         check_code_column(out[f"c_{code}"], source.cmap.label(code), path.name)
         out[f"r_{code}"] = out[f"c_{code}"]
         out[f"c_{code}"] = canonical_code(out[f"c_{code}"])
-    for name in list(out):
-        if name.startswith("c_") and name[2:] in KEY_FIELDS:
-            out[f"k_{name[2:]}"] = label_key(out[name])
     source.table = pa.table(out)
