@@ -86,7 +86,9 @@ class _Cols:
 
     def not_blank(self) -> str:
         # A row with nothing but its unit (a province export's group row "UBND xã …") is no row.
-        parts = [f"coalesce(trim({self.c(f)}), '') <> ''" for f in self.cmap.fields if f != "unit"]
+        # The c_ columns are clean text (tthc.text.clean: trimmed), so blank is ''; a trim()
+        # here made this filter 8 times slower.
+        parts = [f"coalesce({self.c(f)}, '') <> ''" for f in self.cmap.fields if f != "unit"]
         return " OR ".join(parts) or "false"
 
     def raw_json(self) -> str:
