@@ -35,7 +35,7 @@ from tthc.ingest.codes import canonical_code, check_code_column
 from tthc.ingest.detect import KIND_LABELS, Detected, missing_required, weight
 from tthc.ingest.footer import repeated_header_rows, section_rows, trailing_non_data
 from tthc.ingest.headers import ColumnMap, header_candidates
-from tthc.ingest.legacy import ENCODING_NAMES, decode_column
+from tthc.ingest.legacy import ENCODING_NAMES, ColumnDecision, decode_column
 from tthc.ingest.personal import keep_personal
 from tthc.ingest.readers import Opened
 from tthc.ingest.sheets import Sheet, column_letter
@@ -228,8 +228,7 @@ def build_source(
             }
         )
     _apply_errors(source, kind, errors)
-    _decode_legacy(source, opened, path)
-    _clean(source, kind, path)
+    _decode_and_clean(source, opened, kind, path)
     return source
 
 
@@ -350,73 +349,95 @@ def _apply_errors(source: Source, kind: Kind, errors: list[dict]) -> None:
     )
 
 
-def _decode_legacy(source: Source, opened: Opened, path: Path) -> None:
-    """Convert TCVN3/VNI text columns; refuse a column that cannot be decided."""
-    priors = {d.get("encoding") for d in opened.decisions if d["what"] in ("legacy_head",)}
-    prior = next(iter(priors)) if len(priors) == 1 else None
-    table = source.table
-    for name in list(table.column_names):
-        f = name[2:]
-        if not (name.startswith("c_") and f in TEXT_FIELDS) and not name.startswith("p_"):
-            continue
-        arr, decision = decode_column(table.column(name), prior)
-        if decision is None:
-            continue
-        label = source.cmap.label(f) if name.startswith("c_") else "dữ liệu cá nhân"
-        if decision.undecided:
-            shown = ", ".join(f'"{v}"' for v in decision.undecided[:3])
-            raise InputFileError(
-                f'Tệp {path.name}: cột "{label}" có chữ viết bằng bảng mã cũ (TCVN3 hoặc VNI) '
-                f"không xác định được ({shown}): hãy dùng Unikey (Công cụ chuyển mã, chọn đúng "
-                "bảng mã nguồn TCVN3 hoặc VNI, đích Unicode) chuyển cả tệp sang Unicode rồi nạp lại."
-            )
-        if decision.replace:
-            changed = int(pc.sum(pc.not_equal(arr, table.column(name))).as_py() or 0)
-            table = table.set_column(table.column_names.index(name), name, arr)
-            source.decisions.append(
-                {
-                    "what": "legacy_column",
-                    "column": label,
-                    "encoding": decision.encoding,
-                    "cells": changed,
-                    "detail": f'cột "{label}": {changed} ô viết bằng bảng mã '
-                    f"{ENCODING_NAMES.get(decision.encoding or '', decision.encoding)}, "
-                    "đã chuyển sang Unicode",
-                }
-            )
-    source.table = table
+def _legacy_error(path: Path, label: str, undecided: list[str]) -> InputFileError:
+    shown = ", ".join(f'"{v}"' for v in undecided[:3])
+    return InputFileError(
+        f'Tệp {path.name}: cột "{label}" có chữ viết bằng bảng mã cũ (TCVN3 hoặc VNI) '
+        f"không xác định được ({shown}): hãy dùng Unikey (Công cụ chuyển mã, chọn đúng "
+        "bảng mã nguồn TCVN3 hoặc VNI, đích Unicode) chuyển cả tệp sang Unicode rồi nạp lại."
+    )
 
 
 def _contiguous(col: pa.Array | pa.ChunkedArray) -> pa.Array:
     return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
 
 
-def _clean(source: Source, kind: Kind, path: Path) -> None:
-    """Clean every text column, canonical codes, label keys. The key code as written (cleaned,
-    not canonical) stays in ``r_<code>`` for the rejects CSV, which shows cells as the file has
-    them."""
+@dataclass
+class _Cleaned:
+    """One text column after :func:`_decode_and_clean`."""
+
+    values: pa.Array
+    keys: pa.Array | None = None  # label keys (KEY_FIELDS)
+    legacy: ColumnDecision | None = None  # what decode_column decided, if it looked
+    converted: int = 0  # cells the legacy decoding changed
+
+
+def _decode_and_clean(source: Source, opened: Opened, kind: Kind, path: Path) -> None:
+    """Every text column: TCVN3/VNI decoded (free-text and label columns, personal columns),
+    refusing a column that cannot be decided; cleaned (:func:`tthc.text.clean_arrow`); label
+    keys added. Codes made canonical; Excel-damaged code columns refused. The key code as
+    written (cleaned, not canonical) stays in ``r_<code>`` for the rejects CSV, which shows
+    cells as the file has them.
+
+    A column that may be legacy text or is a label is decoded, cleaned and keyed through one
+    dictionary of its distinct values (each step is per value, so the dictionary gives what the
+    whole column would).
+    """
+    priors = {d.get("encoding") for d in opened.decisions if d["what"] in ("legacy_head",)}
+    prior = next(iter(priors)) if len(priors) == 1 else None
     table = source.table
     out: dict[str, pa.Array | pa.ChunkedArray] = {
         name: table.column(name) for name in table.column_names
     }
     texts = [name for name in out if name.startswith(("c_", "p_"))]
-    keyed = {name for name in texts if name.startswith("c_") and name[2:] in KEY_FIELDS}
+    legacy = {n for n in texts if n.startswith("p_") or n[2:] in TEXT_FIELDS}
+    keyed = {n for n in texts if n.startswith("c_") and n[2:] in KEY_FIELDS}
 
-    def clean(name: str) -> tuple[pa.Array, pa.Array | None]:
-        if name not in keyed:
-            return clean_arrow(_contiguous(out[name])), None
-        # A label column (status, channel, yes/no …) holds a handful of values: cleaned and
-        # keyed once per value through one dictionary, as clean_arrow and label_key would.
-        enc = pc.dictionary_encode(_contiguous(out[name]))
-        values = clean_arrow(enc.dictionary)
-        return pc.take(values, enc.indices), pc.take(label_key(values), enc.indices)
+    def work(name: str) -> _Cleaned:
+        col = _contiguous(out[name])
+        if name not in legacy and name not in keyed:
+            return _Cleaned(clean_arrow(col))
+        enc = pc.dictionary_encode(col)
+        values, done = enc.dictionary, _Cleaned(col)
+        if name in legacy:
+            decoded, done.legacy = decode_column(values, prior)
+            if done.legacy is not None and done.legacy.replace and not done.legacy.undecided:
+                changed = pc.not_equal(decoded, values).to_numpy(zero_copy_only=False)
+                indices = enc.indices.drop_null().to_numpy(zero_copy_only=False)
+                per_value = np.bincount(indices, minlength=len(values))
+                done.converted = int(per_value[changed].sum())
+                values = decoded
+        values = clean_arrow(values)
+        done.values = pc.take(values, enc.indices)
+        if name in keyed:
+            done.keys = pc.take(label_key(values), enc.indices)
+        return done
 
-    # Arrow's kernels release the GIL: the columns are cleaned side by side, one per core.
+    # Arrow's kernels release the GIL: the columns are done side by side, one per core.
     with ThreadPoolExecutor(max_workers=min(len(texts), os.cpu_count() or 1) or 1) as pool:
-        for name, (cleaned, keys) in zip(texts, pool.map(clean, texts), strict=True):
-            out[name] = cleaned
-            if keys is not None:
-                out[f"k_{name[2:]}"] = keys
+        results = list(pool.map(work, texts))
+    for name, done in zip(texts, results, strict=True):
+        decision = done.legacy
+        if decision is not None:
+            f = name[2:]
+            label = source.cmap.label(f) if name.startswith("c_") else "dữ liệu cá nhân"
+            if decision.undecided:
+                raise _legacy_error(path, label, decision.undecided)
+            if decision.replace:
+                encoding = ENCODING_NAMES.get(decision.encoding or "", decision.encoding)
+                source.decisions.append(
+                    {
+                        "what": "legacy_column",
+                        "column": label,
+                        "encoding": decision.encoding,
+                        "cells": done.converted,
+                        "detail": f'cột "{label}": {done.converted} ô viết bằng bảng mã '
+                        f"{encoding}, đã chuyển sang Unicode",
+                    }
+                )
+        out[name] = done.values
+        if done.keys is not None:
+            out[f"k_{name[2:]}"] = done.keys
     code = _CODE_FIELDS.get(kind)
     if code and f"c_{code}" in out:
         check_code_column(out[f"c_{code}"], source.cmap.label(code), path.name)
