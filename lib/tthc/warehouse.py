@@ -151,6 +151,8 @@ def connect(
         if _stamp(path) == copied:
             break
         con.close()  # another writer came in between the copy and this open: copy again
+    if created:
+        return con  # made from this DDL a moment ago: nothing to create or upgrade
     try:
         _migrate(con, path, version)
     except BaseException:

@@ -90,6 +90,8 @@ def repeated_header_rows(
         if len(named) < 2 or not columns:
             continue
         first = columns[named[0]]
+        if not want[named[0]].isascii() and not may_contain(first, "", non_ascii=True):
+            continue  # a Vietnamese header word never reads back from a column of ASCII codes
         near = pc.equal(pc.utf8_lower(pc.utf8_trim_whitespace(first)), want[named[0]])
         candidates = np.flatnonzero(pc.fill_null(near, False).to_numpy(zero_copy_only=False))
         if not len(candidates):
