@@ -169,6 +169,28 @@ def test_a_stray_cell_under_a_small_dimension_is_refused_before_reading(
     refused(db, path, capsys, "ngoài cột ZZ" if ref.startswith("XFD") else "giới hạn")
 
 
+@pytest.mark.parametrize(
+    ("cell", "wide", "last_col"),
+    [
+        (b'<c r="AB12" t="s"><v>1</v></c>', False, 27),
+        (b'<c t="s" s="2" r="XFD5"><v>1</v></c>', True, 25),  # r after other attributes
+        (b'<c\n r="ZZ9"><v>1</v></c>', False, 701),  # a line break before r
+        (b'<x:c\tr="AAA3"><x:v>1</x:v></x:c>', True, 25),  # a namespace prefix, a tab
+        (b'<c r="A1" t="inlineStr"><is><t>x r="ABC1 y</t></is></c>', False, 25),  # cell text
+        (b'<pageMargins header="ZZZ" footer="0.3"/>', False, 25),  # another attribute
+        (b'<row r="12" spans="1:30"><c r="A12"><v>1</v></c></row>', False, 25),
+    ],
+)
+def test_columns_past_z_are_found_in_any_cell_tag_and_only_there(
+    cell: bytes, wide: bool, last_col: int
+) -> None:
+    from tthc.ingest.excel import SheetFacts, _columns_past_z
+
+    facts = SheetFacts()
+    _columns_past_z(b'<sheetData><row r="1">' + cell + b"</row></sheetData>", facts)
+    assert (facts.wide, facts.last_col) == (wide, last_col)
+
+
 def test_a_lying_huge_dimension_with_a_small_sheet_is_read(
     tmp_path: Path, db: Path, capsys
 ) -> None:
