@@ -40,12 +40,28 @@ _SIGNATURE = re.compile(
 _NAME_WORD = re.compile(r"^[^\W\d_]+$")
 
 
-def _kind(cells: list[str]) -> str:
-    """'blank', 'marker' (totals or signature text) or 'name' (a few words, no digits), else ''."""
+# A date as exports write it in a cell (01/06/2026, 2026-06-01, 1.6.26): a signature block has
+# none (its date line spells "ngày … tháng … năm").
+_NUMERIC_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}")
+
+
+def _kind(cells: list[str], key_col: int | None = None) -> str:
+    """'blank', 'marker' (totals or signature text) or 'name' (a few words, no digits), else ''.
+
+    A row whose ``key_col`` cell (the case, PAKN or procedure code) holds a digit and is no
+    marker itself is a row of the list whatever its other cells say: "Cấp Giấy xác nhận tình
+    trạng hôn nhân" is a procedure, not the signer's "XÁC NHẬN". Signature words count only in
+    a row with no numeric date.
+    """
     texts = [key(c) for c in cells if c and c.strip()]
     if not texts:
         return "blank"
-    if any(_TOTALS.match(t) or _SIGNATURE.search(t) for t in texts):
+    code = key(cells[key_col]) if key_col is not None and key_col < len(cells) else ""
+    if any(ch.isdigit() for ch in code) and not (_TOTALS.match(code) or _SIGNATURE.search(code)):
+        return ""
+    if any(_TOTALS.match(t) for t in texts):
+        return "marker"
+    if not any(_NUMERIC_DATE.search(t) for t in texts) and any(_SIGNATURE.search(t) for t in texts):
         return "marker"
     words = [w for t in texts for w in t.split()]
     if len(texts) <= 3 and 2 <= len(words) <= 12 and all(_NAME_WORD.match(w) for w in words):
@@ -53,13 +69,16 @@ def _kind(cells: list[str]) -> str:
     return ""
 
 
-def trailing_non_data(rows: list[tuple[int, list[str]]]) -> list[tuple[int, str]]:
-    """(row number, why) of the footer rows at the end of ``rows`` (row number, all cells).
+def trailing_non_data(
+    rows: list[tuple[int, list[str]]], key_col: int | None = None
+) -> list[tuple[int, str]]:
+    """(row number, why) of the footer rows at the end of ``rows`` (row number, all cells);
+    ``key_col``: the index of the code column in those cells (see :func:`_kind`).
 
     The footer is the longest run of rows at the end made of blank, marker and name rows that
     starts with a marker row: names only follow a title.
     """
-    kinds = [(n, _kind(cells)) for n, cells in rows]
+    kinds = [(n, _kind(cells, key_col)) for n, cells in rows]
     start = len(kinds)
     while start > 0 and kinds[start - 1][1] in ("blank", "marker", "name"):
         start -= 1

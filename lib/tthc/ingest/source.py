@@ -178,7 +178,13 @@ def build_source(
                 (int(numbers[i]), f"dòng tiêu đề nhóm hoặc dòng cộng: '{cell}'")
                 for i, cell in zip(groups, cells, strict=True)
             ]
-        footer += trailing_non_data(body.tail)
+        footer += trailing_non_data(body.tail, m.fields.get(code))
+        # A totals row in the code column is both a subtotal and the footer's first row: it is
+        # listed once, under the first reason found.
+        first_reason: dict[int, str] = {}
+        for n, why in footer:
+            first_reason.setdefault(n, why)
+        footer = list(first_reason.items())
         footer_rows = {n for n, _ in footer}
         bad = [(r, why) for r, why in body.bad_rows if r not in footer_rows]
         cut = dict(bad).get(body.cut_short) if body.cut_short is not None else None
