@@ -124,9 +124,12 @@ def _keys(con, table: str) -> list:
     ).fetchall()
 
 
-def test_a_version_4_warehouse_keeps_its_rows_and_loses_the_primary_keys(tmp_path: Path) -> None:
+def test_a_version_4_warehouse_keeps_its_rows_and_loses_the_primary_keys(
+    tmp_path: Path, monkeypatch
+) -> None:
     db = tmp_path / "v4.duckdb"
     _make_version_4(db)
+    monkeypatch.setenv("TTHC_LOG", str(tmp_path / "tthc.log"))
     probe = duckdb.connect(str(db), read_only=True)
     assert _keys(probe, "cases") == [("PRIMARY KEY",)] and _keys(probe, "pakn")
     cases_columns = [c[:3] for c in probe.execute("DESCRIBE cases").fetchall()]
@@ -146,3 +149,5 @@ def test_a_version_4_warehouse_keeps_its_rows_and_loses_the_primary_keys(tmp_pat
     }
     assert {"unit", "pakn_code", "received_at", "ingest_id", "first_ingest_id"} == not_null
     ro.close()
+    # The upgrade is written down: an older tthc cannot open the file any more.
+    assert "lược đồ phiên bản 4 -> 5" in (tmp_path / "tthc.log").read_text(encoding="utf-8")

@@ -528,6 +528,7 @@ def _upgradable(version: int) -> bool:
 def _migrate(con: duckdb.DuckDBPyConnection, path: Path, version: int) -> None:
     """Bring an identified warehouse to :data:`SCHEMA_VERSION` (tables added since are created)."""
     _check_version(path, version, writable=True)
+    start = version
     with reading(path):
         con.execute(DDL)
         while version < SCHEMA_VERSION:
@@ -537,6 +538,16 @@ def _migrate(con: duckdb.DuckDBPyConnection, path: Path, version: int) -> None:
             version += 1
             con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
             con.execute("COMMIT")
+    if start < SCHEMA_VERSION:
+        from tthc import logfile
+
+        # Said nowhere else: an older tthc cannot open the file any more, and <db>.bak (taken
+        # before this open) is still at the old version.
+        logfile.record(
+            "Nâng cấp kho dữ liệu",
+            f"{shown(path)}: lược đồ phiên bản {start} -> {SCHEMA_VERSION}; bản sao lưu "
+            f"{shown(backup_path(path))} (nếu có) vẫn ở phiên bản {start}.",
+        )
 
 
 def folders_to_create(db: str | Path) -> list[Path] | None:
