@@ -63,6 +63,10 @@ def test_help_is_vietnamese(command: str | None, capsys) -> None:
     assert out.startswith("cách dùng: tthc")
     assert "tùy chọn:" in out and "in hướng dẫn này rồi thoát" in out
     assert not _english(out), _english(out)
+    if command is not None:  # each command says what it does beyond its one-line summary
+        after_usage = out.split("\n\n")[1]
+        assert not after_usage.startswith(("tùy chọn:", "các tham số")), out[:300]
+        assert len(after_usage) >= 40, after_usage
     # No option shows its English destination name as the value placeholder.
     assert not re.search(r"--[a-z-]+ (DB|UNIT|MONTHS?|QUARTER|DATE_FROM|DATE_TO|OUT|FORMATS|"
                          r"WORKERS|SEED)\b", out)  # fmt: skip
