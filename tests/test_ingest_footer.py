@@ -81,3 +81,23 @@ def test_footer_rows_by_kind() -> None:
     assert trailing_non_data([(10, ["An Trường, ngày 15 tháng 6 năm 2026", ""])], 0) == [
         (10, "dòng tổng cộng / chữ ký")
     ]
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        [["10", "Tổng cộng", "", "", ""]],  # the count under the code's header
+        [["10 hồ sơ", "Tổng cộng:", "", "", ""]],
+        [["", "", "Người lập biểu", "", "An Trường, ngày 15/06/2026"]],  # a date inside text
+        [["Người lập biểu", "Ngày 15/06/2026", "", "", ""], ["(Ký, ghi rõ họ tên)", "", "", "", ""],
+         ["Nguyễn Văn A", "", "", "", ""]],
+    ],
+)  # fmt: skip
+def test_footers_with_numbers_stay_footers(wh, tmp_path: Path, footer) -> None:
+    """Found by review: a count in the code column, or a date inside the signer's text, must
+    not turn a footer row into a rejected case."""
+    rows = [case("HS-1"), case("HS-2", "Đăng ký khai sinh"), *footer]
+    r = ingest(wh, tmp_path, rows)
+    assert (r.counts.rows_read, r.counts.inserted, r.counts.rejected) == (2, 2, 0)
+    footer_rows = next(d for d in r.decisions if d["what"] == "non_data_rows")["rows"]
+    assert len(footer_rows) == len(footer)

@@ -40,28 +40,32 @@ _SIGNATURE = re.compile(
 _NAME_WORD = re.compile(r"^[^\W\d_]+$")
 
 
-# A date as exports write it in a cell (01/06/2026, 2026-06-01, 1.6.26): a signature block has
-# none (its date line spells "ngày … tháng … năm").
-_NUMERIC_DATE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}")
+# A cell that is a date and nothing else, as a case's date columns hold it (01/06/2026 08:00,
+# 2026-06-01T08:00:00, 08:00 01/06/2026, 1.6.26): a signature block's date sits inside text
+# ("An Trường, ngày 15/06/2026") or is spelt out ("ngày … tháng … năm").
+_DATE = r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}"
+_TIME = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*(?:sa|ch|am|pm))?"
+_DATE_CELL = re.compile(rf"{_DATE}(?:[ t]{_TIME}\S*)?|{_TIME},?\s+{_DATE}")
 
 
 def _kind(cells: list[str], key_col: int | None = None) -> str:
     """'blank', 'marker' (totals or signature text) or 'name' (a few words, no digits), else ''.
 
-    A row whose ``key_col`` cell (the case, PAKN or procedure code) holds a digit and is no
-    marker itself is a row of the list whatever its other cells say: "Cấp Giấy xác nhận tình
-    trạng hôn nhân" is a procedure, not the signer's "XÁC NHẬN". Signature words count only in
-    a row with no numeric date.
+    A totals text ("Tổng cộng", "Cộng: 12") in any cell makes a marker, even with a count in the
+    code column. Otherwise a row whose ``key_col`` cell (the case, PAKN or procedure code)
+    holds a digit and is no signature text itself is a row of the list whatever its other
+    cells say: "Cấp Giấy xác nhận tình trạng hôn nhân" is a procedure, not the signer's "XÁC
+    NHẬN". Signature words count only in a row with no cell that is a date and nothing else.
     """
     texts = [key(c) for c in cells if c and c.strip()]
     if not texts:
         return "blank"
-    code = key(cells[key_col]) if key_col is not None and key_col < len(cells) else ""
-    if any(ch.isdigit() for ch in code) and not (_TOTALS.match(code) or _SIGNATURE.search(code)):
-        return ""
     if any(_TOTALS.match(t) for t in texts):
         return "marker"
-    if not any(_NUMERIC_DATE.search(t) for t in texts) and any(_SIGNATURE.search(t) for t in texts):
+    code = key(cells[key_col]) if key_col is not None and key_col < len(cells) else ""
+    if any(ch.isdigit() for ch in code) and not _SIGNATURE.search(code):
+        return ""
+    if not any(_DATE_CELL.fullmatch(t) for t in texts) and any(_SIGNATURE.search(t) for t in texts):
         return "marker"
     words = [w for t in texts for w in t.split()]
     if len(texts) <= 3 and 2 <= len(words) <= 12 and all(_NAME_WORD.match(w) for w in words):
