@@ -242,6 +242,33 @@ def test_a_key_stored_twice_undoes_the_ingest_as_a_primary_key_would(
     assert counts(r) == (2, 0, 0, 0, 2)
 
 
+def test_a_file_rewritten_during_a_batch_is_hashed_as_it_is_read(tmp_path: Path, monkeypatch):
+    """Found by review: files are hashed when the batch starts. One rewritten before its turn
+    must not be stored under the old content's hash, or ingesting that old content later would
+    be answered "already ingested" and its cases never stored."""
+    import hashlib
+
+    a = export(tmp_path / "a.csv", "15/06/2026 08:00", [pending("A")])
+    b = export(tmp_path / "b.csv", "15/06/2026 08:00", [pending(f"B{i}") for i in range(10)])
+    ten = b.read_bytes()
+    real = pipeline.ingest_file
+
+    def rewrite_b_meanwhile(con, path, *args, **kw):  # while a.csv is ingested
+        if Path(path).name == "a.csv":
+            export(b, "15/06/2026 09:00", [pending(f"B{i}") for i in range(3)])
+        return real(con, path, *args, **kw)
+
+    monkeypatch.setattr(pipeline, "ingest_file", rewrite_b_meanwhile)
+    db = tmp_path / "w.duckdb"
+    first = pipeline.ingest_paths(db, "xa-thu", [a, b])
+    assert [r.counts.rows_read for r in first] == [1, 3]
+    assert first[1].file_sha256 == hashlib.sha256(b.read_bytes()).hexdigest()
+    monkeypatch.undo()
+    b.write_bytes(ten)  # the ten-case export after all
+    (again,) = pipeline.ingest_paths(db, "xa-thu", [b])
+    assert (again.already_ingested, again.counts.inserted) == (False, 7)
+
+
 def _warehouse_strings(con) -> list[str]:
     cols = con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() "

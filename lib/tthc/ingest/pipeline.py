@@ -42,7 +42,7 @@ from tthc.ingest.detect import Detected, detect
 from tthc.ingest.inputs import check_input, check_output_folders, input_error, rejects_csv_name
 from tthc.ingest.personal import dropped_personal
 from tthc.ingest.plausibility import FileWindow, check_receptions_reach_end
-from tthc.ingest.readers import Opened, file_sha256, open_export
+from tthc.ingest.readers import Opened, file_sha256, file_stamp, open_export
 from tthc.ingest.source import Source, build_source
 from tthc.ingest.split import UnitColumn, UnitMatcher, match_column, names_a_place
 from tthc.ingest.stage import raw_json_sql, stage
@@ -429,6 +429,13 @@ def _ingest_detected(
         decisions=decisions,
         container=opened.container,
     )
+
+
+def _hash_now(path: Path) -> tuple[str, tuple[int, int, int]] | None:
+    """(SHA-256, :func:`file_stamp`) of ``path``, or None when it changed while being hashed."""
+    before = file_stamp(path)
+    sha = file_sha256(path)
+    return (sha, before) if before is not None and file_stamp(path) == before else None
 
 
 def _ingest_split(
@@ -1150,7 +1157,7 @@ def ingest_paths(
     # The files are hashed on a thread (hashlib releases the GIL) while the warehouse opens and
     # the files before each are read: 0.05 s of a 200,000-row CSV.
     hasher = ThreadPoolExecutor(max_workers=1)
-    shas = {path: hasher.submit(file_sha256, path) for path, _, error in ordered if error is None}
+    shas = {path: hasher.submit(_hash_now, path) for path, _, error in ordered if error is None}
     try:
         created = folders_to_create(db)
         con = connect(db, backup=True, wait=wait, on_wait=on_wait)
@@ -1167,9 +1174,13 @@ def ingest_paths(
                 continue
             try:
                 try:
-                    sha: str | None = shas[path].result()
+                    early = shas[path].result()
                 except OSError:
-                    sha = None  # the file changed meanwhile: ingest_file's checks say how
+                    early = None  # ingest_file's checks say what is wrong with the file
+                # A file written or replaced since it was hashed is hashed again as it is read:
+                # the ledger's hash must be of the rows stored, or the true file would later be
+                # taken as "already ingested".
+                sha = early[0] if early and file_stamp(path) == early[1] else None
                 results.append(
                     ingest_file(con, path, params, aliases, k, rejects_dir, matcher, sha)
                 )
