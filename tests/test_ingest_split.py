@@ -346,6 +346,24 @@ def test_catalogue_and_pakn_split_and_cases_use_their_units_catalogue(params, tm
     assert wh.execute("SELECT unit, pakn_code FROM pakn").fetchall() == [("kien-thuy", "PA-1")]
 
 
+def test_a_complaint_without_code_keeps_its_key_beside_another_units_twin(params, tmp_path, wh):
+    """Found by review: the occurrence number of identical complaints (no code column) counted
+    across units in a province file, so Kiến Thụy's complaint became "#2" there and "#1" in its
+    own export, and was stored twice."""
+    header = ["Đơn vị xử lý", "Ngày tiếp nhận", "Nguồn", "Trạng thái"]
+    title = ["DANH SÁCH PHẢN ÁNH, KIẾN NGHỊ", "Ngày xuất: 15/06/2026 08:00"]
+    same = ["03/06/2026 09:00", "1022", "Đang xử lý"]
+    split(wh, write_csv(tmp_path / "tinh.csv", [["An Trường", *same], ["Kiến Thụy", *same]],
+                        header=header, title=title))  # fmt: skip
+    own = write_csv(tmp_path / "kt.csv", [same], header=header[1:], title=title)
+    unit = load_unit("kien-thuy")
+    r = ingest_file(wh, own, unit, load_aliases(unit), None, rejects_dir(wh))
+    assert (r.counts.inserted, r.counts.unchanged) == (0, 1)
+    assert wh.execute("SELECT unit, count(*) FROM pakn GROUP BY 1 ORDER BY 1").fetchall() == [
+        ("an-truong", 1), ("kien-thuy", 1),
+    ]  # fmt: skip
+
+
 def test_an_empty_list_is_recorded_only_when_the_file_says_what_it_covers(params, tmp_path, wh):
     r = split(wh, write_csv(tmp_path / "t.csv", PROVINCE[:1], title=["DANH SÁCH HỒ SƠ"]))
     assert [p.unit for p in r.parts] == ["an-truong"] and r.empty_units == []

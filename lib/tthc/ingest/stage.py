@@ -323,9 +323,10 @@ def _stage_cases(
 def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols, window: FileWindow) -> None:
     dates = ("received_at", "due_at", "handled_at")
     # Without a code column the key is a stable hash of the row's non-personal content, with the
-    # occurrence number among identical rows so that two identical complaints stay two.
-    # The unit column is left out: the same complaint keeps its key in the unit's own export
-    # and in a province-level one.
+    # occurrence number among the unit's identical rows so that two identical complaints stay
+    # two. The unit column is left out of the content and the numbering is per unit: the same
+    # complaint keeps its key in the unit's own export and in a province-level one, where
+    # another unit's identical complaint must not move it to "#2".
     content = " || '|' || ".join(
         f"coalesce({sql_text(k.c(f))}, '')" for f in k.cmap.fields if f != "unit"
     )
@@ -334,7 +335,7 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols, window: FileWindow) ->
     else:
         code = (
             f"'h-' || substr(md5({content} || '#' || row_number() OVER "
-            f"(PARTITION BY {content} ORDER BY _rid)::VARCHAR), 1, 16)"
+            f"(PARTITION BY _unit, {content} ORDER BY _rid)::VARCHAR), 1, 16)"
         )
     reject = (
         "CASE WHEN _error IS NOT NULL THEN _error\n"
