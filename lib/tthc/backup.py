@@ -28,7 +28,7 @@ import os
 from pathlib import Path
 
 from tthc.errors import WarehouseError
-from tthc.folders import fsync_folder, os_reason, shown
+from tthc.folders import fsync_folder, os_reason, shown, stat_stamp
 from tthc.warehouse import backup_path
 
 _CHUNK = 1 << 26  # 64 MiB per copy_file_range call
@@ -73,7 +73,7 @@ def make_backup(db: str | Path) -> tuple[int, int, int]:
                 f"Không tạo được bản sao lưu {shown(final)} trước khi ghi vào kho dữ liệu "
                 f"({os_reason(exc)}): chưa ghi gì vào kho; xử lý nguyên nhân đó rồi chạy lại."
             ) from exc
-        return st.st_ino, st.st_size, st.st_mtime_ns
+        return stat_stamp(st)
     finally:
         os.close(src)  # also drops the shared lock
 

@@ -132,6 +132,20 @@ def read_only_fs(path: Path) -> bool:
         return False
 
 
+def stat_stamp(st: os.stat_result) -> tuple[int, int, int]:
+    """(inode, size, mtime in ns) of a stat result: changes when the file is written or
+    replaced."""
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """:func:`stat_stamp` of ``path``; None when it cannot be stat'ed."""
+    try:
+        return stat_stamp(path.stat())
+    except OSError:
+        return None
+
+
 def fsync_folder(folder: Path) -> None:
     """Make a rename or link in ``folder`` durable (its entry list), where the system allows."""
     with contextlib.suppress(OSError):

@@ -38,6 +38,7 @@ import duckdb
 from tthc.errors import OutputError, WarehouseError
 from tthc.folders import (
     ensure_folder,
+    file_stamp,
     fsync_folder,
     is_utf8,
     os_reason,
@@ -148,7 +149,7 @@ def connect(
             _fold_wal(path, waiting)
         copied = make_backup(path)
         con = _open(path, read_only=False, waiting=waiting)
-        if _stamp(path) == copied:
+        if file_stamp(path) == copied:
             break
         con.close()  # another writer came in between the copy and this open: copy again
     if created:
@@ -436,15 +437,6 @@ def _inspect(path: Path, *, deep: bool, waiting: _Waiting | None = None) -> int:
     finally:
         con.close()
     return version
-
-
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    """(inode, size, mtime in ns): changes when another process writes the file."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def _fold_wal(path: Path, waiting: _Waiting | None = None) -> None:

@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 from tthc import __version__, cellsafe
 from tthc.cities import load_city
 from tthc.errors import InputFileError, TthcError
-from tthc.folders import ensure_folder
+from tthc.folders import ensure_folder, file_stamp
 from tthc.ingest import dates
 from tthc.ingest.aliases import AliasTable, load_aliases
 from tthc.ingest.asof import now_local, title_covers_from, title_covers_to, title_export_time
@@ -42,7 +42,7 @@ from tthc.ingest.detect import Detected, detect
 from tthc.ingest.inputs import check_input, check_output_folders, input_error, rejects_csv_name
 from tthc.ingest.personal import dropped_personal
 from tthc.ingest.plausibility import FileWindow, check_receptions_reach_end
-from tthc.ingest.readers import Opened, file_sha256, file_stamp, open_export
+from tthc.ingest.readers import Opened, file_sha256, open_export
 from tthc.ingest.source import Source, build_source
 from tthc.ingest.split import UnitColumn, UnitMatcher, match_column, names_a_place
 from tthc.ingest.stage import raw_json_sql, stage

@@ -45,16 +45,6 @@ class Opened:
         return self.sheets[i]
 
 
-def file_stamp(path: Path) -> tuple[int, int, int] | None:
-    """(inode, size, mtime in ns) of ``path``, None when it cannot be read: changes when the file
-    is replaced or written."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_ino, st.st_size, st.st_mtime_ns
-
-
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
