@@ -261,7 +261,7 @@ def upsert_state(
                     AND g._personal IS NOT NULL
                 """
             )
-    check_unique_keys(con, kind)
+    check_unique_keys(con, table, key)
     out: dict[str, tuple[int, int, int, int]] = {}
     for unit, total in con.execute("SELECT _unit, count(*) FROM _good GROUP BY _unit").fetchall():
         rows = actions.get(unit, {})
@@ -272,16 +272,15 @@ def upsert_state(
     return out
 
 
-def check_unique_keys(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
+def check_unique_keys(con: duckdb.DuckDBPyConnection, table: str, key: str) -> None:
     """What a primary key would enforce (schema 5 has none, see :mod:`tthc.schema`): within
-    each unit of ``_ids``, no case or PAKN code is stored twice. Raises
-    ``duckdb.ConstraintException``, as the key did, so the ingest's transaction is undone.
+    each unit of ``_ids``, no ``key`` (case or PAKN code) is stored twice in ``table`` (cases,
+    pakn). Raises ``duckdb.ConstraintException``, as the key did, so the ingest's transaction
+    is undone.
 
     The ingest's own steps already make it so (``_good`` holds one row per key, and only keys
     not yet stored are inserted); this proves it on the table itself before COMMIT.
     """
-    table = "cases" if kind is Kind.CASES else "pakn"
-    key = KEYS[kind]
     repeated = con.execute(
         f"SELECT unit, {key}, count(*) FROM {table} WHERE unit IN (SELECT unit FROM _ids) "
         "GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
