@@ -206,10 +206,10 @@ def check_receptions_reach_end(con, window: FileWindow, file_name: str) -> None:
     expected = n * gap / held
     if gap < GAP_DAYS or expected < GAP_EXPECTED:
         return
-    from tthc.stats.numbers import format_count
+    from tthc.stats.numbers import format_count, format_decimal
     from tthc.stats.profile import NumberFormat
 
-    pace = f"{n / held:.1f}".replace(".", ",")
+    pace = format_decimal(n / held, NumberFormat(), 1)
     raise InputFileError(
         f"Tệp {file_name} ghi danh sách hồ sơ tiếp nhận đến ngày {end:%d/%m/%Y} nhưng hồ sơ tiếp "
         f"nhận sau cùng là ngày {last:%d/%m/%Y}: {gap} ngày cuối không có hồ sơ nào, trong khi "
