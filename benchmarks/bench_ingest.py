@@ -144,7 +144,12 @@ def measure(path: Path, runs: int, workdir: Path) -> dict:
     }
 
 
+class ChildFailed(Exception):
+    """A measuring child exited non-zero; the message has its exit code and stderr's tail."""
+
+
 def _child(file: Path, runs: int, work: Path, lib: Path | None = None) -> dict:
+    """:func:`measure` of ``file`` in a fresh process (importing tthc from ``lib`` if given)."""
     env = dict(os.environ, PYTHONPATH=str(lib)) if lib else None
     out = subprocess.run(
         [sys.executable, __file__, "--runs", str(runs), "--child", str(file), str(work)],
@@ -153,7 +158,7 @@ def _child(file: Path, runs: int, work: Path, lib: Path | None = None) -> dict:
         env=env,
     )
     if out.returncode != 0:
-        raise SystemExit(
+        raise ChildFailed(
             f"{file.name}: child failed (exit {out.returncode}):\n{out.stderr[-3000:]}"
         )
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -207,7 +212,10 @@ def main() -> None:
             generate(folder, args.rows)
             print(f"generated {args.rows} rows in {time.perf_counter() - t:.1f} s: {folder}")
         if args.against:
-            compare(folder, args, Path(tmp))
+            try:
+                compare(folder, args, Path(tmp))
+            except ChildFailed as exc:
+                raise SystemExit(str(exc)) from exc
             return
         targets = {".xlsx": 50_000, ".csv": 200_000}
         print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared)")
@@ -215,24 +223,11 @@ def main() -> None:
         if args.only:
             names = [n for n in names if n.endswith(args.only)]
         for name in names:
-            work = Path(tmp) / f"work-{name}"
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--runs",
-                    str(args.runs),
-                    "--child",
-                    str(folder / name),
-                    str(work),
-                ],
-                capture_output=True,
-                text=True,
-            )
-            if out.returncode != 0:
-                print(f"{name}: child failed (exit {out.returncode}):\n{out.stderr[-3000:]}")
+            try:
+                r = _child(folder / name, args.runs, Path(tmp) / f"work-{name}")
+            except ChildFailed as exc:
+                print(exc)
                 continue
-            r = json.loads(out.stdout.strip().splitlines()[-1])
             target = targets[Path(name).suffix]
             print(
                 f"{name}: {r['rows']} rows, median {r['median_s']} s over {args.runs} runs "
