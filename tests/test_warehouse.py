@@ -151,3 +151,64 @@ def test_a_version_4_warehouse_keeps_its_rows_and_loses_the_primary_keys(
     ro.close()
     # The upgrade is written down: an older tthc cannot open the file any more.
     assert "lược đồ phiên bản 4 -> 5" in (tmp_path / "tthc.log").read_text(encoding="utf-8")
+
+
+def test_rows_are_stored_in_row_groups_of_row_group_size(tmp_path: Path) -> None:
+    from tthc.warehouse import ROW_GROUP_SIZE
+
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    con.execute("CREATE TABLE probe AS SELECT range AS i FROM range(100000)")
+    con.close()
+    check = duckdb.connect(str(db), read_only=True)
+    groups = check.execute(
+        "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('probe')"
+    ).fetchone()[0]
+    check.close()
+    assert ROW_GROUP_SIZE == 61_440
+    assert groups == 2  # DuckDB's own 122,880 would store these 100,000 rows in one
+
+
+def test_each_connect_starts_one_duckdb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Creating, identifying (and reading every block for the backup) and opening are attaches
+    to one in-memory DuckDB, not a DuckDB start each."""
+    starts: list[object] = []
+    real = duckdb.connect
+
+    def counting(*args: object, **kwargs: object) -> duckdb.DuckDBPyConnection:
+        starts.append(args[0] if args else kwargs.get("database", ":memory:"))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    db = tmp_path / "w.duckdb"
+    monkeypatch.setattr(duckdb, "connect", counting)
+    connect(db).close()  # created, then opened
+    assert len(starts) == 1
+    connect(db, backup=True).close()  # identified and read whole, copied, opened
+    assert len(starts) == 2
+    connect(db, read_only=True).close()
+    assert len(starts) == 3
+    assert (tmp_path / "w.duckdb.bak").is_file()
+    assert not list(tmp_path.glob(".tthc-new-*"))
+
+
+def test_a_plain_duckdb_open_in_this_process(tmp_path: Path) -> None:
+    """A notebook that opened the file itself (duckdb.connect), then calls tthc. A read-only
+    open is shared; DuckDB allows no second instance over a file open for writing, nor a
+    read-only connection to it: that is said as such, not taken for a damaged file."""
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    plain = duckdb.connect(str(db))
+    try:
+        plain.execute("INSERT INTO meta VALUES ('probe', 'x')")
+        for read_only in (False, True):
+            with pytest.raises(WarehouseError, match="đang được mở ở chế độ khác trong chính"):
+                connect(db, read_only=read_only)
+    finally:
+        plain.close()
+    plain = duckdb.connect(str(db), read_only=True)
+    try:
+        ro = connect(db, read_only=True)
+        assert ro.execute("SELECT value FROM meta WHERE key = 'probe'").fetchone() == ("x",)
+        ro.close()
+    finally:
+        plain.close()
