@@ -62,6 +62,13 @@ def normalise_header(text: object) -> str:
     return _TRAILING.sub("", s)
 
 
+def header_forms(text: object) -> tuple[str, str]:
+    """(:func:`normalise_header`, its :func:`strip_diacritics`): the two forms a header is
+    looked up by."""
+    key = normalise_header(text)
+    return key, strip_diacritics(key)
+
+
 def strip_diacritics(text: str) -> str:
     """'mã hồ sơ' -> 'ma ho so' (đ -> d): the fallback comparison for headers typed without accents."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
@@ -110,21 +117,22 @@ class KindAliases:
         self._ignore = {normalise_header(a) for a in self.ignore}
         self._ignore |= {strip_diacritics(a) for a in self._ignore}
 
-    def match_field(self, header: str) -> HeaderMatch | None:
-        key = normalise_header(header)
+    def match_field(self, header: str, forms: tuple[str, str] | None = None) -> HeaderMatch | None:
+        """The field a header names; ``forms``: its :func:`header_forms`, when known."""
+        key, stripped = forms or header_forms(header)
         if key in self._exact:
             name, rank, alias = self._exact[key]
             return HeaderMatch("field", name, rank, alias)
-        hits = self._stripped.get(strip_diacritics(key), set())
+        hits = self._stripped.get(stripped, set())
         if len({h[0] for h in hits}) == 1:
             name, rank, alias = min(hits, key=lambda h: h[1])
             # An accent-less match is less specific than any exact alias of the field.
             return HeaderMatch("field", name, rank + 1000, alias)
         return None
 
-    def is_ignored(self, header: str) -> bool:
-        key = normalise_header(header)
-        return key in self._ignore or strip_diacritics(key) in self._ignore
+    def is_ignored(self, header: str, forms: tuple[str, str] | None = None) -> bool:
+        key, stripped = forms or header_forms(header)
+        return key in self._ignore or stripped in self._ignore
 
 
 @dataclass
@@ -138,16 +146,17 @@ class AliasTable:
     _personal: set[str] = field(default_factory=set, repr=False)
     _personal_words: int = field(default=0, repr=False)  # words of the longest personal header
     _memo: dict[tuple[Kind, str], HeaderMatch] = field(default_factory=dict, repr=False)
+    # A head cell is classified for every kind: its forms and personal test are kept per text.
+    _forms: dict[str, tuple[tuple[str, str], bool]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         keys = {normalise_header(p) for p in self.personal}
         self._personal = keys | {strip_diacritics(k) for k in keys}
         self._personal_words = max((len(k.split(" ")) for k in self._personal), default=0)
 
-    def is_personal(self, header: str) -> bool:
+    def is_personal(self, header: str, forms: tuple[str, str] | None = None) -> bool:
         """Exact personal header, or one that starts with it ('Địa chỉ thường trú')."""
-        key = normalise_header(header)
-        for k in (key, strip_diacritics(key)):
+        for k in forms or header_forms(header):
             if k in self._personal:
                 return True
             # Only prefixes as long as a personal header can match: a head cell of a long text
@@ -169,12 +178,17 @@ class AliasTable:
     def _classify(self, kind: Kind, header: str) -> HeaderMatch:
         if not str(header).strip() or len(str(header)) > MAX_HEADER_CHARS:
             return HeaderMatch("unknown")  # a long text in the head is a title or a note
-        hit = self.kinds[kind].match_field(header)
+        known = self._forms.get(header)
+        if known is None:
+            forms = header_forms(header)
+            known = self._forms[header] = (forms, self.is_personal(header, forms))
+        forms, personal = known
+        hit = self.kinds[kind].match_field(header, forms)
         if hit is not None:
             return hit
-        if self.is_personal(header):
+        if personal:
             return HeaderMatch("personal")
-        if self.kinds[kind].is_ignored(header):
+        if self.kinds[kind].is_ignored(header, forms):
             return HeaderMatch("ignore")
         return HeaderMatch("unknown")
 
