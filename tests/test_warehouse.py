@@ -212,3 +212,55 @@ def test_a_plain_duckdb_open_in_this_process(tmp_path: Path) -> None:
         ro.close()
     finally:
         plain.close()
+
+
+@pytest.mark.parametrize(
+    "name", ["w.duckdb", "data.v2.duckdb", "temp.duckdb", "Kho Hải Phòng.duckdb", 'a"b.db', "noext"]
+)
+def test_a_writable_connection_names_its_catalog_as_duckdb_does(tmp_path: Path, name: str) -> None:
+    """The writable open attaches the file; its catalog keeps the name DuckDB's own open gives
+    (``w.cases``, ``current_database()`` in a user's SQL mean the same on either)."""
+    from tthc.warehouse import catalog_name
+
+    own = tmp_path / "own" / name
+    own.parent.mkdir()
+    plain = duckdb.connect(str(own))
+    expected = plain.execute("SELECT current_database()").fetchone()[0]
+    plain.close()
+    assert catalog_name(own) == expected
+    db = tmp_path / name
+    con = connect(db)
+    try:
+        assert con.execute("SELECT current_database()").fetchone() == (expected,)
+        quoted = '"' + expected.replace('"', '""') + '"'
+        assert con.execute(f"SELECT count(*) FROM {quoted}.cases").fetchone() == (0,)
+    finally:
+        con.close()
+    ro = connect(db, read_only=True)  # DuckDB's own open: the same name
+    try:
+        assert ro.execute("SELECT current_database()").fetchone() == (expected,)
+        assert ro.cursor().execute("SELECT count(*) FROM cases").fetchone() == (0,)
+    finally:
+        ro.close()
+
+
+def test_memory_is_not_a_catalog_name_a_writable_open_can_take(tmp_path: Path) -> None:
+    from tthc.warehouse import catalog_name
+
+    assert catalog_name(tmp_path / "memory.duckdb") == "memory_db"  # the host's own is "memory"
+    con = connect(tmp_path / "memory.duckdb")
+    assert con.execute("SELECT current_database()").fetchone() == ("memory_db",)
+    con.close()
+
+
+def test_spilled_data_stays_beside_the_warehouse_given_a_relative_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    con = connect(Path("sub") / "w.duckdb")
+    try:
+        where = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+    finally:
+        con.close()
+    assert where == str(tmp_path / "sub" / "w.duckdb") + ".tmp"

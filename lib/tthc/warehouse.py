@@ -79,17 +79,17 @@ def lock_holder(message: str) -> LockHolder | None:
 # otherwise make it download the sqlite scanner to open it.
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
-# Rows per DuckDB row group in the tables written by this tthc (DuckDB's default is 122,880).
-# An ingest's INSERT compresses and writes each complete row group on the thread that filled it;
-# the part-filled ones are merged and written at the end on one thread. With half the default,
-# a 200,000-row export fills more complete groups on both cores: the whole CSV ingest went
-# 1.35 s -> 1.17 s and 1.38 -> 1.25 s (10 ingests each, in turns in one process; a 61,440 and a
-# 30,720 size measured alike, the latter's file 20% larger). The size is an option of ATTACH,
-# not of a file's own open, so every warehouse is attached to an in-memory DuckDB (see _host).
+# Rows per DuckDB row group in what an ingest writes (DuckDB's default is 122,880). An INSERT
+# compresses and writes each complete row group on the thread that filled it; the part-filled
+# ones are merged and written at the end on one thread. With half the default, a 200,000-row
+# export fills more complete groups on both cores: the whole CSV ingest went 1.35 s -> 1.17 s
+# and 1.38 -> 1.25 s (10 ingests each, in turns in one process; 30,720 measured alike, with a
+# file 20% larger). The size is an option of ATTACH only, so a writable open attaches the file
+# to an in-memory DuckDB (see _host); readers let DuckDB open the file itself.
 ROW_GROUP_SIZE = 61_440
 
-# The name the warehouse file is attached under (and made the default catalog with USE).
-_ALIAS = "warehouse"
+# Catalog names DuckDB keeps for itself (and the in-memory host's own "memory").
+_RESERVED_CATALOGS = frozenset({"memory", "temp", "system", "main"})
 
 
 def backup_path(db: str | Path) -> Path:
@@ -133,19 +133,27 @@ def connect(
     schema version this tthc does not know, a file held by another process. When another
     process holds the file, each open is retried for up to ``wait`` seconds in all
     (``on_wait(holder, wait)`` is called once, before waiting), then refused naming the holder.
+
+    A read-only connection is DuckDB's own open of the file. A writable one is an in-memory
+    DuckDB with the file attached under the same catalog name (:func:`catalog_name`) and made
+    the default (see :data:`ROW_GROUP_SIZE`): a ``cursor()`` of it starts in the in-memory
+    catalog, so name tables there as ``<catalog>.cases`` or run ``USE <catalog>`` first.
     """
     path = Path(db)
     _check_path(path, read_only=read_only)
     waiting = _Waiting(time.monotonic() + max(wait, 0.0), wait, on_wait)
+    if read_only:
+        con = _opened(path, read_only=True, waiting=waiting)
+        try:
+            _check_version(path, _identify(con, path), writable=False)
+        except BaseException:
+            con.close()
+            raise
+        return con
     host = _host(path)
     con: duckdb.DuckDBPyConnection | None = None
     done = False
     try:
-        if read_only:
-            con = _attached(host, path, read_only=True, waiting=waiting)
-            _check_version(path, _identify(con, path), writable=False)
-            done = True
-            return con
         created = False
         if not path.exists():
             created = _create(path, host)
@@ -156,18 +164,18 @@ def connect(
                 SCHEMA_VERSION if created else _inspect(path, host, deep=backup, waiting=waiting)
             )
             if not backup:
-                con = _attached(host, path, read_only=False, waiting=waiting)
+                con = _opened(path, read_only=False, waiting=waiting, host=host)
                 break
             from tthc.backup import make_backup
 
             if wal_path(path).exists():
                 _fold_wal(path, host, waiting)
             copied = make_backup(path)
-            con = _attached(host, path, read_only=False, waiting=waiting)
+            con = _opened(path, read_only=False, waiting=waiting, host=host)
             if file_stamp(path) == copied:
                 break
             # Another writer came in between the copy and this open: copy again.
-            _release(con, host)
+            _release(con, host, path)
             con = None
         assert con is not None
         if not created:  # made from this DDL a moment ago: nothing to create or upgrade
@@ -305,50 +313,82 @@ def _not_writable(path: Path, target: Path) -> WarehouseError:
 
 
 def _host(path: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that the warehouse file is attached to (see :data:`ROW_GROUP_SIZE`).
+    """An in-memory DuckDB that a writable open attaches the file to (see
+    :data:`ROW_GROUP_SIZE`).
 
-    One serves a whole :func:`connect`: identifying, creating and opening the file are each an
-    ATTACH (1–4 ms) instead of a DuckDB start of their own (24 ms here). Temporary tables and
-    spilled data go beside the file (``<db>.tmp``), as when DuckDB opens the file itself."""
-    return duckdb.connect(config={**_CONFIG, "temp_directory": f"{path}.tmp"})
+    One serves a whole writable :func:`connect`: creating, identifying and opening the file are
+    each an ATTACH (1–4 ms) instead of a DuckDB start of their own (24 ms here). Temporary
+    tables and spilled data go beside the file (``<db>.tmp``, absolute, as when DuckDB opens
+    the file itself: a later change of directory does not move them)."""
+    return duckdb.connect(config={**_CONFIG, "temp_directory": f"{path.absolute()}.tmp"})
+
+
+def catalog_name(path: str | Path) -> str:
+    """The name DuckDB gives the file's catalog when it opens it itself (the file name up to
+    its first dot: ``w`` for ``w.duckdb``), so ``w.cases`` and ``current_database()`` mean
+    the same on a writable connection as on a reader's; DuckDB's own names get ``_db``."""
+    name = Path(path).name.split(".")[0]
+    if not name:
+        return "warehouse"
+    return f"{name}_db" if name.lower() in _RESERVED_CATALOGS else name
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _attach(
-    host: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool, alias: str = _ALIAS
+    host: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool, alias: str | None = None
 ) -> None:
     options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
     literal = "'" + str(path).replace("'", "''") + "'"
-    host.execute(f"ATTACH {literal} AS {alias} ({options})")
-    host.execute(f"USE {alias}")
+    name = _quoted(alias or catalog_name(path))
+    host.execute(f"ATTACH {literal} AS {name} ({options})")
+    host.execute(f"USE {name}")
 
 
-def _detach(host: duckdb.DuckDBPyConnection, alias: str = _ALIAS) -> None:
+def _detach(host: duckdb.DuckDBPyConnection, alias: str) -> None:
     host.execute("USE memory")
-    host.execute(f"DETACH DATABASE IF EXISTS {alias}")
+    host.execute(f"DETACH DATABASE IF EXISTS {_quoted(alias)}")
 
 
-def _attached(
-    host: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool, waiting: _Waiting
+def _opened(
+    path: Path,
+    *,
+    read_only: bool,
+    waiting: _Waiting,
+    host: duckdb.DuckDBPyConnection | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """``host`` with the file attached as its default catalog; or, when this process already
-    has the file open for writing with a plain ``duckdb.connect(path)`` (a notebook, a test),
-    a connection sharing that open, since DuckDB refuses a second instance over one file.
-    Waits for another process's lock as ``waiting`` says; :func:`_release` undoes it."""
+    """A connection to the file: DuckDB's own open of it, or with ``host``, ``host`` with the
+    file attached as its default catalog. Waits for another process's lock as ``waiting``
+    says; :func:`_release` undoes it.
+
+    When this process already has the file open (a plain ``duckdb.connect(path)`` in a
+    notebook or a test, and DuckDB lets no second instance open the file), that open is
+    shared if its mode allows, else refused with what to do."""
     while True:
         try:
             try:
+                if host is None:
+                    return duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
                 _attach(host, path, read_only=read_only)
                 return host
             except duckdb.Error as exc:
-                if "unique file handle conflict" not in str(exc).lower():
+                low = str(exc).lower()
+                if (
+                    "unique file handle conflict" not in low
+                    and "different configuration" not in low
+                ):
                     raise
                 try:
                     return duckdb.connect(str(path), read_only=read_only)
-                except duckdb.ConnectionException as shared:
+                except duckdb.Error as shared:
+                    if lock_holder(str(shared)) is not None:
+                        raise
                     # That open is read-only and this one writes, or the other way round.
                     raise WarehouseError(
                         f"Kho dữ liệu {shown(path)} đang được mở ở chế độ khác trong chính "
-                        "chương trình này (một kết nối DuckDB mở thẳng tệp, ví dụ trong "
+                        "chương trình này (một kết nối DuckDB khác tới tệp, ví dụ trong "
                         "notebook): hãy đóng kết nối đó (con.close()) rồi chạy lại."
                     ) from shared
         except duckdb.Error as exc:
@@ -363,11 +403,11 @@ def _attached(
             time.sleep(0.25)
 
 
-def _release(con: duckdb.DuckDBPyConnection, host: duckdb.DuckDBPyConnection) -> None:
-    """Close what :func:`_attached` gave: the file is detached from ``host``, or the shared
-    connection closed. Either way this process holds no lock on the file afterwards."""
+def _release(con: duckdb.DuckDBPyConnection, host: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Close what :func:`_opened` gave with ``host``: the file is detached from ``host``, or
+    the shared connection closed. Either way this process holds no lock on the file after."""
     if con is host:
-        _detach(host)
+        _detach(host, catalog_name(path))
     else:
         con.close()
 
@@ -490,27 +530,27 @@ def _check_version(path: Path, version: int, *, writable: bool) -> None:
 def _inspect(path: Path, host: duckdb.DuckDBPyConnection, *, deep: bool, waiting: _Waiting) -> int:
     """Attach read-only, identify, check the version (and with ``deep`` read every block);
     returns the schema version."""
-    con = _attached(host, path, read_only=True, waiting=waiting)
+    con = _opened(path, read_only=True, waiting=waiting, host=host)
     try:
         version = _identify(con, path)
         _check_version(path, version, writable=True)
         if deep:
             verify(con, path)
     finally:
-        _release(con, host)
+        _release(con, host, path)
     return version
 
 
 def _fold_wal(path: Path, host: duckdb.DuckDBPyConnection, waiting: _Waiting) -> None:
     """A write-ahead log left by a writer that was killed: DuckDB replays it at a writable
     open; a checkpoint writes it into the file, so the backup is one self-contained file."""
-    con = _attached(host, path, read_only=False, waiting=waiting)
+    con = _opened(path, read_only=False, waiting=waiting, host=host)
     try:
         con.execute("CHECKPOINT")
     except duckdb.Error as exc:
         raise damaged(path, exc) from exc
     finally:
-        _release(con, host)
+        _release(con, host, path)
 
 
 def _create(path: Path, host: duckdb.DuckDBPyConnection) -> bool:
@@ -542,7 +582,14 @@ def _create(path: Path, host: duckdb.DuckDBPyConnection) -> bool:
             f"Không tạo được kho dữ liệu {shown(path)}: {os_reason(exc)}."
         ) from exc
     except duckdb.Error as exc:
-        why = "không có quyền ghi" if "permission denied" in str(exc).lower() else _first_line(exc)
+        low = str(exc).lower()
+        why = (
+            "không có quyền ghi"
+            if "permission denied" in low
+            else "ổ đĩa đã đầy"
+            if "no space left" in low
+            else _first_line(exc)
+        )
         raise WarehouseError(f"Không tạo được kho dữ liệu {shown(path)}: {why}.") from exc
     finally:
         for leftover in (tmp, wal_path(tmp)):
