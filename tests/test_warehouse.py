@@ -264,3 +264,25 @@ def test_spilled_data_stays_beside_the_warehouse_given_a_relative_path(
     finally:
         con.close()
     assert where == str(tmp_path / "sub" / "w.duckdb") + ".tmp"
+
+
+def test_two_tthc_opens_of_one_file_in_other_modes_are_refused_clearly(tmp_path: Path) -> None:
+    """A notebook holding a writable tthc connection and asking for a reader (or the other way
+    round): DuckDB refuses the second open; said as such, not as a damaged file."""
+    db = tmp_path / "w.duckdb"
+    writer = connect(db)
+    try:
+        with pytest.raises(WarehouseError, match="đang được mở ở chế độ khác trong chính"):
+            connect(db, read_only=True)
+    finally:
+        writer.close()
+    reader = connect(db, read_only=True)
+    try:
+        with pytest.raises(WarehouseError, match="đang được mở ở chế độ khác trong chính"):
+            connect(db)
+        second = connect(db, read_only=True)  # readers share
+        assert second.execute("SELECT count(*) FROM cases").fetchone() == (0,)
+        second.close()
+    finally:
+        reader.close()
+    connect(db).close()  # nothing left holding the file
