@@ -37,6 +37,7 @@ import duckdb
 
 from tthc.errors import OutputError, WarehouseError
 from tthc.folders import (
+    NAME_MAX,
     ensure_folder,
     file_stamp,
     fsync_folder,
@@ -90,6 +91,12 @@ ROW_GROUP_SIZE = 61_440
 
 # Catalog names DuckDB keeps for itself (and the in-memory host's own "memory").
 _RESERVED_CATALOGS = frozenset({"memory", "temp", "system", "main"})
+
+
+# The longest name put beside the warehouse: the backup while it is copied (tthc.backup); DuckDB's
+# .wal and .tmp, and .bak, are shorter. A name that leaves it no room failed at DuckDB's first
+# write of the .wal with a traceback.
+_LONGEST_SIBLING = ".bak.tmp"
 
 
 def backup_path(db: str | Path) -> Path:
@@ -258,6 +265,14 @@ def check_name(db: str | Path) -> None:
         raise WarehouseError(
             f"Không mở được kho dữ liệu {shown(path)}: tên quá dài so với giới hạn của hệ thống "
             "tệp (255 byte một tên)."
+        )
+    longest = len(os.fsencode(path.name)) + len(_LONGEST_SIBLING)
+    if longest > NAME_MAX:
+        raise WarehouseError(
+            f"Không mở được kho dữ liệu {shown(path)}: tên quá dài so với giới hạn của hệ thống "
+            f"tệp (255 byte một tên): tên tệp kho được dài tối đa {NAME_MAX - len(_LONGEST_SIBLING)} "
+            f"byte, vì bên cạnh nó còn tệp <tên>{_LONGEST_SIBLING} (bản sao lưu đang chép) và "
+            "<tên>.wal."
         )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 from warehouse_helpers import damage_used_block
 
-from corpus.framework import JUNE_TITLE, Run, Workspace, kind, prints, read, refused
+from corpus.framework import CASE_ROWS, JUNE_TITLE, Run, Workspace, kind, prints, read, refused
 from tthc.schema import SCHEMA_VERSION
 
 NOT_TTHC = r"không phải kho dữ liệu tthc .*tthc không ghi gì vào tệp này"
@@ -325,6 +325,22 @@ def _(w: Workspace) -> Run:
 def _(w: Workspace) -> Run:
     w.absent(w.path("data"))
     return w.ingest(w.csv(), db=w.path("data") / ("k" * 300 + ".duckdb"))
+
+
+@kind("wh-name-too-long-for-its-wal", "warehouses", refused(r"tên tệp kho được dài tối đa 247 byte"),
+      "--db whose name is 252 bytes: its .wal (256) would not fit; it gave a traceback")  # fmt: skip
+def _(w: Workspace) -> Run:
+    w.absent(w.path("data"))
+    return w.ingest(w.csv(), db=w.path("data") / ("k" * 245 + ".duckdb"))
+
+
+@kind("wh-name-at-the-longest", "warehouses", read(rows=3),
+      "--db whose name is 247 bytes: a second ingest's backup copy beside it has 255")  # fmt: skip
+def _(w: Workspace) -> Run:
+    db = w.path("k" * 240 + ".duckdb")
+    w.ingest(w.csv(), db=db)
+    later = [[r[0].replace("HS-", "HS-1"), *r[1:]] for r in CASE_ROWS]
+    return w.ingest(w.csv("ho-so-2.csv", rows=later), db=db)
 
 
 @kind("wh-folder-name-too-long", "warehouses", refused(r"tên quá dài"),
