@@ -252,14 +252,21 @@ def restore_hint(path: Path) -> str:
 
 
 def check_name(db: str | Path) -> None:
-    """Refuse a warehouse name that is not UTF-8 or too long for the file system, before
-    anything is created (:class:`WarehouseError`). What is named after the warehouse (its
+    """Refuse a warehouse name that is not UTF-8, holds a backslash or is too long for the file
+    system (with the names put beside it), before anything is created (:class:`WarehouseError`). What is named after the warehouse (its
     rejects folder) is checked after it, so the message names the warehouse."""
     path = Path(db)
     if not is_utf8(path):
         raise WarehouseError(
             f"Tên kho dữ liệu {shown(path)} có byte không phải UTF-8: hãy đổi tên tệp hoặc thư "
             "mục (chữ, số, gạch nối)."
+        )
+    if "\\" in str(path):
+        # DuckDB reads a backslash as a folder separator (a\b.duckdb would be a/b.duckdb), and
+        # the file tthc created under the real name was left behind.
+        raise WarehouseError(
+            f"Tên kho dữ liệu {shown(path)} có dấu \\ (DuckDB hiểu là dấu phân cách thư mục): "
+            "hãy đổi tên (chữ, số, gạch nối) và dùng / giữa các thư mục."
         )
     if too_long_part(path):
         raise WarehouseError(
@@ -348,6 +355,12 @@ def catalog_name(path: str | Path) -> str:
     return f"{name}_db" if name.lower() in _RESERVED_CATALOGS else name
 
 
+def _for_duckdb(path: Path) -> str:
+    """The file's name as DuckDB is given it: absolute, so that a name DuckDB would read as a
+    prefix ("sqlite:kho.duckdb", "md:kho.duckdb") is the file of that name in this folder."""
+    return str(path.absolute())
+
+
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -356,7 +369,7 @@ def _attach(
     host: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool, alias: str | None = None
 ) -> None:
     options = "READ_ONLY" if read_only else f"ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
-    literal = "'" + str(path).replace("'", "''") + "'"
+    literal = "'" + _for_duckdb(path).replace("'", "''") + "'"
     name = _quoted(alias or catalog_name(path))
     host.execute(f"ATTACH {literal} AS {name} ({options})")
     host.execute(f"USE {name}")
@@ -385,7 +398,7 @@ def _opened(
         try:
             try:
                 if host is None:
-                    return duckdb.connect(str(path), read_only=read_only, config=_CONFIG)
+                    return duckdb.connect(_for_duckdb(path), read_only=read_only, config=_CONFIG)
                 _attach(host, path, read_only=read_only)
                 return host
             except duckdb.Error as exc:
@@ -396,7 +409,7 @@ def _opened(
                 ):
                     raise
                 try:
-                    return duckdb.connect(str(path), read_only=read_only)
+                    return duckdb.connect(_for_duckdb(path), read_only=read_only)
                 except duckdb.Error as shared:
                     if lock_holder(str(shared)) is not None:
                         raise

@@ -343,6 +343,20 @@ def _(w: Workspace) -> Run:
     return w.ingest(w.csv("ho-so-2.csv", rows=later), db=db)
 
 
+@kind("wh-name-like-a-duckdb-prefix", "warehouses", read(rows=3),
+      "--db sqlite:kho.duckdb / md:kho.duckdb: the files of those names, not DuckDB's SQLite or MotherDuck")  # fmt: skip
+def _(w: Workspace) -> Run:
+    w.ingest(w.csv(), db=w.path("sqlite:kho.duckdb"))
+    return w.ingest(w.csv(), db=w.path("md:kho.duckdb"))
+
+
+@kind("wh-name-with-a-backslash", "warehouses", refused(r"có dấu \\ \(DuckDB hiểu là dấu phân cách"),
+      "--db a\\b.duckdb: DuckDB would open a/b.duckdb; nothing created")  # fmt: skip
+def _(w: Workspace) -> Run:
+    w.absent(w.path("a\\b.duckdb"), w.path("a"))
+    return w.ingest(w.csv(), db=w.path("a\\b.duckdb"))
+
+
 @kind("wh-folder-name-too-long", "warehouses", refused(r"tên quá dài"),
       "--db inside a folder whose name is longer than 255 bytes")  # fmt: skip
 def _(w: Workspace) -> Run:
