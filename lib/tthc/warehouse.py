@@ -89,6 +89,9 @@ _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": F
 # to an in-memory DuckDB (see _host); readers let DuckDB open the file itself.
 ROW_GROUP_SIZE = 61_440
 
+# The catalog a new warehouse is built under before it is linked into place (see _create).
+_NEW_CATALOG = "new_warehouse"
+
 # Catalog names DuckDB keeps for itself (and the in-memory host's own "memory").
 _RESERVED_CATALOGS = frozenset({"memory", "temp", "system", "main"})
 
@@ -253,8 +256,9 @@ def restore_hint(path: Path) -> str:
 
 def check_name(db: str | Path) -> None:
     """Refuse a warehouse name that is not UTF-8, holds a backslash or is too long for the file
-    system (with the names put beside it), before anything is created (:class:`WarehouseError`). What is named after the warehouse (its
-    rejects folder) is checked after it, so the message names the warehouse."""
+    system (with the names put beside it), before anything is created (:class:`WarehouseError`).
+    What is named after the warehouse (its rejects folder) is checked after it, so the message
+    names the warehouse."""
     path = Path(db)
     if not is_utf8(path):
         raise WarehouseError(
@@ -273,13 +277,12 @@ def check_name(db: str | Path) -> None:
             f"Không mở được kho dữ liệu {shown(path)}: tên quá dài so với giới hạn của hệ thống "
             "tệp (255 byte một tên)."
         )
-    longest = len(os.fsencode(path.name)) + len(_LONGEST_SIBLING)
-    if longest > NAME_MAX:
+    longest = NAME_MAX - len(_LONGEST_SIBLING)
+    if len(os.fsencode(path.name)) > longest:
         raise WarehouseError(
             f"Không mở được kho dữ liệu {shown(path)}: tên quá dài so với giới hạn của hệ thống "
-            f"tệp (255 byte một tên): tên tệp kho được dài tối đa {NAME_MAX - len(_LONGEST_SIBLING)} "
-            f"byte, vì bên cạnh nó còn tệp <tên>{_LONGEST_SIBLING} (bản sao lưu đang chép) và "
-            "<tên>.wal."
+            f"tệp (255 byte một tên): tên tệp kho được dài tối đa {longest} byte, vì bên cạnh nó "
+            f"còn tệp <tên>{_LONGEST_SIBLING} (bản sao lưu đang chép) và <tên>.wal."
         )
 
 
@@ -587,13 +590,13 @@ def _create(path: Path, host: duckdb.DuckDBPyConnection) -> bool:
     tmp = path.with_name(f".tthc-new-{secrets.token_hex(6)}.duckdb")
     ours = True
     try:
-        _attach(host, tmp, read_only=False, alias="new_warehouse")
+        _attach(host, tmp, read_only=False, alias=_NEW_CATALOG)
         try:
             host.execute(DDL)
             host.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             host.execute("CHECKPOINT")
         finally:
-            _detach(host, "new_warehouse")
+            _detach(host, _NEW_CATALOG)
         try:
             os.link(tmp, path)
         except FileExistsError:
