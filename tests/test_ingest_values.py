@@ -503,3 +503,40 @@ def test_arrow_sheet_numbers_rows_and_cells_as_the_sheet_does() -> None:
     assert sheet.cell_address(7, 1) == "D7"
     with pytest.raises(RuntimeError):
         sheet.load_body(1, [0])  # the body is handed over once (memory)
+
+
+def test_label_lookup_reads_each_distinct_key_once_as_the_alias_tables_say() -> None:
+    import pyarrow as pa
+
+    from tthc.ingest.values import label_key, lookup_labels
+
+    aliases = load_aliases(default_unit_params("xa-thu"))
+
+    def look(field: str, texts: list[str]) -> dict[str, list]:
+        keys = label_key(pa.array(texts, type=pa.string()))
+        return {k: v.to_pylist() for k, v in lookup_labels(field, keys, aliases).items()}
+
+    # An alias gives its code and outcome and no national label (the cell's text is kept); a
+    # national code as written gives the national label too; unknown and blank give NULL.
+    assert look("status", ["Đang giải quyết", "10", "10.0", "Lạ", ""]) == {
+        "v_status_code": [4, 10, 10, None, None],
+        "v_status_outcome": ["pending", "resolved", "resolved", None, None],
+        "v_status_label": [None, STATUS_CODES[10][0], STATUS_CODES[10][0], None, None],
+    }
+    assert look("channel", ["2", "Bưu chính", "TRỰC TIẾP", "?"]) == {
+        "v_channel": ["online", "postal", "in_person", None]
+    }
+    assert look("has_components", ["Có", "không", "x", "-", "?", ""]) == {
+        "v_has_components": [True, False, True, False, None, None]
+    }
+    assert look("online_flag", ["1", "0"]) == {"v_online_flag": [True, False]}
+    assert look("level", ["Toàn trình", "MP", "Mức 4", "?"]) == {
+        "v_level": ["full", "partial", "full", None]
+    }
+    assert look("status", []) == {
+        "v_status_code": [],
+        "v_status_outcome": [],
+        "v_status_label": [],
+    }
+    with pytest.raises(KeyError):
+        look("field", ["Hộ tịch"])

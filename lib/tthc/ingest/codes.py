@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 
 from tthc.arrowbytes import may_contain
 from tthc.errors import InputFileError
+from tthc.ingest.registered import register_query
 
 _SCIENTIFIC = r"^\d(?:[.,]\d+)?[eE][+]?\d+$"
 _TRUNCATED = r"^\d{15}0+$"  # 16+ digits whose digits past Excel's 15th are all zeros
@@ -75,9 +76,11 @@ def _long_numbers(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray
 def match_lost_zeros(
     con: duckdb.DuckDBPyConnection, table: str, key: str, stored: str
 ) -> dict[str, tuple[int, int, list[str]]]:
-    """Give all-digit codes of ``table`` that are not stored for their unit (``_unit``), but
-    equal one stored code of that unit but for leading zeros, that stored code. Returns, per
-    unit with any, (matched, ambiguous, examples)."""
+    """Give all-digit codes of ``table`` (a registered staging table with ``_rid``, ``_unit``
+    and ``_reject``, see :mod:`tthc.ingest.registered`) that are not stored for their unit,
+    but equal one stored code of that unit but for leading zeros, that stored code; the table
+    is registered again with them. Returns, per unit with any, (matched, ambiguous,
+    examples)."""
     has_digits = con.execute(
         f"SELECT count(*) FROM {table} WHERE _reject IS NULL AND regexp_full_match({key}, '\\d+')"
     ).fetchone()[0]
@@ -113,12 +116,15 @@ def match_lost_zeros(
         ]
         out[unit] = (int(matched), int(ambiguous), examples)
     if any(m for m, _, _ in out.values()):
-        con.execute(
+        register_query(
+            con,
+            table,
             f"""
-            UPDATE {table} SET {key} = z.stored_code FROM _zeros z
-            WHERE {table}._unit = z.unit AND {table}.{key} = z.code AND z.n = 1
-                AND {table}._reject IS NULL
-            """
+            SELECT s.* REPLACE (coalesce(z.stored_code, s.{key}) AS {key})
+            FROM {table} s LEFT JOIN _zeros z
+                ON z.unit = s._unit AND z.code = s.{key} AND z.n = 1 AND s._reject IS NULL
+            ORDER BY s._rid
+            """,
         )
     con.execute("DROP TABLE IF EXISTS _zeros")
     return out

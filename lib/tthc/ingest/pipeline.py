@@ -61,7 +61,6 @@ from tthc.ingest.store import (
     write_rejects,
     write_split,
 )
-from tthc.ingest.values import register_labels
 from tthc.known import refuse_near_miss
 from tthc.schema import Kind
 from tthc.units import UnitParams, default_unit_params, load_unit
@@ -337,7 +336,6 @@ def _ingest_detected(
     source = build_source(opened, det, unit, aliases, path)
     own = _check_own_unit(source, unit, matcher, path) if "unit" in cmap.fields else None
     con.register("_src", _source_table(source.table, unit.unit, None))
-    register_labels(con, aliases)
     window = _window(cmap)
     decision = _date_decision(opened, det, source, unit, path)
     decisions = opened.decisions + source.decisions + decision.records + ([own] if own else [])
@@ -408,6 +406,7 @@ def _ingest_detected(
         raise
     finally:
         con.unregister("_src")
+        con.unregister("_stg")
     return IngestResult(
         file=str(path),
         kind=cmap.kind,
@@ -465,7 +464,6 @@ def _ingest_split(
     label = cmap.label("unit")
     units_col = match_column(matcher(), source.table.column("c_unit"), label)
     con.register("_src", _source_table(source.table, None, units_col))
-    register_labels(con, aliases)
     window = _window(cmap)
     decision = _date_decision(opened, det, source, reader, path)
     decisions = opened.decisions + source.decisions + decision.records
@@ -573,6 +571,7 @@ def _ingest_split(
         raise
     finally:
         con.unregister("_src")
+        con.unregister("_stg")
     return result
 
 

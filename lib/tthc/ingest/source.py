@@ -40,7 +40,7 @@ from tthc.ingest.personal import keep_personal
 from tthc.ingest.readers import Opened
 from tthc.ingest.sheets import Sheet, column_letter
 from tthc.ingest.stage import KEY_FIELDS
-from tthc.ingest.values import label_key
+from tthc.ingest.values import label_key, lookup_labels
 from tthc.schema import Kind
 from tthc.text import clean_arrow
 from tthc.units import UnitParams
@@ -234,7 +234,7 @@ def build_source(
             }
         )
     _apply_errors(source, kind, errors)
-    _decode_and_clean(source, opened, kind, path)
+    _decode_and_clean(source, opened, kind, path, aliases)
     return source
 
 
@@ -374,14 +374,18 @@ class _Cleaned:
 
     values: pa.Array
     keys: pa.Array | None = None  # label keys (KEY_FIELDS)
+    meanings: dict[str, pa.Array] = field(default_factory=dict)  # v_ columns of a label field
     legacy: ColumnDecision | None = None  # what decode_column decided, if it looked
     converted: int = 0  # cells the legacy decoding changed
 
 
-def _decode_and_clean(source: Source, opened: Opened, kind: Kind, path: Path) -> None:
+def _decode_and_clean(
+    source: Source, opened: Opened, kind: Kind, path: Path, aliases: AliasTable
+) -> None:
     """Every text column: TCVN3/VNI decoded (free-text and label columns, personal columns),
     refusing a column that cannot be decided; cleaned (:func:`tthc.text.clean_arrow`); label
-    keys added. Codes made canonical; Excel-damaged code columns refused. The key code as
+    keys (``k_<field>``) and their meanings under ``aliases`` (``v_<name>``,
+    :func:`tthc.ingest.values.lookup_labels`) added. Codes made canonical; Excel-damaged code columns refused. The key code as
     written (cleaned, not canonical) stays in ``r_<code>`` for the rejects CSV, which shows
     cells as the file has them.
 
@@ -416,7 +420,10 @@ def _decode_and_clean(source: Source, opened: Opened, kind: Kind, path: Path) ->
         values = clean_arrow(values)
         done.values = pc.take(values, enc.indices)
         if name in keyed:
-            done.keys = pc.take(label_key(values), enc.indices)
+            keys = label_key(values)
+            done.keys = pc.take(keys, enc.indices)
+            for column, meant in lookup_labels(name[2:], keys, aliases).items():
+                done.meanings[column] = pc.take(meant, enc.indices)
         return done
 
     # Arrow's kernels release the GIL: the columns are done side by side, one per core.
@@ -444,6 +451,7 @@ def _decode_and_clean(source: Source, opened: Opened, kind: Kind, path: Path) ->
         out[name] = done.values
         if done.keys is not None:
             out[f"k_{name[2:]}"] = done.keys
+        out.update(done.meanings)
     code = _CODE_FIELDS.get(kind)
     if code and f"c_{code}" in out:
         check_code_column(out[f"c_{code}"], source.cmap.label(code), path.name)

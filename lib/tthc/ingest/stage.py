@@ -6,7 +6,7 @@ belongs to: the one unit of the file, or from a province-level file's unit colum
 unknown), ``_error`` (a reason when a cell of a required column holds an Excel error, or the
 row's unit is unknown, else NULL) and one clean text column
 ``c_<field>`` per mapped canonical field (``p_<n>`` for kept personal columns). Staging creates
-the temporary table ``_stg``: one row per non-blank source row, parsed, with its ``_unit`` and
+``_stg`` (an Arrow table registered on the connection): one row per non-blank source row, parsed, with its ``_unit`` and
 ``_reject`` (a Vietnamese reason, or NULL for a good row). A case list is matched to the
 catalogue of each row's own unit. Dates are read as the file's
 :class:`~tthc.ingest.dates.DateDecision` says and checked against the file's own window
@@ -26,7 +26,8 @@ from tthc.ingest.codes import sql_procedure_code
 from tthc.ingest.dates import DateDecision, common_form_sql, is_placeholder, timestamp_sql
 from tthc.ingest.headers import ColumnMap
 from tthc.ingest.plausibility import FileWindow, case_rules, pakn_rules, reject_sql
-from tthc.ingest.values import lit, sql_is_duration, sql_key, sql_text
+from tthc.ingest.registered import register_query
+from tthc.ingest.values import LOOKED_UP, lit, sql_is_duration, sql_key, sql_text
 from tthc.schema import Kind
 
 ENDED = ("resolved", "withdrawn", "stopped", "returned")
@@ -80,6 +81,15 @@ class _Cols:
     def k(self, name: str) -> str:
         """The label-key column of a field (see :data:`KEY_FIELDS`)."""
         return f'_src."k_{name}"' if self.has(name) else "NULL::VARCHAR"
+
+    def v(self, name: str) -> str:
+        """A looked-up meaning of a label field's cells (:data:`~tthc.ingest.values.LOOKED_UP`):
+        NULL where the key is blank or unknown, or the field is not in the file."""
+        if self.has(LOOKED_UP[name]):
+            return f'_src."v_{name}"'
+        typed = {"status_code": "SMALLINT", "status_outcome": "VARCHAR"}
+        typed |= {"status_label": "VARCHAR", "channel": "VARCHAR", "level": "VARCHAR"}
+        return f"NULL::{typed.get(name, 'BOOLEAN')}"
 
     def label(self, name: str) -> str:
         return self.cmap.label(name) if self.has(name) else name
@@ -177,7 +187,7 @@ def _stage_cases(
     con: duckdb.DuckDBPyConnection, k: _Cols, personal: list[int], window: FileWindow
 ) -> None:
     dates = ("received_at", "due_at", "extended_due_at", "ended_at", "returned_at")
-    flag_keys = ",\n".join(f"{sql_key(k.k(f))} AS {f}_key" for f in _FLAGS)
+    flag_keys = ",\n".join(f"{sql_key(k.k(f))} AS {f}_key, {k.v(f)} AS {f}_v" for f in _FLAGS)
     personal_json = (
         "json_object("
         + ", ".join(f"{lit(k.cmap.labels[p])}, {sql_text(f'_src.p_{p}')}" for p in personal)
@@ -195,9 +205,14 @@ def _stage_cases(
             {sql_text(k.c("field"))} AS field,
             {sql_text(k.c("status"))} AS status_text,
             {sql_key(k.k("status"))} AS status_key,
+            {k.v("status_code")} AS status_code_v,
+            {k.v("status_outcome")} AS status_outcome_v,
+            {k.v("status_label")} AS status_label_v,
             {sql_text(k.c("channel"))} AS channel_text,
             {sql_key(k.k("channel"))} AS channel_key,
+            {k.v("channel")} AS channel_v,
             {sql_key(k.k("online_flag"))} AS online_key,
+            {k.v("online_flag")} AS online_v,
             {sql_text(k.c("result_file_path"))} AS result_path,
             {sql_is_duration(k.c("due_at"))} AS due_is_duration,
             {_dates(k, dates)},
@@ -213,31 +228,30 @@ def _stage_cases(
         if f == "has_result_file" and not k.has(f) and k.has("result_file_path"):
             flag_exprs.append("(p.result_path IS NOT NULL) AS has_result_file")
         elif k.has(f):
-            flag_exprs.append(f"CASE WHEN p.{f}_key IS NULL THEN false ELSE y_{f}.flag END AS {f}")
-            flag_unknown.append(f"(p.{f}_key IS NOT NULL AND y_{f}.flag IS NULL)::INT")
+            flag_exprs.append(f"CASE WHEN p.{f}_key IS NULL THEN false ELSE p.{f}_v END AS {f}")
+            flag_unknown.append(f"(p.{f}_key IS NOT NULL AND p.{f}_v IS NULL)::INT")
         else:
             flag_exprs.append(f"NULL::BOOLEAN AS {f}")
-    flag_joins = "\n".join(f"LEFT JOIN _yes_no y_{f} ON y_{f}.key = p.{f}_key" for f in _FLAGS)
     if k.has("channel"):
-        channel = "cm.channel"
-        scheme = "CASE WHEN cm.channel IS NOT NULL THEN 'code' END"
-        channel_unknown = "p.channel_key IS NOT NULL AND cm.channel IS NULL"
+        channel = "p.channel_v"
+        scheme = "CASE WHEN p.channel_v IS NOT NULL THEN 'code' END"
+        channel_unknown = "p.channel_key IS NOT NULL AND p.channel_v IS NULL"
         online_unknown = "false"
     elif k.has("online_flag"):
         channel = (
-            "CASE WHEN p.online_key IS NULL THEN 'in_person' WHEN yo.flag THEN 'online' "
-            "WHEN NOT yo.flag THEN 'in_person' END"
+            "CASE WHEN p.online_key IS NULL THEN 'in_person' WHEN p.online_v THEN 'online' "
+            "WHEN NOT p.online_v THEN 'in_person' END"
         )
         scheme = f"CASE WHEN ({channel}) IS NOT NULL THEN 'online_flag' END"
         channel_unknown = "false"
-        online_unknown = "p.online_key IS NOT NULL AND yo.flag IS NULL"
+        online_unknown = "p.online_key IS NOT NULL AND p.online_v IS NULL"
     else:
         channel, scheme, channel_unknown, online_unknown = "NULL", "NULL", "false", "false"
     has_status = k.has("status")
     outcome = (
         "CASE WHEN p.status_text IS NULL THEN "
         "(CASE WHEN p.ended_at IS NOT NULL THEN 'resolved' ELSE 'pending' END) "
-        "ELSE sm.outcome END"
+        "ELSE p.status_outcome_v END"
     )
     due = "CASE WHEN p.due_is_duration THEN NULL ELSE p.due_at END"
     bad_date = k.bad_dates(dates, {"due_at": "due_is_duration"})
@@ -254,19 +268,20 @@ def _stage_cases(
         f"ELSE {reject_sql(case_rules(window))}\n"
         "END"
     )
-    con.execute(
+    register_query(
+        con,
+        "_stg",
         f"""
-        CREATE OR REPLACE TEMP TABLE _stg AS
         WITH j AS (
             SELECT p.*,
                 {channel} AS channel,
                 {scheme} AS channel_scheme,
                 ({channel_unknown}) AS channel_unknown,
                 ({online_unknown}) AS online_unknown,
-                CASE WHEN p.status_text IS NULL THEN NULL ELSE sm.code END AS status_code,
-                coalesce(sm.label, p.status_text) AS status_label,
+                CASE WHEN p.status_text IS NULL THEN NULL ELSE p.status_code_v END AS status_code,
+                coalesce(p.status_label_v, p.status_text) AS status_label,
                 {outcome} AS outcome,
-                (p.status_text IS NOT NULL AND sm.outcome IS NULL) AS status_unknown,
+                (p.status_text IS NOT NULL AND p.status_outcome_v IS NULL) AS status_unknown,
                 {"(p.status_text IS NULL)" if has_status else "true"} AS _status_inferred,
                 {due} AS due_eff,
                 {bad_date} AS _bad_date,
@@ -274,10 +289,6 @@ def _stage_cases(
                 {", ".join(flag_exprs)},
                 ({" + ".join(flag_unknown) or "0"}) AS _flag_unknown
             FROM _p p
-            LEFT JOIN _status_map sm ON sm.key = p.status_key
-            LEFT JOIN _channel_map cm ON cm.key = p.channel_key
-            LEFT JOIN _yes_no yo ON yo.key = p.online_key
-            {flag_joins}
         ), e AS (
             SELECT * EXCLUDE (ended_at, due_at),
                 CASE WHEN outcome IN ('pending', 'not_received') THEN NULL ELSE ended_at END
@@ -316,7 +327,7 @@ def _stage_cases(
             m.online_unknown AS _online_unknown, m._ended_dropped, m._by_name, m._ambiguous_name,
             (m.field IS NULL AND cc.field IS NOT NULL) AS _field_from_cat
         FROM m LEFT JOIN cat cc ON cc.unit = m._unit AND cc.procedure_code = m.code_final
-        """
+        """,
     )
 
 
@@ -357,15 +368,16 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols, window: FileWindow) ->
         FROM {_with_common_forms(k, dates)} WHERE {k.not_blank()}
         """
     )
-    con.execute(
+    register_query(
+        con,
+        "_stg",
         f"""
-        CREATE OR REPLACE TEMP TABLE _stg AS
         WITH r AS (SELECT *, {reject} AS _reject FROM _p)
         SELECT _rid, _row, _unit, pakn_code, source, status_label, received_at,
             CASE WHEN due_is_duration THEN NULL ELSE {end_of_day("due_at")} END AS due_at, handled_at,
             due_is_duration AS _due_duration, _reject
         FROM r
-        """
+        """,
     )
 
 
@@ -377,9 +389,10 @@ def _stage_catalogue(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
         "WHEN level IS NULL THEN 'Mức độ DVCTT không nhận ra: \"' || level_text || '\"'\n"
         "END"
     )
-    con.execute(
+    register_query(
+        con,
+        "_stg",
         f"""
-        CREATE OR REPLACE TEMP TABLE _stg AS
         WITH p AS (
             SELECT _rid, _row, _error, _unit,
                 {sql_procedure_code(k.c("procedure_code"))} AS procedure_code,
@@ -387,15 +400,16 @@ def _stage_catalogue(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
                 {sql_text(k.c("field"))} AS field,
                 {sql_text(k.c("level"))} AS level_text,
                 {sql_key(k.k("level"))} AS level_key,
+                {k.v("level")} AS level_v,
                 FROM _src WHERE {k.not_blank()}
         ), l AS (
             SELECT p.*,
-                CASE WHEN p.level_key IS NULL THEN 'none' ELSE lm.level END AS level,
+                CASE WHEN p.level_key IS NULL THEN 'none' ELSE p.level_v END AS level,
                 {sql_name_key("p.procedure_name")} AS name_key
-            FROM p LEFT JOIN _level_map lm ON lm.key = p.level_key
+            FROM p
         )
         SELECT _rid, _row, _unit, procedure_code, procedure_name, name_key, field, level,
             {reject} AS _reject
         FROM l
-        """
+        """,
     )

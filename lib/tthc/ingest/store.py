@@ -434,5 +434,6 @@ def write_split(
 def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
     for name in ("_good", "_p"):
         con.execute(f"DROP VIEW IF EXISTS {name}")
-    for name in ("_stg", "_ok", "_dup", "_good_t", "_cls", "_ids"):
+    con.unregister("_stg")
+    for name in ("_ok", "_dup", "_good_t", "_cls", "_ids"):
         con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -1,8 +1,8 @@
 """Parsing cell text into typed values, set-based in DuckDB SQL.
 
-Every function here returns a SQL expression over a text column; the label tables (statuses,
-channels, yes/no, levels) are registered as small temporary tables by :func:`register_labels`.
-Parsing in SQL keeps a 200,000-row export out of Python loops.
+Every function here returns a SQL expression over a text column, except the label lookups
+(statuses, channels, yes/no, levels: :func:`lookup_labels`), which read each distinct value of
+a label column once, in Arrow. Parsing in SQL keeps a 200,000-row export out of Python loops.
 
 Accepted forms:
 
@@ -19,8 +19,6 @@ Accepted forms:
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 import duckdb
 import pyarrow as pa
@@ -67,56 +65,60 @@ def sql_is_duration(col: str) -> str:
     )
 
 
-def register_labels(con: duckdb.DuckDBPyConnection, aliases: AliasTable) -> None:
-    """Temporary lookup tables: _status_map, _channel_map, _yes_no, _level_map."""
-    status_rows = [(k, c, o.value, None) for k, (c, o) in aliases.status_labels.items()]
-    status_rows += [(str(c), c, o.value, label) for c, (label, o) in STATUS_CODES.items()]
-    _table(
-        con,
-        "_status_map",
-        status_rows,
-        [
-            ("key", pa.string()),
-            ("code", pa.int16()),
-            ("outcome", pa.string()),
-            ("label", pa.string()),
-        ],
-    )
-    _table(
-        con,
-        "_channel_map",
-        [(k, v.value) for k, v in aliases.channel_labels.items()],
-        [("key", pa.string()), ("channel", pa.string())],
-    )
-    _table(
-        con,
-        "_yes_no",
-        list(aliases.yes_no.items()),
-        [("key", pa.string()), ("flag", pa.bool_())],
-    )
-    _table(
-        con,
-        "_level_map",
-        [(k, v.value) for k, v in aliases.levels.items()],
-        [("key", pa.string()), ("level", pa.string())],
-    )
+# The columns a label field's key gives: ``v_<name>`` -> the field it is read from.
+LOOKED_UP = {
+    "status_code": "status",
+    "status_outcome": "status",
+    "status_label": "status",
+    "channel": "channel",
+    "level": "level",
+    **{f: f for f in ("online_flag", "has_components", "has_result_file", "reused_data")},
+    **{f: f for f in ("fee_bearing", "paid_online")},
+}
 
 
-def _table(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    rows: Iterable[tuple],
-    schema: list[tuple[str, pa.DataType]],
-) -> None:
-    first: dict[object, tuple] = {}
-    for r in rows:
-        first.setdefault(r[0], r)  # first label wins, as in the YAML
-    rows = list(first.values())
-    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
-    table = pa.table({n: pa.array(list(c), type=t) for (n, t), c in zip(schema, cols, strict=True)})
-    con.register(f"{name}_arrow", table)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
-    con.unregister(f"{name}_arrow")
+# The national status codes as a cell writes them ("10"): code, outcome, national label.
+_NATIONAL_STATUS = {str(c): (c, o.value, label) for c, (label, o) in STATUS_CODES.items()}
+
+
+def lookup_labels(field: str, keys: pa.Array, aliases: AliasTable) -> dict[str, pa.Array]:
+    """What each key of a label column means under ``aliases`` (``params/aliases``), by column.
+
+    ``keys``: :func:`label_key` of the column's distinct values (its dictionary), so each is
+    looked up once however many rows hold it. Returns ``{"v_<name>": array}`` aligned with
+    ``keys``, for each name of :data:`LOOKED_UP` read from ``field``: ``status`` gives the
+    national code (int16; NULL for an alias without one), the outcome and the national label
+    (NULL for an alias); ``channel`` and ``level`` their values; a yes/no field its boolean. A
+    blank or unknown key gives NULL (the stage tells an unknown label from a blank cell by
+    the key). Raises ``KeyError`` for a field that is not a label field.
+    """
+    names = [n for n, f in LOOKED_UP.items() if f == field]
+    if not names:
+        raise KeyError(field)
+    found = [_meaning(field, k, aliases) if k else None for k in keys.to_pylist()]
+    if field == "status":
+        parts = list(zip(*[m or (None, None, None) for m in found], strict=True)) or [()] * 3
+        types = (pa.int16(), pa.string(), pa.string())
+        return {
+            f"v_{n}": pa.array(list(v), type=t) for n, v, t in zip(names, parts, types, strict=True)
+        }
+    kind = pa.bool_() if field not in ("channel", "level") else pa.string()
+    return {f"v_{names[0]}": pa.array(found, type=kind)}
+
+
+def _meaning(field: str, key: str, aliases: AliasTable) -> object:
+    if field == "status":
+        if key in aliases.status_labels:  # a profile's label first, as in the YAML
+            code, outcome = aliases.status_labels[key]
+            return (code, outcome.value, None)
+        return _NATIONAL_STATUS.get(key)
+    if field == "channel":
+        channel = aliases.channel_labels.get(key)
+        return None if channel is None else channel.value
+    if field == "level":
+        level = aliases.levels.get(key)
+        return None if level is None else level.value
+    return aliases.yes_no.get(key)
 
 
 def parse_timestamps(values: list[str | None], order: str = "dmy", date1904: bool = False) -> list:
