@@ -432,8 +432,7 @@ def write_split(
 
 
 def drop_temp(con: duckdb.DuckDBPyConnection) -> None:
-    for name in ("_good", "_p"):
-        con.execute(f"DROP VIEW IF EXISTS {name}")
+    con.execute("DROP VIEW IF EXISTS _good")
     con.unregister("_stg")
     for name in ("_ok", "_dup", "_good_t", "_cls", "_ids"):
         con.execute(f"DROP TABLE IF EXISTS {name}")
