@@ -15,8 +15,8 @@ Excel damages all-digit codes two ways, handled differently because one is recov
 
 Procedure codes (mã TTHC) come as ``1.001193``, the national portal's
 ``1.001193.000.00.00.H31``, a service code ``1.001193.01``, in either case and with spaces, or
-``1.00119`` (an Excel number that lost a trailing zero). :func:`sql_procedure_code` reduces
-every form to the national ``d.dddddd`` before the catalogue join.
+``1.00119`` (an Excel number that lost a trailing zero). :func:`national_procedure_codes`
+reduces every form to the national ``d.dddddd`` before the catalogue join.
 """
 
 from __future__ import annotations
@@ -130,11 +130,22 @@ def match_lost_zeros(
     return out
 
 
-def sql_procedure_code(col: str) -> str:
-    """SQL: the national Mã TTHC (``d.dddddd``) of any written form; other text as it is."""
-    x = f"upper(regexp_replace(nullif({col}, ''), '\\s+', '', 'g'))"
-    return (
-        f"CASE WHEN regexp_matches({x}, '^\\d\\.\\d{{6}}(\\.|$)') THEN substr({x}, 1, 8) "
-        f"WHEN regexp_full_match({x}, '\\d\\.\\d{{1,5}}') THEN rpad({x}, 8, '0') "
-        f"ELSE nullif({col}, '') END"
-    )
+def national_procedure_codes(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The national Mã TTHC (``d.dddddd``) of each clean procedure-code cell, in any written
+    form; other text as it is (a blank cell stays blank, NULL stays NULL).
+
+    Upper-cased with whitespace removed, a cell that starts ``d.dddddd`` and then ends or goes
+    on with ``.`` gives those 8 characters; one that is all of ``d.d`` to ``d.ddddd`` is padded
+    with zeros to 8. Read once per distinct value: a column holds a catalogue's few hundred.
+    """
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if len(arr) == 0:
+        return arr
+    enc = pc.dictionary_encode(arr)
+    written = enc.dictionary
+    x = pc.utf8_upper(pc.replace_substring_regex(written, r"\s+", ""))
+    national = pc.match_substring_regex(x, r"^\d\.\d{6}(\.|$)")
+    short = pc.match_substring_regex(x, r"^\d\.\d{1,5}$")
+    padded = pc.if_else(short, pc.utf8_rpad(x, 8, "0"), written)
+    return pc.take(pc.if_else(national, pc.utf8_slice_codeunits(x, 0, 8), padded), enc.indices)

@@ -115,6 +115,9 @@ class DateDecision:
     order: str = "dmy"  # dmy | mdy
     date1904: bool = False
     records: list[dict] = field(default_factory=list)
+    # A due cell may be a duration ("5 ngày làm việc", "8 giờ"), not a date; False only when
+    # no due cell can be one (stage.py then skips the test).
+    due_durations: bool = True
 
 
 def gather(

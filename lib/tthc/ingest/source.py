@@ -11,7 +11,9 @@ sheet per month), :func:`build_source`:
    value is unknown (yes/no columns) or blank (return date, field, name), and counted;
 3. decodes text columns typed in TCVN3/VNI (:mod:`.legacy`), refusing a column it cannot decide;
 4. cleans every text (:func:`tthc.text.clean_arrow`), makes codes canonical and refuses code
-   columns Excel turned into numbers that lost digits (:mod:`.codes`), and adds the label keys.
+   columns Excel turned into numbers that lost digits (:mod:`.codes`), and adds the label keys
+   (``k_<field>``) with what they mean (``v_<name>``, :func:`tthc.ingest.values.lookup_labels`)
+   and the national procedure code (``n_procedure_code``), each read once per distinct value.
 
 Every sheet of the file is accounted for in ``sheets`` (read, with its header row and rows; or
 skipped, with why and how many rows it had).
@@ -31,7 +33,7 @@ import pyarrow.compute as pc
 from tthc.arrowbytes import may_contain
 from tthc.errors import InputFileError
 from tthc.ingest.aliases import AliasTable
-from tthc.ingest.codes import canonical_code, check_code_column
+from tthc.ingest.codes import canonical_code, check_code_column, national_procedure_codes
 from tthc.ingest.detect import KIND_LABELS, Detected, missing_required, weight
 from tthc.ingest.footer import repeated_header_rows, section_rows, trailing_non_data
 from tthc.ingest.headers import ColumnMap, header_candidates
@@ -457,4 +459,6 @@ def _decode_and_clean(
         check_code_column(out[f"c_{code}"], source.cmap.label(code), path.name)
         out[f"r_{code}"] = out[f"c_{code}"]
         out[f"c_{code}"] = canonical_code(out[f"c_{code}"])
+    if "c_procedure_code" in out:
+        out["n_procedure_code"] = national_procedure_codes(out["c_procedure_code"])
     source.table = pa.table(out)

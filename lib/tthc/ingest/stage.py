@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import duckdb
 
 from tthc.ingest.catalogue import latest_snapshots_sql, sql_name_key
-from tthc.ingest.codes import sql_procedure_code
 from tthc.ingest.dates import DateDecision, common_form_sql, is_placeholder, timestamp_sql
 from tthc.ingest.headers import ColumnMap
 from tthc.ingest.plausibility import FileWindow, case_rules, pakn_rules, reject_sql
@@ -81,6 +80,16 @@ class _Cols:
     def k(self, name: str) -> str:
         """The label-key column of a field (see :data:`KEY_FIELDS`)."""
         return f'_src."k_{name}"' if self.has(name) else "NULL::VARCHAR"
+
+    def due_is_duration(self) -> str:
+        """Whether the due cell is a duration, not a date (``false`` when the file's date
+        decision proved that no due cell can be one)."""
+        return sql_is_duration(self.c("due_at")) if self.dates.due_durations else "false"
+
+    def national_code(self) -> str:
+        """The procedure code as the national Mã TTHC (``n_procedure_code``, see
+        :func:`tthc.ingest.codes.national_procedure_codes`)."""
+        return '_src."n_procedure_code"' if self.has("procedure_code") else "NULL::VARCHAR"
 
     def v(self, name: str) -> str:
         """A looked-up meaning of a label field's cells (:data:`~tthc.ingest.values.LOOKED_UP`):
@@ -200,7 +209,7 @@ def _stage_cases(
     parsed = f"""
         SELECT _rid, _row, _error, _unit,
             {sql_text(k.c("case_code"))} AS case_code,
-            {sql_procedure_code(k.c("procedure_code"))} AS procedure_code,
+            {sql_text(k.national_code())} AS procedure_code,
             {sql_text(k.c("procedure_name"))} AS procedure_name,
             {sql_text(k.c("field"))} AS field,
             {sql_text(k.c("status"))} AS status_text,
@@ -214,7 +223,7 @@ def _stage_cases(
             {sql_key(k.k("online_flag"))} AS online_key,
             {k.v("online_flag")} AS online_v,
             {sql_text(k.c("result_file_path"))} AS result_path,
-            {sql_is_duration(k.c("due_at"))} AS due_is_duration,
+            {k.due_is_duration()} AS due_is_duration,
             {_dates(k, dates)},
             {flag_keys},
             {personal_json} AS _personal
@@ -365,7 +374,7 @@ def _stage_pakn(con: duckdb.DuckDBPyConnection, k: _Cols, window: FileWindow) ->
             SELECT _rid, _row, _error, _unit, {code} AS pakn_code,
                 {sql_text(k.c("source"))} AS source,
                 {sql_text(k.c("status"))} AS status_label,
-                {sql_is_duration(k.c("due_at"))} AS due_is_duration,
+                {k.due_is_duration()} AS due_is_duration,
                 {_dates(k, dates)},
             FROM {_with_common_forms(k, dates)} WHERE {k.not_blank()}
         ), r AS (SELECT *, {reject} AS _reject FROM p)
@@ -391,7 +400,7 @@ def _stage_catalogue(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
         f"""
         WITH p AS (
             SELECT _rid, _row, _error, _unit,
-                {sql_procedure_code(k.c("procedure_code"))} AS procedure_code,
+                {sql_text(k.national_code())} AS procedure_code,
                 {sql_text(k.c("procedure_name"))} AS procedure_name,
                 {sql_text(k.c("field"))} AS field,
                 {sql_text(k.c("level"))} AS level_text,
