@@ -464,3 +464,25 @@ def test_date_only_deadline_means_end_of_that_day(tmp_path: Path, wh) -> None:
     assert got["D1"] == D(2026, 6, 5, 23, 59, 59)
     # A real time of day is kept as exported.
     assert got["D2"] == D(2026, 6, 5, 17, 0)
+
+
+def test_the_uniqueness_proof_finds_a_repeated_key_of_a_unit_being_written(wh) -> None:
+    from tthc.ingest.store import check_unique_keys, register_ids
+
+    def add(unit: str, code: str) -> None:
+        wh.execute(
+            "INSERT INTO cases (unit, case_code, outcome, ingest_id, first_ingest_id) "
+            "VALUES (?, ?, 'pending', 1, 1)",
+            [unit, code],
+        )
+
+    for i in range(50):
+        add("xa-thu", f"A{i}")
+    add("xa-khac", "A1")  # the same code in another unit is another case
+    register_ids(wh, {"xa-thu": 1})
+    check_unique_keys(wh, "cases", "case_code")
+    add("xa-khac", "A1")  # a repeat in a unit not being written is not this ingest's
+    check_unique_keys(wh, "cases", "case_code")
+    add("xa-thu", "A7")
+    with pytest.raises(duckdb.ConstraintException, match=r"'xa-thu', 'A7'\) stored 2 times"):
+        check_unique_keys(wh, "cases", "case_code")

@@ -141,8 +141,11 @@ def dedupe(
     """Split good staged rows into ``_good`` (one per unit and key); returns, per unit, the
     identical repeats dropped (units without any are left out)."""
     key, state = KEYS[kind], STATE[kind]
+    # As many distinct hashes of (unit, key) as rows proves no key repeated (a hash collision
+    # only sends the rows the long way, which finds no repeat); hashes count faster than the
+    # pairs (10 against 15 ms for 200,000 rows).
     n_ok, n_keys = con.execute(
-        f"SELECT count(*), count(DISTINCT (_unit, {key})) FROM _stg WHERE _reject IS NULL"
+        f"SELECT count(*), count(DISTINCT hash(_unit, {key})) FROM _stg WHERE _reject IS NULL"
     ).fetchone()
     if n_ok == n_keys:  # the usual case: no key repeated, nothing to compare
         con.execute("CREATE OR REPLACE TEMP VIEW _good AS SELECT * FROM _stg WHERE _reject IS NULL")
@@ -281,9 +284,16 @@ def check_unique_keys(con: duckdb.DuckDBPyConnection, table: str, key: str) -> N
     The ingest's own steps already make it so (``_good`` holds one row per key, and only keys
     not yet stored are inserted); this proves it on the table itself before COMMIT.
     """
+    scope = f"FROM {table} WHERE unit IN (SELECT unit FROM _ids)"
+    # Distinct hashes as many as rows prove it (8.6 against 16.5 ms for 200,000 cases); fewer
+    # (a repeat, or a collision) and the pairs themselves are grouped.
+    rows, hashes = con.execute(
+        f"SELECT count(*), count(DISTINCT hash(unit, {key})) {scope}"
+    ).fetchone()
+    if rows == hashes:
+        return
     repeated = con.execute(
-        f"SELECT unit, {key}, count(*) FROM {table} WHERE unit IN (SELECT unit FROM _ids) "
-        "GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
+        f"SELECT unit, {key}, count(*) {scope} GROUP BY ALL HAVING count(*) > 1 LIMIT 1"
     ).fetchone()
     if repeated is not None:
         unit, code, n = repeated
