@@ -263,3 +263,25 @@ def test_serials_count_from_the_workbooks_epoch(d: dt.datetime) -> None:
 )
 def test_impossible_or_foreign_texts_are_not_dates(text: str) -> None:
     assert parse_timestamps([text]) == [None]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.lists(
+                st.sampled_from(["15/06/2026", " ", "08:30", "8", ":00", "SA", "ch", "pm", "ſa"]),
+                max_size=4,
+            ).map("".join),
+            st.sampled_from(["2026-06-15T08:00:00", "8:30 CHIỀU", "8:30 tối", "8:30 ıM"]),
+        ),
+        max_size=12,
+    )
+)
+def test_twelve_hour_evidence_is_counted_with_or_without_the_byte_shortcut(cells) -> None:
+    from tthc.ingest.dates import _TWELVE_HOUR_END, _evidence
+
+    ev = _evidence(pa.array(cells, type=pa.string()), "Ngày nhận")
+    ends = [c[-6:].upper() for c in cells if c]
+    assert ev.twelve_hour >= sum(bool(_TWELVE_HOUR_END.search(e)) for e in ends)
