@@ -150,3 +150,17 @@ def test_longest_bytes_bounds_every_cell(values, start) -> None:
     longest = longest_bytes(part)
     assert all(len(v) <= longest for v in part.to_pylist() if v is not None)
     assert longest_bytes(pa.array([1])) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="0123456789/: -.,aTſ\u00e0", max_size=10))))
+def test_holds_only_is_true_exactly_when_every_cell_is_made_of_the_characters(values) -> None:
+    from tthc.arrowbytes import holds_only
+
+    allowed = "0123456789/:-., "
+    arr = pa.array(values, type=pa.string())
+    expected = all(set(v) <= set(allowed) for v in values if v is not None)
+    assert holds_only(arr, allowed) == expected
+    assert holds_only(pa.chunked_array([arr, arr]), allowed) == expected
+    with pytest.raises(ValueError):
+        holds_only(arr, "đ")
