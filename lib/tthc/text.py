@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -177,11 +178,19 @@ def _clean_all(arr: pa.Array) -> pa.Array:
     return pc.utf8_trim(arr, " ")
 
 
-def key_arrow(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """:func:`key` over an Arrow string array whose values are already :func:`clean`."""
+def per_distinct(arr: pa.Array | pa.ChunkedArray, f: Callable[[pa.Array], pa.Array]) -> pa.Array:
+    """``f`` (element-wise: its output aligned with its input) applied once to each distinct
+    value of ``arr`` and spread back to every cell; a null cell stays null, an empty array is
+    returned as it is. A column of a few hundred distinct values in 200,000 cells pays for the
+    few hundred."""
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if len(arr) == 0:
         return arr
     enc = pc.dictionary_encode(arr)
-    return pc.take(pc.utf8_lower(enc.dictionary), enc.indices)
+    return pc.take(f(enc.dictionary), enc.indices)
+
+
+def key_arrow(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """:func:`key` over an Arrow string array whose values are already :func:`clean`."""
+    return per_distinct(arr, pc.utf8_lower)

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from tthc.arrowbytes import may_contain
 from tthc.errors import InputFileError
 from tthc.ingest.registered import register_query
+from tthc.text import per_distinct
 
 _SCIENTIFIC = r"^\d(?:[.,]\d+)?[eE][+]?\d+$"
 _TRUNCATED = r"^\d{15}0+$"  # 16+ digits whose digits past Excel's 15th are all zeros
@@ -138,14 +139,12 @@ def national_procedure_codes(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     on with ``.`` gives those 8 characters; one that is all of ``d.d`` to ``d.ddddd`` is padded
     with zeros to 8. Read once per distinct value: a column holds a catalogue's few hundred.
     """
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if len(arr) == 0:
-        return arr
-    enc = pc.dictionary_encode(arr)
-    written = enc.dictionary
+    return per_distinct(arr, _national_codes)
+
+
+def _national_codes(written: pa.Array) -> pa.Array:
     x = pc.utf8_upper(pc.replace_substring_regex(written, r"\s+", ""))
     national = pc.match_substring_regex(x, r"^\d\.\d{6}(\.|$)")
     short = pc.match_substring_regex(x, r"^\d\.\d{1,5}$")
     padded = pc.if_else(short, pc.utf8_rpad(x, 8, "0"), written)
-    return pc.take(pc.if_else(national, pc.utf8_slice_codeunits(x, 0, 8), padded), enc.indices)
+    return pc.if_else(national, pc.utf8_slice_codeunits(x, 0, 8), padded)

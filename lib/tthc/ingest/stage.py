@@ -4,15 +4,16 @@ The source is a DuckDB view ``_src`` with ``_rid`` (the row's number in the file
 sheets), ``_sheet`` and ``_row`` (its sheet and 1-based row there), ``_unit`` (the unit the row
 belongs to: the one unit of the file, or from a province-level file's unit column, NULL when
 unknown), ``_error`` (a reason when a cell of a required column holds an Excel error, or the
-row's unit is unknown, else NULL) and one clean text column
-``c_<field>`` per mapped canonical field (``p_<n>`` for kept personal columns). Staging creates
-``_stg`` (an Arrow table registered on the connection): one row per non-blank source row, parsed, with its ``_unit`` and
-``_reject`` (a Vietnamese reason, or NULL for a good row). A case list is matched to the
-catalogue of each row's own unit. Dates are read as the file's
-:class:`~tthc.ingest.dates.DateDecision` says and checked against the file's own window
-(:mod:`tthc.ingest.plausibility`). The raw cells of rejected rows are taken from ``_src`` only
-for those rows (:func:`raw_json_sql`). Rows whose mapped cells are all blank are not rows
-(spacing).
+row's unit is unknown, else NULL), one clean text column ``c_<field>`` per mapped canonical
+field (``p_<n>`` for kept personal columns), and what :mod:`tthc.ingest.source` read once per
+distinct value: label keys ``k_<field>``, their meanings ``v_<name>`` and the national
+procedure code ``n_procedure_code``. Staging creates ``_stg`` (an Arrow table registered on
+the connection): one row per non-blank source row, parsed, with its ``_unit`` and ``_reject``
+(a Vietnamese reason, or NULL for a good row). A case list is matched to the catalogue of each
+row's own unit. Dates are read as the file's :class:`~tthc.ingest.dates.DateDecision` says and
+checked against the file's own window (:mod:`tthc.ingest.plausibility`). The raw cells of
+rejected rows are taken from ``_src`` only for those rows (:func:`raw_json_sql`). Rows whose
+mapped cells are all blank are not rows (spacing).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
 from tthc.ingest.catalogue import latest_snapshots_sql, sql_name_key
 from tthc.ingest.dates import DateDecision, common_form_sql, is_placeholder, timestamp_sql
@@ -63,6 +65,8 @@ KEY_FIELDS = frozenset(
 KEYS = {Kind.CASES: "case_code", Kind.PAKN: "pakn_code", Kind.CATALOGUE: "procedure_code"}
 STATE = {Kind.CASES: CASE_STATE, Kind.PAKN: PAKN_STATE, Kind.CATALOGUE: CATALOGUE_STATE}
 
+_SQL_TYPES = {pa.int16(): "SMALLINT", pa.string(): "VARCHAR", pa.bool_(): "BOOLEAN"}
+
 _FLAGS = ("has_components", "has_result_file", "reused_data", "fee_bearing", "paid_online")
 
 
@@ -94,11 +98,8 @@ class _Cols:
     def v(self, name: str) -> str:
         """A looked-up meaning of a label field's cells (:data:`~tthc.ingest.values.LOOKED_UP`):
         NULL where the key is blank or unknown, or the field is not in the file."""
-        if self.has(LOOKED_UP[name]):
-            return f'_src."v_{name}"'
-        typed = {"status_code": "SMALLINT", "status_outcome": "VARCHAR"}
-        typed |= {"status_label": "VARCHAR", "channel": "VARCHAR", "level": "VARCHAR"}
-        return f"NULL::{typed.get(name, 'BOOLEAN')}"
+        field, kind = LOOKED_UP[name]
+        return f'_src."v_{name}"' if self.has(field) else f"NULL::{_SQL_TYPES[kind]}"
 
     def label(self, name: str) -> str:
         return self.cmap.label(name) if self.has(name) else name

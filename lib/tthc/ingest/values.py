@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from tthc.ingest.aliases import AliasTable
 from tthc.schema import STATUS_CODES
-from tthc.text import clean_arrow, key_arrow
+from tthc.text import clean_arrow, key_arrow, per_distinct
 
 
 def lit(text: str) -> str:
@@ -39,13 +39,9 @@ def label_key(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
 
     The same rule as :func:`tthc.ingest.aliases.normalise_value` gives the label tables' keys.
     """
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if len(arr) == 0:
-        return arr
-    enc = pc.dictionary_encode(arr)
-    keys = pc.replace_substring_regex(key_arrow(enc.dictionary), r"^(\d+)\.0+$", r"\1")
-    return pc.take(keys, enc.indices)
+    return per_distinct(
+        arr, lambda values: pc.replace_substring_regex(key_arrow(values), r"^(\d+)\.0+$", r"\1")
+    )
 
 
 def sql_text(col: str) -> str:
@@ -65,15 +61,15 @@ def sql_is_duration(col: str) -> str:
     )
 
 
-# The columns a label field's key gives: ``v_<name>`` -> the field it is read from.
-LOOKED_UP = {
-    "status_code": "status",
-    "status_outcome": "status",
-    "status_label": "status",
-    "channel": "channel",
-    "level": "level",
-    **{f: f for f in ("online_flag", "has_components", "has_result_file", "reused_data")},
-    **{f: f for f in ("fee_bearing", "paid_online")},
+# The columns a label field's key gives: ``v_<name>`` -> (the field it is read from, its type).
+LOOKED_UP: dict[str, tuple[str, pa.DataType]] = {
+    "status_code": ("status", pa.int16()),
+    "status_outcome": ("status", pa.string()),
+    "status_label": ("status", pa.string()),
+    "channel": ("channel", pa.string()),
+    "level": ("level", pa.string()),
+    **{f: (f, pa.bool_()) for f in ("online_flag", "has_components", "has_result_file")},
+    **{f: (f, pa.bool_()) for f in ("reused_data", "fee_bearing", "paid_online")},
 }
 
 
@@ -92,18 +88,19 @@ def lookup_labels(field: str, keys: pa.Array, aliases: AliasTable) -> dict[str, 
     blank or unknown key gives NULL (the stage tells an unknown label from a blank cell by
     the key). Raises ``KeyError`` for a field that is not a label field.
     """
-    names = [n for n, f in LOOKED_UP.items() if f == field]
+    names = [n for n, (f, _) in LOOKED_UP.items() if f == field]
     if not names:
         raise KeyError(field)
     found = [_meaning(field, k, aliases) if k else None for k in keys.to_pylist()]
-    if field == "status":
-        parts = list(zip(*[m or (None, None, None) for m in found], strict=True)) or [()] * 3
-        types = (pa.int16(), pa.string(), pa.string())
-        return {
-            f"v_{n}": pa.array(list(v), type=t) for n, v, t in zip(names, parts, types, strict=True)
-        }
-    kind = pa.bool_() if field not in ("channel", "level") else pa.string()
-    return {f"v_{names[0]}": pa.array(found, type=kind)}
+    # Status gives three values per key, every other field one.
+    parts = (
+        list(zip(*[m or (None,) * len(names) for m in found], strict=True)) or [()] * len(names)
+        if field == "status"
+        else [found]
+    )
+    return {
+        f"v_{n}": pa.array(list(v), type=LOOKED_UP[n][1]) for n, v in zip(names, parts, strict=True)
+    }
 
 
 def _meaning(field: str, key: str, aliases: AliasTable) -> object:
