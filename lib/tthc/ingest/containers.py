@@ -53,10 +53,14 @@ class Container:
     detail: str = ""  # what the file is when it differs from its name, for the ledger
 
 
-def sniff(path: Path) -> Container:
-    """The container of ``path``; an :class:`InputFileError` for a file that is no export."""
-    with path.open("rb") as f:
-        head = f.read(_SNIFF)
+def sniff(path: Path, data: bytes | None = None) -> Container:
+    """The container of ``path``; an :class:`InputFileError` for a file that is no export.
+    ``data``: the file's bytes when the caller has read them already."""
+    if data is not None:
+        head = data[:_SNIFF]
+    else:
+        with path.open("rb") as f:
+            head = f.read(_SNIFF)
     ext = path.suffix.lower()
     if head.startswith(OLE_MAGIC):
         return _named(_ole(path), ext)

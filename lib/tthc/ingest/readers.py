@@ -69,12 +69,16 @@ def check_path(path: Path) -> None:
         raise InputFileError(f"Tệp {path.name} rỗng (0 byte).")
 
 
-def open_export(path: Path) -> Opened:
-    """The sheets of an export file, or an :class:`InputFileError` saying why it cannot be read."""
+def open_export(path: Path, data: bytes | None = None) -> Opened:
+    """The sheets of an export file, or an :class:`InputFileError` saying why it cannot be read.
+
+    ``data``: the file's bytes, when the caller has read them already (:mod:`.prefetch`); a CSV
+    is then read from them, not read again. The workbook readers read the file themselves.
+    """
     from tthc.ingest import csvfile, excel, markup
 
     check_path(path)
-    container = sniff(path)
+    container = sniff(path, data)
     decisions: list[dict] = []
     if container.detail:
         decisions.append(
@@ -99,7 +103,7 @@ def open_export(path: Path) -> Opened:
     elif container.kind == "spreadsheetml":
         sheets, skipped = markup.open_spreadsheetml(path)
     else:
-        sheets = [csvfile.open_csv(path)]
+        sheets = [csvfile.open_csv(path, data)]
         enc = sheets[0].encoding
         if enc in ENCODING_NAMES:
             decisions.append({"what": "encoding", "encoding": enc,
