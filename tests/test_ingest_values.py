@@ -540,3 +540,15 @@ def test_label_lookup_reads_each_distinct_key_once_as_the_alias_tables_say() -> 
     }
     with pytest.raises(KeyError):
         look("field", ["Hộ tịch"])
+
+
+def test_a_label_cell_has_a_key_unless_blank() -> None:
+    import pyarrow as pa
+
+    from tthc.ingest.values import has_key, label_key
+
+    keys = label_key(pa.array(["Có", "", None, "0", "-", "Lạ"], type=pa.string()))
+    # What a key means is looked up apart (lookup_labels); "0", "-" and an unknown word are
+    # keys all the same, so an unknown label is told from a blank cell.
+    assert has_key(keys).to_pylist() == [True, None, None, True, True, True]
+    assert has_key(keys).type == pa.bool_()

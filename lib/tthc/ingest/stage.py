@@ -6,8 +6,8 @@ belongs to: the one unit of the file, or from a province-level file's unit colum
 unknown), ``_error`` (a reason when a cell of a required column holds an Excel error, or the
 row's unit is unknown, else NULL), one clean text column ``c_<field>`` per mapped canonical
 field (``p_<n>`` for kept personal columns), and what :mod:`tthc.ingest.source` read once per
-distinct value: label keys ``k_<field>``, their meanings ``v_<name>`` and the national
-procedure code ``n_procedure_code``. Staging creates ``_stg`` (an Arrow table registered on
+distinct value: whether a label cell has a key ``k_<field>`` (true, or NULL when blank), the
+key's meanings ``v_<name>`` and the national procedure code ``n_procedure_code``. Staging creates ``_stg`` (an Arrow table registered on
 the connection): one row per non-blank source row, parsed, with its ``_unit`` and ``_reject``
 (a Vietnamese reason, or NULL for a good row). A case list is matched to the catalogue of each
 row's own unit. Dates are read as the file's :class:`~tthc.ingest.dates.DateDecision` says and
@@ -56,7 +56,8 @@ CASE_STATE = (
 PAKN_STATE = ("source", "status_label", "received_at", "due_at", "handled_at")
 CATALOGUE_STATE = ("procedure_name", "name_key", "field", "level")
 
-# Fields looked up in a label table; the source carries a ``k_<field>`` key column for each.
+# Fields looked up in a label table; the source carries for each a ``k_<field>`` column (true
+# where the cell has a key, NULL where it is blank) and the key's meanings (``v_<name>``).
 KEY_FIELDS = frozenset(
     {"status", "channel", "online_flag", "level", *("has_components", "has_result_file")}
     | {"reused_data", "fee_bearing", "paid_online"}
@@ -83,7 +84,7 @@ class _Cols:
 
     def k(self, name: str) -> str:
         """The label-key column of a field (see :data:`KEY_FIELDS`)."""
-        return f'_src."k_{name}"' if self.has(name) else "NULL::VARCHAR"
+        return f'_src."k_{name}"' if self.has(name) else "NULL::BOOLEAN"
 
     def due_is_duration(self) -> str:
         """Whether the due cell is a duration, not a date (``false`` when the file's date
@@ -214,7 +215,6 @@ def _stage_cases(
             {sql_text(k.c("procedure_name"))} AS procedure_name,
             {sql_text(k.c("field"))} AS field,
             {sql_text(k.c("status"))} AS status_text,
-            {sql_key(k.k("status"))} AS status_key,
             {k.v("status_code")} AS status_code_v,
             {k.v("status_outcome")} AS status_outcome_v,
             {k.v("status_label")} AS status_label_v,

@@ -49,9 +49,18 @@ def sql_text(col: str) -> str:
     return f"nullif({col}, '')"
 
 
+def has_key(keys: pa.Array) -> pa.Array:
+    """Per :func:`label_key` of a cell: true when the cell has a key, NULL when it is blank
+    (the ``k_<field>`` columns of the source). The stage only asks whether a label cell is
+    blank; what the key means is looked up per distinct value (:func:`lookup_labels`), so the
+    key text itself is not carried per row."""
+    blank = pa.scalar(None, pa.bool_())
+    return pc.if_else(pc.fill_null(pc.not_equal(keys, ""), False), True, blank)
+
+
 def sql_key(col: str) -> str:
-    """A key column made by :func:`label_key`; blank -> NULL."""
-    return f"nullif({col}, '')"
+    """A ``k_<field>`` column (:func:`has_key`): true for a cell with a key, NULL if blank."""
+    return col
 
 
 def sql_is_duration(col: str) -> str:
