@@ -1,5 +1,6 @@
 """Per-distinct-value readings in Arrow agree with the per-cell SQL they replaced: the national
-procedure code, and the proof that a due column holds no duration."""
+procedure code, the proof that a due column holds no duration, and the test for all-digit codes
+(whose leading zeros Excel may have lost)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tthc.arrowbytes import may_contain
-from tthc.ingest.codes import national_procedure_codes
+from tthc.ingest.codes import holds_all_digit_code, national_procedure_codes
 from tthc.ingest.values import sql_is_duration
 
 # What staging computed per cell before the codes were read once per distinct value.
@@ -79,3 +80,22 @@ def test_no_g_in_a_due_column_proves_no_duration(values) -> None:
         assert not any(found)
     else:  # the test still finds what it finds
         assert found == [v is not None and bool(_DURATION.match(v.lower())) for v in values]
+
+
+digit_cells = st.one_of(
+    st.none(),
+    st.text(alphabet=st.sampled_from("0123456789 -.x٣０²"), max_size=8),
+    st.sampled_from(["000120", "120", "", "H31-000120", "1e5", "٣٣", "０１"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(digit_cells, max_size=12), st.integers(0, 3))
+def test_all_digit_codes_are_found_as_the_sql_found_them(values, chunks) -> None:
+    """The Arrow test says "some cell is all digits" exactly when the staging SQL
+    (``regexp_full_match(code, '\\d+')``, RE2: ASCII digits only) finds one; chunked alike."""
+    sql = any(_sql(values, "coalesce(regexp_full_match(nullif(c, ''), '\\d+'), false)"))
+    cut = min(chunks, len(values))
+    arr = pa.chunked_array([values[:cut], values[cut:]], type=pa.string())
+    assert holds_all_digit_code(arr) is sql
+    assert holds_all_digit_code(pa.array(values, type=pa.string())) is sql

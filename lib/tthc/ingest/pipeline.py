@@ -384,7 +384,9 @@ def _ingest_detected(
         raw = raw_json_sql(cmap)
         ids = {unit.unit: ingest_id}
         bad_to = (ingest_id, unit.unit)
-        zeros, identical = _prepare(con, cmap.kind, path, raw, ids, source.bad_rows, bad_to)
+        zeros, identical = _prepare(
+            con, cmap.kind, path, raw, ids, source.bad_rows, bad_to, source.table
+        )
         decisions += zeros.get(unit.unit, [])
         as_of, as_of_source = _as_of(con, cmap.kind, window)
         per_unit, notes_per_unit = _write_state(
@@ -520,7 +522,9 @@ def _ingest_split(
         # are rejected under the split itself, unit ''.
         ids[""] = split_id
         bad_to = (split_id, "")
-        zeros_by_unit, identical = _prepare(con, cmap.kind, path, raw, ids, source.bad_rows, bad_to)
+        zeros_by_unit, identical = _prepare(
+            con, cmap.kind, path, raw, ids, source.bad_rows, bad_to, source.table
+        )
         as_of, as_of_source = _as_of(con, cmap.kind, window)
         counts, notes = _write_state(
             con, cmap.kind, as_of, False, ids, identical, source.bad_rows, bad_to
@@ -597,12 +601,13 @@ def _prepare(
     ids: dict[str, int],
     bad_rows: list[tuple[str | None, int, str]],
     bad_to: tuple[int, str],
+    source: pa.Table,
 ) -> tuple[dict[str, list[dict]], dict[str, int]]:
     """Before the state is written: codes that lost their zeros matched per unit, rejects
     stored under each unit's ingest, in-file repeats set aside (``_good``). Returns the units'
-    decisions and identical repeats."""
+    decisions and identical repeats. ``source``: the table ``_stg`` was staged from."""
     register_ids(con, ids)
-    zeros = _lost_zeros(con, kind) if kind in (Kind.CASES, Kind.PAKN) else {}
+    zeros = _lost_zeros(con, kind, source) if kind in (Kind.CASES, Kind.PAKN) else {}
     write_rejects(con, kind, path.name, bad_rows, raw, bad_to)
     return zeros, dedupe(con, kind, path.name, raw)
 
@@ -964,12 +969,21 @@ def _with_error_column(table: pa.Table) -> pa.Table:
     return table.append_column("_error", pa.nulls(table.num_rows, pa.string()))
 
 
-def _lost_zeros(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, list[dict]]:
+def _lost_zeros(
+    con: duckdb.DuckDBPyConnection, kind: Kind, source: pa.Table
+) -> dict[str, list[dict]]:
     """Per unit, the decisions of :func:`~tthc.ingest.codes.match_lost_zeros`."""
     key = "case_code" if kind is Kind.CASES else "pakn_code"
     table = "cases" if kind is Kind.CASES else "pakn"
+    # Without a code column, PAKN keys are made ("h-…"), never all digits.
+    codes = (
+        source.column(f"c_{key}")
+        if f"c_{key}" in source.column_names
+        else pa.array([], pa.string())
+    )
     out: dict[str, list[dict]] = {}
-    for unit, (matched, ambiguous, examples) in match_lost_zeros(con, "_stg", key, table).items():
+    found = match_lost_zeros(con, "_stg", key, table, codes)
+    for unit, (matched, ambiguous, examples) in found.items():
         found = out.setdefault(unit, [])
         if matched:
             found.append(
