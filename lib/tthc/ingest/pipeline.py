@@ -982,8 +982,8 @@ def _lost_zeros(
         else pa.array([], pa.string())
     )
     out: dict[str, list[dict]] = {}
-    found = match_lost_zeros(con, "_stg", key, table, codes)
-    for unit, (matched, ambiguous, examples) in found.items():
+    matches = match_lost_zeros(con, "_stg", key, table, codes)
+    for unit, (matched, ambiguous, examples) in matches.items():
         found = out.setdefault(unit, [])
         if matched:
             found.append(
@@ -1197,7 +1197,8 @@ def ingest_paths(
         created = folders_to_create(db)
         con = connect(db, backup=True, wait=wait, on_wait=on_wait)
     except BaseException:
-        hasher.shutdown(cancel_futures=True)
+        # Not waiting: a refused open is said at once, not after the first file is parsed.
+        hasher.shutdown(wait=False, cancel_futures=True)
         raise
     results: list[IngestResult | SplitResult | FailedFile] = []
     try:
@@ -1226,7 +1227,7 @@ def ingest_paths(
             except TthcError as exc:
                 results.append(FailedFile(str(path), str(exc)))
     finally:
-        hasher.shutdown(cancel_futures=True)
+        hasher.shutdown(wait=False, cancel_futures=True)
         # Every file refused (or the run stopped) before anything was stored: a warehouse this
         # run created is taken back, as when every file is refused before opening it.
         close_discarding_empty(con, db, created)

@@ -388,9 +388,9 @@ def _decode_and_clean(
     """Every text column: TCVN3/VNI decoded (free-text and label columns, personal columns),
     refusing a column that cannot be decided; cleaned (:func:`tthc.text.clean_arrow`); whether
     each label cell has a key (``k_<field>``) and what the key means under ``aliases``
-    (``v_<name>``, :func:`tthc.ingest.values.lookup_labels`) added. Codes made canonical; Excel-damaged code
-    columns refused. The key code as written (cleaned, not canonical) stays in ``r_<code>`` for
-    the rejects CSV, which shows cells as the file has them.
+    (``v_<name>``, :func:`tthc.ingest.values.lookup_labels`) added. Codes made canonical;
+    Excel-damaged code columns refused. The key code as written (cleaned, not canonical) stays
+    in ``r_<code>`` for the rejects CSV, which shows cells as the file has them.
 
     A column that may be legacy text or is a label is decoded, cleaned and keyed through one
     dictionary of its distinct values (each step is per value, so the dictionary gives what the

@@ -3,17 +3,17 @@
 The source is a DuckDB view ``_src`` with ``_rid`` (the row's number in the file, unique across
 sheets), ``_sheet`` and ``_row`` (its sheet and 1-based row there), ``_unit`` (the unit the row
 belongs to: the one unit of the file, or from a province-level file's unit column, NULL when
-unknown), ``_error`` (a reason when a cell of a required column holds an Excel error, or the
-row's unit is unknown, else NULL), one clean text column ``c_<field>`` per mapped canonical
-field (``p_<n>`` for kept personal columns), and what :mod:`tthc.ingest.source` read once per
-distinct value: whether a label cell has a key ``k_<field>`` (true, or NULL when blank), the
-key's meanings ``v_<name>`` and the national procedure code ``n_procedure_code``. Staging creates ``_stg`` (an Arrow table registered on
-the connection): one row per non-blank source row, parsed, with its ``_unit`` and ``_reject``
-(a Vietnamese reason, or NULL for a good row). A case list is matched to the catalogue of each
-row's own unit. Dates are read as the file's :class:`~tthc.ingest.dates.DateDecision` says and
-checked against the file's own window (:mod:`tthc.ingest.plausibility`). The raw cells of
-rejected rows are taken from ``_src`` only for those rows (:func:`raw_json_sql`). Rows whose
-mapped cells are all blank are not rows (spacing).
+unknown), ``_error`` (a reason when a cell of a required column holds an Excel error, or the row's
+unit is unknown, else NULL), one clean text column ``c_<field>`` per mapped canonical field
+(``p_<n>`` for kept personal columns), and what :mod:`tthc.ingest.source` read once per distinct
+value: whether a label cell has a key ``k_<field>`` (true, or NULL when blank), the key's meanings
+``v_<name>`` and the national procedure code ``n_procedure_code``. Staging creates ``_stg`` (an
+Arrow table registered on the connection): one row per non-blank source row, parsed, with its
+``_unit`` and ``_reject`` (a Vietnamese reason, or NULL for a good row). A case list is matched to
+the catalogue of each row's own unit. Dates are read as the file's
+:class:`~tthc.ingest.dates.DateDecision` says and checked against the file's own window
+(:mod:`tthc.ingest.plausibility`). The raw cells of rejected rows are taken from ``_src`` only for
+those rows (:func:`raw_json_sql`). Rows whose mapped cells are all blank are not rows (spacing).
 """
 
 from __future__ import annotations
