@@ -305,6 +305,14 @@ def test_a_file_whose_every_row_is_rejected_exits_non_zero(tmp_path: Path, capsy
         capsys, "--db", str(tmp_path / "w.duckdb"), "--unit", "an-truong", str(bad)
     )
     assert code == 2 and "đã được nạp trước đó" in out and "cả 2 dòng đều bị loại" in err
+    # --json says it too: the file's entry is not ok, with the same error.
+    code, out, err = run(
+        capsys, "--db", str(tmp_path / "w.duckdb"), "--unit", "an-truong", "--json", str(bad)
+    )
+    obj = json.loads(out)
+    assert code == 2 and obj["ok"] is False and obj["already_ingested"] is True
+    assert obj["error"] == err.removeprefix("Lỗi: ").rstrip("\n")
+    assert obj["error"].startswith("Tệp hong.csv: cả 2 dòng đều bị loại")
 
 
 def test_an_empty_list_that_says_its_range_records_it(tmp_path: Path, capsys) -> None:

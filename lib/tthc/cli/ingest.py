@@ -91,11 +91,9 @@ def _run(args: argparse.Namespace) -> int:
     results = ingest_paths(db, args.unit, args.files, kind, wait=args.wait, on_wait=waiting)
     failed = [r for r in results if isinstance(r, FailedFile)]
     all_rejected = [
-        r
+        error
         for r in results
-        if isinstance(r, IngestResult | SplitResult)
-        and r.counts.rows_read
-        and r.counts.rejected == r.counts.rows_read
+        if isinstance(r, IngestResult | SplitResult) and (error := r.all_rejected()) is not None
     ]
     if args.json:
         payload = [r.to_json() for r in results]
@@ -108,13 +106,8 @@ def _run(args: argparse.Namespace) -> int:
             print(format_result(r))
     for f in failed:
         print(f"Lỗi: {f.error}", file=sys.stderr)
-    for r in all_rejected:
-        where = f" (xem {r.rejects_csv})" if r.rejects_csv else ""
-        print(
-            f"Lỗi: Tệp {Path(r.file).name}: cả {r.counts.rows_read} dòng đều bị loại, không nạp "
-            f"được hồ sơ nào{where}.",
-            file=sys.stderr,
-        )
+    for error in all_rejected:
+        print(f"Lỗi: {error}", file=sys.stderr)
     if len(results) > 1 and failed:
         ok = len(results) - len(failed)
         print(

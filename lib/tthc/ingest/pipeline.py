@@ -71,6 +71,18 @@ from tthc.warehouse import check_name, close_discarding_empty, connect, folders_
 KIND_ORDER = (Kind.CATALOGUE, Kind.CASES, Kind.PAKN)
 
 
+def all_rejected_error(file: str, counts: Counts, rejects_csv: str | None) -> str | None:
+    """The error of a file that was read but of which every row was rejected (issue #9: such an
+    ingest does not end well), or None when some row went in or there was none to read."""
+    if not counts.rows_read or counts.rejected != counts.rows_read:
+        return None
+    where = f" (xem {rejects_csv})" if rejects_csv else ""
+    return (
+        f"Tệp {Path(file).name}: cả {counts.rows_read} dòng đều bị loại, không nạp được hồ sơ "
+        f"nào{where}."
+    )
+
+
 @dataclass
 class IngestResult:
     """What one file did to the warehouse (the CLI prints it, ``--json`` dumps ``to_json()``)."""
@@ -96,11 +108,17 @@ class IngestResult:
     decisions: list[dict] = field(default_factory=list)  # what reading the file decided
     container: str | None = None  # what the file really is (xlsx, xls, html, csv …)
 
+    def all_rejected(self) -> str | None:
+        """What went wrong although the file was read: every row rejected (or None)."""
+        return all_rejected_error(self.file, self.counts, self.rejects_csv)
+
     def to_json(self) -> dict:
         c = self.counts
+        error = self.all_rejected()
         return {
             "file": self.file,
-            "ok": True,
+            "ok": error is None,
+            **({"error": error} if error else {}),
             "kind": self.kind.value,
             "kind_detected": self.kind_detected,
             "unit": self.unit,
@@ -182,11 +200,17 @@ class SplitResult:
         c.check()
         return c
 
+    def all_rejected(self) -> str | None:
+        """What went wrong although the file was read: every row rejected (or None)."""
+        return all_rejected_error(self.file, self.counts, self.rejects_csv)
+
     def to_json(self) -> dict:
         c = self.counts
+        error = self.all_rejected()
         return {
             "file": self.file,
-            "ok": True,
+            "ok": error is None,
+            **({"error": error} if error else {}),
             "kind": self.kind.value,
             "kind_detected": self.kind_detected,
             "unit": None,
