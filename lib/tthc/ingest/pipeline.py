@@ -34,7 +34,7 @@ from tthc import __version__, cellsafe
 from tthc.arrowbytes import may_contain
 from tthc.cities import load_city
 from tthc.errors import InputFileError, TthcError
-from tthc.folders import ensure_folder, file_stamp
+from tthc.folders import ensure_folder
 from tthc.ingest import dates
 from tthc.ingest.aliases import AliasTable, load_aliases
 from tthc.ingest.asof import now_local, title_covers_from, title_covers_to, title_export_time
@@ -43,8 +43,8 @@ from tthc.ingest.detect import Detected, detect
 from tthc.ingest.inputs import check_input, check_output_folders, input_error, rejects_csv_name
 from tthc.ingest.personal import dropped_personal
 from tthc.ingest.plausibility import FileWindow, check_receptions_reach_end
-from tthc.ingest.prefetch import Prefetched, prefetch
-from tthc.ingest.readers import Opened, file_sha256, open_export
+from tthc.ingest.prefetch import Prefetched, prefetch, read_once
+from tthc.ingest.readers import Opened, open_export
 from tthc.ingest.source import Source, build_source
 from tthc.ingest.split import UnitColumn, UnitMatcher, match_column, names_a_place
 from tthc.ingest.stage import raw_json_sql, stage
@@ -280,20 +280,22 @@ def ingest_file(
     kind: Kind | None = None,
     rejects_dir: Path | None = None,
     matcher: UnitMatcher | None = None,
-    sha: str | None = None,
     prefetched: Prefetched | None = None,
 ) -> IngestResult | SplitResult:
     """Ingest one export file in one transaction. Raises :class:`InputFileError` for a bad file.
 
     ``unit`` None: the file is province-level and is split by its unit column (refused when it
-    has none); ``matcher`` defaults to every unit of ``params/units/``. ``sha``: the file's
-    SHA-256 when the caller has it already (:func:`ingest_paths` hashes while it connects);
-    ``prefetched``: the file already read, hashed, opened and detected for ``kind``
-    (:func:`tthc.ingest.prefetch.prefetch`; its hash is used, not ``sha``).
+    has none); ``matcher`` defaults to every unit of ``params/units/``. ``prefetched``: the file
+    already read, hashed, opened and detected for ``kind`` (:func:`ingest_paths` does the first
+    file while the warehouse opens); otherwise that is done here
+    (:func:`tthc.ingest.prefetch.read_once`). The ledger's hash is of the bytes ingested.
     """
     path = Path(path)
     check_input(path)
-    sha = prefetched.sha if prefetched is not None else sha or file_sha256(path)
+    prefetched = prefetched or read_once(path, aliases, kind)
+    if prefetched.sha is None:
+        prefetched.take()  # raises why the file could not be read
+    sha = str(prefetched.sha)
     match = matcher if isinstance(matcher, _Matcher) else _Matcher(matcher)
     if unit is None:
         return _ingest_split(con, path, sha, aliases, kind, rejects_dir, match.get, prefetched)
@@ -304,20 +306,10 @@ def ingest_file(
         ):
             _record_range(con, path, aliases, prev)
         return _already(path, unit, sha, prev, kind)
-    opened, det = _open_and_detect(path, aliases, kind, prefetched)
+    opened, det = prefetched.take()
     return _ingest_detected(
         con, path, sha, opened, det, unit, aliases, kind is None, rejects_dir, match.get
     )
-
-
-def _open_and_detect(
-    path: Path, aliases: AliasTable, kind: Kind | None, prefetched: Prefetched | None
-) -> tuple[Opened, Detected]:
-    """The file opened and its header detected, or what :func:`prefetch` found of it."""
-    if prefetched is not None:
-        return prefetched.take()
-    opened = open_export(path)
-    return opened, detect(opened.sheets, aliases, path, kind)
 
 
 def _record_range(
@@ -470,13 +462,6 @@ def _ingest_detected(
     )
 
 
-def _hash_now(path: Path) -> tuple[str, tuple[int, int, int]] | None:
-    """(SHA-256, :func:`file_stamp`) of ``path``, or None when it changed while being hashed."""
-    before = file_stamp(path)
-    sha = file_sha256(path)
-    return (sha, before) if before is not None and file_stamp(path) == before else None
-
-
 def _ingest_split(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -485,13 +470,13 @@ def _ingest_split(
     kind: Kind | None,
     rejects_dir: Path | None,
     matcher,
-    prefetched: Prefetched | None = None,
+    prefetched: Prefetched,
 ) -> SplitResult:
     """A province-level file: read, dated and staged once, stored unit by unit."""
     prev = previous_split(con, sha, kind)
     if prev is not None:
         return _already_split(con, path, sha, prev, kind)
-    opened, det = _open_and_detect(path, aliases, kind, prefetched)
+    opened, det = prefetched.take()
     cmap = det.cmap
     if "unit" not in cmap.fields:
         tried = ", ".join(aliases.kinds[cmap.kind].fields["unit"][:6])
@@ -1211,12 +1196,10 @@ def ingest_paths(
     if all(error is not None for _, _, error in ordered):  # nothing to write: no warehouse
         return [FailedFile(str(path), error) for path, _, error in ordered]
     # While the warehouse opens, the first file is read, hashed, opened and detected on worker
-    # threads (tthc.ingest.prefetch), and the others are hashed (hashlib releases the GIL) while
-    # the files before each are ingested: 0.05 s of a 200,000-row CSV each.
+    # threads (tthc.ingest.prefetch); each other file is, at its turn (ingest_file).
     todo = [(path, k) for path, k, error in ordered if error is None]
-    hasher = ThreadPoolExecutor(max_workers=2)
+    hasher = ThreadPoolExecutor(max_workers=1)
     ahead = {todo[0][0]: hasher.submit(prefetch, todo[0][0], aliases, todo[0][1])} if todo else {}
-    shas = {path: hasher.submit(_hash_now, path) for path, _ in todo[1:]}
     try:
         created = folders_to_create(db)
         con = connect(db, backup=True, wait=wait, on_wait=on_wait)
@@ -1233,17 +1216,10 @@ def ingest_paths(
                 results.append(FailedFile(str(path), error))
                 continue
             try:
+                # None when the file changed while prefetched: its turn reads it again.
                 pre = ahead.pop(path).result() if path in ahead else None
-                try:
-                    early = shas[path].result() if path in shas else None
-                except OSError:
-                    early = None  # ingest_file's checks say what is wrong with the file
-                # A file written or replaced since it was hashed is hashed again as it is read:
-                # the ledger's hash must be of the rows stored, or the true file would later be
-                # taken as "already ingested".
-                sha = early[0] if early and file_stamp(path) == early[1] else None
                 results.append(
-                    ingest_file(con, path, params, aliases, k, rejects_dir, matcher, sha, pre)
+                    ingest_file(con, path, params, aliases, k, rejects_dir, matcher, pre)
                 )
                 del pre
                 if kind is None and isinstance(results[-1], IngestResult | SplitResult):

@@ -9,7 +9,6 @@ decided is kept on the :class:`Opened` result for the ingest ledger.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,14 +42,6 @@ class Opened:
 
     def __getitem__(self, i: int) -> Sheet:
         return self.sheets[i]
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def check_path(path: Path) -> None:
