@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pytest
 import xlsxwriter
 from real_exports import (
@@ -87,6 +88,31 @@ def test_tcvn3_capitals_font_title_and_tcvn3_values(tmp_path: Path, db: Path, ca
     path = write_xlsx(tmp_path / "vntimeh.xlsx", {"DS": rows}, title=title)
     result = six_early(db, path, capsys)
     assert any(d["what"] == "legacy_column" for d in result["decisions"])
+
+
+def test_unicode_yes_no_under_a_tcvn3_title_stay_unicode(tmp_path: Path, db: Path, capsys) -> None:
+    """ "Có" and "Không" are also TCVN3 bytes for "Cú" and "Khụng": a title typed in .VnTime
+    must not turn a yes/no column written in Unicode into unknown words. The label tables know
+    the column as written: it stays Unicode, and the ledger says why. A column truly typed in
+    TCVN3 ("Cã", "Kh«ng") is still converted."""
+    flags = ["Có", "Không", "", "Có", "Không", ""]
+    header = [*HEADER, "Có thành phần hồ sơ số hóa", "Tái sử dụng dữ liệu số hóa"]
+    rows = [[*r, flags[i], to_tcvn3(flags[i])] for i, r in enumerate(control_rows())]
+    path = write_csv(tmp_path / "tcvn-title.csv", rows, title=[to_tcvn3(t) for t in TITLE],
+                     header=header)  # fmt: skip
+    result = six_early(db, path, capsys)
+    [kept] = decisions(result, "legacy_not_applied")
+    assert kept["column"] == "Có thành phần hồ sơ số hóa" and kept["encoding"] == "tcvn3"
+    assert "(Có, Không)" in kept["detail"]
+    assert [d["column"] for d in decisions(result, "legacy_column")] == [
+        "Tái sử dụng dữ liệu số hóa"
+    ]
+    con = duckdb.connect(str(db), read_only=True)
+    got = con.sql("SELECT has_components, reused_data FROM cases ORDER BY case_code").fetchall()
+    con.close()
+    want = [True, False, False, True, False, False]
+    assert got == list(zip(want, want, strict=True))
+    assert "unknown_yes_no" not in result["notes"]
 
 
 def test_utf8_read_as_windows_1252_is_repaired(tmp_path: Path, db: Path, capsys) -> None:

@@ -22,6 +22,7 @@ skipped, with why and how many rows it had).
 
 from __future__ import annotations
 
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -367,6 +368,13 @@ def _legacy_error(path: Path, label: str, undecided: list[str]) -> InputFileErro
     )
 
 
+def _known_labels(field: str, values: pa.Array, aliases: AliasTable) -> int:
+    """How many of a label column's distinct ``values`` the label tables know (a meaning)."""
+    meanings = lookup_labels(field, label_key(clean_arrow(values)), aliases).values()
+    known = functools.reduce(pc.or_, (pc.is_valid(m) for m in meanings))
+    return int(pc.sum(known).as_py() or 0)
+
+
 def _contiguous(col: pa.Array | pa.ChunkedArray) -> pa.Array:
     return col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
 
@@ -380,6 +388,7 @@ class _Cleaned:
     meanings: dict[str, pa.Array] = field(default_factory=dict)  # v_ columns of a label field
     legacy: ColumnDecision | None = None  # what decode_column decided, if it looked
     converted: int = 0  # cells the legacy decoding changed
+    kept: ColumnDecision | None = None  # a legacy reading not taken: labels known as written
 
 
 def _decode_and_clean(
@@ -414,6 +423,18 @@ def _decode_and_clean(
         values, done = enc.dictionary, _Cleaned(col)
         if name in legacy:
             decoded, done.legacy = decode_column(values, prior)
+            if (
+                name in keyed
+                and done.legacy is not None
+                and done.legacy.replace
+                and not done.legacy.undecided
+                and _known_labels(name[2:], values, aliases)
+                > _known_labels(name[2:], decoded, aliases)
+            ):
+                # Labels that read either way ("Có", "Không" are also TCVN3 for "Cú", "Khụng")
+                # and that the label tables know as written are Unicode, whatever the title's
+                # encoding suggested: the known labels are the column's own evidence.
+                done.kept, done.legacy = done.legacy, None
             if done.legacy is not None and done.legacy.replace and not done.legacy.undecided:
                 changed = pc.not_equal(decoded, values).to_numpy(zero_copy_only=False)
                 indices = enc.indices.drop_null().to_numpy(zero_copy_only=False)
@@ -436,6 +457,19 @@ def _decode_and_clean(
     with ThreadPoolExecutor(max_workers=min(len(texts), os.cpu_count() or 1) or 1) as pool:
         results = list(pool.map(work, texts))
     for name, done in zip(texts, results, strict=True):
+        if done.kept is not None:
+            label = source.cmap.label(name[2:])
+            encoding = ENCODING_NAMES.get(done.kept.encoding or "", done.kept.encoding)
+            source.decisions.append(
+                {
+                    "what": "legacy_not_applied",
+                    "column": label,
+                    "encoding": done.kept.encoding,
+                    "detail": f'cột "{label}": các ô đọc được cả như Unicode lẫn như bảng mã '
+                    f"{encoding}; giữ nguyên Unicode vì như thế là nhãn đã biết "
+                    f"({', '.join(sorted(done.kept.replace)[:3])})",
+                }
+            )
         decision = done.legacy
         if decision is not None:
             f = name[2:]
