@@ -92,17 +92,19 @@ class Read(Outcome):
         results = accounted(proc.stdout)
         # A file read whose every row was rejected stored nothing: the ingest says so on
         # stderr, one line per such file, and exits 2 (README, 'tthc ingest').
-        empty = [
-            r for r in results if r["ok"] and r["rows_read"] and r["rows_read"] == r["rejected"]
-        ]
+        empty = [r for r in results if r.get("rows_read") and r["rows_read"] == r["rejected"]]
         lines = proc.stderr.splitlines()
         if empty:
             assert proc.returncode == 2, (proc.returncode, proc.stderr)
             assert len(lines) == len(empty), lines
             assert all(ln.startswith("Lỗi: ") and "đều bị loại" in ln for ln in lines), lines
+            # --json says the same of each such file: not ok, with the line it printed.
+            assert [f"Lỗi: {r['error']}" for r in empty if not r["ok"]] == lines, empty
         else:
             assert proc.returncode == 0 and proc.stderr == "", (proc.returncode, proc.stderr)
-        assert len(results) == self.files and all(r["ok"] for r in results), results
+        read = [r for r in results if "rows_read" in r]  # every file read, none refused
+        assert len(results) == len(read) == self.files, results
+        assert all(r["ok"] for r in read if r not in empty), results
         if self.rows is not None:
             assert sum(r["rows_read"] for r in results) == self.rows, results
         assert sum(r["rejected"] for r in results) == self.rejected, results
@@ -128,7 +130,7 @@ class Partial(Outcome):
     def check(self, proc, w) -> None:
         assert proc.returncode == 2, (proc.returncode, proc.stderr)
         results = accounted(proc.stdout)
-        bad = [r for r in results if not r["ok"]]
+        bad = [r for r in results if "rows_read" not in r]  # refused: nothing of it read
         assert (len(results) - len(bad), len(bad)) == (self.ok, self.failed), results
         assert all(re.search(self.pattern, r["error"]) for r in bad), bad
         assert all(line.startswith("Lỗi: ") for line in proc.stderr.splitlines()), proc.stderr
@@ -197,7 +199,7 @@ def accounted(stdout: str) -> list[dict]:
     data = json.loads(stdout)
     results = data if isinstance(data, list) else [data]
     for r in results:
-        if r["ok"]:
+        if "rows_read" in r:  # read (ok, or every row rejected); a refused file has none
             total = r["inserted"] + r["updated"] + r["unchanged"] + r["rejected"]
             assert r["rows_read"] == total, f"rows unaccounted for: {r}"
     return results
