@@ -1198,14 +1198,16 @@ def ingest_paths(
     # While the warehouse opens, the first file is read, hashed, opened and detected on worker
     # threads (tthc.ingest.prefetch); each other file is, at its turn (ingest_file).
     todo = [(path, k) for path, k, error in ordered if error is None]
-    hasher = ThreadPoolExecutor(max_workers=1)
-    ahead = {todo[0][0]: hasher.submit(prefetch, todo[0][0], aliases, todo[0][1])} if todo else {}
+    prefetcher = ThreadPoolExecutor(max_workers=1)
+    ahead = (
+        {todo[0][0]: prefetcher.submit(prefetch, todo[0][0], aliases, todo[0][1])} if todo else {}
+    )
     try:
         created = folders_to_create(db)
         con = connect(db, backup=True, wait=wait, on_wait=on_wait)
     except BaseException:
         # Not waiting: a refused open is said at once, not after the first file is parsed.
-        hasher.shutdown(wait=False, cancel_futures=True)
+        prefetcher.shutdown(wait=False, cancel_futures=True)
         raise
     results: list[IngestResult | SplitResult | FailedFile] = []
     try:
@@ -1227,7 +1229,7 @@ def ingest_paths(
             except TthcError as exc:
                 results.append(FailedFile(str(path), str(exc)))
     finally:
-        hasher.shutdown(wait=False, cancel_futures=True)
+        prefetcher.shutdown(wait=False, cancel_futures=True)
         # Every file refused (or the run stopped) before anything was stored: a warehouse this
         # run created is taken back, as when every file is refused before opening it.
         close_discarding_empty(con, db, created)

@@ -28,7 +28,7 @@ from tthc.ingest.dates import DateDecision, common_form_sql, is_placeholder, tim
 from tthc.ingest.headers import ColumnMap
 from tthc.ingest.plausibility import FileWindow, case_rules, pakn_rules, reject_sql
 from tthc.ingest.registered import register_query
-from tthc.ingest.values import LOOKED_UP, lit, sql_is_duration, sql_key, sql_text
+from tthc.ingest.values import LOOKED_UP, lit, sql_is_duration, sql_text
 from tthc.schema import Kind
 
 ENDED = ("resolved", "withdrawn", "stopped", "returned")
@@ -83,7 +83,8 @@ class _Cols:
         return f'_src."c_{name}"' if self.has(name) else "NULL::VARCHAR"
 
     def k(self, name: str) -> str:
-        """The label-key column of a field (see :data:`KEY_FIELDS`)."""
+        """Whether a label field's cell has a key (:func:`~tthc.ingest.values.has_key`: true,
+        NULL when blank; see :data:`KEY_FIELDS`)."""
         return f'_src."k_{name}"' if self.has(name) else "NULL::BOOLEAN"
 
     def due_is_duration(self) -> str:
@@ -198,7 +199,7 @@ def _stage_cases(
     con: duckdb.DuckDBPyConnection, k: _Cols, personal: list[int], window: FileWindow
 ) -> None:
     dates = ("received_at", "due_at", "extended_due_at", "ended_at", "returned_at")
-    flag_keys = ",\n".join(f"{sql_key(k.k(f))} AS {f}_key, {k.v(f)} AS {f}_v" for f in _FLAGS)
+    flag_keys = ",\n".join(f"{k.k(f)} AS {f}_key, {k.v(f)} AS {f}_v" for f in _FLAGS)
     personal_json = (
         "json_object("
         + ", ".join(f"{lit(k.cmap.labels[p])}, {sql_text(f'_src.p_{p}')}" for p in personal)
@@ -219,9 +220,9 @@ def _stage_cases(
             {k.v("status_outcome")} AS status_outcome_v,
             {k.v("status_label")} AS status_label_v,
             {sql_text(k.c("channel"))} AS channel_text,
-            {sql_key(k.k("channel"))} AS channel_key,
+            {k.k("channel")} AS channel_key,
             {k.v("channel")} AS channel_v,
-            {sql_key(k.k("online_flag"))} AS online_key,
+            {k.k("online_flag")} AS online_key,
             {k.v("online_flag")} AS online_v,
             {sql_text(k.c("result_file_path"))} AS result_path,
             {k.due_is_duration()} AS due_is_duration,
@@ -405,7 +406,7 @@ def _stage_catalogue(con: duckdb.DuckDBPyConnection, k: _Cols) -> None:
                 {sql_text(k.c("procedure_name"))} AS procedure_name,
                 {sql_text(k.c("field"))} AS field,
                 {sql_text(k.c("level"))} AS level_text,
-                {sql_key(k.k("level"))} AS level_key,
+                {k.k("level")} AS level_key,
                 {k.v("level")} AS level_v,
                 FROM _src WHERE {k.not_blank()}
         ), l AS (

@@ -58,11 +58,6 @@ def has_key(keys: pa.Array) -> pa.Array:
     return pc.if_else(pc.fill_null(pc.not_equal(keys, ""), False), True, blank)
 
 
-def sql_key(col: str) -> str:
-    """A ``k_<field>`` column (:func:`has_key`): true for a cell with a key, NULL if blank."""
-    return col
-
-
 def sql_is_duration(col: str) -> str:
     """'5 ngày làm việc', '8 giờ': a duration some exports put under 'Hạn xử lý', not a date."""
     return (
